@@ -1,0 +1,30 @@
+//! Procedural macros of [hypernodes](https://docs.rs/hypernodes). Use them through the
+//! `hypernodes` crate, which documents them and re-exports everything they generate code for.
+
+mod config;
+mod errors;
+mod meta;
+mod node;
+mod pipeline;
+
+use proc_macro::TokenStream;
+
+/// Turns a function into a pipeline node. See the `hypernodes` crate for the full guide.
+#[proc_macro_attribute]
+pub fn node(args: TokenStream, item: TokenStream) -> TokenStream {
+    node::expand(args.into(), item.into()).into()
+}
+
+/// First step of `pipeline!` (called by its `macro_rules!` front in the runtime crate).
+#[doc(hidden)]
+#[proc_macro]
+pub fn __pipeline_front(input: TokenStream) -> TokenStream {
+    pipeline::front::expand(input.into()).into()
+}
+
+/// Last step of `pipeline!`: every node's metadata has arrived; build and check the graph.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __pipeline_impl(input: TokenStream) -> TokenStream {
+    pipeline::expand(input.into()).into()
+}

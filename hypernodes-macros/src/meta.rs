@@ -1,0 +1,264 @@
+//! The metadata a node hands to `pipeline!`, and the hidden `macro_rules!` that carries it.
+//!
+//! Only names and literals travel (never type tokens: those would resolve at the pipeline's
+//! call site instead of the node's module). The chain protocol is versioned, so a node compiled
+//! by another version of this crate fails with a message instead of a cryptic non-match.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, ToTokens};
+use syn::parse::{Parse, ParseStream};
+use syn::{braced, bracketed, Ident, LitBool, Token};
+
+use crate::config::Config;
+
+/// Bumped whenever the token format below changes.
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v1";
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Kind {
+    Function,
+    Pipeline,
+}
+
+/// How a parameter receives its value.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    Value,
+    Ref,
+    Stateful,
+}
+
+/// Visibility, ranked so a pipeline can check that it exposes nothing more private than itself.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum Vis {
+    Private,
+    Restricted,
+    Crate,
+    Public,
+}
+
+impl Vis {
+    pub fn of(vis: &syn::Visibility) -> Vis {
+        match vis {
+            syn::Visibility::Public(_) => Vis::Public,
+            syn::Visibility::Restricted(r) if r.path.is_ident("crate") => Vis::Crate,
+            syn::Visibility::Restricted(_) => Vis::Restricted,
+            syn::Visibility::Inherited => Vis::Private,
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Vis::Private => "private",
+            Vis::Restricted => "restricted",
+            Vis::Crate => "crate",
+            Vis::Public => "public",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Vis::Private => "private",
+            Vis::Restricted => "restricted (`pub(in ..)`/`pub(super)`)",
+            Vis::Crate => "`pub(crate)`",
+            Vis::Public => "`pub`",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub name: Ident,
+    pub mode: Mode,
+}
+
+#[derive(Clone, Debug)]
+pub struct NodeMeta {
+    pub kind: Kind,
+    pub name: Ident,
+    pub vis: Vis,
+    pub fallible: bool,
+    pub params: Vec<Param>,
+    pub outputs: Vec<Ident>,
+    pub config: Config,
+    /// The node had errors of its own (already reported): pipelines using it stay silent.
+    pub poisoned: bool,
+}
+
+impl NodeMeta {
+    pub fn to_tokens(&self) -> TokenStream {
+        let kind = match self.kind {
+            Kind::Function => quote!(function),
+            Kind::Pipeline => quote!(pipeline),
+        };
+        let name = &self.name;
+        let vis = Ident::new(self.vis.word(), Span::call_site());
+        let fallible = self.fallible;
+        let poisoned = self.poisoned;
+        let params = self.params.iter().map(|p| {
+            let name = &p.name;
+            match p.mode {
+                Mode::Value => quote!(#name: value),
+                Mode::Ref => quote!(#name: by_ref),
+                Mode::Stateful => quote!(#name: stateful),
+            }
+        });
+        let outputs = &self.outputs;
+        let config = self.config.entries_tokens();
+        quote! {{
+            kind = #kind, name = #name, vis = #vis, fallible = #fallible, poisoned = #poisoned,
+            params = [#(#params),*], outputs = [#(#outputs),*], config = { #config }
+        }}
+    }
+}
+
+fn field<T: Parse>(input: ParseStream, name: &str) -> syn::Result<T> {
+    let key: Ident = input.parse()?;
+    if key != name {
+        return Err(syn::Error::new(key.span(), format!("expected `{name}`")));
+    }
+    input.parse::<Token![=]>()?;
+    let value = input.parse()?;
+    if !input.is_empty() {
+        input.parse::<Token![,]>()?;
+    }
+    Ok(value)
+}
+
+struct Bracketed<T>(Vec<T>);
+
+impl<T: Parse> Parse for Bracketed<T> {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let content;
+        bracketed!(content in input);
+        let items = content.parse_terminated(T::parse, Token![,])?;
+        Ok(Bracketed(items.into_iter().collect()))
+    }
+}
+
+impl Parse for Param {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let name = input.parse()?;
+        input.parse::<Token![:]>()?;
+        let mode: Ident = input.parse()?;
+        let mode = match mode.to_string().as_str() {
+            "value" => Mode::Value,
+            "by_ref" => Mode::Ref,
+            "stateful" => Mode::Stateful,
+            _ => return Err(syn::Error::new(mode.span(), "unknown parameter mode")),
+        };
+        Ok(Param { name, mode })
+    }
+}
+
+impl Parse for NodeMeta {
+    fn parse(outer: ParseStream) -> syn::Result<Self> {
+        let input;
+        braced!(input in outer);
+        let kind = match field::<Ident>(&input, "kind")?.to_string().as_str() {
+            "function" => Kind::Function,
+            _ => Kind::Pipeline,
+        };
+        let name = field(&input, "name")?;
+        let vis = match field::<Ident>(&input, "vis")?.to_string().as_str() {
+            "public" => Vis::Public,
+            "crate" => Vis::Crate,
+            "restricted" => Vis::Restricted,
+            _ => Vis::Private,
+        };
+        let fallible = field::<LitBool>(&input, "fallible")?.value;
+        let poisoned = field::<LitBool>(&input, "poisoned")?.value;
+        let params = field::<Bracketed<Param>>(&input, "params")?.0;
+        let outputs = field::<Bracketed<Ident>>(&input, "outputs")?.0;
+        let key: Ident = input.parse()?;
+        if key != "config" {
+            return Err(syn::Error::new(key.span(), "expected `config`"));
+        }
+        input.parse::<Token![=]>()?;
+        let config = Config::parse_trusted(&input)?;
+        Ok(NodeMeta {
+            kind,
+            name,
+            vis,
+            fallible,
+            params,
+            outputs,
+            config,
+            poisoned,
+        })
+    }
+}
+
+/// A name for the hidden exported macro that is unique in the crate and the same on every build:
+/// from the node's name and where it is written (the file path relative to the crate, or its
+/// file name when the path is elsewhere, so snapshots do not depend on the checkout location).
+fn unique_suffix(name: &Ident) -> String {
+    use std::hash::{Hash, Hasher};
+    let span = name.span().unwrap();
+    let file = span.file();
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
+    let file = match std::path::Path::new(&file).strip_prefix(&manifest) {
+        Ok(relative) => relative.to_string_lossy().into_owned(),
+        Err(_) => std::path::Path::new(&file)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or(file),
+    };
+    // FNV-1a: stable across Rust versions, unlike `DefaultHasher`.
+    let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
+    (file, span.line(), span.column(), name.to_string()).hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Emits the metadata macro and re-exports it as `name` in the macro namespace of the current
+/// module. `#[macro_export]` lets other crates reach it; going through a hidden module keeps the
+/// `macro_expanded_macro_exports_accessed_by_absolute_paths` lint quiet.
+///
+/// One macro hop per node: each metadata macro calls the next node's macro itself, and the last
+/// one calls the final expansion, so a flat pipeline of N nodes costs N hops of `recursion_limit`.
+pub fn emit_meta_macro(vis: &syn::Visibility, name: &Ident, meta: &NodeMeta) -> TokenStream {
+    let suffix = unique_suffix(name);
+    let mac = format_ident!("__hypernodes_node_{}_{}", name, suffix);
+    let module = format_ident!("__hypernodes_meta_{}_{}", name, suffix);
+    let meta = meta.to_tokens();
+    let version = Ident::new(CHAIN_VERSION, Span::call_site());
+    let mismatch = format!(
+        "node `{name}` was compiled by another version of hypernodes-macros; \
+         rebuild it with the version the pipeline uses"
+    );
+    let name_tokens = name.to_token_stream();
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_snake_case)]
+        #vis mod #module {
+            #[doc(hidden)]
+            #[macro_export]
+            macro_rules! #mac {
+                (@#version { $($ctx:tt)* } [ $($done:tt)* ] $current:tt [ [ $($next:tt)* ] $($rest:tt)* ]) => {
+                    $($next)*! { @#version { $($ctx)* } [ $($done)* ( $current #meta ) ] [ $($next)* ] [ $($rest)* ] }
+                };
+                (@#version { [ $($krate:tt)* ] $($ctx:tt)* } [ $($done:tt)* ] $current:tt [ ]) => {
+                    $($krate)*::__private::pipeline_impl! { [ $($krate)* ] $($ctx)* @nodes [ $($done)* ( $current #meta ) ] }
+                };
+                ($($other:tt)*) => { ::core::compile_error! { #mismatch } };
+            }
+            pub use #mac as m;
+        }
+        #[doc(hidden)]
+        #[allow(unused_imports)]
+        #vis use #module::m as #name_tokens;
+    }
+}

@@ -1,0 +1,117 @@
+//! `#[node(output = .., stateful(..), config(..), crate = "..")]`
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+use syn::{Ident, LitStr, Path};
+
+use crate::config::Config;
+use crate::errors::{did_you_mean, quoted_list, Errors};
+
+const OPTIONS: [&str; 4] = ["output", "stateful", "config", "crate"];
+
+#[derive(Default)]
+pub struct NodeArgs {
+    /// `None`: one output named after the function.
+    pub outputs: Option<Vec<Ident>>,
+    /// The span of the `output = ..` value, for count mismatches.
+    pub outputs_span: Option<Span>,
+    pub stateful: Vec<Ident>,
+    pub config: Config,
+    /// Path to the `hypernodes` crate in generated code.
+    pub krate: Option<Path>,
+}
+
+pub fn parse(args: TokenStream, errors: &mut Errors) -> NodeArgs {
+    let mut out = NodeArgs::default();
+    let parser = syn::meta::parser(|meta| {
+        let Some(option) = meta.path.get_ident().map(Ident::to_string) else {
+            return Err(meta.error(unknown_option("this")));
+        };
+        match option.as_str() {
+            "output" => {
+                let value = meta.value()?;
+                out.outputs_span = Some(value.span());
+                out.outputs = parse_output_names(value, errors)?;
+            }
+            "stateful" => meta.parse_nested_meta(|name| {
+                out.stateful.push(name.path.require_ident()?.clone());
+                Ok(())
+            })?,
+            "config" => meta.parse_nested_meta(|entry| out.config.parse_entry(&entry, errors))?,
+            "crate" => {
+                let path: LitStr = meta.value()?.parse()?;
+                out.krate = Some(path.parse()?);
+            }
+            other => {
+                errors.at(&meta.path, unknown_option(other));
+                skip_value(&meta)?;
+            }
+        }
+        Ok(())
+    });
+    if let Err(e) = parser.parse2(args) {
+        errors.push(e);
+    }
+    out
+}
+
+fn unknown_option(found: &str) -> String {
+    format!(
+        "unknown node option `{found}`{}\nknown options: {}",
+        did_you_mean(found, OPTIONS),
+        quoted_list(OPTIONS)
+    )
+}
+
+/// Consumes `= value` or `(...)` after an unknown option, so parsing goes on to the next one.
+fn skip_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.input.parse::<proc_macro2::Group>()?;
+    }
+    Ok(())
+}
+
+/// `"name"` or `("a", "b", ..)`. Returns `None` (after reporting) when the shape is wrong.
+fn parse_output_names(
+    input: syn::parse::ParseStream,
+    errors: &mut Errors,
+) -> syn::Result<Option<Vec<Ident>>> {
+    let expr: syn::Expr = input.parse()?;
+    let literals: Vec<&syn::Expr> = match &expr {
+        syn::Expr::Tuple(tuple) => tuple.elems.iter().collect(),
+        syn::Expr::Paren(paren) => vec![&*paren.expr],
+        other => vec![other],
+    };
+    let mut names: Vec<Ident> = Vec::new();
+    for literal in literals {
+        let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) = literal
+        else {
+            errors.at(
+                &expr,
+                "`output` takes a string or a tuple of strings, \
+                 e.g. `output = \"cleaned\"` or `output = (\"head\", \"rest\")`",
+            );
+            return Ok(None);
+        };
+        match syn::parse_str::<Ident>(&s.value()) {
+            Ok(ident) if !names.contains(&ident) => names.push(Ident::new(&s.value(), s.span())),
+            Ok(_) => errors.at(s, format!("output `{}` is named twice", s.value())),
+            Err(_) => errors.at(
+                s,
+                format!(
+                    "output name `{}` is not a valid identifier: outputs become struct fields and are wired by name",
+                    s.value()
+                ),
+            ),
+        }
+    }
+    if names.is_empty() {
+        errors.at(&expr, "`output` needs at least one name");
+    }
+    Ok(Some(names))
+}

@@ -1,0 +1,68 @@
+//! `#[node]`: keeps the function as written and adds, under the same name, a hidden struct that
+//! knows the parameter and output types, and a hidden macro that hands the metadata to `pipeline!`.
+
+mod attr;
+mod signature;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::ItemFn;
+
+use crate::errors::Errors;
+use crate::meta::{emit_meta_macro, Kind, NodeMeta, Vis};
+
+pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let func: ItemFn = match syn::parse2(item.clone()) {
+        Ok(func) => func,
+        Err(e) => {
+            let e = syn::Error::new(e.span(), "#[node] goes on a function");
+            let e = e.into_compile_error();
+            return quote!(#item #e);
+        }
+    };
+    let mut errors = Errors::default();
+    let args = attr::parse(args, &mut errors);
+    let sig = signature::analyze(&func, &args, &mut errors);
+    let krate = args
+        .krate
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(::hypernodes));
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+
+    let meta = NodeMeta {
+        kind: Kind::Function,
+        name: name.clone(),
+        vis: Vis::of(vis),
+        fallible: sig.fallible,
+        params: sig.params,
+        outputs: sig.outputs,
+        config: args.config,
+        poisoned: !errors.is_empty(),
+    };
+    // On error the function and the metadata macro are still emitted, so the IDE keeps working
+    // and pipelines listing the node stay quiet instead of adding follow-on errors.
+    let meta_macro = emit_meta_macro(vis, name, &meta);
+    let type_facts = if meta.poisoned {
+        TokenStream::new()
+    } else {
+        let in_index = 0..sig.param_types.len();
+        let in_types = &sig.param_types;
+        let out_index = 0..sig.output_types.len();
+        let out_types = &sig.output_types;
+        quote! {
+            #[doc(hidden)]
+            #[allow(non_camel_case_types, dead_code)]
+            #vis struct #name {}
+            #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
+            #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
+        }
+    };
+    let errors = errors.into_compile_errors();
+    quote! {
+        #func
+        #type_facts
+        #meta_macro
+        #errors
+    }
+}

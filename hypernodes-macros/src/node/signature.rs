@@ -1,0 +1,224 @@
+//! What a node function's signature says: its parameters, how each is passed, and its outputs.
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::{FnArg, GenericArgument, Ident, ItemFn, Pat, PathArguments, ReturnType, Type};
+
+use crate::errors::Errors;
+use crate::meta::{Mode, Param};
+
+use super::attr::NodeArgs;
+
+pub struct Signature {
+    pub params: Vec<Param>,
+    /// Per parameter: the type of the value behind it (references stripped).
+    pub param_types: Vec<TokenStream>,
+    pub outputs: Vec<Ident>,
+    pub output_types: Vec<TokenStream>,
+    pub fallible: bool,
+}
+
+pub fn analyze(func: &ItemFn, args: &NodeArgs, errors: &mut Errors) -> Signature {
+    check_header(func, errors);
+    let (params, param_types) = parameters(func, args, errors);
+    let (fallible, value_type) = return_value(&func.sig.output);
+    let (outputs, output_types) = outputs(func, args, value_type, errors);
+    Signature {
+        params,
+        param_types,
+        outputs,
+        output_types,
+        fallible,
+    }
+}
+
+fn check_header(func: &ItemFn, errors: &mut Errors) {
+    let sig = &func.sig;
+    if let Some(asyncness) = &sig.asyncness {
+        errors.at(
+            asyncness,
+            "`async fn` nodes are not supported yet: make the node a plain `fn`",
+        );
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        errors.at(
+            &sig.generics,
+            "a node cannot be generic: every value in a pipeline needs one concrete type",
+        );
+    }
+    if let Some(variadic) = &sig.variadic {
+        errors.at(variadic, "a node cannot be variadic");
+    }
+    if let syn::ReturnType::Type(_, ty) = &sig.output {
+        if matches!(**ty, Type::ImplTrait(_)) {
+            errors.at(
+                ty,
+                "a node cannot return `impl Trait`: its output type must be nameable, \
+                 e.g. `Vec<T>` or `Box<dyn Trait>`",
+            );
+        }
+    }
+}
+
+fn parameters(
+    func: &ItemFn,
+    args: &NodeArgs,
+    errors: &mut Errors,
+) -> (Vec<Param>, Vec<TokenStream>) {
+    let mut params = Vec::new();
+    let mut types = Vec::new();
+    for arg in &func.sig.inputs {
+        let typed = match arg {
+            FnArg::Receiver(receiver) => {
+                errors.at(
+                    receiver,
+                    "a node cannot take `self`: write a free function (methods cannot be wired by name)",
+                );
+                continue;
+            }
+            FnArg::Typed(typed) => typed,
+        };
+        let name = match &*typed.pat {
+            Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => pat.ident.clone(),
+            pattern => {
+                errors.at(
+                    pattern,
+                    "node parameters must be plain names, not patterns: \
+                     each parameter is wired by its name",
+                );
+                continue;
+            }
+        };
+        let stateful = args.stateful.contains(&name);
+        if let Some((mode, ty)) = passing(&name, &typed.ty, stateful, errors) {
+            params.push(Param { name, mode });
+            types.push(ty);
+        }
+    }
+    for declared in &args.stateful {
+        if !params.iter().any(|p| p.name == *declared) {
+            let known: Vec<String> = params.iter().map(|p| p.name.to_string()).collect();
+            errors.at(
+                declared,
+                format!(
+                    "`{declared}` is declared stateful but `{}` has no parameter of that name{}",
+                    func.sig.ident,
+                    crate::errors::did_you_mean(
+                        &declared.to_string(),
+                        known.iter().map(String::as_str)
+                    )
+                ),
+            );
+        }
+    }
+    (params, types)
+}
+
+/// How a parameter is passed, and the type of the value behind it.
+fn passing(
+    name: &Ident,
+    ty: &Type,
+    stateful: bool,
+    errors: &mut Errors,
+) -> Option<(Mode, TokenStream)> {
+    if matches!(ty, Type::ImplTrait(_)) {
+        errors.at(
+            ty,
+            "a node parameter cannot be `impl Trait`: that makes the node generic",
+        );
+        return None;
+    }
+    let Type::Reference(reference) = ty else {
+        if stateful {
+            errors.at(
+                ty,
+                format!(
+                    "stateful parameter `{name}` must be a shared reference, e.g. `{name}: &{}`",
+                    ty.to_token_stream()
+                ),
+            );
+            return None;
+        }
+        return Some((Mode::Value, ty.to_token_stream()));
+    };
+    if let Some(mutability) = &reference.mutability {
+        errors.at(
+            mutability,
+            format!("`&mut` parameters are not supported yet: take `{name}` by value or by `&`"),
+        );
+        return None;
+    }
+    let mode = if stateful { Mode::Stateful } else { Mode::Ref };
+    Some((mode, owned_behind(&reference.elem)))
+}
+
+/// The stored value behind `&T`: `&str` reads a `String` and `&[T]` a `Vec<T>` (deref coercion).
+fn owned_behind(elem: &Type) -> TokenStream {
+    match elem {
+        Type::Path(path) if path.qself.is_none() && path.path.is_ident("str") => {
+            quote!(::std::string::String)
+        }
+        Type::Slice(slice) => {
+            let item = &slice.elem;
+            quote!(::std::vec::Vec<#item>)
+        }
+        other => other.to_token_stream(),
+    }
+}
+
+/// Whether the return type is a `Result` (by its last path segment), and the value type inside.
+fn return_value(output: &ReturnType) -> (bool, Type) {
+    let ty = match output {
+        ReturnType::Default => return (false, syn::parse_quote!(())),
+        ReturnType::Type(_, ty) => (**ty).clone(),
+    };
+    if let Type::Path(path) = &ty {
+        if let Some(last) = path.path.segments.last() {
+            if last.ident == "Result" {
+                if let PathArguments::AngleBracketed(generics) = &last.arguments {
+                    if let Some(GenericArgument::Type(ok)) = generics.args.first() {
+                        return (true, ok.clone());
+                    }
+                }
+            }
+        }
+    }
+    (false, ty)
+}
+
+fn outputs(
+    func: &ItemFn,
+    args: &NodeArgs,
+    value_type: Type,
+    errors: &mut Errors,
+) -> (Vec<Ident>, Vec<TokenStream>) {
+    let names = match &args.outputs {
+        Some(names) => names.clone(),
+        None => vec![func.sig.ident.clone()],
+    };
+    if names.len() == 1 {
+        return (names, vec![value_type.to_token_stream()]);
+    }
+    match &value_type {
+        Type::Tuple(tuple) if tuple.elems.len() == names.len() => {
+            let types = tuple.elems.iter().map(ToTokens::to_token_stream).collect();
+            (names, types)
+        }
+        other => {
+            let found = match other {
+                Type::Tuple(tuple) => format!("a tuple of {}", tuple.elems.len()),
+                _ => format!("`{}`, not a tuple", other.to_token_stream()),
+            };
+            let span = args.outputs_span.unwrap_or_else(|| func.sig.ident.span());
+            errors.span(
+                span,
+                format!(
+                    "`output` names {} values but `{}` returns {found}: return a tuple with one element per name",
+                    names.len(),
+                    func.sig.ident
+                ),
+            );
+            (Vec::new(), Vec::new())
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! The pipeline as a graph: who produces each value, the inputs, the stateful objects, the order
+//! nodes run in, and which nodes `#[outputs(..)]` needs. Every wiring mistake is found here.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+use quote::ToTokens;
+use syn::{Ident, Path};
+
+use super::header::Header;
+use crate::errors::{did_you_mean, quoted_list, Errors};
+use crate::meta::{Mode, NodeMeta, Vis};
+
+pub struct Node {
+    pub path: Path,
+    pub meta: NodeMeta,
+}
+
+impl Node {
+    /// Where errors about this node point: its entry in the pipeline list.
+    pub fn span(&self) -> Span {
+        self.path
+            .segments
+            .last()
+            .map_or_else(Span::call_site, |s| s.ident.span())
+    }
+
+    pub fn label(&self) -> String {
+        self.path.to_token_stream().to_string().replace(' ', "")
+    }
+}
+
+/// A value read by nodes: where it comes from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Source {
+    /// The `index`-th field of `<Name>Inputs`.
+    Input(usize),
+    /// The `output`-th output of node `node`.
+    Output { node: usize, output: usize },
+}
+
+/// A pipeline input or a stateful object, with the first parameter that declares it
+/// (that parameter's type is the value's type).
+pub struct Declared {
+    pub name: Ident,
+    pub node: usize,
+    pub param: usize,
+}
+
+pub struct Graph {
+    pub nodes: Vec<Node>,
+    /// Output name -> producer.
+    producers: HashMap<String, (usize, usize)>,
+    pub inputs: Vec<Declared>,
+    pub stateful: Vec<Declared>,
+    /// Nodes that run, in a topological order (stable with respect to the list).
+    pub order: Vec<usize>,
+    /// Listed nodes that `#[outputs(..)]` does not need.
+    pub pruned: Vec<usize>,
+    /// `(node, output)` of every field of `<Name>Outputs`.
+    pub kept: Vec<(usize, usize)>,
+}
+
+impl Graph {
+    pub fn build(header: &Header, nodes: Vec<Node>) -> syn::Result<Graph> {
+        let mut errors = Errors::default();
+        let mut graph = Graph {
+            nodes,
+            producers: HashMap::new(),
+            inputs: Vec::new(),
+            stateful: Vec::new(),
+            order: Vec::new(),
+            pruned: Vec::new(),
+            kept: Vec::new(),
+        };
+        graph.find_producers(&mut errors);
+        graph.declare_inputs_and_stateful(&mut errors);
+        errors.into_result()?;
+        let mut errors = Errors::default();
+        let topological = graph.topological_order(&mut errors);
+        graph.select(header, topological, &mut errors);
+        graph.check_visibility(header, &mut errors);
+        errors.into_result()?;
+        Ok(graph)
+    }
+
+    pub fn source_of(&self, name: &Ident) -> Source {
+        let key = name.to_string();
+        match self.producers.get(&key) {
+            Some(&(node, output)) => Source::Output { node, output },
+            None => Source::Input(
+                self.inputs
+                    .iter()
+                    .position(|i| i.name == key)
+                    .expect("every wired parameter is an output or an input"),
+            ),
+        }
+    }
+
+    pub fn stateful_index(&self, name: &Ident) -> usize {
+        self.stateful
+            .iter()
+            .position(|s| s.name == *name)
+            .expect("every stateful parameter is declared")
+    }
+
+    fn find_producers(&mut self, errors: &mut Errors) {
+        for (index, node) in self.nodes.iter().enumerate() {
+            for (output, name) in node.meta.outputs.iter().enumerate() {
+                match self.producers.get(&name.to_string()) {
+                    Some(&(first, _)) => errors.at(
+                        &node.path,
+                        format!(
+                            "duplicate output `{name}`: produced by both `{}` and `{}`; \
+                             each value needs exactly one producer",
+                            self.nodes[first].label(),
+                            node.label()
+                        ),
+                    ),
+                    None => {
+                        self.producers.insert(name.to_string(), (index, output));
+                    }
+                }
+            }
+        }
+    }
+
+    fn declare_inputs_and_stateful(&mut self, errors: &mut Errors) {
+        for (index, node) in self.nodes.iter().enumerate() {
+            for (param, p) in node.meta.params.iter().enumerate() {
+                let key = p.name.to_string();
+                let as_stateful = self.stateful.iter().find(|s| s.name == key);
+                let as_input = self.inputs.iter().find(|s| s.name == key);
+                let conflict = |other: &Declared, this_is: &str, there: &str| {
+                    format!(
+                        "`{key}` is {this_is} in `{}` but {there} in `{}`: \
+                         a name means one value in a pipeline",
+                        node.label(),
+                        self.nodes[other.node].label()
+                    )
+                };
+                if p.mode == Mode::Stateful {
+                    if let Some(&(producer, _)) = self.producers.get(&key) {
+                        errors.at(
+                            &node.path,
+                            format!(
+                                "`{key}` is stateful in `{}` but `{}` produces it as an output: \
+                                 rename one of them",
+                                node.label(),
+                                self.nodes[producer].label()
+                            ),
+                        );
+                    } else if let Some(input) = as_input {
+                        errors.at(&node.path, conflict(input, "stateful", "a pipeline input"));
+                    } else if as_stateful.is_none() {
+                        self.stateful.push(Declared {
+                            name: p.name.clone(),
+                            node: index,
+                            param,
+                        });
+                    }
+                } else if let Some(stateful) = as_stateful {
+                    errors.at(
+                        &node.path,
+                        conflict(stateful, "a wired parameter", "stateful"),
+                    );
+                } else if !self.producers.contains_key(&key) && as_input.is_none() {
+                    self.inputs.push(Declared {
+                        name: p.name.clone(),
+                        node: index,
+                        param,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The producers a node reads from.
+    fn dependencies(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
+        self.nodes[node]
+            .meta
+            .params
+            .iter()
+            .filter(|p| p.mode != Mode::Stateful)
+            .filter_map(|p| self.producers.get(&p.name.to_string()).map(|&(n, _)| n))
+    }
+
+    /// Kahn's algorithm, always taking the first ready node in list order, so the order is
+    /// deterministic and follows the user's list where the graph allows.
+    fn topological_order(&self, errors: &mut Errors) -> Vec<usize> {
+        let count = self.nodes.len();
+        let mut done = vec![false; count];
+        let mut order = Vec::with_capacity(count);
+        while let Some(next) =
+            (0..count).find(|&n| !done[n] && self.dependencies(n).all(|d| done[d] && d != n))
+        {
+            done[next] = true;
+            order.push(next);
+        }
+        if order.len() < count {
+            self.report_cycle(&done, errors);
+        }
+        order
+    }
+
+    fn report_cycle(&self, done: &[bool], errors: &mut Errors) {
+        // Every unfinished node waits on another unfinished one: walk those edges until a
+        // node repeats; the walk from its first visit is a cycle.
+        let start = done.iter().position(|d| !d).expect("a node is unfinished");
+        let mut walk = vec![start];
+        loop {
+            let current = *walk.last().expect("walk is not empty");
+            let next = self
+                .dependencies(current)
+                .find(|&d| !done[d])
+                .expect("an unfinished node waits on an unfinished node");
+            if let Some(at) = walk.iter().position(|&n| n == next) {
+                let mut cycle: Vec<usize> = walk[at..].to_vec();
+                cycle.reverse(); // producers first
+                let first = cycle[0];
+                let names: Vec<String> = cycle
+                    .iter()
+                    .chain(std::iter::once(&first))
+                    .map(|&n| format!("`{}`", self.nodes[n].label()))
+                    .collect();
+                errors.at(
+                    &self.nodes[first].path,
+                    format!(
+                        "dependency cycle: {} (each feeds the next by an output it reads)",
+                        names.join(" -> ")
+                    ),
+                );
+                return;
+            }
+            walk.push(next);
+        }
+    }
+
+    fn select(&mut self, header: &Header, topological: Vec<usize>, errors: &mut Errors) {
+        let every_output = || {
+            self.nodes
+                .iter()
+                .enumerate()
+                .flat_map(|(n, node)| (0..node.meta.outputs.len()).map(move |o| (n, o)))
+        };
+        let kept: Vec<(usize, usize)> = match &header.outputs {
+            None => every_output().collect(),
+            Some(names) => names
+                .iter()
+                .filter_map(|name| match self.producers.get(&name.to_string()) {
+                    Some(&producer) => Some(producer),
+                    None => {
+                        let all: Vec<String> = every_output()
+                            .map(|(n, o)| self.nodes[n].meta.outputs[o].to_string())
+                            .collect();
+                        errors.at(
+                            name,
+                            format!(
+                                "`#[outputs]` names `{name}`, which no node of `{}` produces{}\noutputs: {}",
+                                header.name,
+                                did_you_mean(&name.to_string(), all.iter().map(String::as_str)),
+                                quoted_list(all.iter().map(String::as_str))
+                            ),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+        };
+        let mut needed = vec![header.outputs.is_none(); self.nodes.len()];
+        if header.outputs.is_some() {
+            let mut stack: Vec<usize> = kept.iter().map(|&(n, _)| n).collect();
+            while let Some(node) = stack.pop() {
+                if !std::mem::replace(&mut needed[node], true) {
+                    stack.extend(self.dependencies(node));
+                }
+            }
+        }
+        self.order = topological.iter().copied().filter(|&n| needed[n]).collect();
+        self.pruned = (0..self.nodes.len()).filter(|&n| !needed[n]).collect();
+        self.kept = kept;
+        let order = &self.order;
+        self.inputs.retain(|input| {
+            // An input only pruned nodes read is not asked for.
+            order.iter().any(|&n| {
+                self.nodes[n]
+                    .meta
+                    .params
+                    .iter()
+                    .any(|p| p.name == input.name)
+            })
+        });
+    }
+
+    fn check_visibility(&self, header: &Header, errors: &mut Errors) {
+        let pipeline = Vis::of(&header.vis);
+        for node in &self.nodes {
+            if node.meta.vis < pipeline {
+                errors.at(
+                    &node.path,
+                    format!(
+                        "{} pipeline `{}` uses {} node `{}`: its inputs and outputs would expose the node's types; \
+                         make `{}` at least as visible as the pipeline, or the pipeline less visible",
+                        pipeline.describe(),
+                        header.name,
+                        node.meta.vis.describe(),
+                        node.label(),
+                        node.meta.name,
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! `Name::INFO`: the pipeline's structure and resolved config as constants.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::graph::{Graph, Node};
+use super::header::Header;
+use crate::config::{Config, Key, Value};
+use crate::meta::{Kind, Mode};
+
+pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
+    let name = header.name.to_string();
+    let order = graph
+        .order
+        .iter()
+        .map(|&n| graph.nodes[n].meta.name.to_string());
+    let inputs = graph.inputs.iter().map(|i| i.name.to_string());
+    let outputs = graph
+        .kept
+        .iter()
+        .map(|&(n, o)| graph.nodes[n].meta.outputs[o].to_string());
+    let listed = graph.order.iter().chain(&graph.pruned);
+    let nodes = listed.map(|&n| {
+        node_info(
+            krate,
+            &header.config,
+            &graph.nodes[n],
+            !graph.pruned.contains(&n),
+        )
+    });
+    let dot = super::render::dot(header, graph);
+    let mermaid = super::render::mermaid(graph);
+    quote! {
+        /// The pipeline's structure, generated at compile time.
+        pub const INFO: #krate::PipelineInfo = #krate::PipelineInfo {
+            name: #name,
+            order: &[#(#order),*],
+            inputs: &[#(#inputs),*],
+            outputs: &[#(#outputs),*],
+            nodes: &[#(#nodes),*],
+            dot: #dot,
+            mermaid: #mermaid,
+        };
+    }
+}
+
+fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) -> TokenStream {
+    let meta = &node.meta;
+    let name = meta.name.to_string();
+    let by_mode = |stateful: bool| {
+        meta.params
+            .iter()
+            .filter(move |p| (p.mode == Mode::Stateful) == stateful)
+            .map(|p| p.name.to_string())
+    };
+    let (inputs, stateful) = (by_mode(false), by_mode(true));
+    let outputs = meta.outputs.iter().map(ToString::to_string);
+    let (kind, nested) = match meta.kind {
+        Kind::Function => (quote!(Function), quote!(::core::option::Option::None)),
+        Kind::Pipeline => {
+            let path = &node.path;
+            (
+                quote!(Pipeline),
+                quote!(::core::option::Option::Some(&<#path>::INFO)),
+            )
+        }
+    };
+    let config = resolved_config(krate, pipeline, &meta.config);
+    quote! {
+        #krate::NodeInfo {
+            name: #name,
+            kind: #krate::NodeKind::#kind,
+            inputs: &[#(#inputs),*],
+            stateful: &[#(#stateful),*],
+            outputs: &[#(#outputs),*],
+            config: #config,
+            runs: #runs,
+            nested: #nested,
+        }
+    }
+}
+
+/// node `config(..)` > pipeline `#[config(..)]` > built-in default; the engine level is applied
+/// at run time by the engines that have settings.
+fn resolved_config(krate: &TokenStream, pipeline: &Config, node: &Config) -> TokenStream {
+    let setting = |key: Key, builtin: TokenStream, wrap: fn(TokenStream) -> TokenStream| {
+        let (value, source) = match (node.get(key), pipeline.get(key)) {
+            (Some(v), _) => (literal(v), quote!(Node)),
+            (None, Some(v)) => (literal(v), quote!(Pipeline)),
+            (None, None) => {
+                return quote!(#krate::Setting::new(#builtin, #krate::ConfigSource::Default))
+            }
+        };
+        let value = wrap(value);
+        quote!(#krate::Setting::new(#value, #krate::ConfigSource::#source))
+    };
+    let same = |v| v;
+    let some = |v| quote!(::core::option::Option::Some(#v));
+    let batch_size = setting(
+        Key::BatchSize,
+        quote!(#krate::config::DEFAULT_BATCH_SIZE),
+        same,
+    );
+    let max_concurrency = setting(
+        Key::MaxConcurrency,
+        quote!(::core::option::Option::None),
+        some,
+    );
+    let use_process = setting(Key::UseProcess, quote!(false), same);
+    let gpus = setting(Key::Gpus, quote!(#krate::config::DEFAULT_GPUS), same);
+    let max_retries = setting(
+        Key::MaxRetries,
+        quote!(#krate::config::DEFAULT_MAX_RETRIES),
+        same,
+    );
+    quote! {
+        #krate::NodeConfig { batch_size: #batch_size, max_concurrency: #max_concurrency,
+            use_process: #use_process, gpus: #gpus, max_retries: #max_retries }
+    }
+}
+
+fn literal(value: Value) -> TokenStream {
+    match value {
+        Value::Int(v) => {
+            let v = proc_macro2::Literal::u64_unsuffixed(v);
+            quote!(#v)
+        }
+        Value::Bool(v) => quote!(#v),
+    }
+}

@@ -1,0 +1,69 @@
+//! `pipeline!`'s final step: every node's metadata has arrived through the chain.
+
+mod codegen;
+pub mod front;
+mod graph;
+mod header;
+mod info;
+mod render;
+
+use proc_macro2::TokenStream;
+use syn::parse::{Parse, ParseStream};
+use syn::{bracketed, parenthesized, Path, Token};
+
+use crate::meta::NodeMeta;
+use graph::{Graph, Node};
+use header::TrustedHeader;
+
+struct ImplInput {
+    krate: TokenStream,
+    header: header::Header,
+    nodes: Vec<Node>,
+}
+
+impl Parse for ImplInput {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let krate;
+        bracketed!(krate in input);
+        let krate = krate.parse()?;
+        let TrustedHeader(header) = input.parse()?;
+        input.parse::<Token![@]>()?;
+        input.parse::<syn::Ident>()?; // `nodes`
+        let list;
+        bracketed!(list in input);
+        let mut nodes = Vec::new();
+        while !list.is_empty() {
+            let entry;
+            parenthesized!(entry in list);
+            let path;
+            bracketed!(path in entry);
+            let path = path.call(Path::parse_mod_style)?;
+            let meta: NodeMeta = entry.parse()?;
+            nodes.push(Node { path, meta });
+        }
+        Ok(ImplInput {
+            krate,
+            header,
+            nodes,
+        })
+    }
+}
+
+pub fn expand(input: TokenStream) -> TokenStream {
+    let ImplInput {
+        krate,
+        header,
+        nodes,
+    } = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.into_compile_error(),
+    };
+    if nodes.iter().any(|n| n.meta.poisoned) {
+        // The node's own error is already reported; more from here would only be noise.
+        return TokenStream::new();
+    }
+    match Graph::build(&header, nodes) {
+        Ok(graph) => codegen::generate(&krate, &header, &graph),
+        Err(e) => e.into_compile_error(),
+    }
+}

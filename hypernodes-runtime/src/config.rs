@@ -1,0 +1,124 @@
+//! Per-node execution settings and where each value came from.
+//!
+//! `pipeline!` resolves every key at compile time through the hierarchy
+//! node `config(..)` > engine (run time) > pipeline `#[config(..)]` > built-in default,
+//! and records the level each value came from so a plan can show it.
+
+use std::fmt;
+
+/// Built-in default for `batch_size`: the executor's unit of work and a batch node's batch.
+pub const DEFAULT_BATCH_SIZE: usize = 1024;
+/// Built-in default for `max_retries`: no retry.
+pub const DEFAULT_MAX_RETRIES: u32 = 0;
+/// Built-in default for `gpus`: no device.
+pub const DEFAULT_GPUS: u32 = 0;
+
+/// The level of the config hierarchy a setting was taken from, strongest first.
+///
+/// ```
+/// use hypernodes_runtime::ConfigSource;
+/// assert!(ConfigSource::Node > ConfigSource::Pipeline);
+/// assert_eq!(ConfigSource::Default.to_string(), "built-in default");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConfigSource {
+    /// The built-in default.
+    Default,
+    /// The pipeline's `#[config(..)]`.
+    Pipeline,
+    /// The engine chosen at run time.
+    Engine,
+    /// The node's own `config(..)`.
+    Node,
+}
+
+impl fmt::Display for ConfigSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ConfigSource::Default => "built-in default",
+            ConfigSource::Pipeline => "pipeline #[config]",
+            ConfigSource::Engine => "engine",
+            ConfigSource::Node => "node config",
+        })
+    }
+}
+
+/// One resolved value and the level it came from.
+///
+/// ```
+/// use hypernodes_runtime::{ConfigSource, Setting};
+/// let s = Setting::new(2048_usize, ConfigSource::Pipeline);
+/// assert_eq!((s.value, s.source), (2048, ConfigSource::Pipeline));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setting<T> {
+    /// The value in force.
+    pub value: T,
+    /// Where it was set.
+    pub source: ConfigSource,
+}
+
+impl<T> Setting<T> {
+    /// A value taken from `source`.
+    pub const fn new(value: T, source: ConfigSource) -> Self {
+        Setting { value, source }
+    }
+}
+
+/// A node's resolved settings.
+///
+/// ```
+/// use hypernodes_runtime::{ConfigSource, NodeConfig};
+/// let c = NodeConfig::BUILTIN;
+/// assert_eq!(c.batch_size.value, hypernodes_runtime::config::DEFAULT_BATCH_SIZE);
+/// assert_eq!(c.max_concurrency.value, None); // as many instances as the engine has workers
+/// assert_eq!(c.max_retries.source, ConfigSource::Default);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NodeConfig {
+    /// Items per unit of work; the exact batch of a batch node.
+    pub batch_size: Setting<usize>,
+    /// Most instances of the node (and its stateful resources) at once; `None`: one per worker.
+    pub max_concurrency: Setting<Option<usize>>,
+    /// Run the node's calls in worker processes.
+    pub use_process: Setting<bool>,
+    /// Devices assigned to each instance of the node's stateful resources.
+    pub gpus: Setting<u32>,
+    /// Retries after a failed or panicking call.
+    pub max_retries: Setting<u32>,
+}
+
+impl NodeConfig {
+    /// Every key at its built-in default.
+    pub const BUILTIN: NodeConfig = NodeConfig {
+        batch_size: Setting::new(DEFAULT_BATCH_SIZE, ConfigSource::Default),
+        max_concurrency: Setting::new(None, ConfigSource::Default),
+        use_process: Setting::new(false, ConfigSource::Default),
+        gpus: Setting::new(DEFAULT_GPUS, ConfigSource::Default),
+        max_retries: Setting::new(DEFAULT_MAX_RETRIES, ConfigSource::Default),
+    };
+}
+
+impl fmt::Display for NodeConfig {
+    /// One line: `batch_size=1024 (built-in default), max_concurrency=2 (node config), ...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let concurrency = match self.max_concurrency.value {
+            Some(n) => n.to_string(),
+            None => "workers".to_owned(),
+        };
+        write!(
+            f,
+            "batch_size={} ({}), max_concurrency={} ({}), use_process={} ({}), gpus={} ({}), max_retries={} ({})",
+            self.batch_size.value,
+            self.batch_size.source,
+            concurrency,
+            self.max_concurrency.source,
+            self.use_process.value,
+            self.use_process.source,
+            self.gpus.value,
+            self.gpus.source,
+            self.max_retries.value,
+            self.max_retries.source,
+        )
+    }
+}

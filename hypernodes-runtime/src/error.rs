@@ -1,0 +1,193 @@
+//! The error a pipeline run returns: which node failed, on which item, and why.
+
+use std::any::Any;
+use std::fmt;
+
+/// A boxed error that can cross threads: what a fallible node's error is turned into.
+///
+/// ```
+/// use hypernodes_runtime::BoxError;
+/// let e: BoxError = "not a number".into();
+/// assert_eq!(e.to_string(), "not a number");
+/// ```
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Why a node failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The node returned `Err`; the error is kept as [`std::error::Error::source`].
+    Failed(BoxError),
+    /// The node panicked; the panic was caught and its message kept.
+    Panicked(String),
+    /// A stateful resource the node needs could not be built.
+    Stateful {
+        /// The stateful parameter's name.
+        param: &'static str,
+        /// What the constructor returned.
+        source: BoxError,
+    },
+}
+
+/// The error of a pipeline run: names the failing node (with the nested pipelines it sits in)
+/// and the item index when the run covered several items.
+///
+/// ```
+/// use hypernodes_runtime::{Error, ErrorKind};
+/// let err = Error::failed("parse", "invalid digit".into()).within("Report");
+/// assert_eq!(err.node(), "parse");
+/// assert_eq!(err.node_path(), "Report.parse");
+/// assert!(matches!(err.kind(), ErrorKind::Failed(_)));
+/// assert_eq!(err.to_string(), "node `Report.parse` failed: invalid digit");
+/// ```
+#[derive(Debug)]
+pub struct Error {
+    /// Outermost pipeline first, the failing node last.
+    path: Vec<&'static str>,
+    item: Option<usize>,
+    kind: ErrorKind,
+}
+
+impl Error {
+    /// The node returned an error.
+    pub fn failed(node: &'static str, source: BoxError) -> Self {
+        Self::new(node, ErrorKind::Failed(source))
+    }
+
+    /// The node panicked; `payload` is what `catch_unwind` returned.
+    pub fn panicked(node: &'static str, payload: Box<dyn Any + Send>) -> Self {
+        Self::new(node, ErrorKind::Panicked(panic_message(payload)))
+    }
+
+    /// The stateful resource `param` of `node` could not be built.
+    pub fn stateful(node: &'static str, param: &'static str, source: BoxError) -> Self {
+        Self::new(node, ErrorKind::Stateful { param, source })
+    }
+
+    fn new(node: &'static str, kind: ErrorKind) -> Self {
+        Error {
+            path: vec![node],
+            item: None,
+            kind,
+        }
+    }
+
+    /// Marks the error as coming from inside the nested pipeline `pipeline`.
+    #[must_use]
+    pub fn within(mut self, pipeline: &'static str) -> Self {
+        self.path.insert(0, pipeline);
+        self
+    }
+
+    /// Records the index of the item being processed.
+    #[must_use]
+    pub fn at_item(mut self, index: usize) -> Self {
+        self.item = Some(index);
+        self
+    }
+
+    /// The name of the node that failed.
+    pub fn node(&self) -> &'static str {
+        self.path.last().copied().unwrap_or_default()
+    }
+
+    /// The failing node with the nested pipelines around it, outermost first: `Outer.Inner.node`.
+    pub fn node_path(&self) -> String {
+        self.path.join(".")
+    }
+
+    /// The index of the failing item, when the run covered several items.
+    pub fn item(&self) -> Option<usize> {
+        self.item
+    }
+
+    /// Why the node failed.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Whether the node panicked (rather than returning an error).
+    pub fn is_panic(&self) -> bool {
+        matches!(self.kind, ErrorKind::Panicked(_))
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "node `{}`", self.node_path())?;
+        match &self.kind {
+            ErrorKind::Failed(source) => write!(f, " failed{}: {source}", OnItem(self.item)),
+            ErrorKind::Panicked(message) => write!(f, " panicked{}: {message}", OnItem(self.item)),
+            ErrorKind::Stateful { param, source } => write!(
+                f,
+                ": could not build stateful `{param}`{}: {source}",
+                OnItem(self.item)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Failed(source) | ErrorKind::Stateful { source, .. } => Some(&**source),
+            ErrorKind::Panicked(_) => None,
+        }
+    }
+}
+
+struct OnItem(Option<usize>);
+
+impl fmt::Display for OnItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(index) => write!(f, " on item {index}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Panics carry `&str` or `String` payloads in practice; anything else is named as such.
+fn panic_message(payload: Box<dyn Any + Send>) -> String {
+    match payload.downcast::<String>() {
+        Ok(message) => *message,
+        Err(payload) => match payload.downcast::<&'static str>() {
+            Ok(message) => (*message).to_owned(),
+            Err(_) => "panic with a non-string payload".to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn display_names_node_item_and_cause() {
+        let err = Error::failed("parse", "bad digit".into()).at_item(7);
+        assert_eq!(err.to_string(), "node `parse` failed on item 7: bad digit");
+        assert_eq!(err.source().unwrap().to_string(), "bad digit");
+    }
+
+    #[test]
+    fn panic_payloads_become_messages() {
+        let err = Error::panicked("clean", Box::new(String::from("boom")));
+        assert_eq!(err.to_string(), "node `clean` panicked: boom");
+        assert!(err.is_panic() && err.source().is_none());
+        let err = Error::panicked("clean", Box::new(42_u8));
+        assert_eq!(
+            err.to_string(),
+            "node `clean` panicked: panic with a non-string payload"
+        );
+    }
+
+    #[test]
+    fn stateful_errors_name_the_parameter() {
+        let err = Error::stateful("predict", "model", "no weights".into()).within("Scoring");
+        assert_eq!(
+            err.to_string(),
+            "node `Scoring.predict`: could not build stateful `model`: no weights"
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! What a pipeline knows about itself, generated at compile time.
+
+use crate::config::NodeConfig;
+
+/// A pipeline's structure: run order, inputs, outputs, nodes and the graph as text.
+///
+/// Every generated pipeline has one as `Name::INFO` (and through [`Pipeline::INFO`](crate::Pipeline::INFO)).
+///
+/// ```
+/// use hypernodes::{node, pipeline};
+///
+/// #[node(output = "cleaned")]
+/// fn clean(text: String) -> String { text.trim().to_lowercase() }
+///
+/// #[node]
+/// fn length(cleaned: &String) -> usize { cleaned.len() }
+///
+/// pipeline! { Measure = [length, clean] }
+///
+/// let info = &Measure::INFO;
+/// assert_eq!(info.order, ["clean", "length"]);
+/// assert_eq!((info.inputs, info.outputs), (&["text"][..], &["cleaned", "length"][..]));
+/// assert!(info.dot.starts_with("digraph Measure {"));
+/// assert!(info.mermaid.starts_with("flowchart TD"));
+/// ```
+#[derive(Debug)]
+pub struct PipelineInfo {
+    /// The pipeline's type name.
+    pub name: &'static str,
+    /// The nodes that run, in the order they run (a topological order of the graph).
+    pub order: &'static [&'static str],
+    /// The fields of `<Name>Inputs`.
+    pub inputs: &'static [&'static str],
+    /// The fields of `<Name>Outputs`.
+    pub outputs: &'static [&'static str],
+    /// Every listed node: the ones that run in run order, then those `#[outputs]` made unnecessary.
+    pub nodes: &'static [NodeInfo],
+    /// The graph in Graphviz DOT.
+    pub dot: &'static str,
+    /// The graph as a Mermaid flowchart.
+    pub mermaid: &'static str,
+}
+
+impl PipelineInfo {
+    /// The node called `name`, if the pipeline lists one.
+    ///
+    /// ```
+    /// # use hypernodes::{node, pipeline};
+    /// # #[node] fn twice(x: u32) -> u32 { 2 * x }
+    /// # pipeline! { P = [twice] }
+    /// assert_eq!(P::INFO.node("twice").unwrap().outputs, ["twice"]);
+    /// assert!(P::INFO.node("thrice").is_none());
+    /// ```
+    pub fn node(&self, name: &str) -> Option<&NodeInfo> {
+        self.nodes.iter().find(|node| node.name == name)
+    }
+}
+
+/// What kind of step a node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A `#[node]` function.
+    Function,
+    /// A pipeline used as a node.
+    Pipeline,
+}
+
+/// One node of a pipeline.
+#[derive(Debug)]
+pub struct NodeInfo {
+    /// The function's (or nested pipeline's) name.
+    pub name: &'static str,
+    /// Function or nested pipeline.
+    pub kind: NodeKind,
+    /// Parameters wired from pipeline inputs or other nodes' outputs.
+    pub inputs: &'static [&'static str],
+    /// Stateful parameters: built once, not wired.
+    pub stateful: &'static [&'static str],
+    /// The values it produces.
+    pub outputs: &'static [&'static str],
+    /// Settings resolved through the config hierarchy.
+    pub config: NodeConfig,
+    /// False when `#[outputs(..)]` does not need this node, so it never runs.
+    pub runs: bool,
+    /// The nested pipeline's structure, for a pipeline used as a node.
+    pub nested: Option<&'static PipelineInfo>,
+}

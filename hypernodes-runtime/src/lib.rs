@@ -1,0 +1,54 @@
+//! Runtime of [hypernodes](https://docs.rs/hypernodes): errors, config, stateful resources and
+//! the `pipeline!` front macro. Users depend on the `hypernodes` facade, which re-exports all of it.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod config;
+mod error;
+mod info;
+mod pipeline;
+mod stateful;
+
+#[doc(hidden)]
+#[path = "private/mod.rs"]
+pub mod __private;
+
+pub use config::{ConfigSource, NodeConfig, Setting};
+pub use error::{BoxError, Error, ErrorKind};
+pub use info::{NodeInfo, NodeKind, PipelineInfo};
+pub use pipeline::Pipeline;
+pub use stateful::{Stateful, StatefulSlot, WorkerContext};
+
+/// Declares a pipeline: nodes wired by parameter name into a typed graph, checked at compile time.
+///
+/// ```
+/// use hypernodes::{node, pipeline};
+///
+/// #[node(output = "cleaned")]
+/// fn clean(text: String) -> String { text.trim().to_lowercase() }
+///
+/// #[node(output = "tokens")]
+/// fn tokenize(cleaned: &String) -> Vec<String> {
+///     cleaned.split_whitespace().map(str::to_owned).collect()
+/// }
+///
+/// pipeline! {
+///     /// Cleans and tokenizes a text.
+///     pub Tokens = [clean, tokenize]
+/// }
+///
+/// let out = Tokens::new().run(TokensInputs { text: " A b ".into() })?;
+/// assert_eq!(out.tokens, ["a", "b"]);
+/// # Ok::<(), hypernodes::Error>(())
+/// ```
+///
+/// Syntax: `attributes visibility Name = [node, path::to::node, OtherPipeline, ...]`, where the
+/// attributes may be doc comments, `#[outputs(a, b)]` (keep only these outputs; nodes they do not
+/// need never run) and `#[config(batch_size = .., ...)]` (defaults for every node).
+#[macro_export]
+macro_rules! pipeline {
+    ($($body:tt)*) => {
+        $crate::__private::pipeline_front! { [$crate] $($body)* }
+    };
+}

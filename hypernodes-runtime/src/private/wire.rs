@@ -1,0 +1,102 @@
+//! Type-level facts about nodes and the checks that wire them together.
+//!
+//! `#[node]` implements [`In`] and [`Out`] on a hidden struct named like the function, so each
+//! parameter and output type is resolved in the node's own module. `pipeline!` then routes every
+//! value through one of the traits below: when the types do not line up, rustc reports the
+//! `on_unimplemented` sentence at the consumer's token in the pipeline list, and nothing else.
+
+/// The type of a node's `I`-th parameter (references stripped).
+pub trait In<const I: usize> {
+    /// The parameter's type.
+    type Ty;
+}
+
+/// The type of a node's `I`-th output.
+pub trait Out<const I: usize> {
+    /// The output's type.
+    type Ty;
+}
+
+/// An edge: `Producer` makes a `Self` that `Consumer` takes as a `T`.
+#[diagnostic::on_unimplemented(
+    message = "pipeline type mismatch: `{Producer}` produces `{Self}`, but `{Consumer}` expects `{T}`",
+    label = "`{Consumer}` expects `{T}` here",
+    note = "values are wired by parameter name: rename the parameter or make the two types agree"
+)]
+pub trait Wire<T, Producer, Consumer> {
+    /// Passes the value on by move.
+    fn wire(self) -> T;
+    /// Passes the value on by reference.
+    fn wire_ref(&self) -> &T;
+}
+
+impl<T, Producer, Consumer> Wire<T, Producer, Consumer> for T {
+    #[inline(always)]
+    fn wire(self) -> T {
+        self
+    }
+    #[inline(always)]
+    fn wire_ref(&self) -> &T {
+        self
+    }
+}
+
+/// A pipeline input read by several nodes: `First` takes it as `Self`, `Consumer` as `T`.
+#[diagnostic::on_unimplemented(
+    message = "pipeline input type mismatch: `{First}` takes this input as `{Self}`, but `{Consumer}` takes it as `{T}`",
+    label = "`{Consumer}` takes `{T}` here",
+    note = "every node reading the same pipeline input must take the same type (by value or by `&`)"
+)]
+pub trait SameInput<T, First, Consumer> {
+    /// Passes the value on by move.
+    fn wire(self) -> T;
+    /// Passes the value on by reference.
+    fn wire_ref(&self) -> &T;
+}
+
+impl<T, First, Consumer> SameInput<T, First, Consumer> for T {
+    #[inline(always)]
+    fn wire(self) -> T {
+        self
+    }
+    #[inline(always)]
+    fn wire_ref(&self) -> &T {
+        self
+    }
+}
+
+/// A stateful parameter shared by several nodes: `First` declares it `Self`, `Consumer` as `T`.
+#[diagnostic::on_unimplemented(
+    message = "stateful parameter type mismatch: `{First}` declares it as `{Self}`, but `{Consumer}` as `{T}`",
+    label = "`{Consumer}` declares `{T}` here",
+    note = "nodes share a stateful object by parameter name, so they must agree on its type"
+)]
+pub trait SameStateful<T, First, Consumer> {
+    /// The shared object, seen with the consumer's type.
+    fn share(&self) -> &T;
+}
+
+impl<T, First, Consumer> SameStateful<T, First, Consumer> for T {
+    #[inline(always)]
+    fn share(&self) -> &T {
+        self
+    }
+}
+
+/// A by-value parameter whose value is used again later must be cloned first.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` must implement `Clone`: `{Consumer}` takes it by value but a later node or output uses it too",
+    label = "`{Consumer}` takes the value by value here",
+    note = "take the parameter by reference (`&{Self}`) to avoid the clone, or implement `Clone`"
+)]
+pub trait CloneForLaterUse<Consumer>: Sized {
+    /// A copy for `Consumer`, leaving the original for later uses.
+    fn clone_for_later_use(&self) -> Self;
+}
+
+impl<T: Clone, Consumer> CloneForLaterUse<Consumer> for T {
+    #[inline(always)]
+    fn clone_for_later_use(&self) -> Self {
+        self.clone()
+    }
+}

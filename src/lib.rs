@@ -1,0 +1,56 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+/// Turns a plain function into a pipeline node, leaving it callable exactly as written.
+///
+/// Parameters are wired by name: a parameter called `cleaned` reads the output called `cleaned`,
+/// and a parameter no node produces becomes a field of the pipeline's `<Name>Inputs`. Take a
+/// value by reference (`&T`, `&str`, `&[T]`) to borrow it, by value to own it (moved on its last
+/// use, cloned only when a later node or output still needs it).
+///
+/// ```
+/// use hypernodes::node;
+///
+/// #[node(output = "cleaned")]
+/// pub fn clean(text: String) -> String { text.trim().to_lowercase() }
+///
+/// #[node(output = ("head", "rest"))]     // several outputs from one tuple
+/// pub fn split(cleaned: &str) -> (String, Vec<String>) {
+///     let mut words = cleaned.split_whitespace().map(str::to_owned);
+///     (words.next().unwrap_or_default(), words.collect())
+/// }
+///
+/// #[node]                                // one output, named after the function
+/// pub fn word_count(rest: &[String]) -> usize { rest.len() + 1 }
+///
+/// #[node(output = "n")]                  // `Err` stops the run with an error naming the node
+/// pub fn parse(head: &str) -> Result<u64, std::num::ParseIntError> { head.parse() }
+///
+/// // Still ordinary functions:
+/// assert_eq!(clean("  Hi ".into()), "hi");
+/// assert_eq!(parse("42"), Ok(42));
+/// ```
+///
+/// Options:
+///
+/// | option | meaning |
+/// |---|---|
+/// | `output = "name"` | the output's name (default: the function's name) |
+/// | `output = ("a", "b")` | several outputs; the function returns a tuple with one element per name |
+/// | `stateful(model, ..)` | parameters (`&T`, `T: Stateful`) built once and reused instead of wired |
+/// | `config(key = value, ..)` | execution settings: `batch_size` (≥ 1), `max_concurrency` (≥ 1), `use_process` (bool), `gpus` (0–1024), `max_retries` (0–100) |
+/// | `crate = "path"` | where the `hypernodes` crate is, if it was renamed |
+///
+/// A node returning `Result<T, E>` (any `E` convertible into [`BoxError`]) has the output `T`.
+/// Not supported, each with a compile error that says so: generic, `async` and variadic
+/// functions, `self`, patterns as parameters, `impl Trait` parameters or return types.
+pub use hypernodes_macros::node;
+
+pub use hypernodes_runtime::{
+    config, pipeline, BoxError, ConfigSource, Error, ErrorKind, NodeConfig, NodeInfo, NodeKind,
+    Pipeline, PipelineInfo, Setting, Stateful, StatefulSlot, WorkerContext,
+};
+
+#[doc(hidden)]
+pub use hypernodes_runtime::__private;
