@@ -97,6 +97,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     let (nested_fields, nested_types): (Vec<_>, Vec<_>) = nested.iter().cloned().unzip();
 
     let body = Body::new(&types).generate();
+    let pruned = pruned_checks(&types);
     let info = super::info::generate(krate, header, graph);
     let as_node = as_node(krate, header, graph, &input_types, &output_types);
     let debug_inputs = debug_impl(krate, &inputs_ty, &input_fields);
@@ -175,7 +176,41 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         }
 
         #as_node
+        #pruned
     }
+}
+
+/// Nodes that `#[outputs]` made unnecessary never run, but they are still part of the pipeline:
+/// their functions count as used (no `dead_code` warning) and their inputs are type-checked.
+fn pruned_checks(types: &Types) -> TokenStream {
+    let krate = types.krate;
+    let graph = types.graph;
+    let checks =
+        graph.pruned.iter().map(|&n| {
+            let node = &graph.nodes[n];
+            let this = &node.path;
+            let wired = node.meta.params.iter().enumerate().filter_map(|(param, p)| {
+            let Source::Output { node: from, output } = graph.source_of_any(&p.name)? else {
+                return None;
+            };
+            let producer = &graph.nodes[from].path;
+            let have = types.output(from, output);
+            let want = types.param(n, param);
+            let value = local(&p.name);
+            let check = quote_spanned! {node.span()=>
+                let _ = #krate::__private::Wire::<#want, #producer, #this>::wire_ref(&#value);
+            };
+            Some((quote!(#value: #have), check))
+        });
+            let (params, checks): (Vec<_>, Vec<_>) = wired.unzip();
+            let used = (node.meta.kind == Kind::Function).then(|| quote!(let _ = #this;));
+            quote! {
+                #[allow(dead_code, clippy::too_many_arguments)]
+                fn __hypernodes_check(#(#params),*) { #(#checks)* }
+                #used
+            }
+        });
+    quote! { #(const _: () = { #checks };)* }
 }
 
 /// `Debug` for a generated struct, whatever its field types (see `__private::debug`).
@@ -188,7 +223,7 @@ fn debug_impl(krate: &TokenStream, ty: &Ident, fields: &[&Ident]) -> TokenStream
                 #[allow(unused_imports)]
                 use #krate::__private::{ViaDebug as _, ViaTypeName as _};
                 f.debug_struct(#name)
-                    #(.field(#labels, &(&&#krate::__private::Field(&self.#fields)).repr()))*
+                    #(.field(#labels, &(&#krate::__private::Field(&self.#fields)).repr()))*
                     .finish()
             }
         }

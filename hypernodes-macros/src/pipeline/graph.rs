@@ -97,6 +97,12 @@ impl Graph {
         }
     }
 
+    /// The producer of `name`, if a node produces it.
+    pub fn source_of_any(&self, name: &Ident) -> Option<Source> {
+        let &(node, output) = self.producers.get(&name.to_string())?;
+        Some(Source::Output { node, output })
+    }
+
     pub fn stateful_index(&self, name: &Ident) -> usize {
         self.stateful
             .iter()

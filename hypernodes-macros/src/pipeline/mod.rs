@@ -64,6 +64,26 @@ pub fn expand(input: TokenStream) -> TokenStream {
     }
     match Graph::build(&header, nodes) {
         Ok(graph) => codegen::generate(&krate, &header, &graph),
-        Err(e) => e.into_compile_error(),
+        Err(e) => {
+            let errors = e.into_compile_error();
+            let quiet = poisoned_meta_macro(&header);
+            quote::quote!(#errors #quiet)
+        }
     }
+}
+
+/// A pipeline with errors still answers to its name as a node, so the pipelines that list it
+/// stay quiet instead of adding "cannot find macro" to the error that matters.
+fn poisoned_meta_macro(header: &header::Header) -> TokenStream {
+    let meta = NodeMeta {
+        kind: crate::meta::Kind::Pipeline,
+        name: header.name.clone(),
+        vis: crate::meta::Vis::of(&header.vis),
+        fallible: true,
+        params: Vec::new(),
+        outputs: Vec::new(),
+        config: Default::default(),
+        poisoned: true,
+    };
+    crate::meta::emit_meta_macro(&header.vis, &header.name, &meta)
 }

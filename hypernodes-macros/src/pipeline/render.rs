@@ -17,7 +17,7 @@ fn edges(graph: &Graph) -> Vec<(String, String, String)> {
         for p in &node.meta.params {
             let from = match p.mode {
                 Mode::Stateful => format!("state_{}", p.name),
-                _ => match graph_source(graph, &p.name) {
+                _ => match graph.source_of_any(&p.name) {
                     Some(Source::Output { node: from, .. }) => {
                         format!("node_{}", graph.nodes[from].meta.name)
                     }
@@ -30,18 +30,6 @@ fn edges(graph: &Graph) -> Vec<(String, String, String)> {
     edges
 }
 
-/// The producer of `name`, if a node produces it (the graph's own table drops inputs that only
-/// pruned nodes read, and the picture shows those too).
-fn graph_source(graph: &Graph, name: &syn::Ident) -> Option<Source> {
-    graph.nodes.iter().enumerate().find_map(|(n, node)| {
-        node.meta
-            .outputs
-            .iter()
-            .position(|o| o == name)
-            .map(|output| Source::Output { node: n, output })
-    })
-}
-
 /// Every input name, including those only pruned nodes read.
 fn all_inputs(graph: &Graph) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
@@ -49,7 +37,7 @@ fn all_inputs(graph: &Graph) -> Vec<String> {
         for p in &node.meta.params {
             let name = p.name.to_string();
             if p.mode != Mode::Stateful
-                && graph_source(graph, &p.name).is_none()
+                && graph.source_of_any(&p.name).is_none()
                 && !names.contains(&name)
             {
                 names.push(name);

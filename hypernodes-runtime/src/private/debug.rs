@@ -1,8 +1,9 @@
 //! `Debug` for generated `<Name>Inputs`/`<Name>Outputs` whatever their field types: a field whose
 //! type implements `Debug` prints as usual, any other prints as its type name.
 //!
-//! Autoref specialization: generated code calls `(&&Field(&value)).repr()` on a concrete type;
-//! method lookup finds the `T: Debug` impl on `Field` first and falls back to the one on `&Field`.
+//! Autoref specialization: generated code calls `(&Field(&value)).repr()` on a concrete type;
+//! method lookup tries `&Field` first (the `T: Debug` impl on `Field`) and only then autorefs to
+//! `&&Field` (the impl on `&Field`, for any `T`).
 
 use std::fmt;
 
@@ -58,9 +59,9 @@ mod tests {
 
     #[test]
     fn debug_when_possible_type_name_otherwise() {
-        assert_eq!(format!("{:?}", (&&Field(&"a")).repr()), "\"a\"");
+        assert_eq!(format!("{:?}", (&Field(&"a")).repr()), "\"a\"");
         assert_eq!(
-            format!("{:?}", (&&Field(&NoDebug)).repr()),
+            format!("{:?}", (&Field(&NoDebug)).repr()),
             format!("<{}>", std::any::type_name::<NoDebug>())
         );
     }

@@ -1,0 +1,147 @@
+//! Nodes from other modules and crates, pipelines declared anywhere, pipelines as nodes.
+
+use hypernodes::{node, pipeline, NodeKind};
+
+// A pipeline declared before the modules whose nodes it lists, mixing a sibling module,
+// another crate's nested module and crate root, and this crate's root.
+mod reports {
+    use hypernodes::pipeline;
+
+    pipeline! {
+        pub Shouted = [nodelib::clean, nodelib::text::shout, super::text::initials, crate::length]
+    }
+}
+
+mod text {
+    use hypernodes::node;
+
+    /// A type only nameable through this module: parameter and output types resolve here.
+    #[derive(Debug, PartialEq)]
+    pub struct Initials(pub String);
+
+    #[node]
+    pub fn initials(cleaned: &str) -> Initials {
+        Initials(
+            cleaned
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .collect(),
+        )
+    }
+}
+
+#[node]
+pub fn length(shout: &String) -> usize {
+    shout.len()
+}
+
+#[test]
+fn nodes_from_other_modules_and_crates() -> Result<(), hypernodes::Error> {
+    let out = reports::Shouted::new().run(reports::ShoutedInputs {
+        text: " Big Red Dog ".into(),
+    })?;
+    assert_eq!(out.shout, "BIG RED DOG");
+    assert_eq!(out.initials, text::Initials("brd".into()));
+    assert_eq!(out.length, 11);
+    // Config declared on a node of another crate travels with it.
+    let clean = reports::Shouted::INFO.node("clean").unwrap();
+    assert_eq!(clean.config.batch_size.value, 4096);
+    Ok(())
+}
+
+#[test]
+fn a_pipeline_from_another_crate_runs_here() -> Result<(), hypernodes::Error> {
+    let out = nodelib::Words::new().run(nodelib::WordsInputs {
+        text: "one two".into(),
+    })?;
+    assert_eq!(out.word_count, 2);
+    Ok(())
+}
+
+#[test]
+fn nodes_and_pipelines_inside_a_function_body() -> Result<(), hypernodes::Error> {
+    #[node(output = "cleaned")]
+    fn clean(text: String) -> String {
+        text.trim().to_lowercase()
+    }
+
+    #[node(output = "n")]
+    fn count(cleaned: &str) -> usize {
+        cleaned.split_whitespace().count()
+    }
+
+    pipeline! { Local = [clean, count] }
+
+    let out = Local::new().run(LocalInputs {
+        text: " A b ".into(),
+    })?;
+    assert_eq!((out.cleaned.as_str(), out.n), ("a b", 2));
+    Ok(())
+}
+
+#[node]
+pub fn summarize(word_count: usize, shout: &str) -> String {
+    format!("{word_count} words: {shout}")
+}
+
+// Another crate's pipeline used as a node, next to nodes of this crate.
+pipeline! {
+    /// Counts words with `nodelib::Words`, then reports.
+    pub Report = [nodelib::Words, nodelib::text::shout, summarize]
+}
+
+#[test]
+fn a_pipeline_is_a_node() -> Result<(), hypernodes::Error> {
+    let out = Report::new().run(ReportInputs {
+        text: "  Hello World ".into(),
+    })?;
+    assert_eq!(out.summarize, "2 words: HELLO WORLD");
+    // The inner pipeline's outputs are the outer's values.
+    assert_eq!(out.tokens, ["hello", "world"]);
+    let words = Report::INFO.node("Words").unwrap();
+    assert_eq!(words.kind, NodeKind::Pipeline);
+    assert_eq!(words.nested.unwrap().order, ["clean", "tokenize", "count"]);
+    assert_eq!(Report::INFO.order, ["Words", "shout", "summarize"]);
+    Ok(())
+}
+
+#[node(output = "number")]
+pub fn parse_number(cleaned: &str) -> Result<i64, std::num::ParseIntError> {
+    cleaned.parse()
+}
+
+pipeline! {
+    #[outputs(number)]
+    pub Inner = [nodelib::clean, parse_number]
+}
+
+#[node]
+fn doubled(number: i64) -> i64 {
+    number * 2
+}
+
+pipeline! { Outer = [Inner, doubled] }
+
+pipeline! { Outermost = [Outer] }
+
+#[test]
+fn errors_from_nested_pipelines_carry_the_path() -> Result<(), hypernodes::Error> {
+    assert_eq!(
+        Outermost::new()
+            .run(OutermostInputs {
+                text: " 21 ".into()
+            })?
+            .doubled,
+        42
+    );
+    let err = Outermost::new()
+        .run(OutermostInputs { text: "x".into() })
+        .unwrap_err();
+    assert_eq!(err.node(), "parse_number");
+    assert_eq!(err.node_path(), "Outer.Inner.parse_number");
+    assert_eq!(
+        err.to_string(),
+        "node `Outer.Inner.parse_number` failed: invalid digit found in string"
+    );
+    Ok(())
+}

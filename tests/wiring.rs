@@ -1,0 +1,310 @@
+//! How values flow: borrows, moves on last use, clones only before later uses, pruning,
+//! stateful objects, panics, and introspection.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use hypernodes::{node, pipeline, BoxError, ErrorKind, Stateful, WorkerContext};
+
+/// Counts its clones, so tests can see exactly when the pipeline copies a value.
+#[derive(Debug, PartialEq)]
+pub struct Tracked {
+    pub text: String,
+    pub clones: usize,
+}
+
+impl Clone for Tracked {
+    fn clone(&self) -> Self {
+        Tracked {
+            text: self.text.clone(),
+            clones: self.clones + 1,
+        }
+    }
+}
+
+mod moves {
+    use super::Tracked;
+    use hypernodes::node;
+
+    #[node(output = "doc")]
+    pub fn load(text: String) -> Tracked {
+        Tracked { text, clones: 0 }
+    }
+
+    /// Reads `doc` by reference: no copy.
+    #[node]
+    pub fn length(doc: &Tracked) -> usize {
+        doc.text.len()
+    }
+
+    /// Takes `doc` by value while `shout` still needs it later: one clone.
+    #[node(output = "first")]
+    pub fn take_first(doc: Tracked) -> Tracked {
+        doc
+    }
+
+    /// Takes `doc` by value as its last use: moved.
+    #[node(output = "last")]
+    pub fn take_last(doc: Tracked, first: &Tracked) -> Tracked {
+        assert_eq!(first.text, doc.text);
+        doc
+    }
+}
+
+pipeline! {
+    #[outputs(length, first, last)]
+    MoveOrClone = [moves::load, moves::length, moves::take_first, moves::take_last]
+}
+
+#[test]
+fn by_value_moves_on_last_use_and_clones_before() -> Result<(), hypernodes::Error> {
+    let out = MoveOrClone::new().run(MoveOrCloneInputs { text: "abc".into() })?;
+    assert_eq!(out.length, 3);
+    assert_eq!(out.first.clones, 1, "used again later: cloned once");
+    assert_eq!(out.last.clones, 0, "last use: moved, not cloned");
+    Ok(())
+}
+
+#[node(output = "keep")]
+fn keep_doc(doc: Tracked) -> Tracked {
+    doc
+}
+
+pipeline! {
+    /// `doc` goes to a node by value and is also an output: the node gets the clone.
+    KeepBoth = [moves::load, keep_doc]
+}
+
+#[test]
+fn kept_outputs_count_as_a_later_use() -> Result<(), hypernodes::Error> {
+    let out = KeepBoth::new().run(KeepBothInputs { text: "x".into() })?;
+    assert_eq!((out.keep.clones, out.doc.clones), (1, 0));
+    Ok(())
+}
+
+static EXPENSIVE_CALLS: AtomicUsize = AtomicUsize::new(0);
+static CHEAP_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+#[node]
+fn expensive(text: &str) -> usize {
+    EXPENSIVE_CALLS.fetch_add(1, Ordering::SeqCst);
+    text.len() * 1000
+}
+
+#[node]
+fn cheap(text: &str) -> usize {
+    CHEAP_CALLS.fetch_add(1, Ordering::SeqCst);
+    text.len()
+}
+
+#[node]
+fn report(cheap: usize) -> String {
+    format!("{cheap} bytes")
+}
+
+pipeline! {
+    #[outputs(report)]
+    OnlyReport = [expensive, cheap, report]
+}
+
+#[test]
+fn nodes_not_needed_for_selected_outputs_never_run() -> Result<(), hypernodes::Error> {
+    let p = OnlyReport::new();
+    for _ in 0..3 {
+        assert_eq!(
+            p.run(OnlyReportInputs {
+                text: "abcd".into()
+            })?
+            .report,
+            "4 bytes"
+        );
+    }
+    assert_eq!(CHEAP_CALLS.load(Ordering::SeqCst), 3);
+    assert_eq!(EXPENSIVE_CALLS.load(Ordering::SeqCst), 0);
+    assert_eq!(OnlyReport::INFO.order, ["cheap", "report"]);
+    let pruned = OnlyReport::INFO.node("expensive").unwrap();
+    assert!(!pruned.runs);
+    Ok(())
+}
+
+#[node(output = "z")]
+fn no_inputs_needed() -> u8 {
+    7
+}
+
+#[node(output = "y")]
+fn only_pruned_reads_this(unused_input: u8) -> u8 {
+    unused_input
+}
+
+pipeline! {
+    #[outputs(z)]
+    DropsInput = [no_inputs_needed, only_pruned_reads_this]
+}
+
+#[test]
+fn inputs_only_pruned_nodes_read_are_not_asked_for() -> Result<(), hypernodes::Error> {
+    assert!(DropsInput::INFO.inputs.is_empty());
+    assert_eq!(DropsInput::new().run(DropsInputInputs {})?.z, 7);
+    Ok(())
+}
+
+#[node]
+fn explode(text: &str) -> usize {
+    if text.is_empty() {
+        panic!("empty text in explode");
+    }
+    text.len()
+}
+
+pipeline! { Exploding = [explode] }
+
+#[test]
+fn a_panic_becomes_an_error_naming_the_node() {
+    let err = Exploding::new()
+        .run(ExplodingInputs {
+            text: String::new(),
+        })
+        .unwrap_err();
+    assert_eq!(err.node(), "explode");
+    assert!(matches!(err.kind(), ErrorKind::Panicked(m) if m == "empty text in explode"));
+    assert_eq!(
+        err.to_string(),
+        "node `explode` panicked: empty text in explode"
+    );
+}
+
+static MODELS_BUILT: AtomicUsize = AtomicUsize::new(0);
+
+pub struct Model {
+    bias: usize,
+}
+
+impl Stateful for Model {
+    fn create(ctx: &WorkerContext) -> Result<Self, BoxError> {
+        MODELS_BUILT.fetch_add(1, Ordering::SeqCst);
+        Ok(Model {
+            bias: 100 + ctx.worker_index(),
+        })
+    }
+}
+
+#[node(stateful(model))]
+fn score(text: &str, model: &Model) -> usize {
+    text.len() + model.bias
+}
+
+#[node(stateful(model))]
+fn rescore(score: usize, model: &Model) -> usize {
+    score + model.bias
+}
+
+pipeline! { Scoring = [score, rescore] }
+
+#[test]
+fn stateful_objects_are_built_once_and_shared_by_name() -> Result<(), hypernodes::Error> {
+    let p = Scoring::new();
+    assert_eq!(MODELS_BUILT.load(Ordering::SeqCst), 0, "built lazily");
+    for _ in 0..5 {
+        assert_eq!(p.run(ScoringInputs { text: "ab".into() })?.rescore, 202);
+    }
+    assert_eq!(MODELS_BUILT.load(Ordering::SeqCst), 1);
+    assert_eq!(Scoring::INFO.node("score").unwrap().stateful, ["model"]);
+    assert!(
+        Scoring::INFO.inputs == ["text"],
+        "stateful parameters are not inputs"
+    );
+    Ok(())
+}
+
+pub struct Broken;
+
+impl Stateful for Broken {
+    fn create(_: &WorkerContext) -> Result<Self, BoxError> {
+        Err("weights file missing".into())
+    }
+}
+
+#[node(stateful(broken))]
+fn use_broken(x: u8, broken: &Broken) -> u8 {
+    let _ = broken;
+    x
+}
+
+pipeline! { UsesBroken = [use_broken] }
+
+#[test]
+fn a_failing_constructor_names_node_and_parameter() {
+    let err = UsesBroken::new()
+        .run(UsesBrokenInputs { x: 1 })
+        .unwrap_err();
+    assert_eq!(err.node(), "use_broken");
+    assert_eq!(
+        err.to_string(),
+        "node `use_broken`: could not build stateful `broken`: weights file missing"
+    );
+}
+
+#[node(output = ("quotient", "remainder"))]
+fn divide(a: u32, b: u32) -> Result<(u32, u32), String> {
+    if b == 0 {
+        return Err(format!("cannot divide {a} by zero"));
+    }
+    Ok((a / b, a % b))
+}
+
+#[node]
+fn unit_node(remainder: &u32) {
+    let _ = remainder;
+}
+
+pipeline! { Division = [divide, unit_node] }
+
+#[test]
+fn fallible_nodes_with_several_outputs_and_unit_outputs() -> Result<(), hypernodes::Error> {
+    let p = Division::new();
+    let out = p.run(DivisionInputs { a: 17, b: 5 })?;
+    assert_eq!((out.quotient, out.remainder, out.unit_node), (3, 2, ()));
+    let err = p.run(DivisionInputs { a: 1, b: 0 }).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "node `divide` failed: cannot divide 1 by zero"
+    );
+    Ok(())
+}
+
+#[test]
+fn generated_structs_are_debug_even_with_opaque_fields() -> Result<(), hypernodes::Error> {
+    let out = Division::new().run(DivisionInputs { a: 7, b: 2 })?;
+    assert_eq!(
+        format!("{out:?}"),
+        "DivisionOutputs { quotient: 3, remainder: 1, unit_node: () }"
+    );
+    let inputs = format!("{:?}", ScoringInputs { text: "t".into() });
+    assert_eq!(inputs, "ScoringInputs { text: \"t\" }");
+    Ok(())
+}
+
+#[test]
+fn introspection_order_names_and_graph() {
+    let info = &MoveOrClone::INFO;
+    assert_eq!(info.name, "MoveOrClone");
+    assert_eq!(info.order, ["load", "length", "take_first", "take_last"]);
+    assert_eq!(info.inputs, ["text"]);
+    assert_eq!(info.outputs, ["length", "first", "last"]);
+    assert!(info
+        .dot
+        .contains("node_load -> node_take_first [label=\"doc\"];"));
+    assert!(info
+        .dot
+        .contains("input_text -> node_load [label=\"text\"];"));
+    assert!(info
+        .mermaid
+        .contains("node_take_first -->|first| node_take_last"));
+    let scoring = &Scoring::INFO;
+    assert!(scoring
+        .dot
+        .contains("state_model -> node_score [label=\"model\", style=dashed];"));
+    assert!(scoring
+        .mermaid
+        .contains("state_model -.->|model| node_rescore"));
+}
