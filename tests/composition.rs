@@ -31,7 +31,7 @@ mod text {
 }
 
 #[node]
-pub fn length(shout: &String) -> usize {
+pub fn length(shout: &str) -> usize {
     shout.len()
 }
 

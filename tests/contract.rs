@@ -1,5 +1,8 @@
 //! The example of the DSL issue, exactly as a user writes it.
 
+// Written exactly as the issue states the contract, `&String` and `&Vec<String>` included.
+#![allow(clippy::ptr_arg)]
+
 use std::error::Error as _;
 
 use hypernodes::{node, pipeline};

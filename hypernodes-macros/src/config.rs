@@ -180,10 +180,12 @@ fn parse_value(key: Key, lit: &Lit) -> syn::Result<Value> {
 }
 
 fn out_of_range(name: &str, lit: &Lit, lo: u64, hi: u64) -> syn::Error {
-    syn::Error::new(
-        lit.span(),
-        format!("`{name}` must be between {lo} and {hi}"),
-    )
+    let range = if hi == u64::from(u32::MAX) {
+        format!("at least {lo}")
+    } else {
+        format!("between {lo} and {hi}")
+    };
+    syn::Error::new(lit.span(), format!("`{name}` must be {range}"))
 }
 
 fn example(key: Key) -> u64 {

@@ -26,10 +26,10 @@ pub use stateful::{Stateful, StatefulSlot, WorkerContext};
 /// use hypernodes::{node, pipeline};
 ///
 /// #[node(output = "cleaned")]
-/// fn clean(text: String) -> String { text.trim().to_lowercase() }
+/// pub fn clean(text: String) -> String { text.trim().to_lowercase() }
 ///
 /// #[node(output = "tokens")]
-/// fn tokenize(cleaned: &String) -> Vec<String> {
+/// pub fn tokenize(cleaned: &str) -> Vec<String> {
 ///     cleaned.split_whitespace().map(str::to_owned).collect()
 /// }
 ///

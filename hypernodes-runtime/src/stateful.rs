@@ -133,3 +133,16 @@ impl<T: Stateful> StatefulSlot<T> {
             .map_err(|source| Error::stateful(node, param, source))
     }
 }
+
+/// The stateful object in `slot`, built on first use; a free function so that a type missing
+/// [`Stateful`] gets that trait's message at the node's token.
+#[doc(hidden)]
+#[inline(always)]
+pub fn stateful_object<'a, T: Stateful>(
+    slot: &'a StatefulSlot<T>,
+    node: &'static str,
+    param: &'static str,
+    ctx: &WorkerContext,
+) -> Result<&'a T, Error> {
+    slot.get_or_create(node, param, ctx)
+}

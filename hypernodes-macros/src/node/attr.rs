@@ -1,6 +1,6 @@
 //! `#[node(output = .., stateful(..), config(..), crate = "..")]`
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use syn::parse::Parser;
 use syn::{Ident, LitStr, Path};
 
@@ -13,8 +13,8 @@ const OPTIONS: [&str; 4] = ["output", "stateful", "config", "crate"];
 pub struct NodeArgs {
     /// `None`: one output named after the function.
     pub outputs: Option<Vec<Ident>>,
-    /// The span of the `output = ..` value, for count mismatches.
-    pub outputs_span: Option<Span>,
+    /// The `output = ..` value, where count mismatches point.
+    pub outputs_tokens: Option<TokenStream>,
     pub stateful: Vec<Ident>,
     pub config: Config,
     /// Path to the `hypernodes` crate in generated code.
@@ -29,9 +29,9 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> NodeArgs {
         };
         match option.as_str() {
             "output" => {
-                let value = meta.value()?;
-                out.outputs_span = Some(value.span());
-                out.outputs = parse_output_names(value, errors)?;
+                let expr: syn::Expr = meta.value()?.parse()?;
+                out.outputs_tokens = Some(quote::ToTokens::to_token_stream(&expr));
+                out.outputs = parse_output_names(&expr, errors);
             }
             "stateful" => meta.parse_nested_meta(|name| {
                 out.stateful.push(name.path.require_ident()?.clone());
@@ -73,12 +73,8 @@ fn skip_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<()> {
     Ok(())
 }
 
-/// `"name"` or `("a", "b", ..)`. Returns `None` (after reporting) when the shape is wrong.
-fn parse_output_names(
-    input: syn::parse::ParseStream,
-    errors: &mut Errors,
-) -> syn::Result<Option<Vec<Ident>>> {
-    let expr: syn::Expr = input.parse()?;
+/// `"name"` or `("a", "b", ..)`. Returns `None` (after reporting) when a name is wrong.
+fn parse_output_names(expr: &syn::Expr, errors: &mut Errors) -> Option<Vec<Ident>> {
     let literals: Vec<&syn::Expr> = match &expr {
         syn::Expr::Tuple(tuple) => tuple.elems.iter().collect(),
         syn::Expr::Paren(paren) => vec![&*paren.expr],
@@ -92,26 +88,33 @@ fn parse_output_names(
         }) = literal
         else {
             errors.at(
-                &expr,
+                expr,
                 "`output` takes a string or a tuple of strings, \
                  e.g. `output = \"cleaned\"` or `output = (\"head\", \"rest\")`",
             );
-            return Ok(None);
+            return None;
         };
         match syn::parse_str::<Ident>(&s.value()) {
             Ok(ident) if !names.contains(&ident) => names.push(Ident::new(&s.value(), s.span())),
-            Ok(_) => errors.at(s, format!("output `{}` is named twice", s.value())),
-            Err(_) => errors.at(
-                s,
-                format!(
-                    "output name `{}` is not a valid identifier: outputs become struct fields and are wired by name",
-                    s.value()
-                ),
-            ),
+            Ok(_) => {
+                errors.at(s, format!("output `{}` is named twice", s.value()));
+                return None;
+            }
+            Err(_) => {
+                errors.at(
+                    s,
+                    format!(
+                        "output name `{}` is not a valid identifier: outputs become struct fields and are wired by name",
+                        s.value()
+                    ),
+                );
+                return None;
+            }
         }
     }
     if names.is_empty() {
-        errors.at(&expr, "`output` needs at least one name");
+        errors.at(expr, "`output` needs at least one name");
+        return None;
     }
-    Ok(Some(names))
+    Some(names)
 }

@@ -41,8 +41,14 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         poisoned: !errors.is_empty(),
     };
     // On error the function and the metadata macro are still emitted, so the IDE keeps working
-    // and pipelines listing the node stay quiet instead of adding follow-on errors.
-    let meta_macro = emit_meta_macro(vis, name, &meta);
+    // and pipelines listing the node stay quiet instead of adding follow-on errors; a method
+    // sits in an `impl`, where the hidden module cannot go.
+    let is_method = matches!(func.sig.inputs.first(), Some(syn::FnArg::Receiver(_)));
+    let meta_macro = if is_method {
+        TokenStream::new()
+    } else {
+        emit_meta_macro(vis, name, &meta)
+    };
     let type_facts = if meta.poisoned {
         TokenStream::new()
     } else {

@@ -67,6 +67,7 @@ fn parameters(
 ) -> (Vec<Param>, Vec<TokenStream>) {
     let mut params = Vec::new();
     let mut types = Vec::new();
+    let mut names = Vec::new();
     for arg in &func.sig.inputs {
         let typed = match arg {
             FnArg::Receiver(receiver) => {
@@ -89,6 +90,7 @@ fn parameters(
                 continue;
             }
         };
+        names.push(name.clone());
         let stateful = args.stateful.contains(&name);
         if let Some((mode, ty)) = passing(&name, &typed.ty, stateful, errors) {
             params.push(Param { name, mode });
@@ -96,8 +98,8 @@ fn parameters(
         }
     }
     for declared in &args.stateful {
-        if !params.iter().any(|p| p.name == *declared) {
-            let known: Vec<String> = params.iter().map(|p| p.name.to_string()).collect();
+        if !names.contains(declared) {
+            let known: Vec<String> = names.iter().map(ToString::to_string).collect();
             errors.at(
                 declared,
                 format!(
@@ -209,15 +211,15 @@ fn outputs(
                 Type::Tuple(tuple) => format!("a tuple of {}", tuple.elems.len()),
                 _ => format!("`{}`, not a tuple", other.to_token_stream()),
             };
-            let span = args.outputs_span.unwrap_or_else(|| func.sig.ident.span());
-            errors.span(
-                span,
-                format!(
-                    "`output` names {} values but `{}` returns {found}: return a tuple with one element per name",
-                    names.len(),
-                    func.sig.ident
-                ),
+            let message = format!(
+                "`output` names {} values but `{}` returns {found}: return a tuple with one element per name",
+                names.len(),
+                func.sig.ident
             );
+            match &args.outputs_tokens {
+                Some(tokens) => errors.at(tokens, message),
+                None => errors.at(&func.sig.ident, message),
+            }
             (Vec::new(), Vec::new())
         }
     }

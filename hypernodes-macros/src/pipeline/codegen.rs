@@ -20,6 +20,18 @@ fn local(name: &Ident) -> Ident {
     )
 }
 
+/// `function({ argument })`, spanned on the node's token in the pipeline list. A failing trait
+/// bound is reported at the argument; generated locals count as macro-internal and would move
+/// the report to the whole `pipeline!` call, but a block written with the user's span does not.
+fn user_spanned(node: &Node, function: TokenStream, argument: TokenStream) -> TokenStream {
+    quote_spanned!(node.span()=> #function({ #argument }))
+}
+
+/// The per-run worker context (one hygiene context with every other generated local).
+fn context_ident() -> Ident {
+    Ident::new("__hypernodes_context", Span::mixed_site())
+}
+
 fn private_ident(prefix: &str, name: impl std::fmt::Display) -> Ident {
     format_ident!("__hypernodes_{}_{}", prefix, name.to_string())
 }
@@ -145,7 +157,13 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
 
             #[doc(hidden)]
             #[inline]
-            #[allow(clippy::too_many_arguments, clippy::let_unit_value, clippy::unit_arg)]
+            #[allow(
+                unused_braces,
+                clippy::too_many_arguments,
+                clippy::let_unit_value,
+                clippy::unit_arg,
+                clippy::redundant_closure
+            )]
             pub fn __hypernodes_call(
                 &self,
                 #(#input_locals: #input_types,)*
@@ -316,10 +334,23 @@ impl<'a> Body<'a> {
         let graph = self.graph;
         let context = (!graph.stateful.is_empty()).then(|| {
             let krate = self.types.krate;
-            quote!(let __hypernodes_context = #krate::WorkerContext::single();)
+            let context = context_ident();
+            quote!(let #context = #krate::WorkerContext::single();)
         });
         let calls: Vec<TokenStream> = graph.order.iter().map(|&n| self.node(n)).collect();
-        quote!(#context #(#calls)*)
+        let krate = self.types.krate;
+        // The checks below start with these names, spanned on the user's node token, so a
+        // failing check points at that token rather than at the whole `pipeline!` invocation.
+        quote! {
+            #[allow(unused_imports)]
+            use #krate::__private::{
+                clone_for as __hypernodes_clone_for, stateful_object as __hypernodes_stateful_object,
+                CloneForLaterUse as __HypernodesCloneForLaterUse, SameInput as __HypernodesSameInput,
+                SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
+            };
+            #context
+            #(#calls)*
+        }
     }
 
     fn node(&mut self, index: usize) -> TokenStream {
@@ -347,15 +378,18 @@ impl<'a> Body<'a> {
         param: usize,
         setup: &mut Vec<TokenStream>,
     ) -> TokenStream {
-        let krate = self.types.krate;
         let node = &self.graph.nodes[index];
         let name = &node.meta.params[param].name;
         let declared = &self.graph.stateful[self.graph.stateful_index(name)];
         let field = private_ident("stateful", name);
         let binding = Ident::new(&format!("__hypernodes_{name}_{index}"), Span::mixed_site());
         let (node_str, param_str) = (node.meta.name.to_string(), name.to_string());
-        setup.push(quote! {
-            let #binding = self.#field.get_or_create(#node_str, #param_str, &__hypernodes_context)?;
+        let slot = Ident::new("__hypernodes_slot", Span::mixed_site());
+        let context = context_ident();
+        setup.push(quote! { let #slot = &self.#field; });
+        // The block around the slot: see `user_spanned`.
+        setup.push(quote_spanned! {node.span()=>
+            let #binding = __hypernodes_stateful_object({ #slot }, #node_str, #param_str, &#context)?;
         });
         if (declared.node, declared.param) == (index, param) {
             return quote!(#binding);
@@ -363,11 +397,12 @@ impl<'a> Body<'a> {
         let want = self.types.param(index, param);
         let first = &self.graph.nodes[declared.node].path;
         let this = &node.path;
-        quote_spanned!(node.span()=> #krate::__private::SameStateful::<#want, #first, #this>::share(#binding))
+        let share =
+            quote_spanned!(node.span()=> __HypernodesSameStateful::<#want, #first, #this>::share);
+        user_spanned(node, share, quote!(#binding))
     }
 
     fn wired_arg(&mut self, index: usize, param: usize) -> TokenStream {
-        let krate = self.types.krate;
         let graph = self.graph;
         let node = &graph.nodes[index];
         let p = &node.meta.params[param];
@@ -381,38 +416,33 @@ impl<'a> Body<'a> {
         let want = self.types.param(index, param);
         let this = &node.path;
         let (check, producer) = match graph.source_of(&p.name) {
-            Source::Output { node: n, .. } => (quote!(Wire), &graph.nodes[n].path),
+            Source::Output { node: n, .. } => (quote!(__HypernodesWire), &graph.nodes[n].path),
             Source::Input(i) => {
                 let first = &graph.inputs[i];
                 if (first.node, first.param) == (index, param) {
                     // The first reader defines the input's type: nothing to check.
                     return match (p.mode, later_use) {
                         (Mode::Ref, _) => quote!(&#value),
-                        (_, true) => self.clone_of(&value, this),
+                        (_, true) => self.clone_of(&value, node),
                         (_, false) => quote!(#value),
                     };
                 }
-                (quote!(SameInput), &graph.nodes[first.node].path)
+                (quote!(__HypernodesSameInput), &graph.nodes[first.node].path)
             }
         };
-        let check = quote!(#krate::__private::#check::<#want, #producer, #this>);
-        match (p.mode, later_use) {
-            (Mode::Ref, _) => quote_spanned!(node.span()=> #check::wire_ref(&#value)),
-            (_, true) => {
-                let copy = self.clone_of(&value, this);
-                quote_spanned!(node.span()=> #check::wire(#copy))
-            }
-            (_, false) => quote_spanned!(node.span()=> #check::wire(#value)),
-        }
+        let check = quote_spanned!(node.span()=> #check::<#want, #producer, #this>);
+        let value = match (p.mode, later_use) {
+            (Mode::Ref, _) => return user_spanned(node, quote!(#check::wire_ref), quote!(&#value)),
+            (_, true) => self.clone_of(&value, node),
+            (_, false) => quote!(#value),
+        };
+        user_spanned(node, quote!(#check::wire), value)
     }
 
-    fn clone_of(&self, value: &Ident, consumer: &syn::Path) -> TokenStream {
-        let krate = self.types.krate;
-        let span = consumer
-            .segments
-            .last()
-            .map_or_else(Span::call_site, |s| s.ident.span());
-        quote_spanned!(span=> #krate::__private::CloneForLaterUse::<#consumer>::clone_for_later_use(&#value))
+    fn clone_of(&self, value: &Ident, consumer: &Node) -> TokenStream {
+        let this = &consumer.path;
+        let check = quote_spanned!(consumer.span()=> __hypernodes_clone_for::<#this, _>);
+        user_spanned(consumer, check, quote!(&#value))
     }
 
     fn call(&self, node: &Node, index: usize, args: &[TokenStream]) -> TokenStream {

@@ -79,7 +79,6 @@ impl Graph {
         let mut errors = Errors::default();
         let topological = graph.topological_order(&mut errors);
         graph.select(header, topological, &mut errors);
-        graph.check_visibility(header, &mut errors);
         errors.into_result()?;
         Ok(graph)
     }
@@ -223,6 +222,9 @@ impl Graph {
             if let Some(at) = walk.iter().position(|&n| n == next) {
                 let mut cycle: Vec<usize> = walk[at..].to_vec();
                 cycle.reverse(); // producers first
+                                 // Start at the node listed first, so the message reads like the list.
+                let start = (0..cycle.len()).min_by_key(|&i| cycle[i]).unwrap_or(0);
+                cycle.rotate_left(start);
                 let first = cycle[0];
                 let names: Vec<String> = cycle
                     .iter()
@@ -250,7 +252,11 @@ impl Graph {
                 .flat_map(|(n, node)| (0..node.meta.outputs.len()).map(move |o| (n, o)))
         };
         let kept: Vec<(usize, usize)> = match &header.outputs {
-            None => every_output().collect(),
+            // Every output, in the order the nodes run.
+            None => topological
+                .iter()
+                .flat_map(|&n| (0..self.nodes[n].meta.outputs.len()).map(move |o| (n, o)))
+                .collect(),
             Some(names) => names
                 .iter()
                 .filter_map(|name| match self.producers.get(&name.to_string()) {
@@ -298,7 +304,9 @@ impl Graph {
         });
     }
 
-    fn check_visibility(&self, header: &Header, errors: &mut Errors) {
+    /// A node less visible than the pipeline. The graph itself is sound, so the pipeline is
+    /// still generated next to these errors and the user's code around it keeps compiling.
+    pub fn check_visibility(&self, header: &Header, errors: &mut Errors) {
         let pipeline = Vis::of(&header.vis);
         for node in &self.nodes {
             if node.meta.vis < pipeline {

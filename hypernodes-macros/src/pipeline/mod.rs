@@ -63,7 +63,13 @@ pub fn expand(input: TokenStream) -> TokenStream {
         return TokenStream::new();
     }
     match Graph::build(&header, nodes) {
-        Ok(graph) => codegen::generate(&krate, &header, &graph),
+        Ok(graph) => {
+            let mut errors = crate::errors::Errors::default();
+            graph.check_visibility(&header, &mut errors);
+            let errors = errors.into_compile_errors();
+            let pipeline = codegen::generate(&krate, &header, &graph);
+            quote::quote!(#errors #pipeline)
+        }
         Err(e) => {
             let errors = e.into_compile_error();
             let quiet = poisoned_meta_macro(&header);

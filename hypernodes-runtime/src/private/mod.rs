@@ -8,6 +8,6 @@ pub use call::{call_fallible, call_infallible, NodeResult};
 pub use debug::{Field, Repr, ViaDebug, ViaTypeName};
 pub use hypernodes_macros::{__pipeline_front as pipeline_front, __pipeline_impl as pipeline_impl};
 pub use once_cell::sync::OnceCell;
-pub use wire::{CloneForLaterUse, In, Out, SameInput, SameStateful, Wire};
+pub use wire::{clone_for, CloneForLaterUse, In, Out, SameInput, SameStateful, Wire};
 
-pub use crate::stateful::StatefulSlot;
+pub use crate::stateful::{stateful_object, StatefulSlot};

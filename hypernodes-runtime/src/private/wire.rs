@@ -100,3 +100,9 @@ impl<T: Clone, Consumer> CloneForLaterUse<Consumer> for T {
         self.clone()
     }
 }
+
+/// Clones `value` for `Consumer`; a free function so a missing `Clone` is reported at the node.
+#[inline(always)]
+pub fn clone_for<Consumer, T: CloneForLaterUse<Consumer>>(value: &T) -> T {
+    value.clone_for_later_use()
+}

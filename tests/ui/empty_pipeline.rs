@@ -1,0 +1,3 @@
+hypernodes::pipeline! { Empty = [] }
+
+fn main() {}

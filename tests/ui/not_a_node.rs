@@ -1,0 +1,7 @@
+use hypernodes::pipeline;
+
+fn clean(text: String) -> String { text }
+
+pipeline! { P = [clean] }
+
+fn main() {}
