@@ -4,7 +4,10 @@
 //! items. `selected` keeps only `word_count` (as the workload asks); `all_outputs` returns every
 //! value, against a hand-written function returning the same four values.
 //!
-//! `cargo bench --bench run_overhead`
+//! `hand_written_guarded` adds what `run` also does, catching a panic instead of unwinding.
+//!
+//! `cargo bench --bench run_overhead`, or for ratios over several runs:
+//! `scripts/bench-ratios.sh run_overhead w1_run_100k 5 pipeline_selected:hand_written ...`
 
 use std::hint::black_box;
 
@@ -54,6 +57,11 @@ fn hand_written(text: String) -> usize {
     count(&tokens)
 }
 
+/// The same, with what `run` adds: a panic is caught and reported instead of unwinding.
+fn hand_written_guarded(text: String) -> Result<usize, String> {
+    std::panic::catch_unwind(move || hand_written(text)).map_err(|_| "panicked".to_owned())
+}
+
 fn hand_written_all(text: String) -> (String, Vec<String>, usize) {
     let cleaned = clean(text);
     let tokens = tokenize(&cleaned);
@@ -72,6 +80,18 @@ fn w1(c: &mut Criterion) {
         b.iter_batched(
             || data.clone(),
             |items| items.into_iter().map(hand_written).sum::<usize>(),
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("hand_written_guarded", |b| {
+        b.iter_batched(
+            || data.clone(),
+            |items| {
+                items
+                    .into_iter()
+                    .map(|text| hand_written_guarded(text).unwrap())
+                    .sum::<usize>()
+            },
             BatchSize::LargeInput,
         )
     });

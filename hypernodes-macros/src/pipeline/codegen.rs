@@ -27,6 +27,11 @@ fn user_spanned(node: &Node, function: TokenStream, argument: TokenStream) -> To
     quote_spanned!(node.span()=> #function({ #argument }))
 }
 
+/// The name of the node running now, for panics.
+fn running_ident() -> Ident {
+    Ident::new("__hypernodes_running", Span::mixed_site())
+}
+
 /// The per-run worker context (one hygiene context with every other generated local).
 fn context_ident() -> Ident {
     Ident::new("__hypernodes_context", Span::mixed_site())
@@ -108,7 +113,8 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         .collect();
     let (nested_fields, nested_types): (Vec<_>, Vec<_>) = nested.iter().cloned().unzip();
 
-    let body = Body::new(&types).generate();
+    let outputs = quote!(#outputs_ty { #(#output_fields: #output_locals),* });
+    let body = Body::new(&types).generate(&outputs_ty, outputs);
     let pruned = pruned_checks(&types);
     let info = super::info::generate(krate, header, graph);
     let as_node = as_node(krate, header, graph, &input_types, &output_types);
@@ -169,7 +175,6 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 #(#input_locals: #input_types,)*
             ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
                 #body
-                ::core::result::Result::Ok(#outputs_ty { #(#output_fields: #output_locals),* })
             }
 
             #info
@@ -330,7 +335,8 @@ impl<'a> Body<'a> {
         }
     }
 
-    fn generate(mut self) -> TokenStream {
+    /// `run`'s body: every node call inside one panic guard, then `outputs`.
+    fn generate(mut self, outputs_ty: &Ident, outputs: TokenStream) -> TokenStream {
         let graph = self.graph;
         let context = (!graph.stateful.is_empty()).then(|| {
             let krate = self.types.krate;
@@ -339,6 +345,7 @@ impl<'a> Body<'a> {
         });
         let calls: Vec<TokenStream> = graph.order.iter().map(|&n| self.node(n)).collect();
         let krate = self.types.krate;
+        let running = running_ident();
         // The checks below start with these names, spanned on the user's node token, so a
         // failing check points at that token rather than at the whole `pipeline!` invocation.
         quote! {
@@ -348,8 +355,12 @@ impl<'a> Body<'a> {
                 CloneForLaterUse as __HypernodesCloneForLaterUse, SameInput as __HypernodesSameInput,
                 SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
             };
-            #context
-            #(#calls)*
+            let #running = ::core::cell::Cell::new("");
+            #krate::__private::run_catching(&#running, || -> ::core::result::Result<#outputs_ty, #krate::Error> {
+                #context
+                #(#calls)*
+                ::core::result::Result::Ok(#outputs)
+            })
         }
     }
 
@@ -369,7 +380,9 @@ impl<'a> Body<'a> {
             .collect();
         let call = self.call(node, index, &args);
         let bind = self.bindings(node);
-        quote!(#(#setup)* let #bind = #call;)
+        let running = running_ident();
+        let name = node.meta.name.to_string();
+        quote!(#running.set(#name); #(#setup)* let #bind = #call;)
     }
 
     fn stateful_arg(
@@ -460,11 +473,9 @@ impl<'a> Body<'a> {
                 }
             }
             Kind::Function if node.meta.fallible => quote_spanned! {node.span()=>
-                #krate::__private::call_fallible(#name, || #path(#(#args),*))?
+                #krate::__private::node_result(#name, #path(#(#args),*))?
             },
-            Kind::Function => quote_spanned! {node.span()=>
-                #krate::__private::call_infallible(#name, || #path(#(#args),*))?
-            },
+            Kind::Function => quote_spanned!(node.span()=> #path(#(#args),*)),
         }
     }
 

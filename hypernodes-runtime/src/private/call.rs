@@ -1,29 +1,33 @@
-//! One node call: panics caught, errors named after the node.
+//! Running a pipeline body: node errors and panics become errors that name the node.
 
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::{BoxError, Error};
 
-/// Calls an infallible node; a panic becomes an [`Error`] naming it.
+/// Runs a generated pipeline body; a panic becomes an [`Error`] naming the node that was running.
+///
+/// One `catch_unwind` per run rather than per node: the body records the running node in
+/// `running` (a plain store) before each call, which keeps generated code small.
 #[inline(always)]
-pub fn call_infallible<T>(node: &'static str, call: impl FnOnce() -> T) -> Result<T, Error> {
-    // AssertUnwindSafe: after a panic the node's arguments are dropped and the run ends with
-    // an error, so no broken invariant is observed afterwards.
-    catch_unwind(AssertUnwindSafe(call)).map_err(|payload| Error::panicked(node, payload))
+pub fn run_catching<T>(
+    running: &Cell<&'static str>,
+    body: impl FnOnce() -> Result<T, Error>,
+) -> Result<T, Error> {
+    // AssertUnwindSafe: after a panic the body's values are dropped and the run ends with an
+    // error, so no broken invariant is observed afterwards.
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(result) => result,
+        Err(payload) => Err(Error::panicked(running.get(), payload)),
+    }
 }
 
-/// Calls a node returning a `Result`; `Err` and panics become an [`Error`] naming it.
+/// A fallible node's return value, with `Err` turned into an [`Error`] naming the node.
 #[inline(always)]
-pub fn call_fallible<R: NodeResult>(
-    node: &'static str,
-    call: impl FnOnce() -> R,
-) -> Result<R::Ok, Error> {
-    match catch_unwind(AssertUnwindSafe(call)) {
-        Ok(result) => result
-            .into_result()
-            .map_err(|source| Error::failed(node, source)),
-        Err(payload) => Err(Error::panicked(node, payload)),
-    }
+pub fn node_result<R: NodeResult>(node: &'static str, result: R) -> Result<R::Ok, Error> {
+    result
+        .into_result()
+        .map_err(|source| Error::failed(node, source))
 }
 
 /// What a fallible node may return: a `Result` whose error converts into [`BoxError`].

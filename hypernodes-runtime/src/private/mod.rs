@@ -4,7 +4,7 @@ mod call;
 mod debug;
 mod wire;
 
-pub use call::{call_fallible, call_infallible, NodeResult};
+pub use call::{node_result, run_catching, NodeResult};
 pub use debug::{Field, Repr, ViaDebug, ViaTypeName};
 pub use hypernodes_macros::{__pipeline_front as pipeline_front, __pipeline_impl as pipeline_impl};
 pub use once_cell::sync::OnceCell;
