@@ -1,0 +1,6 @@
+use hypernodes::node;
+
+#[node]
+async fn fetch(url: String) -> String { url }
+
+fn main() {}
