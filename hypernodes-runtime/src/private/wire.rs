@@ -17,53 +17,47 @@ pub trait Out<const I: usize> {
     type Ty;
 }
 
-/// An edge: `Producer` makes a `Self` that `Consumer` takes as a `T`.
-#[diagnostic::on_unimplemented(
-    message = "pipeline type mismatch: `{Producer}` produces `{Self}`, but `{Consumer}` expects `{T}`",
-    label = "`{Consumer}` expects `{T}` here",
-    note = "values are wired by parameter name: rename the parameter or make the two types agree"
-)]
-pub trait Wire<T, Producer, Consumer> {
-    /// Passes the value on by move.
-    fn wire(self) -> T;
-    /// Passes the value on by reference.
-    fn wire_ref(&self) -> &T;
+/// Declares a check that passes a value on unchanged when its type is `T`; only the message
+/// rustc shows on a mismatch differs between the checks.
+macro_rules! value_check {
+    ($(#[$doc:meta])* $name:ident<$source:ident>, $message:literal, $label:literal, $note:literal) => {
+        $(#[$doc])*
+        #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
+        pub trait $name<T, $source, Consumer> {
+            /// Passes the value on by move.
+            fn wire(self) -> T;
+            /// Passes the value on by reference.
+            fn wire_ref(&self) -> &T;
+        }
+
+        impl<T, $source, Consumer> $name<T, $source, Consumer> for T {
+            #[inline(always)]
+            fn wire(self) -> T {
+                self
+            }
+            #[inline(always)]
+            fn wire_ref(&self) -> &T {
+                self
+            }
+        }
+    };
 }
 
-impl<T, Producer, Consumer> Wire<T, Producer, Consumer> for T {
-    #[inline(always)]
-    fn wire(self) -> T {
-        self
-    }
-    #[inline(always)]
-    fn wire_ref(&self) -> &T {
-        self
-    }
-}
+value_check!(
+    /// An edge: `Producer` makes a `Self` that `Consumer` takes as a `T`.
+    Wire<Producer>,
+    "pipeline type mismatch: `{Producer}` produces `{Self}`, but `{Consumer}` expects `{T}`",
+    "`{Consumer}` expects `{T}` here",
+    "values are wired by parameter name: rename the parameter or make the two types agree"
+);
 
-/// A pipeline input read by several nodes: `First` takes it as `Self`, `Consumer` as `T`.
-#[diagnostic::on_unimplemented(
-    message = "pipeline input type mismatch: `{First}` takes this input as `{Self}`, but `{Consumer}` takes it as `{T}`",
-    label = "`{Consumer}` takes `{T}` here",
-    note = "every node reading the same pipeline input must take the same type (by value or by `&`)"
-)]
-pub trait SameInput<T, First, Consumer> {
-    /// Passes the value on by move.
-    fn wire(self) -> T;
-    /// Passes the value on by reference.
-    fn wire_ref(&self) -> &T;
-}
-
-impl<T, First, Consumer> SameInput<T, First, Consumer> for T {
-    #[inline(always)]
-    fn wire(self) -> T {
-        self
-    }
-    #[inline(always)]
-    fn wire_ref(&self) -> &T {
-        self
-    }
-}
+value_check!(
+    /// A pipeline input read by several nodes: `First` takes it as `Self`, `Consumer` as `T`.
+    SameInput<First>,
+    "pipeline input type mismatch: `{First}` takes this input as `{Self}`, but `{Consumer}` takes it as `{T}`",
+    "`{Consumer}` takes `{T}` here",
+    "every node reading the same pipeline input must take the same type (by value or by `&`)"
+);
 
 /// A stateful parameter shared by several nodes: `First` declares it `Self`, `Consumer` as `T`.
 #[diagnostic::on_unimplemented(
