@@ -227,8 +227,9 @@ impl std::hash::Hasher for Fnv {
 /// module. `#[macro_export]` lets other crates reach it; going through a hidden module keeps the
 /// `macro_expanded_macro_exports_accessed_by_absolute_paths` lint quiet.
 ///
-/// One macro hop per node: each metadata macro calls the next node's macro itself, and the last
-/// one calls the final expansion, so a flat pipeline of N nodes costs N hops of `recursion_limit`.
+/// One macro hop per node: each metadata macro calls the next entry of the chain itself (the
+/// front puts the final expansion last), so a flat pipeline of N nodes costs N hops of
+/// `recursion_limit`, and each macro carries its metadata once.
 pub fn emit_meta_macro(vis: &syn::Visibility, name: &Ident, meta: &NodeMeta) -> TokenStream {
     let suffix = unique_suffix(name);
     let mac = format_ident!("__hypernodes_node_{}_{}", name, suffix);
@@ -247,11 +248,8 @@ pub fn emit_meta_macro(vis: &syn::Visibility, name: &Ident, meta: &NodeMeta) -> 
             #[doc(hidden)]
             #[macro_export]
             macro_rules! #mac {
-                (@#version { $($ctx:tt)* } [ $($done:tt)* ] $current:tt [ [ $($next:tt)* ] $($rest:tt)* ]) => {
-                    $($next)*! { @#version { $($ctx)* } [ $($done)* ( $current #meta ) ] [ $($next)* ] [ $($rest)* ] }
-                };
-                (@#version { [ $($krate:tt)* ] $($ctx:tt)* } [ $($done:tt)* ] $current:tt [ ]) => {
-                    $($krate)*::__private::pipeline_impl! { [ $($krate)* ] $($ctx)* @nodes [ $($done)* ( $current #meta ) ] }
+                (@#version $ctx:tt [ $($done:tt)* ] $current:tt [ [ $($next:tt)* ] $($rest:tt)* ]) => {
+                    $($next)*! { @#version $ctx [ $($done)* ( $current #meta ) ] [ $($next)* ] [ $($rest)* ] }
                 };
                 ($($other:tt)*) => { ::core::compile_error! { #mismatch } };
             }

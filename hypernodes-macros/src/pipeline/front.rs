@@ -1,8 +1,9 @@
 //! First step of `pipeline!`: parse the list and hand it to the first node's metadata macro.
 //!
 //! `pipeline! { attrs vis Name = [a, path::b, Inner] }` becomes
-//! `a! { @chain { [krate] header } [] [a] [[path::b] [Inner]] }`; each node's macro appends its
-//! metadata and calls the next, the last one calls the final expansion.
+//! `a! { @chain { [krate] header } [] [a] [[path::b] [Inner] [krate::__private::pipeline_impl]] }`;
+//! each node's macro appends its metadata and calls the next entry, so the last node calls the
+//! final expansion.
 
 use proc_macro2::{Delimiter, Span, TokenStream};
 use quote::{quote, ToTokens};
@@ -130,7 +131,8 @@ fn chain(front: &Front, nodes: &[Path]) -> TokenStream {
     let header = front.header.to_tokens();
     let first = &nodes[0];
     let rest = nodes[1..].iter().map(|path| quote!([#path]));
+    let last = quote!([#krate::__private::pipeline_impl]);
     quote! {
-        #first! { @#version { [#krate] #header } [] [#first] [#(#rest)*] }
+        #first! { @#version { [#krate] #header } [] [#first] [#(#rest)* #last] }
     }
 }

@@ -21,14 +21,17 @@ struct ImplInput {
     nodes: Vec<Node>,
 }
 
+/// `@version { [krate] header } [ ([path] meta)* ] [this macro's path] []`: the chain's last step.
 impl Parse for ImplInput {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        let krate;
-        bracketed!(krate in input);
-        let krate = krate.parse()?;
-        let TrustedHeader(header) = input.parse()?;
         input.parse::<Token![@]>()?;
-        input.parse::<syn::Ident>()?; // `nodes`
+        input.parse::<syn::Ident>()?; // the chain version
+        let context;
+        syn::braced!(context in input);
+        let krate;
+        bracketed!(krate in context);
+        let krate = krate.parse()?;
+        let TrustedHeader(header) = context.parse()?;
         let list;
         bracketed!(list in input);
         let mut nodes = Vec::new();
@@ -41,6 +44,8 @@ impl Parse for ImplInput {
             let meta: NodeMeta = entry.parse()?;
             nodes.push(Node { path, meta });
         }
+        input.parse::<proc_macro2::Group>()?; // this macro's own path
+        input.parse::<proc_macro2::Group>()?; // nothing left to call
         Ok(ImplInput {
             krate,
             header,
