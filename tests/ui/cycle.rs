@@ -14,4 +14,8 @@ fn unrelated(text: String) -> String { text }
 
 pipeline! { P = [unrelated, make_a, make_b, make_c] }
 
-fn main() {}
+fn main() {
+    // The pipeline's types still exist: only the cycle is reported.
+    let out = P::new().run(PInputs { text: String::new() }).unwrap();
+    let _: String = out.d;
+}

@@ -8,4 +8,6 @@ fn clean_again(text: String) -> String { text }
 
 pipeline! { P = [clean, clean_again] }
 
-fn main() {}
+fn main() {
+    let _ = P::new().run(PInputs { text: String::new() });
+}

@@ -11,4 +11,7 @@ pipeline! {
     P = [clean, tokenize]
 }
 
-fn main() {}
+fn main() {
+    let out = P::new().run(PInputs { text: String::new() }).unwrap();
+    let _: Vec<String> = out.tokens;
+}

@@ -62,7 +62,9 @@ pub struct Graph {
 }
 
 impl Graph {
-    pub fn build(header: &Header, nodes: Vec<Node>) -> syn::Result<Graph> {
+    /// The graph and every wiring mistake in it. After a mistake the graph is a best effort
+    /// (first producer wins, cycles left out of the order), enough for the fallback's types.
+    pub fn build(header: &Header, nodes: Vec<Node>) -> (Graph, Errors) {
         let mut errors = Errors::default();
         let mut graph = Graph {
             nodes,
@@ -75,12 +77,9 @@ impl Graph {
         };
         graph.find_producers(&mut errors);
         graph.declare_inputs_and_stateful(&mut errors);
-        errors.into_result()?;
-        let mut errors = Errors::default();
         let topological = graph.topological_order(&mut errors);
         graph.select(header, topological, &mut errors);
-        errors.into_result()?;
-        Ok(graph)
+        (graph, errors)
     }
 
     pub fn source_of(&self, name: &Ident) -> Source {
@@ -252,10 +251,13 @@ impl Graph {
                 .flat_map(|(n, node)| (0..node.meta.outputs.len()).map(move |o| (n, o)))
         };
         let kept: Vec<(usize, usize)> = match &header.outputs {
-            // Every output, in the order the nodes run.
+            // Every output, in the order the nodes run (after a duplicate, its first producer's).
             None => topological
                 .iter()
                 .flat_map(|&n| (0..self.nodes[n].meta.outputs.len()).map(move |o| (n, o)))
+                .filter(|&(n, o)| {
+                    self.producers.get(&self.nodes[n].meta.outputs[o].to_string()) == Some(&(n, o))
+                })
                 .collect(),
             Some(names) => names
                 .iter()

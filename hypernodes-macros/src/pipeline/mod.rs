@@ -1,11 +1,15 @@
 //! `pipeline!`'s final step: every node's metadata has arrived through the chain.
 
+mod body;
 mod codegen;
+mod fallback;
 pub mod front;
 mod graph;
 mod header;
 mod info;
+mod names;
 mod render;
+mod surface;
 
 use proc_macro2::TokenStream;
 use syn::parse::{Parse, ParseStream};
@@ -67,34 +71,17 @@ pub fn expand(input: TokenStream) -> TokenStream {
         // The node's own error is already reported; more from here would only be noise.
         return TokenStream::new();
     }
-    match Graph::build(&header, nodes) {
-        Ok(graph) => {
-            let mut errors = crate::errors::Errors::default();
-            graph.check_visibility(&header, &mut errors);
-            let errors = errors.into_compile_errors();
-            let pipeline = codegen::generate(&krate, &header, &graph);
-            quote::quote!(#errors #pipeline)
-        }
-        Err(e) => {
-            let errors = e.into_compile_error();
-            let quiet = poisoned_meta_macro(&header);
-            quote::quote!(#errors #quiet)
-        }
+    let (graph, mut errors) = Graph::build(&header, nodes);
+    if errors.is_empty() {
+        // A node less visible than the pipeline is an error, but the graph is sound: generate
+        // the pipeline too, so the code around it keeps compiling.
+        graph.check_visibility(&header, &mut errors);
+        let pipeline = codegen::generate(&krate, &header, &graph);
+        let errors = errors.into_compile_errors();
+        quote::quote!(#errors #pipeline)
+    } else {
+        let fallback = fallback::generate(&krate, &header, &graph);
+        let errors = errors.into_compile_errors();
+        quote::quote!(#errors #fallback)
     }
-}
-
-/// A pipeline with errors still answers to its name as a node, so the pipelines that list it
-/// stay quiet instead of adding "cannot find macro" to the error that matters.
-fn poisoned_meta_macro(header: &header::Header) -> TokenStream {
-    let meta = NodeMeta {
-        kind: crate::meta::Kind::Pipeline,
-        name: header.name.clone(),
-        vis: crate::meta::Vis::of(&header.vis),
-        fallible: true,
-        params: Vec::new(),
-        outputs: Vec::new(),
-        config: Default::default(),
-        poisoned: true,
-    };
-    crate::meta::emit_meta_macro(&header.vis, &header.name, &meta)
 }

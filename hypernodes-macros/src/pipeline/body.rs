@@ -1,0 +1,224 @@
+//! The statements of `run`: every node called once in topological order inside one panic
+//! guard, each argument borrowed, moved or cloned, and every edge type-checked.
+
+use std::collections::HashMap;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
+
+use super::graph::{Graph, Node, Source};
+use super::names::{context_ident, local, private_ident, running_ident, user_spanned, Types};
+use crate::meta::{Kind, Mode};
+
+/// The statements of `run`: one call per node, values moved on their last use.
+pub struct Body<'a> {
+    types: &'a Types<'a>,
+    graph: &'a Graph,
+    /// Uses of each value still to come (node parameters, then the output field).
+    remaining: HashMap<String, usize>,
+}
+
+impl<'a> Body<'a> {
+    pub fn new(types: &'a Types<'a>) -> Self {
+        let graph = types.graph;
+        let mut remaining: HashMap<String, usize> = HashMap::new();
+        for &n in &graph.order {
+            for p in &graph.nodes[n].meta.params {
+                if p.mode != Mode::Stateful {
+                    *remaining.entry(p.name.to_string()).or_default() += 1;
+                }
+            }
+        }
+        for &(n, o) in &graph.kept {
+            *remaining
+                .entry(graph.nodes[n].meta.outputs[o].to_string())
+                .or_default() += 1;
+        }
+        Body {
+            types,
+            graph,
+            remaining,
+        }
+    }
+
+    /// `run`'s body: every node call inside one panic guard, then `outputs`.
+    pub fn generate(mut self, outputs_ty: &Ident, outputs: TokenStream) -> TokenStream {
+        let graph = self.graph;
+        let context = (!graph.stateful.is_empty()).then(|| {
+            let krate = self.types.krate;
+            let context = context_ident();
+            quote!(let #context = #krate::WorkerContext::single();)
+        });
+        let calls: Vec<TokenStream> = graph.order.iter().map(|&n| self.node(n)).collect();
+        let krate = self.types.krate;
+        let running = running_ident();
+        // The checks below start with these names, spanned on the user's node token, so a
+        // failing check points at that token rather than at the whole `pipeline!` invocation.
+        quote! {
+            #[allow(unused_imports)]
+            use #krate::__private::{
+                clone_for as __hypernodes_clone_for, stateful_object as __hypernodes_stateful_object,
+                CloneForLaterUse as __HypernodesCloneForLaterUse, SameInput as __HypernodesSameInput,
+                SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
+            };
+            let #running = ::core::cell::Cell::new("");
+            #krate::__private::run_catching(&#running, || -> ::core::result::Result<#outputs_ty, #krate::Error> {
+                #context
+                #(#calls)*
+                ::core::result::Result::Ok(#outputs)
+            })
+        }
+    }
+
+    fn node(&mut self, index: usize) -> TokenStream {
+        let graph = self.graph;
+        let node = &graph.nodes[index];
+        let mut setup = Vec::new();
+        let args: Vec<TokenStream> = node
+            .meta
+            .params
+            .iter()
+            .enumerate()
+            .map(|(param, p)| match p.mode {
+                Mode::Stateful => self.stateful_arg(index, param, &mut setup),
+                Mode::Value | Mode::Ref => self.wired_arg(index, param),
+            })
+            .collect();
+        let call = self.call(node, index, &args);
+        let bind = self.bindings(node);
+        let running = running_ident();
+        let name = node.meta.name.to_string();
+        quote!(#running.set(#name); #(#setup)* let #bind = #call;)
+    }
+
+    fn stateful_arg(
+        &self,
+        index: usize,
+        param: usize,
+        setup: &mut Vec<TokenStream>,
+    ) -> TokenStream {
+        let node = &self.graph.nodes[index];
+        let name = &node.meta.params[param].name;
+        let declared = &self.graph.stateful[self.graph.stateful_index(name)];
+        let field = private_ident("stateful", name);
+        let binding = Ident::new(&format!("__hypernodes_{name}_{index}"), Span::mixed_site());
+        let (node_str, param_str) = (node.meta.name.to_string(), name.to_string());
+        let slot = Ident::new("__hypernodes_slot", Span::mixed_site());
+        let context = context_ident();
+        setup.push(quote! { let #slot = &self.#field; });
+        // The block around the slot: see `user_spanned`.
+        setup.push(quote_spanned! {node.span()=>
+            let #binding = __hypernodes_stateful_object({ #slot }, #node_str, #param_str, &#context)?;
+        });
+        if (declared.node, declared.param) == (index, param) {
+            return quote!(#binding);
+        }
+        let want = self.types.param(index, param);
+        let first = &self.graph.nodes[declared.node].path;
+        let this = &node.path;
+        let share =
+            quote_spanned!(node.span()=> __HypernodesSameStateful::<#want, #first, #this>::share);
+        user_spanned(node, share, quote!(#binding))
+    }
+
+    fn wired_arg(&mut self, index: usize, param: usize) -> TokenStream {
+        let graph = self.graph;
+        let node = &graph.nodes[index];
+        let p = &node.meta.params[param];
+        let value = local(&p.name);
+        let left = self
+            .remaining
+            .get_mut(&p.name.to_string())
+            .expect("every use is counted");
+        *left -= 1;
+        let later_use = *left > 0;
+        let want = self.types.param(index, param);
+        let this = &node.path;
+        let (check, producer) = match graph.source_of(&p.name) {
+            Source::Output { node: n, .. } => (quote!(__HypernodesWire), &graph.nodes[n].path),
+            Source::Input(i) => {
+                let first = &graph.inputs[i];
+                if (first.node, first.param) == (index, param) {
+                    // The first reader defines the input's type: nothing to check.
+                    return match (p.mode, later_use) {
+                        (Mode::Ref, _) => quote!(&#value),
+                        (_, true) => self.clone_of(&value, node),
+                        (_, false) => quote!(#value),
+                    };
+                }
+                (quote!(__HypernodesSameInput), &graph.nodes[first.node].path)
+            }
+        };
+        let check = quote_spanned!(node.span()=> #check::<#want, #producer, #this>);
+        let value = match (p.mode, later_use) {
+            (Mode::Ref, _) => return user_spanned(node, quote!(#check::wire_ref), quote!(&#value)),
+            (_, true) => self.clone_of(&value, node),
+            (_, false) => quote!(#value),
+        };
+        user_spanned(node, quote!(#check::wire), value)
+    }
+
+    fn clone_of(&self, value: &Ident, consumer: &Node) -> TokenStream {
+        let this = &consumer.path;
+        let check = quote_spanned!(consumer.span()=> __hypernodes_clone_for::<#this, _>);
+        user_spanned(consumer, check, quote!(&#value))
+    }
+
+    fn call(&self, node: &Node, index: usize, args: &[TokenStream]) -> TokenStream {
+        let krate = self.types.krate;
+        let path = &node.path;
+        let name = node.meta.name.to_string();
+        match node.meta.kind {
+            Kind::Pipeline => {
+                // `self` keeps the generated span: with the user's it would resolve at the
+                // `pipeline!` call site, where there is no `self`.
+                let field = private_ident("nested", index);
+                let nested = quote!(self.#field);
+                quote_spanned! {node.span()=>
+                    #nested.__hypernodes_call(#(#args),*).map_err(|e| e.within(#name))?
+                }
+            }
+            Kind::Function if node.meta.fallible => quote_spanned! {node.span()=>
+                #krate::__private::node_result(#name, #path(#(#args),*))?
+            },
+            Kind::Function => quote_spanned!(node.span()=> #path(#(#args),*)),
+        }
+    }
+
+    /// The pattern the call's result is bound to; outputs nothing reads are bound to `_`.
+    fn bindings(&self, node: &Node) -> TokenStream {
+        let names: Vec<TokenStream> = node
+            .meta
+            .outputs
+            .iter()
+            .map(|o| match self.remaining.get(&o.to_string()) {
+                Some(uses) if *uses > 0 => {
+                    let local = local(o);
+                    quote!(#local)
+                }
+                _ => quote!(_),
+            })
+            .collect();
+        match (node.meta.kind, names.as_slice()) {
+            (Kind::Pipeline, _) => {
+                let outputs = &node.meta.outputs;
+                let pattern = outputs.iter().zip(&names).map(|(o, n)| quote!(#o: #n));
+                let path = &node.path;
+                let outputs_ty = outputs_type_path(path);
+                quote!(#outputs_ty { #(#pattern),* })
+            }
+            (Kind::Function, [single]) => single.clone(),
+            (Kind::Function, many) => quote!((#(#many),*)),
+        }
+    }
+}
+
+/// `a::b::Inner` -> `a::b::InnerOutputs`.
+fn outputs_type_path(path: &syn::Path) -> syn::Path {
+    let mut path = path.clone();
+    if let Some(last) = path.segments.last_mut() {
+        last.ident = format_ident!("{}Outputs", last.ident, span = last.ident.span());
+    }
+    path
+}

@@ -1,0 +1,57 @@
+//! How generated code names things: locals with one hygiene context, private fields, the types
+//! of node parameters and outputs, and spans that keep diagnostics on the user's tokens.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Ident;
+
+use super::graph::{Graph, Node};
+
+/// A local variable for a value, with one hygiene context for all of them (names arriving
+/// through different metadata macros carry different marks) and the user's location.
+pub fn local(name: &Ident) -> Ident {
+    Ident::new(
+        &name.to_string(),
+        Span::mixed_site().located_at(name.span()),
+    )
+}
+
+/// `function({ argument })`, spanned on the node's token in the pipeline list. A failing trait
+/// bound is reported at the argument; generated locals count as macro-internal and would move
+/// the report to the whole `pipeline!` call, but a block written with the user's span does not.
+pub fn user_spanned(node: &Node, function: TokenStream, argument: TokenStream) -> TokenStream {
+    quote_spanned!(node.span()=> #function({ #argument }))
+}
+
+/// The name of the node running now, for panics.
+pub fn running_ident() -> Ident {
+    Ident::new("__hypernodes_running", Span::mixed_site())
+}
+
+/// The per-run worker context (one hygiene context with every other generated local).
+pub fn context_ident() -> Ident {
+    Ident::new("__hypernodes_context", Span::mixed_site())
+}
+
+pub fn private_ident(prefix: &str, name: impl std::fmt::Display) -> Ident {
+    format_ident!("__hypernodes_{}_{}", prefix, name.to_string())
+}
+
+pub struct Types<'a> {
+    pub krate: &'a TokenStream,
+    pub graph: &'a Graph,
+}
+
+impl Types<'_> {
+    pub fn param(&self, node: usize, param: usize) -> TokenStream {
+        let krate = self.krate;
+        let path = &self.graph.nodes[node].path;
+        quote!(<#path as #krate::__private::In<#param>>::Ty)
+    }
+
+    pub fn output(&self, node: usize, output: usize) -> TokenStream {
+        let krate = self.krate;
+        let path = &self.graph.nodes[node].path;
+        quote!(<#path as #krate::__private::Out<#output>>::Ty)
+    }
+}

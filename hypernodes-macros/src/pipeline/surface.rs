@@ -1,0 +1,133 @@
+//! What users of a pipeline see besides the pipeline type: `<Name>Inputs` and `<Name>Outputs`,
+//! with `Debug` whatever their field types. Emitted both for a sound pipeline and, after an
+//! error, by the fallback, so code using them does not add follow-on errors.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::Ident;
+
+use super::graph::Graph;
+use super::header::Header;
+use super::names::{local, Types};
+
+pub struct Surface<'a> {
+    pub inputs_ty: Ident,
+    pub outputs_ty: Ident,
+    pub input_fields: Vec<&'a Ident>,
+    pub input_locals: Vec<Ident>,
+    pub input_types: Vec<TokenStream>,
+    pub output_fields: Vec<&'a Ident>,
+    pub output_locals: Vec<Ident>,
+    pub output_types: Vec<TokenStream>,
+}
+
+impl<'a> Surface<'a> {
+    pub fn new(types: &Types<'a>, header: &Header) -> Self {
+        let graph = types.graph;
+        let output_fields: Vec<&Ident> = graph
+            .kept
+            .iter()
+            .map(|&(n, o)| &graph.nodes[n].meta.outputs[o])
+            .collect();
+        Surface {
+            inputs_ty: format_ident!("{}Inputs", header.name),
+            outputs_ty: format_ident!("{}Outputs", header.name),
+            input_fields: graph.inputs.iter().map(|i| &i.name).collect(),
+            input_locals: graph.inputs.iter().map(|i| local(&i.name)).collect(),
+            input_types: graph
+                .inputs
+                .iter()
+                .map(|i| types.param(i.node, i.param))
+                .collect(),
+            output_locals: output_fields.iter().map(|f| local(f)).collect(),
+            output_fields,
+            output_types: graph
+                .kept
+                .iter()
+                .map(|&(n, o)| types.output(n, o))
+                .collect(),
+        }
+    }
+
+    /// `Outputs { a: a, b: b }` from the locals of the same names.
+    pub fn outputs_from_locals(&self) -> TokenStream {
+        let Surface {
+            outputs_ty,
+            output_fields,
+            output_locals,
+            ..
+        } = self;
+        quote!(#outputs_ty { #(#output_fields: #output_locals),* })
+    }
+
+    pub fn structs(&self, krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
+        let Surface {
+            inputs_ty,
+            outputs_ty,
+            input_fields,
+            input_types,
+            output_fields,
+            output_types,
+            ..
+        } = self;
+        let vis = &header.vis;
+        let name = &header.name;
+        let inputs_doc =
+            format!("Inputs of [`{name}`]: one field per value no node of the pipeline produces.");
+        let outputs_doc = format!("Outputs of [`{name}`]: one field per kept output.");
+        let input_docs = graph
+            .inputs
+            .iter()
+            .map(|i| format!("Read by {}.", readers(graph, &i.name)));
+        let output_docs = graph
+            .kept
+            .iter()
+            .map(|&(n, _)| format!("Produced by `{}`.", graph.nodes[n].label()));
+        let debug_inputs = debug_impl(krate, inputs_ty, input_fields);
+        let debug_outputs = debug_impl(krate, outputs_ty, output_fields);
+        quote! {
+            #[doc = #inputs_doc]
+            #[allow(dead_code)]
+            #vis struct #inputs_ty {
+                #(#[doc = #input_docs] pub #input_fields: #input_types,)*
+            }
+
+            #[doc = #outputs_doc]
+            #[allow(dead_code)]
+            #vis struct #outputs_ty {
+                #(#[doc = #output_docs] pub #output_fields: #output_types,)*
+            }
+
+            #debug_inputs
+            #debug_outputs
+        }
+    }
+}
+
+/// `Debug` for a generated struct, whatever its field types (see `__private::debug`).
+fn debug_impl(krate: &TokenStream, ty: &Ident, fields: &[&Ident]) -> TokenStream {
+    let name = ty.to_string();
+    let labels = fields.iter().map(|f| f.to_string());
+    quote! {
+        impl ::core::fmt::Debug for #ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #[allow(unused_imports)]
+                use #krate::__private::{ViaDebug as _, ViaTypeName as _};
+                f.debug_struct(#name)
+                    #(.field(#labels, &(&#krate::__private::Field(&self.#fields)).repr()))*
+                    .finish()
+            }
+        }
+    }
+}
+
+/// `a`, `b` (the nodes reading a pipeline input), for field docs.
+fn readers(graph: &Graph, name: &Ident) -> String {
+    graph
+        .order
+        .iter()
+        .filter(|&&n| graph.nodes[n].meta.params.iter().any(|p| p.name == *name))
+        .map(|&n| format!("`{}`", graph.nodes[n].label()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
