@@ -145,3 +145,33 @@ fn errors_from_nested_pipelines_carry_the_path() -> Result<(), hypernodes::Error
     );
     Ok(())
 }
+
+mod first {
+    #[hypernodes::node(output = "trimmed")]
+    pub fn clean(text: String) -> String {
+        text.trim().to_owned()
+    }
+}
+
+mod second {
+    #[hypernodes::node(output = "lowered")]
+    pub fn clean(trimmed: &str) -> String {
+        trimmed.to_lowercase()
+    }
+}
+
+pipeline! { TwoCleans = [first::clean, second::clean] }
+
+#[test]
+fn nodes_with_the_same_name_from_different_modules() -> Result<(), hypernodes::Error> {
+    let out = TwoCleans::new().run(TwoCleansInputs {
+        text: " Ab ".into(),
+    })?;
+    assert_eq!((out.trimmed.as_str(), out.lowered.as_str()), ("Ab", "ab"));
+    assert_eq!(TwoCleans::INFO.order, ["clean", "clean"]);
+    // Two nodes in the picture, not one.
+    assert!(TwoCleans::INFO
+        .dot
+        .contains("n0_clean -> n1_clean [label=\"trimmed\"];"));
+    Ok(())
+}

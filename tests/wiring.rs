@@ -293,18 +293,16 @@ fn introspection_order_names_and_graph() {
     assert_eq!(info.outputs, ["length", "first", "last"]);
     assert!(info
         .dot
-        .contains("node_load -> node_take_first [label=\"doc\"];"));
-    assert!(info
-        .dot
-        .contains("input_text -> node_load [label=\"text\"];"));
+        .contains("n0_load -> n2_take_first [label=\"doc\"];"));
+    assert!(info.dot.contains("input_text -> n0_load [label=\"text\"];"));
     assert!(info
         .mermaid
-        .contains("node_take_first -->|first| node_take_last"));
+        .contains("n2_take_first -->|first| n3_take_last"));
     let scoring = &Scoring::INFO;
     assert!(scoring
         .dot
-        .contains("state_model -> node_score [label=\"model\", style=dashed];"));
+        .contains("state_model -> n0_score [label=\"model\", style=dashed];"));
     assert!(scoring
         .mermaid
-        .contains("state_model -.->|model| node_rescore"));
+        .contains("state_model -.->|model| n1_rescore"));
 }

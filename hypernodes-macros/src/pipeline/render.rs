@@ -10,21 +10,24 @@ use super::graph::{Graph, Source};
 use super::header::Header;
 use crate::meta::{Kind, Mode};
 
+/// A node's id in both formats: its position keeps two functions of the same name apart.
+fn node_id(graph: &Graph, n: usize) -> String {
+    format!("n{n}_{}", graph.nodes[n].meta.name)
+}
+
 /// One edge: (from id, to id, label).
 fn edges(graph: &Graph) -> Vec<(String, String, String)> {
     let mut edges = Vec::new();
-    for node in &graph.nodes {
+    for (n, node) in graph.nodes.iter().enumerate() {
         for p in &node.meta.params {
             let from = match p.mode {
                 Mode::Stateful => format!("state_{}", p.name),
                 _ => match graph.source_of_any(&p.name) {
-                    Some(Source::Output { node: from, .. }) => {
-                        format!("node_{}", graph.nodes[from].meta.name)
-                    }
+                    Some(Source::Output { node: from, .. }) => node_id(graph, from),
                     _ => format!("input_{}", p.name),
                 },
             };
-            edges.push((from, format!("node_{}", node.meta.name), p.name.to_string()));
+            edges.push((from, node_id(graph, n), p.name.to_string()));
         }
     }
     edges
@@ -79,8 +82,8 @@ pub fn dot(header: &Header, graph: &Graph) -> String {
         };
         let _ = writeln!(
             out,
-            "  node_{} [label=\"{}\", shape={shape}, {style}];",
-            node.meta.name,
+            "  {} [label=\"{}\", shape={shape}, {style}];",
+            node_id(graph, n),
             label(graph, n, "\\n")
         );
     }
@@ -106,7 +109,7 @@ pub fn mermaid(graph: &Graph) -> String {
     }
     for (n, node) in graph.nodes.iter().enumerate() {
         let text = label(graph, n, "<br/>");
-        let id = format!("node_{}", node.meta.name);
+        let id = node_id(graph, n);
         match node.meta.kind {
             Kind::Function => writeln!(out, "    {id}[\"{text}\"]"),
             Kind::Pipeline => writeln!(out, "    {id}[[\"{text}\"]]"),
