@@ -183,6 +183,14 @@ mod tests {
     }
 
     #[test]
+    fn errors_cross_threads_and_box_into_other_errors() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+        let boxed: BoxError = Error::failed("a", "b".into()).into();
+        assert_eq!(boxed.to_string(), "node `a` failed: b");
+    }
+
+    #[test]
     fn stateful_errors_name_the_parameter() {
         let err = Error::stateful("predict", "model", "no weights".into()).within("Scoring");
         assert_eq!(

@@ -59,8 +59,8 @@ impl<'a> Body<'a> {
             #[allow(unused_imports)]
             use #krate::__private::{
                 clone_for as __hypernodes_clone_for, stateful_object as __hypernodes_stateful_object,
-                CloneForLaterUse as __HypernodesCloneForLaterUse, SameInput as __HypernodesSameInput,
-                SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
+                SameInput as __HypernodesSameInput, SameStateful as __HypernodesSameStateful,
+                Wire as __HypernodesWire,
             };
             let #running = ::core::cell::Cell::new("");
             #krate::__private::run_catching(&#running, || -> ::core::result::Result<#outputs_ty, #krate::Error> {
