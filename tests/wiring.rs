@@ -306,3 +306,25 @@ fn introspection_order_names_and_graph() {
         .mermaid
         .contains("state_model -.->|model| n1_rescore"));
 }
+
+#[node(output = "labels")]
+fn labels(count: usize) -> Vec<&'static str> {
+    ["zero", "one", "many"][..count.min(3)].to_vec()
+}
+
+#[node(output = "last_label")]
+fn last_label(labels: &[&'static str]) -> Option<&'static str> {
+    labels.last().copied()
+}
+
+pipeline! { StaticLabels = [labels, last_label] }
+
+#[test]
+fn static_borrows_flow_like_owned_values() -> Result<(), hypernodes::Error> {
+    let out = StaticLabels::new().run(StaticLabelsInputs { count: 2 })?;
+    assert_eq!(
+        (out.labels, out.last_label),
+        (vec!["zero", "one"], Some("one"))
+    );
+    Ok(())
+}

@@ -22,6 +22,12 @@ pub fn analyze(func: &ItemFn, args: &NodeArgs, errors: &mut Errors) -> Signature
     check_header(func, errors);
     let (params, param_types) = parameters(func, args, errors);
     let (fallible, value_type) = return_value(&func.sig.output);
+    if let Some(borrow) = elided_borrow(&value_type) {
+        errors.at(
+            borrow,
+            format!("a node's output cannot borrow from its parameters: {OWNED_VALUES}"),
+        );
+    }
     let (outputs, output_types) = outputs(func, args, value_type, errors);
     Signature {
         params,
@@ -141,6 +147,10 @@ fn passing(
             );
             return None;
         }
+        if let Some(borrow) = elided_borrow(ty) {
+            errors.at(borrow, format!("`{name}` holds a borrow: {OWNED_VALUES}"));
+            return None;
+        }
         return Some((Mode::Value, ty.to_token_stream()));
     };
     if let Some(mutability) = &reference.mutability {
@@ -150,8 +160,43 @@ fn passing(
         );
         return None;
     }
+    if let Some(borrow) = elided_borrow(&reference.elem) {
+        errors.at(borrow, format!("`{name}` holds a borrow: {OWNED_VALUES}"));
+        return None;
+    }
     let mode = if stateful { Mode::Stateful } else { Mode::Ref };
     Some((mode, owned_behind(&reference.elem)))
+}
+
+const OWNED_VALUES: &str = "the values a pipeline passes between nodes are owned, \
+     so use an owned type (e.g. `String` for `&str`) or a `'static` borrow";
+
+/// The first borrow inside `ty` whose lifetime is elided (`&T`, `'_`): it would have to borrow
+/// from something only the function call has.
+fn elided_borrow(ty: &Type) -> Option<&dyn ToTokens> {
+    match ty {
+        Type::Reference(r) if r.lifetime.is_none() => Some(r),
+        Type::Reference(r) if r.lifetime.as_ref().is_some_and(|l| l.ident == "_") => Some(r),
+        Type::Reference(r) => elided_borrow(&r.elem),
+        Type::Slice(s) => elided_borrow(&s.elem),
+        Type::Array(a) => elided_borrow(&a.elem),
+        Type::Paren(p) => elided_borrow(&p.elem),
+        Type::Group(g) => elided_borrow(&g.elem),
+        Type::Tuple(t) => t.elems.iter().find_map(elided_borrow),
+        Type::Path(p) => p
+            .path
+            .segments
+            .iter()
+            .find_map(|segment| match &segment.arguments {
+                PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
+                    GenericArgument::Type(t) => elided_borrow(t),
+                    GenericArgument::Lifetime(l) if l.ident == "_" => Some(l as &dyn ToTokens),
+                    _ => None,
+                }),
+                _ => None,
+            }),
+        _ => None,
+    }
 }
 
 /// The stored value behind `&T`: `&str` reads a `String` and `&[T]` a `Vec<T>` (deref coercion).
