@@ -225,6 +225,23 @@ impl Graph {
                 let start = (0..cycle.len()).min_by_key(|&i| cycle[i]).unwrap_or(0);
                 cycle.rotate_left(start);
                 let first = cycle[0];
+                if let [only] = cycle[..] {
+                    let node = &self.nodes[only];
+                    let value =
+                        node.meta.params.iter().find(|p| {
+                            node.meta.outputs.contains(&p.name) && p.mode != Mode::Stateful
+                        });
+                    let value = value.map_or_else(String::new, |p| p.name.to_string());
+                    errors.at(
+                        &node.path,
+                        format!(
+                            "`{}` reads `{value}`, which it produces itself: \
+                             rename the parameter or the output",
+                            node.label()
+                        ),
+                    );
+                    return;
+                }
                 let names: Vec<String> = cycle
                     .iter()
                     .chain(std::iter::once(&first))
