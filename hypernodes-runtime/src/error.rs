@@ -13,6 +13,27 @@ use std::fmt;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Why a node failed.
+///
+/// ```
+/// use hypernodes::{node, pipeline, ErrorKind};
+///
+/// #[node]
+/// fn halve(n: u32) -> Result<u32, String> {
+///     if n % 2 == 1 { return Err(format!("{n} is odd")); }
+///     Ok(n / 2)
+/// }
+/// #[node]
+/// fn invert(halve: u32) -> u32 { 100 / halve }
+///
+/// pipeline! { Halves = [halve, invert] }
+///
+/// let p = Halves::new();
+/// let odd = p.run(HalvesInputs { n: 3 }).unwrap_err();
+/// assert!(matches!(odd.kind(), ErrorKind::Failed(e) if e.to_string() == "3 is odd"));
+/// let zero = p.run(HalvesInputs { n: 0 }).unwrap_err();
+/// assert!(matches!(zero.kind(), ErrorKind::Panicked(m) if m.contains("divide by zero")));
+/// assert_eq!(zero.node(), "invert");
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ErrorKind {

@@ -57,6 +57,17 @@ impl PipelineInfo {
 }
 
 /// What kind of step a node is.
+///
+/// ```
+/// use hypernodes::{node, pipeline, NodeKind};
+/// # #[node] fn twice(x: u32) -> u32 { 2 * x }
+/// # #[node] fn plus_one(twice: u32) -> u32 { twice + 1 }
+/// pipeline! { Inner = [twice] }
+/// pipeline! { Outer = [Inner, plus_one] }
+///
+/// assert_eq!(Outer::INFO.node("Inner").unwrap().kind, NodeKind::Pipeline);
+/// assert_eq!(Outer::INFO.node("plus_one").unwrap().kind, NodeKind::Function);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NodeKind {
     /// A `#[node]` function.
@@ -66,6 +77,26 @@ pub enum NodeKind {
 }
 
 /// One node of a pipeline.
+///
+/// ```
+/// use hypernodes::{node, pipeline, ConfigSource};
+///
+/// #[node(output = "score", config(max_retries = 3))]
+/// fn score(text: &str) -> usize { text.len() }
+///
+/// pipeline! {
+///     #[config(batch_size = 256)]
+///     Scoring = [score]
+/// }
+///
+/// let node = Scoring::INFO.node("score").unwrap();
+/// assert_eq!((node.inputs, node.outputs), (&["text"][..], &["score"][..]));
+/// assert_eq!(node.config.max_retries.value, 3);
+/// assert_eq!(node.config.max_retries.source, ConfigSource::Node);
+/// assert_eq!(node.config.batch_size.value, 256);
+/// assert_eq!(node.config.batch_size.source, ConfigSource::Pipeline);
+/// assert_eq!(node.config.gpus.source, ConfigSource::Default);
+/// ```
 #[derive(Debug)]
 pub struct NodeInfo {
     /// The function's (or nested pipeline's) name.
