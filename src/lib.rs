@@ -49,7 +49,7 @@ pub use hypernodes_macros::node;
 
 pub use hypernodes_runtime::{
     config, pipeline, BoxError, ConfigSource, Error, ErrorKind, NodeConfig, NodeInfo, NodeKind,
-    Pipeline, PipelineInfo, Setting, Stateful, StatefulSlot, WorkerContext,
+    Pipeline, PipelineInfo, Setting, Stateful, WorkerContext,
 };
 
 #[doc(hidden)]

@@ -18,7 +18,7 @@ pub use config::{ConfigSource, NodeConfig, Setting};
 pub use error::{BoxError, Error, ErrorKind};
 pub use info::{NodeInfo, NodeKind, PipelineInfo};
 pub use pipeline::Pipeline;
-pub use stateful::{Stateful, StatefulSlot, WorkerContext};
+pub use stateful::{Stateful, WorkerContext};
 
 /// Declares a pipeline: nodes wired by parameter name into a typed graph, checked at compile time.
 ///

@@ -81,18 +81,7 @@ impl WorkerContext {
 }
 
 /// A stateful object built on first use, exactly once even when several threads ask at once.
-///
-/// ```
-/// use hypernodes::{BoxError, Stateful, StatefulSlot, WorkerContext};
-/// struct Counter(u32);
-/// impl Stateful for Counter {
-///     fn create(_: &WorkerContext) -> Result<Self, BoxError> { Ok(Counter(1)) }
-/// }
-/// let slot = StatefulSlot::<Counter>::new();
-/// let first = slot.get_or_create("count", "counter", &WorkerContext::single())?;
-/// assert_eq!(first.0, 1);
-/// # Ok::<(), hypernodes::Error>(())
-/// ```
+/// Generated pipelines hold one per stateful parameter; not public API (see `__private`).
 #[derive(Debug)]
 pub struct StatefulSlot<T> {
     cell: OnceCell<T>,

@@ -53,7 +53,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     quote! {
         #(#passthrough)*
         #vis struct #name {
-            #(#stateful_fields: #krate::StatefulSlot<#stateful_types>,)*
+            #(#stateful_fields: #krate::__private::StatefulSlot<#stateful_types>,)*
             #(#nested_fields: #nested_types,)*
         }
 
@@ -63,7 +63,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             /// A pipeline ready to run; stateful objects are built on first use.
             pub fn new() -> Self {
                 #name {
-                    #(#stateful_fields: #krate::StatefulSlot::new(),)*
+                    #(#stateful_fields: #krate::__private::StatefulSlot::new(),)*
                     #(#nested_fields: <#nested_types>::new(),)*
                 }
             }
