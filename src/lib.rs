@@ -48,8 +48,10 @@
 pub use hypernodes_macros::node;
 
 pub use hypernodes_runtime::{
-    config, pipeline, BoxError, ConfigSource, Error, ErrorKind, NodeConfig, NodeInfo, NodeKind,
-    Pipeline, PipelineInfo, Setting, Stateful, WorkerContext,
+    config, pipeline, BoxError, ConfigSource, Devices, Engine, EngineConfig, Error, ErrorKind,
+    Executes, Factory, InstanceLayout, NodeConfig, NodeInfo, NodeKind, NodePlan, Parallel,
+    Pipeline, PipelineInfo, Plan, RunSettings, Runner, Sequential, Setting, Stateful, StatefulPlan,
+    WorkerContext,
 };
 
 #[doc(hidden)]

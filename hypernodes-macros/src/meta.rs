@@ -12,7 +12,7 @@ use syn::{braced, bracketed, Ident, LitBool, Token};
 use crate::config::Config;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v1";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v2";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -25,7 +25,16 @@ pub enum Kind {
 pub enum Mode {
     Value,
     Ref,
+    /// `&T`, built per worker (declared in `stateful(..)`).
     Stateful,
+    /// `&mut T`: always stateful, one instance per worker used by one call at a time.
+    StatefulMut,
+}
+
+impl Mode {
+    pub fn is_stateful(self) -> bool {
+        matches!(self, Mode::Stateful | Mode::StatefulMut)
+    }
 }
 
 /// Visibility, ranked so a pipeline can check that it exposes nothing more private than itself.
@@ -78,6 +87,8 @@ pub struct NodeMeta {
     pub name: Ident,
     pub vis: Vis,
     pub fallible: bool,
+    /// Called once per batch of items with slices (`#[node(batch)]`).
+    pub batch: bool,
     pub params: Vec<Param>,
     pub outputs: Vec<Ident>,
     pub config: Config,
@@ -94,6 +105,7 @@ impl NodeMeta {
         let name = &self.name;
         let vis = Ident::new(self.vis.word(), Span::call_site());
         let fallible = self.fallible;
+        let batch = self.batch;
         let poisoned = self.poisoned;
         let params = self.params.iter().map(|p| {
             let name = &p.name;
@@ -101,12 +113,13 @@ impl NodeMeta {
                 Mode::Value => quote!(#name: value),
                 Mode::Ref => quote!(#name: by_ref),
                 Mode::Stateful => quote!(#name: stateful),
+                Mode::StatefulMut => quote!(#name: stateful_mut),
             }
         });
         let outputs = &self.outputs;
         let config = self.config.entries_tokens();
         quote! {{
-            kind = #kind, name = #name, vis = #vis, fallible = #fallible, poisoned = #poisoned,
+            kind = #kind, name = #name, vis = #vis, fallible = #fallible, batch = #batch, poisoned = #poisoned,
             params = [#(#params),*], outputs = [#(#outputs),*], config = { #config }
         }}
     }
@@ -145,6 +158,7 @@ impl Parse for Param {
             "value" => Mode::Value,
             "by_ref" => Mode::Ref,
             "stateful" => Mode::Stateful,
+            "stateful_mut" => Mode::StatefulMut,
             _ => return Err(syn::Error::new(mode.span(), "unknown parameter mode")),
         };
         Ok(Param { name, mode })
@@ -167,6 +181,7 @@ impl Parse for NodeMeta {
             _ => Vis::Private,
         };
         let fallible = field::<LitBool>(&input, "fallible")?.value;
+        let batch = field::<LitBool>(&input, "batch")?.value;
         let poisoned = field::<LitBool>(&input, "poisoned")?.value;
         let params = field::<Bracketed<Param>>(&input, "params")?.0;
         let outputs = field::<Bracketed<Ident>>(&input, "outputs")?.0;
@@ -181,6 +196,7 @@ impl Parse for NodeMeta {
             name,
             vis,
             fallible,
+            batch,
             params,
             outputs,
             config,

@@ -48,6 +48,16 @@ pub enum ErrorKind {
         /// What the constructor returned.
         source: BoxError,
     },
+    /// The node's settings cannot be met (e.g. more `gpus` than the machine has); reported
+    /// before any item is processed.
+    Config(String),
+    /// A batch node returned a different number of values than it was given items.
+    BatchLength {
+        /// Items in the batch.
+        expected: usize,
+        /// Values the node returned.
+        returned: usize,
+    },
 }
 
 /// The error of a pipeline run: names the failing node (with the nested pipelines it sits in)
@@ -66,6 +76,7 @@ pub struct Error {
     /// Outermost pipeline first, the failing node last.
     path: Vec<&'static str>,
     item: Option<usize>,
+    attempts: u32,
     kind: ErrorKind,
 }
 
@@ -85,10 +96,21 @@ impl Error {
         Self::new(node, ErrorKind::Stateful { param, source })
     }
 
+    /// The node's settings cannot be met; `message` says which and why.
+    pub fn config(node: &'static str, message: String) -> Self {
+        Self::new(node, ErrorKind::Config(message))
+    }
+
+    /// The batch node returned `returned` values for `expected` items.
+    pub fn batch_length(node: &'static str, expected: usize, returned: usize) -> Self {
+        Self::new(node, ErrorKind::BatchLength { expected, returned })
+    }
+
     fn new(node: &'static str, kind: ErrorKind) -> Self {
         Error {
             path: vec![node],
             item: None,
+            attempts: 1,
             kind,
         }
     }
@@ -105,6 +127,18 @@ impl Error {
     pub fn at_item(mut self, index: usize) -> Self {
         self.item = Some(index);
         self
+    }
+
+    /// Records that the node was called `attempts` times (its `max_retries` were spent).
+    #[must_use]
+    pub fn after_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = attempts;
+        self
+    }
+
+    /// How many times the node was called before giving up: 1 plus the retries made.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
 
     /// The name of the node that failed.
@@ -137,11 +171,27 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "node `{}`", self.node_path())?;
         match &self.kind {
-            ErrorKind::Failed(source) => write!(f, " failed{}: {source}", OnItem(self.item)),
-            ErrorKind::Panicked(message) => write!(f, " panicked{}: {message}", OnItem(self.item)),
+            ErrorKind::Failed(source) => write!(
+                f,
+                " failed{}{}: {source}",
+                OnItem(self.item),
+                Attempts(self.attempts)
+            ),
+            ErrorKind::Panicked(message) => write!(
+                f,
+                " panicked{}{}: {message}",
+                OnItem(self.item),
+                Attempts(self.attempts)
+            ),
             ErrorKind::Stateful { param, source } => write!(
                 f,
                 ": could not build stateful `{param}`{}: {source}",
+                OnItem(self.item)
+            ),
+            ErrorKind::Config(message) => write!(f, " cannot run: {message}"),
+            ErrorKind::BatchLength { expected, returned } => write!(
+                f,
+                " returned {returned} values for a batch of {expected} items{}",
                 OnItem(self.item)
             ),
         }
@@ -152,7 +202,18 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
             ErrorKind::Failed(source) | ErrorKind::Stateful { source, .. } => Some(&**source),
-            ErrorKind::Panicked(_) => None,
+            ErrorKind::Panicked(_) | ErrorKind::Config(_) | ErrorKind::BatchLength { .. } => None,
+        }
+    }
+}
+
+struct Attempts(u32);
+
+impl fmt::Display for Attempts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0 | 1 => Ok(()),
+            n => write!(f, " after {n} attempts"),
         }
     }
 }

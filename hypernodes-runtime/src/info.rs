@@ -35,6 +35,8 @@ pub struct PipelineInfo {
     pub outputs: &'static [&'static str],
     /// Every listed node: the ones that run in run order, then those `#[outputs]` made unnecessary.
     pub nodes: &'static [NodeInfo],
+    /// The pipeline level of the config hierarchy: its `#[config(..)]` over built-in defaults.
+    pub config: NodeConfig,
     /// The graph in Graphviz DOT.
     pub dot: &'static str,
     /// The graph as a Mermaid flowchart.
@@ -103,6 +105,8 @@ pub struct NodeInfo {
     pub name: &'static str,
     /// Function or nested pipeline.
     pub kind: NodeKind,
+    /// A batch node (`#[node(batch)]`): called once per batch of items.
+    pub batch: bool,
     /// Parameters wired from pipeline inputs or other nodes' outputs.
     pub inputs: &'static [&'static str],
     /// Stateful parameters: built once, not wired.

@@ -5,9 +5,14 @@
 #![warn(missing_docs)]
 
 pub mod config;
+mod devices;
+mod engine;
 mod error;
 mod info;
+mod instances;
 mod pipeline;
+mod plan;
+mod runner;
 mod stateful;
 
 #[doc(hidden)]
@@ -15,9 +20,14 @@ mod stateful;
 pub mod __private;
 
 pub use config::{ConfigSource, NodeConfig, Setting};
+pub use devices::Devices;
+pub use engine::{Engine, EngineConfig, Executes, Parallel, RunSettings, Sequential};
 pub use error::{BoxError, Error, ErrorKind};
 pub use info::{NodeInfo, NodeKind, PipelineInfo};
+pub use instances::{Factory, InstanceLayout};
 pub use pipeline::Pipeline;
+pub use plan::{NodePlan, Plan, StatefulPlan};
+pub use runner::Runner;
 pub use stateful::{Stateful, WorkerContext};
 
 /// Declares a pipeline: nodes wired by parameter name into a typed graph, checked at compile time.

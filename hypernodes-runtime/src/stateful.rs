@@ -1,14 +1,13 @@
 //! Expensive objects (models, connections) built once and shared by the calls that need them.
 
-use once_cell::sync::OnceCell;
-
-use crate::error::{BoxError, Error};
+use crate::error::BoxError;
 
 /// A type that can be built for a stateful node parameter.
 ///
-/// Declared with `#[node(stateful(model))]`, the parameter `model: &Model` is not wired from
-/// other nodes: the pipeline builds it with [`Stateful::create`] the first time a node needs it
-/// and reuses it for every later call.
+/// Declared with `#[node(stateful(model))]` (or taken as `&mut Model`, which is always
+/// stateful), the parameter is not wired from other nodes: each worker builds its own with
+/// [`Stateful::create`] the first time one of its calls needs it and reuses it for every later
+/// call; a pipeline's builder can give a factory instead. Instances are dropped when the run ends.
 ///
 /// ```
 /// use hypernodes::{node, pipeline, BoxError, Stateful, WorkerContext};
@@ -35,7 +34,7 @@ use crate::error::{BoxError, Error};
     note = "implement `hypernodes::Stateful` for `{Self}` to say how it is built (e.g. load the model in `create`)"
 )]
 pub trait Stateful: Sized {
-    /// Builds the object; called once per worker, on that worker.
+    /// Builds the object; called once per worker (or pooled instance), on that worker.
     fn create(ctx: &WorkerContext) -> Result<Self, BoxError>;
 }
 
@@ -64,12 +63,21 @@ impl WorkerContext {
         }
     }
 
-    /// This worker's index, from 0.
+    pub(crate) fn new(worker_index: usize, workers: usize, devices: Vec<u32>) -> Self {
+        WorkerContext {
+            worker_index,
+            workers,
+            devices,
+        }
+    }
+
+    /// This instance's index, from 0: the worker's index, or the place in the pool when
+    /// `max_concurrency` or `gpus` allow fewer instances than workers.
     pub fn worker_index(&self) -> usize {
         self.worker_index
     }
 
-    /// How many workers the engine runs.
+    /// How many instances the run has (at most the engine's workers).
     pub fn workers(&self) -> usize {
         self.workers
     }
@@ -78,60 +86,4 @@ impl WorkerContext {
     pub fn devices(&self) -> &[u32] {
         &self.devices
     }
-}
-
-/// A stateful object built on first use, exactly once even when several threads ask at once.
-/// Generated pipelines hold one per stateful parameter; not public API (see `__private`).
-#[derive(Debug)]
-pub struct StatefulSlot<T> {
-    cell: OnceCell<T>,
-}
-
-impl<T> Default for StatefulSlot<T> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<T> StatefulSlot<T> {
-    /// An empty slot.
-    pub const fn new() -> Self {
-        StatefulSlot {
-            cell: OnceCell::new(),
-        }
-    }
-
-    /// The object, if it was built.
-    pub fn get(&self) -> Option<&T> {
-        self.cell.get()
-    }
-}
-
-impl<T: Stateful> StatefulSlot<T> {
-    /// The object, built with [`Stateful::create`] on first use; a failed build names
-    /// `node` and `param` and is tried again on the next call.
-    #[inline]
-    pub fn get_or_create(
-        &self,
-        node: &'static str,
-        param: &'static str,
-        ctx: &WorkerContext,
-    ) -> Result<&T, Error> {
-        self.cell
-            .get_or_try_init(|| T::create(ctx))
-            .map_err(|source| Error::stateful(node, param, source))
-    }
-}
-
-/// The stateful object in `slot`, built on first use; a free function so that a type missing
-/// [`Stateful`] gets that trait's message at the node's token.
-#[doc(hidden)]
-#[inline(always)]
-pub fn stateful_object<'a, T: Stateful>(
-    slot: &'a StatefulSlot<T>,
-    node: &'static str,
-    param: &'static str,
-    ctx: &WorkerContext,
-) -> Result<&'a T, Error> {
-    slot.get_or_create(node, param, ctx)
 }

@@ -35,6 +35,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         name: name.clone(),
         vis: Vis::of(vis),
         fallible: sig.fallible,
+        batch: false,
         params: sig.params,
         outputs: sig.outputs,
         config: args.config,

@@ -153,18 +153,16 @@ fn passing(
         }
         return Some((Mode::Value, ty.to_token_stream()));
     };
-    if let Some(mutability) = &reference.mutability {
-        errors.at(
-            mutability,
-            format!("`&mut` parameters are not supported yet: take `{name}` by value or by `&`"),
-        );
-        return None;
-    }
     if let Some(borrow) = elided_borrow(&reference.elem) {
         errors.at(borrow, format!("`{name}` holds a borrow: {OWNED_VALUES}"));
         return None;
     }
-    let mode = if stateful { Mode::Stateful } else { Mode::Ref };
+    // `&mut T` is per-worker mutable state: stateful whether or not `stateful(..)` lists it.
+    let mode = match (reference.mutability.is_some(), stateful) {
+        (true, _) => Mode::StatefulMut,
+        (false, true) => Mode::Stateful,
+        (false, false) => Mode::Ref,
+    };
     Some((mode, owned_behind(&reference.elem)))
 }
 

@@ -1,5 +1,7 @@
-//! The statements of `run`: every node called once in topological order inside one panic
-//! guard, each argument borrowed, moved or cloned, and every edge type-checked.
+//! The statements of one item's run: every node called once in topological order inside one
+//! panic guard, each argument borrowed, moved or cloned, and every edge type-checked. A node's
+//! stateful instances and its `max_concurrency` permit are held for its call only; a node with
+//! `max_retries` is called again (with fresh copies of its by-value arguments) after a failure.
 
 use std::collections::HashMap;
 
@@ -8,24 +10,29 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 use super::graph::{Graph, Node, Source};
-use super::names::{context_ident, local, private_ident, running_ident, user_spanned, Types};
+use super::names::{
+    local, private_ident, running_ident, shared_ident, user_spanned, worker_ident, Types,
+};
+use crate::config::{Config, Key, Value};
 use crate::meta::{Kind, Mode};
 
 /// The statements of `run`: one call per node, values moved on their last use.
 pub struct Body<'a> {
     types: &'a Types<'a>,
     graph: &'a Graph,
+    /// The pipeline's `#[config]`, for `max_retries` set there.
+    pipeline_config: &'a Config,
     /// Uses of each value still to come (node parameters, then the output field).
     remaining: HashMap<String, usize>,
 }
 
 impl<'a> Body<'a> {
-    pub fn new(types: &'a Types<'a>) -> Self {
+    pub fn new(types: &'a Types<'a>, pipeline_config: &'a Config) -> Self {
         let graph = types.graph;
         let mut remaining: HashMap<String, usize> = HashMap::new();
         for &n in &graph.order {
             for p in &graph.nodes[n].meta.params {
-                if p.mode != Mode::Stateful {
+                if !p.mode.is_stateful() {
                     *remaining.entry(p.name.to_string()).or_default() += 1;
                 }
             }
@@ -38,6 +45,7 @@ impl<'a> Body<'a> {
         Body {
             types,
             graph,
+            pipeline_config,
             remaining,
         }
     }
@@ -45,11 +53,6 @@ impl<'a> Body<'a> {
     /// `run`'s body: every node call inside one panic guard, then `outputs`.
     pub fn generate(mut self, outputs_ty: &Ident, outputs: TokenStream) -> TokenStream {
         let graph = self.graph;
-        let context = (!graph.stateful.is_empty()).then(|| {
-            let krate = self.types.krate;
-            let context = context_ident();
-            quote!(let #context = #krate::WorkerContext::single();)
-        });
         let calls: Vec<TokenStream> = graph.order.iter().map(|&n| self.node(n)).collect();
         let krate = self.types.krate;
         let running = running_ident();
@@ -58,13 +61,13 @@ impl<'a> Body<'a> {
         quote! {
             #[allow(unused_imports)]
             use #krate::__private::{
-                clone_for as __hypernodes_clone_for, stateful_object as __hypernodes_stateful_object,
+                checkout as __hypernodes_checkout, clone_for as __hypernodes_clone_for,
+                clone_for_retry as __hypernodes_clone_for_retry, retrying as __hypernodes_retrying,
                 SameInput as __HypernodesSameInput, SameStateful as __HypernodesSameStateful,
                 Wire as __HypernodesWire,
             };
             let #running = ::core::cell::Cell::new("");
             #krate::__private::run_catching(&#running, || -> ::core::result::Result<#outputs_ty, #krate::Error> {
-                #context
                 #(#calls)*
                 ::core::result::Result::Ok(#outputs)
             })
@@ -81,15 +84,70 @@ impl<'a> Body<'a> {
             .iter()
             .enumerate()
             .map(|(param, p)| match p.mode {
-                Mode::Stateful => self.stateful_arg(index, param, &mut setup),
+                Mode::Stateful | Mode::StatefulMut => self.stateful_arg(index, param, &mut setup),
                 Mode::Value | Mode::Ref => self.wired_arg(index, param),
             })
             .collect();
-        let call = self.call(node, index, &args);
+        let retries = self.retries(node);
+        let call = match retries {
+            0 => self.call(node, index, &args),
+            retries => self.retried_call(node, index, args, retries, &mut setup),
+        };
         let bind = self.bindings(node);
         let running = running_ident();
         let name = node.meta.name.to_string();
-        quote!(#running.set(#name); #(#setup)* let #bind = #call;)
+        let permit = (node.meta.kind == Kind::Function).then(|| {
+            let shared = shared_ident();
+            let limiter = private_ident("limit", index);
+            quote!(let __hypernodes_permit = #shared.#limiter.enter();)
+        });
+        // The block scopes the permit and the stateful checkouts to this one call.
+        quote!(#running.set(#name); let #bind = { #permit #(#setup)* #call };)
+    }
+
+    /// `max_retries` from the node's `config(..)`, else the pipeline's (both compile-time).
+    fn retries(&self, node: &Node) -> u64 {
+        let key = Key::MaxRetries;
+        match node.meta.config.get(key).or(self.pipeline_config.get(key)) {
+            Some(Value::Int(retries)) if node.meta.kind == Kind::Function => retries,
+            _ => 0,
+        }
+    }
+
+    /// The call inside a retry loop: by-value arguments are evaluated once, before the loop,
+    /// and each attempt gets its own copy.
+    fn retried_call(
+        &self,
+        node: &Node,
+        index: usize,
+        args: Vec<TokenStream>,
+        retries: u64,
+        setup: &mut Vec<TokenStream>,
+    ) -> TokenStream {
+        let krate = self.types.krate;
+        let this = &node.path;
+        let args: Vec<TokenStream> = args
+            .into_iter()
+            .zip(&node.meta.params)
+            .enumerate()
+            .map(|(param, (arg, p))| {
+                if p.mode != Mode::Value {
+                    return arg;
+                }
+                let held = Ident::new(&format!("__hypernodes_arg_{param}"), Span::mixed_site());
+                setup.push(quote!(let #held = #arg;));
+                let copy = quote_spanned!(node.span()=> __hypernodes_clone_for_retry::<#this, _>);
+                user_spanned(node, copy, quote!(&#held))
+            })
+            .collect();
+        let call = self.call(node, index, &args);
+        let name = node.meta.name.to_string();
+        let retries = u32::try_from(retries).unwrap_or(u32::MAX);
+        quote! {
+            __hypernodes_retrying(#name, #retries, || -> ::core::result::Result<_, #krate::Error> {
+                ::core::result::Result::Ok(#call)
+            })?
+        }
     }
 
     fn stateful_arg(
@@ -99,27 +157,38 @@ impl<'a> Body<'a> {
         setup: &mut Vec<TokenStream>,
     ) -> TokenStream {
         let node = &self.graph.nodes[index];
-        let name = &node.meta.params[param].name;
+        let p = &node.meta.params[param];
+        let name = &p.name;
         let declared = &self.graph.stateful[self.graph.stateful_index(name)];
         let field = private_ident("stateful", name);
         let binding = Ident::new(&format!("__hypernodes_{name}_{index}"), Span::mixed_site());
         let (node_str, param_str) = (node.meta.name.to_string(), name.to_string());
-        let slot = Ident::new("__hypernodes_slot", Span::mixed_site());
-        let context = context_ident();
-        setup.push(quote! { let #slot = &self.#field; });
-        // The block around the slot: see `user_spanned`.
+        let instances = Ident::new("__hypernodes_instances", Span::mixed_site());
+        let (shared, worker) = (shared_ident(), worker_ident());
+        setup.push(quote! { let #instances = &#shared.#field; });
+        // The block around the instances: see `user_spanned`.
         setup.push(quote_spanned! {node.span()=>
-            let #binding = __hypernodes_stateful_object({ #slot }, #node_str, #param_str, &#context)?;
+            #[allow(unused_mut)]
+            let mut #binding = __hypernodes_checkout({ #instances }, #worker, #node_str, #param_str)?;
         });
+        let mutable = p.mode == Mode::StatefulMut;
+        let object = match mutable {
+            true => quote!(&mut *#binding),
+            false => quote!(&*#binding),
+        };
         if (declared.node, declared.param) == (index, param) {
-            return quote!(#binding);
+            return object;
         }
         let want = self.types.param(index, param);
         let first = &self.graph.nodes[declared.node].path;
         let this = &node.path;
+        let method = match mutable {
+            true => quote!(share_mut),
+            false => quote!(share),
+        };
         let share =
-            quote_spanned!(node.span()=> __HypernodesSameStateful::<#want, #first, #this>::share);
-        user_spanned(node, share, quote!(#binding))
+            quote_spanned!(node.span()=> __HypernodesSameStateful::<#want, #first, #this>::#method);
+        user_spanned(node, share, object)
     }
 
     fn wired_arg(&mut self, index: usize, param: usize) -> TokenStream {
@@ -175,8 +244,10 @@ impl<'a> Body<'a> {
                 // `pipeline!` call site, where there is no `self`.
                 let field = private_ident("nested", index);
                 let nested = quote!(self.#field);
+                let (shared, worker) = (shared_ident(), worker_ident());
+                let nested_shared = quote!(&#shared.#field);
                 quote_spanned! {node.span()=>
-                    #nested.__hypernodes_call(#(#args),*).map_err(|e| e.within(#name))?
+                    #nested.__hypernodes_call(#nested_shared, #worker, #(#args),*).map_err(|e| e.within(#name))?
                 }
             }
             Kind::Function if node.meta.fallible => quote_spanned! {node.span()=>

@@ -2,13 +2,13 @@
 //! another pipeline, and its metadata macro.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 use super::body::Body;
 use super::graph::{Graph, Source};
 use super::header::Header;
-use super::names::{local, private_ident, user_spanned, Types};
+use super::names::{local, private_ident, shared_ident, user_spanned, worker_ident, Types};
 use super::surface::Surface;
 use crate::meta::{emit_meta_macro, Kind, Mode, NodeMeta, Param, Vis};
 
@@ -25,61 +25,113 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     } = &surface;
     let name = &header.name;
     let vis = &header.vis;
+    let shared_ty = format_ident!("__Hypernodes{}Shared", name);
+    let (shared, worker) = (shared_ident(), worker_ident());
 
-    let stateful_fields: Vec<Ident> = graph
-        .stateful
-        .iter()
-        .map(|s| private_ident("stateful", &s.name))
-        .collect();
-    let stateful_types: Vec<TokenStream> = graph
-        .stateful
-        .iter()
-        .map(|s| types.param(s.node, s.param))
-        .collect();
-    let (nested_fields, nested_types): (Vec<Ident>, Vec<&syn::Path>) = graph
-        .order
-        .iter()
-        .filter(|&&n| graph.nodes[n].meta.kind == Kind::Pipeline)
-        .map(|&n| (private_ident("nested", n), &graph.nodes[n].path))
-        .unzip();
+    let stateful = Stateful::of(&types);
+    let Stateful {
+        fields: stateful_fields,
+        factories,
+        types: stateful_types,
+        names: stateful_names,
+    } = &stateful;
+    let (nested_fields, nested_types, nested_positions) = nested(graph);
+    let (limit_fields, limit_positions) = limiters(graph);
 
     let structs = surface.structs(krate, header, graph);
-    let body = Body::new(&types).generate(outputs_ty, surface.outputs_from_locals());
+    let builder = builder(krate, header, &stateful);
+    let body =
+        Body::new(&types, &header.config).generate(outputs_ty, surface.outputs_from_locals());
     let pruned = pruned_checks(&types);
     let info = super::info::generate(krate, header, graph);
     let as_node = as_node(krate, header, graph, &surface);
     let passthrough = &header.passthrough;
+    let map_bound = quote! {
+        for<'a> &'a Self: #krate::__private::MapOn<#krate::Parallel, Inputs = #inputs_ty, Outputs = #outputs_ty>
+    };
 
     quote! {
         #(#passthrough)*
         #vis struct #name {
-            #(#stateful_fields: #krate::__private::StatefulSlot<#stateful_types>,)*
+            #(#factories: ::core::option::Option<#krate::Factory<#stateful_types>>,)*
             #(#nested_fields: #nested_types,)*
+            __hypernodes_single: #krate::__private::OnceCell<#shared_ty>,
+        }
+
+        /// What the workers of one run share; not public API.
+        #[doc(hidden)]
+        #vis struct #shared_ty {
+            #(#stateful_fields: #krate::__private::Instances<#stateful_types>,)*
+            #(#limit_fields: #krate::__private::Limiter,)*
+            #(#nested_fields: <#nested_types as #krate::Pipeline>::Shared,)*
         }
 
         #structs
+        #builder
 
         impl #name {
-            /// A pipeline ready to run; stateful objects are built on first use.
+            /// A pipeline ready to run; stateful resources are built on first use, with
+            /// `Stateful::create` (see `builder` to give factories instead).
             pub fn new() -> Self {
                 #name {
-                    #(#stateful_fields: #krate::__private::StatefulSlot::new(),)*
+                    #(#factories: ::core::option::Option::None,)*
                     #(#nested_fields: <#nested_types>::new(),)*
+                    __hypernodes_single: #krate::__private::OnceCell::new(),
                 }
             }
 
             /// Runs every needed node once, in topological order.
             ///
             /// A node's `Err` or panic stops the run and comes back as an error naming the node.
+            /// Stateful resources are built on the first run and kept by the pipeline value.
             pub fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
+                let #shared = self.__hypernodes_single.get_or_try_init(|| {
+                    let plan = #krate::Plan::resolve(&Self::INFO, &#krate::RunSettings::single());
+                    plan.check()?;
+                    ::core::result::Result::Ok::<_, #krate::Error>(
+                        <Self as #krate::Pipeline>::__hypernodes_shared(self, &plan),
+                    )
+                })?;
                 let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
-                self.__hypernodes_call(#(#input_locals),*)
+                self.__hypernodes_call(#shared, 0, #(#input_locals),*)
+            }
+
+            /// Runs every item on the default engine (`Parallel`, on
+            /// rayon's global pool), keeping input order; stops at the first error, which names
+            /// the node and the item index. Stateful resources are built once per worker.
+            pub fn map<I>(&self, items: I) -> ::core::result::Result<::std::vec::Vec<#outputs_ty>, #krate::Error>
+            where
+                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+                #map_bound
+            {
+                #krate::__private::MapOn::map_on(self, #krate::Parallel::new(), items)
+            }
+
+            /// Runs every item on the default engine and returns each item's outcome in input
+            /// order: a failing item never loses the others.
+            pub fn map_results<I>(&self, items: I) -> ::std::vec::Vec<::core::result::Result<#outputs_ty, #krate::Error>>
+            where
+                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+                #map_bound
+            {
+                #krate::__private::MapOn::map_results_on(self, #krate::Parallel::new(), items)
+            }
+
+            /// This pipeline on `engine`: `p.with_engine(Sequential).map(items)`.
+            pub fn with_engine<E: #krate::Engine>(&self, engine: E) -> #krate::Runner<'_, Self, E> {
+                #krate::Runner::new(self, engine)
+            }
+
+            /// Every node's settings on the default engine and where each came from.
+            pub fn plan(&self) -> #krate::Plan {
+                self.with_engine(#krate::Parallel::new()).plan()
             }
 
             #[doc(hidden)]
             #[inline]
             #[allow(
                 unused_braces,
+                unused_variables,
                 clippy::too_many_arguments,
                 clippy::let_unit_value,
                 clippy::unit_arg,
@@ -87,6 +139,8 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             )]
             pub fn __hypernodes_call(
                 &self,
+                #shared: &#shared_ty,
+                #worker: usize,
                 #(#input_locals: #input_types,)*
             ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
                 #body
@@ -108,10 +162,146 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
                 #name::run(self, inputs)
             }
+
+            type Shared = #shared_ty;
+
+            fn __hypernodes_shared(&self, plan: &#krate::Plan) -> #shared_ty {
+                #shared_ty {
+                    #(#stateful_fields: #krate::__private::Instances::new(
+                        plan.layout(#stateful_names),
+                        ::core::clone::Clone::clone(&self.#factories),
+                    ),)*
+                    #(#limit_fields: plan.limiter(#limit_positions),)*
+                    #(#nested_fields: <#nested_types as #krate::Pipeline>::__hypernodes_shared(
+                        &self.#nested_fields,
+                        plan.nested(#nested_positions),
+                    ),)*
+                }
+            }
+
+            #[inline]
+            fn __hypernodes_item(
+                &self,
+                #shared: &#shared_ty,
+                #worker: usize,
+                inputs: #inputs_ty,
+            ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
+                let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
+                self.__hypernodes_call(#shared, #worker, #(#input_locals),*)
+            }
         }
 
         #as_node
         #pruned
+    }
+}
+
+/// The pipeline's stateful resources: instance fields, factory fields, types and names.
+pub struct Stateful {
+    pub fields: Vec<Ident>,
+    pub factories: Vec<Ident>,
+    pub types: Vec<TokenStream>,
+    pub names: Vec<String>,
+}
+
+impl Stateful {
+    fn of(types: &Types) -> Self {
+        let declared = &types.graph.stateful;
+        Stateful {
+            fields: declared
+                .iter()
+                .map(|s| private_ident("stateful", &s.name))
+                .collect(),
+            factories: declared
+                .iter()
+                .map(|s| private_ident("factory", &s.name))
+                .collect(),
+            types: declared
+                .iter()
+                .map(|s| types.param(s.node, s.param))
+                .collect(),
+            names: declared.iter().map(|s| s.name.to_string()).collect(),
+        }
+    }
+}
+
+/// Nested pipelines: field, type and position in run order.
+fn nested(graph: &Graph) -> (Vec<Ident>, Vec<&syn::Path>, Vec<usize>) {
+    let mut out = (Vec::new(), Vec::new(), Vec::new());
+    for (position, &n) in graph.order.iter().enumerate() {
+        if graph.nodes[n].meta.kind == Kind::Pipeline {
+            out.0.push(private_ident("nested", n));
+            out.1.push(&graph.nodes[n].path);
+            out.2.push(position);
+        }
+    }
+    out
+}
+
+/// One call limiter per function node (`max_concurrency`): field and position in run order.
+fn limiters(graph: &Graph) -> (Vec<Ident>, Vec<usize>) {
+    graph
+        .order
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| graph.nodes[n].meta.kind == Kind::Function)
+        .map(|(position, &n)| (private_ident("limit", n), position))
+        .unzip()
+}
+
+/// `<Name>Builder`: the pipeline with factories replacing `Stateful::create`.
+fn builder(krate: &TokenStream, header: &Header, stateful: &Stateful) -> TokenStream {
+    let name = &header.name;
+    let vis = &header.vis;
+    let builder = format_ident!("{}Builder", name);
+    let Stateful {
+        factories,
+        types,
+        names,
+        ..
+    } = stateful;
+    let methods = names.iter().zip(factories).zip(types).map(|((param, field), ty)| {
+        let method = Ident::new(param, proc_macro2::Span::call_site());
+        let doc = format!(
+            "Builds `{param}` with `factory` on each worker (or pooled instance) instead of \
+             `Stateful::create`. The factory may return the value or a `Result`."
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #method<F, R>(mut self, factory: F) -> Self
+            where
+                F: ::core::ops::Fn(&#krate::WorkerContext) -> R + ::core::marker::Send + ::core::marker::Sync + 'static,
+                R: #krate::__private::Built<#ty>,
+            {
+                self.pipeline.#field = ::core::option::Option::Some(::std::sync::Arc::new(
+                    move |ctx: &#krate::WorkerContext| #krate::__private::Built::into_built(factory(ctx)),
+                ));
+                self
+            }
+        }
+    });
+    let doc = format!("Builds a [`{name}`] with factories for its stateful resources.");
+    quote! {
+        #[doc = #doc]
+        #vis struct #builder {
+            pipeline: #name,
+        }
+
+        impl #name {
+            /// A builder to give factories for stateful resources.
+            pub fn builder() -> #builder {
+                #builder { pipeline: #name::new() }
+            }
+        }
+
+        impl #builder {
+            #(#methods)*
+
+            /// The pipeline.
+            pub fn build(self) -> #name {
+                self.pipeline
+            }
+        }
     }
 }
 
@@ -163,6 +353,7 @@ fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surfac
         name: name.clone(),
         vis: Vis::of(&header.vis),
         fallible: true,
+        batch: false,
         params: graph
             .inputs
             .iter()

@@ -59,6 +59,7 @@ fn quiet_meta_macro(header: &Header) -> TokenStream {
         name: header.name.clone(),
         vis: Vis::of(&header.vis),
         fallible: true,
+        batch: false,
         params: Vec::new(),
         outputs: Vec::new(),
         config: Default::default(),

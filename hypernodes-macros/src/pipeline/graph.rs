@@ -143,13 +143,17 @@ impl Graph {
                         self.nodes[other.node].label()
                     )
                 };
-                if p.mode == Mode::Stateful {
+                if p.mode.is_stateful() {
                     if let Some(&(producer, _)) = self.producers.get(&key) {
+                        let what = match p.mode {
+                            Mode::StatefulMut => "a `&mut` parameter (per-worker state)",
+                            _ => "stateful",
+                        };
                         errors.at(
                             &node.path,
                             format!(
-                                "`{key}` is stateful in `{}` but `{}` produces it as an output: \
-                                 rename one of them",
+                                "`{key}` is {what} in `{}` but `{}` produces it as an output: \
+                                 rename one of them, or take it by value or `&`",
                                 node.label(),
                                 self.nodes[producer].label()
                             ),
@@ -185,7 +189,7 @@ impl Graph {
             .meta
             .params
             .iter()
-            .filter(|p| p.mode != Mode::Stateful)
+            .filter(|p| !p.mode.is_stateful())
             .filter_map(|p| self.producers.get(&p.name.to_string()).map(|&(n, _)| n))
     }
 
@@ -227,10 +231,11 @@ impl Graph {
                 let first = cycle[0];
                 if let [only] = cycle[..] {
                     let node = &self.nodes[only];
-                    let value =
-                        node.meta.params.iter().find(|p| {
-                            node.meta.outputs.contains(&p.name) && p.mode != Mode::Stateful
-                        });
+                    let value = node
+                        .meta
+                        .params
+                        .iter()
+                        .find(|p| node.meta.outputs.contains(&p.name) && !p.mode.is_stateful());
                     let value = value.map_or_else(String::new, |p| p.name.to_string());
                     errors.at(
                         &node.path,

@@ -6,7 +6,7 @@ use quote::quote;
 use super::graph::{Graph, Node};
 use super::header::Header;
 use crate::config::{Config, Key, Value};
-use crate::meta::{Kind, Mode};
+use crate::meta::Kind;
 
 pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
     let name = header.name.to_string();
@@ -28,6 +28,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             !graph.pruned.contains(&n),
         )
     });
+    let pipeline_config = resolved_config(krate, &header.config, &Config::default());
     let dot = super::render::dot(header, graph);
     let mermaid = super::render::mermaid(graph);
     quote! {
@@ -38,6 +39,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             inputs: &[#(#inputs),*],
             outputs: &[#(#outputs),*],
             nodes: &[#(#nodes),*],
+            config: #pipeline_config,
             dot: #dot,
             mermaid: #mermaid,
         };
@@ -50,7 +52,7 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
     let by_mode = |stateful: bool| {
         meta.params
             .iter()
-            .filter(move |p| (p.mode == Mode::Stateful) == stateful)
+            .filter(move |p| p.mode.is_stateful() == stateful)
             .map(|p| p.name.to_string())
     };
     let (inputs, stateful) = (by_mode(false), by_mode(true));
@@ -66,10 +68,12 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
         }
     };
     let config = resolved_config(krate, pipeline, &meta.config);
+    let batch = meta.batch;
     quote! {
         #krate::NodeInfo {
             name: #name,
             kind: #krate::NodeKind::#kind,
+            batch: #batch,
             inputs: &[#(#inputs),*],
             stateful: &[#(#stateful),*],
             outputs: &[#(#outputs),*],

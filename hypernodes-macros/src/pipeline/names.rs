@@ -28,9 +28,14 @@ pub fn running_ident() -> Ident {
     Ident::new("__hypernodes_running", Span::mixed_site())
 }
 
-/// The per-run worker context (one hygiene context with every other generated local).
-pub fn context_ident() -> Ident {
-    Ident::new("__hypernodes_context", Span::mixed_site())
+/// What the workers of a run share: stateful instances, limiters, nested pipelines' share.
+pub fn shared_ident() -> Ident {
+    Ident::new("__hypernodes_shared", Span::mixed_site())
+}
+
+/// The index of the worker running the item.
+pub fn worker_ident() -> Ident {
+    Ident::new("__hypernodes_worker", Span::mixed_site())
 }
 
 pub fn private_ident(prefix: &str, name: impl std::fmt::Display) -> Ident {

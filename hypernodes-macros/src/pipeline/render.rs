@@ -21,7 +21,7 @@ fn edges(graph: &Graph) -> Vec<(String, String, String)> {
     for (n, node) in graph.nodes.iter().enumerate() {
         for p in &node.meta.params {
             let from = match p.mode {
-                Mode::Stateful => format!("state_{}", p.name),
+                Mode::Stateful | Mode::StatefulMut => format!("state_{}", p.name),
                 _ => match graph.source_of_any(&p.name) {
                     Some(Source::Output { node: from, .. }) => node_id(graph, from),
                     _ => format!("input_{}", p.name),
@@ -39,7 +39,7 @@ fn all_inputs(graph: &Graph) -> Vec<String> {
     for node in &graph.nodes {
         for p in &node.meta.params {
             let name = p.name.to_string();
-            if p.mode != Mode::Stateful
+            if !p.mode.is_stateful()
                 && graph.source_of_any(&p.name).is_none()
                 && !names.contains(&name)
             {

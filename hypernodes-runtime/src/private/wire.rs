@@ -68,11 +68,17 @@ value_check!(
 pub trait SameStateful<T, First, Consumer> {
     /// The shared object, seen with the consumer's type.
     fn share(&self) -> &T;
+    /// The object, mutably, seen with the consumer's type.
+    fn share_mut(&mut self) -> &mut T;
 }
 
 impl<T, First, Consumer> SameStateful<T, First, Consumer> for T {
     #[inline(always)]
     fn share(&self) -> &T {
+        self
+    }
+    #[inline(always)]
+    fn share_mut(&mut self) -> &mut T {
         self
     }
 }

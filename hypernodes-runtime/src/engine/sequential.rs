@@ -1,0 +1,126 @@
+//! Every item on the calling thread, in order.
+
+use super::collect::{Collect, FailFast, KeepAll};
+use super::{Engine, EngineConfig, Executes, RunSettings};
+use crate::devices::Devices;
+use crate::error::Error;
+use crate::pipeline::Pipeline;
+
+/// Runs items one after another on the calling thread: one worker, one instance of each
+/// stateful resource, no `Send` requirement.
+///
+/// ```
+/// use hypernodes::{node, pipeline, Sequential};
+///
+/// #[node]
+/// fn double(x: u32) -> u32 { 2 * x }
+/// pipeline! { Doubler = [double] }
+///
+/// let outs = Doubler::new().with_engine(Sequential).map((1..=3).map(|x| DoublerInputs { x }))?;
+/// assert_eq!(outs.iter().map(|o| o.double).collect::<Vec<_>>(), [2, 4, 6]);
+/// # Ok::<(), hypernodes::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Sequential {
+    config: EngineConfig,
+    devices: Option<Devices>,
+}
+
+/// The sequential engine with no engine-level settings, so that `with_engine(Sequential)`
+/// reads like a unit struct.
+#[allow(non_upper_case_globals)]
+pub const Sequential: Sequential = Sequential::new();
+
+impl Sequential {
+    /// A sequential engine with no engine-level settings.
+    pub const fn new() -> Self {
+        Sequential {
+            config: EngineConfig {
+                batch_size: None,
+                max_concurrency: None,
+            },
+            devices: None,
+        }
+    }
+
+    /// Items per unit of work and batch of batch nodes, unless a node sets its own.
+    ///
+    /// ```
+    /// use hypernodes::{Engine, Sequential};
+    /// let engine = Sequential.batch_size(100);
+    /// assert_eq!(engine.settings().config.batch_size, Some(100));
+    /// assert_eq!(engine.settings().workers, 1);
+    /// ```
+    pub fn batch_size(mut self, items: usize) -> Self {
+        self.config.batch_size = Some(items.max(1));
+        self
+    }
+
+    /// The devices to hand to nodes with `gpus`, instead of the visible ones.
+    pub fn devices(mut self, devices: Devices) -> Self {
+        self.devices = Some(devices);
+        self
+    }
+}
+
+impl Engine for Sequential {
+    fn settings(&self) -> RunSettings {
+        RunSettings {
+            engine: "Sequential",
+            workers: 1,
+            config: self.config.clone(),
+            devices: self.devices.clone().unwrap_or_else(Devices::visible),
+        }
+    }
+}
+
+impl<P: Pipeline> Executes<P> for Sequential {
+    fn run_fail_fast(
+        &self,
+        pipeline: &P,
+        shared: &P::Shared,
+        unit: usize,
+        items: Vec<P::Inputs>,
+    ) -> Result<Vec<P::Outputs>, Error> {
+        in_order::<P, FailFast<_>>(pipeline, shared, unit, items)
+    }
+
+    fn run_keep_all(
+        &self,
+        pipeline: &P,
+        shared: &P::Shared,
+        unit: usize,
+        items: Vec<P::Inputs>,
+    ) -> Vec<Result<P::Outputs, Error>> {
+        in_order::<P, KeepAll<_>>(pipeline, shared, unit, items)
+    }
+}
+
+/// One collector for the whole run; a pipeline with batch nodes is fed unit by unit.
+fn in_order<P: Pipeline, C: Collect<P::Outputs>>(
+    pipeline: &P,
+    shared: &P::Shared,
+    unit: usize,
+    items: Vec<P::Inputs>,
+) -> C::Output {
+    let mut collect = C::with_capacity(items.len());
+    if !P::BATCHED {
+        pipeline.__hypernodes_unit(shared, 0, 0, items, &mut collect);
+        return C::join(vec![collect]);
+    }
+    let unit = unit.max(1);
+    let mut items = items.into_iter();
+    let mut first = 0;
+    loop {
+        let chunk: Vec<P::Inputs> = items.by_ref().take(unit).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let len = chunk.len();
+        if !pipeline.__hypernodes_unit(shared, 0, first, chunk, &mut collect) {
+            break;
+        }
+        first += len;
+    }
+    C::join(vec![collect])
+}

@@ -1,0 +1,317 @@
+//! The instances of a stateful resource during one run: one per worker, or a smaller pool when
+//! `max_concurrency` or `gpus` caps them. Built lazily on the worker that first needs one.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+
+use crate::error::{BoxError, Error};
+use crate::stateful::WorkerContext;
+
+/// A function that builds a stateful resource, given to a pipeline's builder to replace
+/// [`Stateful::create`](crate::Stateful::create).
+pub type Factory<T> = Arc<dyn Fn(&WorkerContext) -> Result<T, BoxError> + Send + Sync>;
+
+/// How many instances of a stateful resource a run has and what each is given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceLayout {
+    /// Workers of the run.
+    pub workers: usize,
+    /// Device ordinals of each instance; its length is the number of instances.
+    pub devices: Vec<Vec<u32>>,
+}
+
+impl InstanceLayout {
+    /// One instance per worker, no device.
+    pub fn per_worker(workers: usize) -> Self {
+        InstanceLayout {
+            workers,
+            devices: vec![Vec::new(); workers],
+        }
+    }
+
+    /// The number of instances.
+    pub fn count(&self) -> usize {
+        self.devices.len()
+    }
+}
+
+/// The instances of one stateful resource for one run; dropping it drops them (teardown).
+pub struct Instances<T> {
+    layout: InstanceLayout,
+    factory: Option<Factory<T>>,
+    slots: Box<[Mutex<Option<T>>]>,
+    /// Present when there are fewer instances than workers: the indices of idle instances.
+    pool: Option<FreeList>,
+}
+
+impl<T> Instances<T> {
+    /// Empty instances laid out by `layout`, built by `factory` or else by `Stateful::create`.
+    pub fn new(layout: InstanceLayout, factory: Option<Factory<T>>) -> Self {
+        let count = layout.count();
+        let pool = (count < layout.workers).then(|| FreeList::new(count));
+        Instances {
+            slots: (0..count).map(|_| Mutex::new(None)).collect(),
+            layout,
+            factory,
+            pool,
+        }
+    }
+
+    /// How many instances were built so far.
+    pub fn built(&self) -> usize {
+        self.slots
+            .iter()
+            .filter(|slot| lock(slot).is_some())
+            .count()
+    }
+
+    /// Exclusive use of an instance for one call: worker `worker`'s own, or (when pooled) the
+    /// next idle one, waiting for it if all are busy. Built on first use by `create`, unless a
+    /// factory was given; a failed build names `node` and `param` and is tried again next time.
+    pub fn checkout(
+        &self,
+        worker: usize,
+        node: &'static str,
+        param: &'static str,
+        create: fn(&WorkerContext) -> Result<T, BoxError>,
+    ) -> Result<Checkout<'_, T>, Error> {
+        let (index, pool) = match &self.pool {
+            Some(pool) => (pool.take(), Some(pool)),
+            // Per-worker instances: `worker` is below the worker count the layout was made for.
+            None => (worker % self.slots.len().max(1), None),
+        };
+        let mut checkout = Checkout {
+            guard: Some(lock(&self.slots[index])),
+            release: pool.map(|pool| (pool, index)),
+        };
+        let slot = checkout.guard.as_mut().expect("held until drop");
+        if slot.is_none() {
+            let ctx = WorkerContext::new(
+                index,
+                self.layout.count(),
+                self.layout.devices[index].clone(),
+            );
+            let built = match &self.factory {
+                Some(factory) => factory(&ctx),
+                None => create(&ctx),
+            };
+            **slot = Some(built.map_err(|source| Error::stateful(node, param, source))?);
+        }
+        Ok(checkout)
+    }
+}
+
+/// One instance held for one call; released (and, when pooled, handed back) on drop.
+pub struct Checkout<'a, T> {
+    guard: Option<MutexGuard<'a, Option<T>>>,
+    release: Option<(&'a FreeList, usize)>,
+}
+
+impl<T> Deref for Checkout<'_, T> {
+    type Target = T;
+    #[inline]
+    fn deref(&self) -> &T {
+        match self.guard.as_deref() {
+            Some(Some(value)) => value,
+            _ => unreachable!("a checkout always holds a built instance"),
+        }
+    }
+}
+
+impl<T> DerefMut for Checkout<'_, T> {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut T {
+        match self.guard.as_deref_mut() {
+            Some(Some(value)) => value,
+            _ => unreachable!("a checkout always holds a built instance"),
+        }
+    }
+}
+
+impl<T> Drop for Checkout<'_, T> {
+    fn drop(&mut self) {
+        // Unlock the instance before announcing it idle, so the next taker does not block on it.
+        self.guard = None;
+        if let Some((pool, index)) = self.release {
+            pool.put_back(index);
+        }
+    }
+}
+
+/// Indices of idle pooled instances, with waiting when none is idle.
+struct FreeList {
+    idle: Mutex<Vec<usize>>,
+    available: Condvar,
+}
+
+impl FreeList {
+    fn new(count: usize) -> Self {
+        FreeList {
+            idle: Mutex::new((0..count).rev().collect()),
+            available: Condvar::new(),
+        }
+    }
+
+    fn take(&self) -> usize {
+        let mut idle = lock(&self.idle);
+        loop {
+            if let Some(index) = idle.pop() {
+                return index;
+            }
+            idle = self
+                .available
+                .wait(idle)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn put_back(&self, index: usize) {
+        lock(&self.idle).push(index);
+        self.available.notify_one();
+    }
+}
+
+/// At most `limit` calls of a node at once, for a `max_concurrency` below the worker count.
+pub struct Limiter {
+    pool: Option<FreeList>,
+}
+
+impl Limiter {
+    /// No limit when `limit` is `None` or at least `workers`.
+    pub fn new(limit: Option<usize>, workers: usize) -> Self {
+        Limiter {
+            pool: limit.filter(|&limit| limit < workers).map(FreeList::new),
+        }
+    }
+
+    /// Waits for a free place; the place is given back when the permit drops.
+    #[inline]
+    pub fn enter(&self) -> Permit<'_> {
+        Permit(self.pool.as_ref().map(|pool| (pool, pool.take())))
+    }
+}
+
+/// A place taken in a [`Limiter`].
+pub struct Permit<'a>(Option<(&'a FreeList, usize)>);
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        if let Some((pool, index)) = self.0 {
+            pool.put_back(index);
+        }
+    }
+}
+
+/// A panic inside a node while it held an instance poisons the lock; the instance itself is
+/// still whole (the node only had `&`/`&mut` access between its own statements), so it is kept.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn counting(builds: &'static AtomicUsize) -> Option<Factory<usize>> {
+        Some(Arc::new(move |ctx: &WorkerContext| {
+            builds.fetch_add(1, Ordering::SeqCst);
+            Ok(ctx.worker_index())
+        }))
+    }
+
+    fn never(_: &WorkerContext) -> Result<usize, BoxError> {
+        Err("no factory".into())
+    }
+
+    #[test]
+    fn per_worker_instances_are_built_once_each() {
+        static BUILDS: AtomicUsize = AtomicUsize::new(0);
+        let instances = Instances::new(InstanceLayout::per_worker(3), counting(&BUILDS));
+        for round in 0..4 {
+            for worker in 0..3 {
+                let got = *instances.checkout(worker, "n", "p", never).unwrap();
+                assert_eq!(got, worker, "round {round}");
+            }
+        }
+        assert_eq!((BUILDS.load(Ordering::SeqCst), instances.built()), (3, 3));
+    }
+
+    #[test]
+    fn pooled_instances_never_exceed_the_cap() {
+        static BUILDS: AtomicUsize = AtomicUsize::new(0);
+        let layout = InstanceLayout {
+            workers: 8,
+            devices: vec![Vec::new(); 2],
+        };
+        let instances = Instances::new(layout, counting(&BUILDS));
+        std::thread::scope(|s| {
+            for worker in 0..8 {
+                let instances = &instances;
+                s.spawn(move || {
+                    for _ in 0..50 {
+                        let held = instances.checkout(worker, "n", "p", never).unwrap();
+                        assert!(*held < 2);
+                    }
+                });
+            }
+        });
+        // Lazy: a second instance is built only when two calls overlapped.
+        assert!((1..=2).contains(&BUILDS.load(Ordering::SeqCst)));
+    }
+
+    #[test]
+    fn a_pool_builds_another_instance_only_while_all_are_busy() {
+        static BUILDS: AtomicUsize = AtomicUsize::new(0);
+        let layout = InstanceLayout {
+            workers: 4,
+            devices: vec![Vec::new(); 2],
+        };
+        let instances = Instances::new(layout, counting(&BUILDS));
+        let first = instances.checkout(0, "n", "p", never).unwrap();
+        let second = instances.checkout(1, "n", "p", never).unwrap();
+        assert_eq!((*first, *second), (0, 1));
+        drop(first);
+        let third = instances.checkout(2, "n", "p", never).unwrap();
+        assert_eq!(*third, 0, "the idle instance is reused");
+        assert_eq!(BUILDS.load(Ordering::SeqCst), 2);
+    }
+
+    #[test]
+    fn a_failed_build_names_node_and_param_and_is_retried() {
+        let instances: Instances<usize> = Instances::new(InstanceLayout::per_worker(1), None);
+        let err = instances
+            .checkout(0, "predict", "model", never)
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "node `predict`: could not build stateful `model`: no factory"
+        );
+        let ok = instances
+            .checkout(0, "predict", "model", |_| Ok(5))
+            .unwrap();
+        assert_eq!(*ok, 5);
+    }
+
+    #[test]
+    fn a_limiter_admits_at_most_its_limit() {
+        let limiter = Limiter::new(Some(2), 6);
+        let inside = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..6 {
+                s.spawn(|| {
+                    for _ in 0..20 {
+                        let _permit = limiter.enter();
+                        let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                        most.fetch_max(now, Ordering::SeqCst);
+                        std::thread::yield_now();
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        assert!(most.load(Ordering::SeqCst) <= 2);
+    }
+}
