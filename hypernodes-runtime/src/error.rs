@@ -141,6 +141,31 @@ impl Error {
         self.attempts
     }
 
+    /// The same failure for another item of the same batch (a node's own error is kept as
+    /// its message, since errors cannot be cloned).
+    #[doc(hidden)]
+    pub fn for_batch_item(&self) -> Error {
+        let kind = match &self.kind {
+            ErrorKind::Failed(source) => ErrorKind::Failed(source.to_string().into()),
+            ErrorKind::Panicked(message) => ErrorKind::Panicked(message.clone()),
+            ErrorKind::Stateful { param, source } => ErrorKind::Stateful {
+                param,
+                source: source.to_string().into(),
+            },
+            ErrorKind::Config(message) => ErrorKind::Config(message.clone()),
+            ErrorKind::BatchLength { expected, returned } => ErrorKind::BatchLength {
+                expected: *expected,
+                returned: *returned,
+            },
+        };
+        Error {
+            path: self.path.clone(),
+            item: self.item,
+            attempts: self.attempts,
+            kind,
+        }
+    }
+
     /// The name of the node that failed.
     pub fn node(&self) -> &'static str {
         self.path.last().copied().unwrap_or_default()

@@ -111,6 +111,16 @@ impl Plan {
         plan
     }
 
+    /// The items of one unit of work: the work unit, raised to a multiple of every batch node's
+    /// `batch_size` so that each batch is whole (only the run's last batch is short).
+    pub fn unit_items(&self) -> usize {
+        self.nodes
+            .iter()
+            .filter(|node| node.batch)
+            .map(|node| node.config.batch_size.value.max(1))
+            .fold(self.work_unit.value.max(1), lcm)
+    }
+
     /// The node called `name`.
     pub fn node(&self, name: &str) -> Option<&NodePlan> {
         self.nodes.iter().find(|node| node.name == name)
@@ -227,6 +237,17 @@ impl Plan {
         };
         (plan, problem)
     }
+}
+
+fn lcm(a: usize, b: usize) -> usize {
+    fn gcd(a: usize, b: usize) -> usize {
+        if b == 0 {
+            a
+        } else {
+            gcd(b, a % b)
+        }
+    }
+    a / gcd(a, b) * b
 }
 
 /// Applies the engine level: it replaces pipeline and built-in values, never a node's own.

@@ -60,7 +60,7 @@ impl<'p, P: Pipeline, E: Engine> Runner<'p, P, E> {
         plan.check()?;
         let shared = self.pipeline.__hypernodes_shared(&plan);
         let items: Vec<P::Inputs> = items.into_iter().collect();
-        let unit = plan.work_unit.value;
+        let unit = plan.unit_items();
         self.engine
             .run_fail_fast(self.pipeline, &shared, unit, items)
     }
@@ -82,6 +82,6 @@ impl<'p, P: Pipeline, E: Engine> Runner<'p, P, E> {
         }
         let shared = self.pipeline.__hypernodes_shared(&plan);
         self.engine
-            .run_keep_all(self.pipeline, &shared, plan.work_unit.value, items)
+            .run_keep_all(self.pipeline, &shared, plan.unit_items(), items)
     }
 }

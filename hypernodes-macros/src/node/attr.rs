@@ -7,7 +7,7 @@ use syn::{Ident, LitStr, Path};
 use crate::config::Config;
 use crate::errors::{did_you_mean, quoted_list, Errors};
 
-const OPTIONS: [&str; 4] = ["output", "stateful", "config", "crate"];
+const OPTIONS: [&str; 5] = ["output", "stateful", "config", "batch", "crate"];
 
 #[derive(Default)]
 pub struct NodeArgs {
@@ -17,6 +17,8 @@ pub struct NodeArgs {
     pub outputs_tokens: Option<TokenStream>,
     pub stateful: Vec<Ident>,
     pub config: Config,
+    /// `batch`: called once per batch, with slices.
+    pub batch: bool,
     /// Path to the `hypernodes` crate in generated code.
     pub krate: Option<Path>,
 }
@@ -38,6 +40,7 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> NodeArgs {
                 Ok(())
             })?,
             "config" => meta.parse_nested_meta(|entry| out.config.parse_entry(&entry, errors))?,
+            "batch" => out.batch = true,
             "crate" => {
                 let path: LitStr = meta.value()?.parse()?;
                 out.krate = Some(path.parse()?);

@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::ItemFn;
 
+use crate::config::{Config, Key, Value};
 use crate::errors::Errors;
 use crate::meta::{emit_meta_macro, Kind, NodeMeta, Vis};
 
@@ -23,6 +24,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let args = attr::parse(args, &mut errors);
     let sig = signature::analyze(&func, &args, &mut errors);
+    check_gpus(&args.config, &sig, &mut errors);
     let krate = args
         .krate
         .clone()
@@ -35,7 +37,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         name: name.clone(),
         vis: Vis::of(vis),
         fallible: sig.fallible,
-        batch: false,
+        batch: args.batch,
         params: sig.params,
         outputs: sig.outputs,
         config: args.config,
@@ -71,5 +73,21 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         #type_facts
         #meta_macro
         #errors
+    }
+}
+
+/// `gpus` assigns devices to the node's stateful resources: without one it would do nothing.
+fn check_gpus(config: &Config, sig: &signature::Signature, errors: &mut Errors) {
+    let Some(entry) = config.entries.iter().find(|e| e.key == Key::Gpus) else {
+        return;
+    };
+    let has_state = sig.params.iter().any(|p| p.mode.is_stateful());
+    if entry.value != Value::Int(0) && !has_state {
+        errors.push(syn::Error::new(
+            entry.span,
+            "`gpus` assigns devices to the node's stateful resources, and this node has none: \
+             add a stateful parameter (e.g. `stateful(model)`) that receives them through \
+             `WorkerContext::devices`",
+        ));
     }
 }

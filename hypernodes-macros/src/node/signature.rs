@@ -22,6 +22,10 @@ pub fn analyze(func: &ItemFn, args: &NodeArgs, errors: &mut Errors) -> Signature
     check_header(func, errors);
     let (params, param_types) = parameters(func, args, errors);
     let (fallible, value_type) = return_value(&func.sig.output);
+    let value_type = match args.batch {
+        true => batch_item(&value_type, func, args, errors),
+        false => value_type,
+    };
     if let Some(borrow) = elided_borrow(&value_type) {
         errors.at(
             borrow,
@@ -98,7 +102,11 @@ fn parameters(
         };
         names.push(name.clone());
         let stateful = args.stateful.contains(&name);
-        if let Some((mode, ty)) = passing(&name, &typed.ty, stateful, errors) {
+        let passed = match args.batch {
+            true if !stateful && !is_mut_ref(&typed.ty) => batch_passing(&name, &typed.ty, errors),
+            _ => passing(&name, &typed.ty, stateful, errors),
+        };
+        if let Some((mode, ty)) = passed {
             params.push(Param { name, mode });
             types.push(ty);
         }
@@ -120,6 +128,80 @@ fn parameters(
         }
     }
     (params, types)
+}
+
+fn is_mut_ref(ty: &Type) -> bool {
+    matches!(ty, Type::Reference(r) if r.mutability.is_some())
+}
+
+/// A batch node's wired parameter: `&[T]` (by reference) or `Vec<T>` (by value) of items `T`.
+fn batch_passing(name: &Ident, ty: &Type, errors: &mut Errors) -> Option<(Mode, TokenStream)> {
+    let found = match ty {
+        Type::Reference(r) if r.mutability.is_none() => match &*r.elem {
+            Type::Slice(slice) => Some((Mode::Ref, &*slice.elem)),
+            _ => None,
+        },
+        other => vec_item(other).map(|item| (Mode::Value, item)),
+    };
+    let Some((mode, item)) = found else {
+        errors.at(
+            ty,
+            format!(
+                "a batch node takes each input as a slice of items: `{name}: &[T]` or `{name}: Vec<T>`"
+            ),
+        );
+        return None;
+    };
+    if let Some(borrow) = elided_borrow(item) {
+        errors.at(borrow, format!("`{name}` holds a borrow: {OWNED_VALUES}"));
+        return None;
+    }
+    Some((mode, item.to_token_stream()))
+}
+
+/// `T` in `Vec<T>` (by the last path segment).
+fn vec_item(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Vec" {
+        return None;
+    }
+    match &last.arguments {
+        PathArguments::AngleBracketed(args) => match args.args.first()? {
+            GenericArgument::Type(item) => Some(item),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A batch node returns one `Vec` with a value per item: its output is the item type.
+fn batch_item(value_type: &Type, func: &ItemFn, args: &NodeArgs, errors: &mut Errors) -> Type {
+    if args.outputs.as_ref().is_some_and(|names| names.len() > 1) {
+        let tokens = args
+            .outputs_tokens
+            .as_ref()
+            .expect("parsed outputs have tokens");
+        errors.at(
+            tokens,
+            "a batch node has one output: return one `Vec` with a value per item",
+        );
+        return value_type.clone();
+    }
+    match vec_item(value_type) {
+        Some(item) => item.clone(),
+        None => {
+            let at: &dyn ToTokens = match &func.sig.output {
+                ReturnType::Type(_, ty) => ty,
+                ReturnType::Default => &func.sig.ident,
+            };
+            errors.at(
+                at,
+                "a batch node returns `Vec<T>` (or `Result<Vec<T>, E>`) with one value per item of its batch",
+            );
+            value_type.clone()
+        }
+    }
 }
 
 /// How a parameter is passed, and the type of the value behind it.

@@ -18,12 +18,12 @@ use crate::meta::{Kind, Mode};
 
 /// The statements of `run`: one call per node, values moved on their last use.
 pub struct Body<'a> {
-    types: &'a Types<'a>,
-    graph: &'a Graph,
+    pub(super) types: &'a Types<'a>,
+    pub(super) graph: &'a Graph,
     /// The pipeline's `#[config]`, for `max_retries` set there.
     pipeline_config: &'a Config,
     /// Uses of each value still to come (node parameters, then the output field).
-    remaining: HashMap<String, usize>,
+    pub(super) remaining: HashMap<String, usize>,
 }
 
 impl<'a> Body<'a> {
@@ -56,16 +56,9 @@ impl<'a> Body<'a> {
         let calls: Vec<TokenStream> = graph.order.iter().map(|&n| self.node(n)).collect();
         let krate = self.types.krate;
         let running = running_ident();
-        // The checks below start with these names, spanned on the user's node token, so a
-        // failing check points at that token rather than at the whole `pipeline!` invocation.
+        let imports = self.imports();
         quote! {
-            #[allow(unused_imports)]
-            use #krate::__private::{
-                checkout as __hypernodes_checkout, clone_for as __hypernodes_clone_for,
-                clone_for_retry as __hypernodes_clone_for_retry, retrying as __hypernodes_retrying,
-                SameInput as __HypernodesSameInput, SameStateful as __HypernodesSameStateful,
-                Wire as __HypernodesWire,
-            };
+            #imports
             let #running = ::core::cell::Cell::new("");
             #krate::__private::run_catching(&#running, || -> ::core::result::Result<#outputs_ty, #krate::Error> {
                 #(#calls)*
@@ -74,7 +67,22 @@ impl<'a> Body<'a> {
         }
     }
 
-    fn node(&mut self, index: usize) -> TokenStream {
+    /// The checks start with these names, spanned on the user's node token, so a failing check
+    /// points at that token rather than at the whole `pipeline!` invocation.
+    pub(super) fn imports(&self) -> TokenStream {
+        let krate = self.types.krate;
+        quote! {
+            #[allow(unused_imports)]
+            use #krate::__private::{
+                checkout as __hypernodes_checkout, clone_for as __hypernodes_clone_for,
+                clone_for_retry as __hypernodes_clone_for_retry, retrying as __hypernodes_retrying,
+                SameInput as __HypernodesSameInput, SameStateful as __HypernodesSameStateful,
+                Wire as __HypernodesWire,
+            };
+        }
+    }
+
+    pub(super) fn node(&mut self, index: usize) -> TokenStream {
         let graph = self.graph;
         let node = &graph.nodes[index];
         let mut setup = Vec::new();
@@ -106,7 +114,7 @@ impl<'a> Body<'a> {
     }
 
     /// `max_retries` from the node's `config(..)`, else the pipeline's (both compile-time).
-    fn retries(&self, node: &Node) -> u64 {
+    pub(super) fn retries(&self, node: &Node) -> u64 {
         let key = Key::MaxRetries;
         match node.meta.config.get(key).or(self.pipeline_config.get(key)) {
             Some(Value::Int(retries)) if node.meta.kind == Kind::Function => retries,
@@ -116,7 +124,7 @@ impl<'a> Body<'a> {
 
     /// The call inside a retry loop: by-value arguments are evaluated once, before the loop,
     /// and each attempt gets its own copy.
-    fn retried_call(
+    pub(super) fn retried_call(
         &self,
         node: &Node,
         index: usize,
@@ -150,7 +158,7 @@ impl<'a> Body<'a> {
         }
     }
 
-    fn stateful_arg(
+    pub(super) fn stateful_arg(
         &self,
         index: usize,
         param: usize,
@@ -191,7 +199,7 @@ impl<'a> Body<'a> {
         user_spanned(node, share, object)
     }
 
-    fn wired_arg(&mut self, index: usize, param: usize) -> TokenStream {
+    pub(super) fn wired_arg(&mut self, index: usize, param: usize) -> TokenStream {
         let graph = self.graph;
         let node = &graph.nodes[index];
         let p = &node.meta.params[param];
@@ -228,13 +236,13 @@ impl<'a> Body<'a> {
         user_spanned(node, quote!(#check::wire), value)
     }
 
-    fn clone_of(&self, value: &Ident, consumer: &Node) -> TokenStream {
+    pub(super) fn clone_of(&self, value: &Ident, consumer: &Node) -> TokenStream {
         let this = &consumer.path;
         let check = quote_spanned!(consumer.span()=> __hypernodes_clone_for::<#this, _>);
         user_spanned(consumer, check, quote!(&#value))
     }
 
-    fn call(&self, node: &Node, index: usize, args: &[TokenStream]) -> TokenStream {
+    pub(super) fn call(&self, node: &Node, index: usize, args: &[TokenStream]) -> TokenStream {
         let krate = self.types.krate;
         let path = &node.path;
         let name = node.meta.name.to_string();
@@ -250,6 +258,26 @@ impl<'a> Body<'a> {
                     #nested.__hypernodes_call(#nested_shared, #worker, #(#args),*).map_err(|e| e.within(#name))?
                 }
             }
+            Kind::Function if node.meta.batch => {
+                // One item: a one-item slice in, the single value out.
+                let args = node
+                    .meta
+                    .params
+                    .iter()
+                    .zip(args)
+                    .map(|(p, arg)| match p.mode {
+                        Mode::Ref => quote!(::core::slice::from_ref(#arg)),
+                        Mode::Value => quote!(::std::vec![#arg]),
+                        Mode::Stateful | Mode::StatefulMut => arg.clone(),
+                    });
+                let values = match node.meta.fallible {
+                    true => {
+                        quote_spanned!(node.span()=> #krate::__private::node_result(#name, #path(#(#args),*))?)
+                    }
+                    false => quote_spanned!(node.span()=> #path(#(#args),*)),
+                };
+                quote!(#krate::__private::single_value(#name, #values)?)
+            }
             Kind::Function if node.meta.fallible => quote_spanned! {node.span()=>
                 #krate::__private::node_result(#name, #path(#(#args),*))?
             },
@@ -258,7 +286,7 @@ impl<'a> Body<'a> {
     }
 
     /// The pattern the call's result is bound to; outputs nothing reads are bound to `_`.
-    fn bindings(&self, node: &Node) -> TokenStream {
+    pub(super) fn bindings(&self, node: &Node) -> TokenStream {
         let names: Vec<TokenStream> = node
             .meta
             .outputs

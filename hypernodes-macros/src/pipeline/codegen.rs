@@ -37,6 +37,33 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     } = &stateful;
     let (nested_fields, nested_types, nested_positions) = nested(graph);
     let (limit_fields, limit_positions) = limiters(graph);
+    let (batch_fields, batch_positions) = batch_nodes(graph);
+    let unit = super::columns::batched(graph).then(|| {
+        let columnar = Body::new(&types, &header.config).columnar(&surface);
+        let (first, items, out) = super::columns::unit_params();
+        quote! {
+            const BATCHED: bool = true;
+
+            #[allow(
+                unused_braces,
+                unused_variables,
+                unused_mut,
+                clippy::let_unit_value,
+                clippy::unit_arg,
+                clippy::redundant_closure
+            )]
+            fn __hypernodes_unit<C: #krate::__private::Collect<#outputs_ty>>(
+                &self,
+                #shared: &#shared_ty,
+                #worker: usize,
+                #first: usize,
+                #items: ::std::vec::Vec<#inputs_ty>,
+                #out: &mut C,
+            ) -> bool {
+                #columnar
+            }
+        }
+    });
 
     let structs = surface.structs(krate, header, graph);
     let builder = builder(krate, header, &stateful);
@@ -63,6 +90,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         #vis struct #shared_ty {
             #(#stateful_fields: #krate::__private::Instances<#stateful_types>,)*
             #(#limit_fields: #krate::__private::Limiter,)*
+            #(#batch_fields: usize,)*
             #(#nested_fields: <#nested_types as #krate::Pipeline>::Shared,)*
         }
 
@@ -172,6 +200,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                         ::core::clone::Clone::clone(&self.#factories),
                     ),)*
                     #(#limit_fields: plan.limiter(#limit_positions),)*
+                    #(#batch_fields: plan.nodes[#batch_positions].config.batch_size.value,)*
                     #(#nested_fields: <#nested_types as #krate::Pipeline>::__hypernodes_shared(
                         &self.#nested_fields,
                         plan.nested(#nested_positions),
@@ -189,6 +218,8 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
                 self.__hypernodes_call(#shared, #worker, #(#input_locals),*)
             }
+
+            #unit
         }
 
         #as_node
@@ -246,6 +277,17 @@ fn limiters(graph: &Graph) -> (Vec<Ident>, Vec<usize>) {
         .enumerate()
         .filter(|&(_, &n)| graph.nodes[n].meta.kind == Kind::Function)
         .map(|(position, &n)| (private_ident("limit", n), position))
+        .unzip()
+}
+
+/// Batch nodes: the field holding the batch size and position in run order.
+fn batch_nodes(graph: &Graph) -> (Vec<Ident>, Vec<usize>) {
+    graph
+        .order
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| graph.nodes[n].meta.batch)
+        .map(|(position, &n)| (private_ident("batch", n), position))
         .unzip()
 }
 

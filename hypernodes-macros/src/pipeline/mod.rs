@@ -2,6 +2,7 @@
 
 mod body;
 mod codegen;
+mod columns;
 mod fallback;
 pub mod front;
 mod graph;

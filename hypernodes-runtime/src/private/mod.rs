@@ -1,5 +1,6 @@
 //! What generated code needs and users never name. Not covered by semver.
 
+mod batch;
 mod call;
 mod checkout;
 mod debug;
@@ -15,6 +16,7 @@ pub use hypernodes_macros::{__pipeline_front as pipeline_front, __pipeline_impl 
 pub use once_cell::sync::OnceCell;
 pub use wire::{clone_for, CloneForLaterUse, In, Out, SameInput, SameStateful, Wire};
 
+pub use batch::{batch_values, catching, single_value};
 pub use checkout::checkout;
 pub use map_on::{Built, MapOn};
 pub use retry::{backoff, clone_for_retry, retrying, CloneForRetry};

@@ -1,0 +1,315 @@
+//! A unit of items for a pipeline with batch nodes: values kept in columns (one `Vec<Option<T>>`
+//! per value, one slot per item), per-item nodes called item by item, batch nodes called once
+//! per batch of the items still alive. A failed item leaves the later nodes' batches; the others
+//! carry on.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::Ident;
+
+use super::body::Body;
+use super::graph::Source;
+use super::names::{local, private_ident, running_ident, shared_ident, user_spanned};
+use super::surface::Surface;
+use crate::meta::{Kind, Mode};
+
+fn column(name: &Ident) -> Ident {
+    Ident::new(&format!("__hypernodes_col_{name}"), Span::mixed_site())
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+impl Body<'_> {
+    /// The body of `__hypernodes_unit` (items `items`, collector `out`, first index `first`).
+    pub fn columnar(mut self, surface: &Surface) -> TokenStream {
+        let krate = self.types.krate;
+        let graph = self.graph;
+        let (n, failed, i) = (
+            ident("__hypernodes_n"),
+            ident("__hypernodes_failed"),
+            ident("__hypernodes_i"),
+        );
+        let running = running_ident();
+        let (items, out) = (ident("__hypernodes_items"), ident("__hypernodes_out"));
+        let running_cell = ident("__hypernodes_running_cell");
+        let Surface {
+            inputs_ty,
+            outputs_ty,
+            input_fields,
+            input_locals,
+            output_fields,
+            ..
+        } = surface;
+        let input_columns: Vec<Ident> = graph
+            .inputs
+            .iter()
+            .map(|input| column(&input.name))
+            .collect();
+        let steps: Vec<TokenStream> = graph
+            .order
+            .iter()
+            .map(|&node| match graph.nodes[node].meta.batch {
+                true => self.batch_step(node),
+                false => self.item_step(node),
+            })
+            .collect();
+        let output_columns = output_fields.iter().map(|field| column(field));
+        let imports = self.imports();
+        quote! {
+            #imports
+            let #n = #items.len();
+            let #running_cell = ::core::cell::Cell::new("");
+            let #running = &#running_cell;
+            let mut #failed: ::std::vec::Vec<::core::option::Option<#krate::Error>> =
+                (0..#n).map(|_| ::core::option::Option::None).collect();
+            #(let mut #input_columns = ::std::vec::Vec::with_capacity(#n);)*
+            for item in #items {
+                let #inputs_ty { #(#input_fields: #input_locals),* } = item;
+                #(#input_columns.push(::core::option::Option::Some(#input_locals));)*
+            }
+            #(#steps)*
+            for #i in 0..#n {
+                let result = match #failed[#i].take() {
+                    ::core::option::Option::Some(error) => ::core::result::Result::Err(error),
+                    ::core::option::Option::None => ::core::result::Result::Ok(#outputs_ty {
+                        #(#output_fields: #output_columns[#i].take().expect("a live item has every value"),)*
+                    }),
+                };
+                if !#krate::__private::Collect::push(#out, result) {
+                    return false;
+                }
+            }
+            true
+        }
+    }
+
+    /// A per-item node, item by item: its values are taken out of their columns, the node runs
+    /// (with its own panic guard), and values later nodes still need go back.
+    fn item_step(&mut self, index: usize) -> TokenStream {
+        let krate = self.types.krate;
+        let node = &self.graph.nodes[index];
+        let (n, failed, i, first) = (
+            ident("__hypernodes_n"),
+            ident("__hypernodes_failed"),
+            ident("__hypernodes_i"),
+            ident("__hypernodes_first"),
+        );
+        let wired: Vec<&Ident> = node
+            .meta
+            .params
+            .iter()
+            .filter(|p| !p.mode.is_stateful())
+            .map(|p| &p.name)
+            .collect();
+        let take = wired.iter().map(|name| {
+            let (local, column) = (local(name), column(name));
+            quote!(let #local = #column[#i].take().expect("a live item has every value");)
+        });
+        let take: Vec<TokenStream> = take.collect();
+        let code = self.node(index);
+        let kept: Vec<&Ident> = wired
+            .into_iter()
+            .filter(|name| {
+                self.remaining
+                    .get(&name.to_string())
+                    .is_some_and(|&left| left > 0)
+            })
+            .collect();
+        let produced: Vec<&Ident> = node
+            .meta
+            .outputs
+            .iter()
+            .filter(|o| {
+                self.remaining
+                    .get(&o.to_string())
+                    .is_some_and(|&left| left > 0)
+            })
+            .collect();
+        let name = node.meta.name.to_string();
+        let (kept_locals, kept_columns): (Vec<Ident>, Vec<Ident>) =
+            kept.iter().map(|k| (local(k), column(k))).unzip();
+        let (out_locals, out_columns): (Vec<Ident>, Vec<Ident>) =
+            produced.iter().map(|o| (local(o), column(o))).unzip();
+        quote! {
+            #(let mut #out_columns = ::std::vec::Vec::with_capacity(#n);)*
+            for #i in 0..#n {
+                if #failed[#i].is_some() {
+                    #(#out_columns.push(::core::option::Option::None);)*
+                    continue;
+                }
+                #(#take)*
+                let result = #krate::__private::catching(#name, move || -> ::core::result::Result<_, #krate::Error> {
+                    #code
+                    ::core::result::Result::Ok(((#(#out_locals,)*), (#(#kept_locals,)*)))
+                });
+                match result {
+                    ::core::result::Result::Ok(((#(#out_locals,)*), (#(#kept_locals,)*))) => {
+                        #(#out_columns.push(::core::option::Option::Some(#out_locals));)*
+                        #(#kept_columns[#i] = ::core::option::Option::Some(#kept_locals);)*
+                    }
+                    ::core::result::Result::Err(error) => {
+                        #failed[#i] = ::core::option::Option::Some(error.at_item(#first + #i));
+                        #(#out_columns.push(::core::option::Option::None);)*
+                    }
+                }
+            }
+        }
+    }
+
+    /// A batch node: the live items in batches of the node's `batch_size`, one call per batch.
+    fn batch_step(&mut self, index: usize) -> TokenStream {
+        let krate = self.types.krate;
+        let graph = self.graph;
+        let node = &graph.nodes[index];
+        let this = &node.path;
+        let (n, failed, first) = (
+            ident("__hypernodes_n"),
+            ident("__hypernodes_failed"),
+            ident("__hypernodes_first"),
+        );
+        let (chunk, live) = (ident("__hypernodes_chunk"), ident("__hypernodes_live"));
+        let running = running_ident();
+        let shared = shared_ident();
+        let batch_field = private_ident("batch", index);
+        let mut setup = Vec::new();
+        let mut gathered = Vec::new();
+        let mut put_back = Vec::new();
+        let mut args = Vec::new();
+        for (param, p) in node.meta.params.iter().enumerate() {
+            if p.mode.is_stateful() {
+                args.push(self.stateful_arg(index, param, &mut setup));
+                continue;
+            }
+            let left = self
+                .remaining
+                .get_mut(&p.name.to_string())
+                .expect("every use is counted");
+            *left -= 1;
+            let later_use = *left > 0;
+            let (vector, column) = (
+                ident(&format!("__hypernodes_batch_{}", p.name)),
+                column(&p.name),
+            );
+            let want = self.types.param(index, param);
+            let (check, producer) = match graph.source_of(&p.name) {
+                Source::Output { node: from, .. } => {
+                    (quote!(__HypernodesWire), &graph.nodes[from].path)
+                }
+                Source::Input(input) => (
+                    quote!(__HypernodesSameInput),
+                    &graph.nodes[graph.inputs[input].node].path,
+                ),
+            };
+            let check = quote_spanned!(node.span()=> #check::<#want, #producer, #this>::wire);
+            let item = quote!(#column[i].take().expect("a live item has every value"));
+            let item = user_spanned(node, check, item);
+            gathered.push(quote! {
+                let #vector: ::std::vec::Vec<#want> = #chunk.iter().map(|&i| #item).collect();
+            });
+            let retried = self.retries(node) > 0;
+            args.push(match (p.mode, later_use) {
+                (Mode::Ref, _) => quote!(&#vector),
+                (_, _) if retried => {
+                    let copy =
+                        quote_spanned!(node.span()=> __hypernodes_clone_for_retry::<#this, _>);
+                    user_spanned(node, copy, quote!(&#vector))
+                }
+                (_, true) => self.clone_of(&vector, node),
+                (_, false) => quote!(#vector),
+            });
+            if later_use {
+                put_back.push(quote! {
+                    for (&i, value) in #chunk.iter().zip(#vector) {
+                        #column[i] = ::core::option::Option::Some(value);
+                    }
+                });
+            }
+        }
+        let name = node.meta.name.to_string();
+        let path = &node.path;
+        let values = match node.meta.fallible {
+            true => {
+                quote_spanned!(node.span()=> #krate::__private::node_result(#name, #path(#(#args),*))?)
+            }
+            false => quote_spanned!(node.span()=> #path(#(#args),*)),
+        };
+        let retries = self.retries(node);
+        let call = match retries {
+            0 => quote! {
+                #krate::__private::catching(#name, || -> ::core::result::Result<_, #krate::Error> {
+                    #(#setup)*
+                    ::core::result::Result::Ok(#values)
+                })
+            },
+            _ => {
+                let retries = u32::try_from(retries).unwrap_or(u32::MAX);
+                quote! {
+                    __hypernodes_retrying(#name, #retries, || -> ::core::result::Result<_, #krate::Error> {
+                        #(#setup)*
+                        ::core::result::Result::Ok(#values)
+                    })
+                }
+            }
+        };
+        let output = node.meta.outputs.first();
+        let produced = output.filter(|o| {
+            self.remaining
+                .get(&o.to_string())
+                .is_some_and(|&left| left > 0)
+        });
+        let store = match produced {
+            Some(o) => {
+                let column = column(o);
+                quote! {
+                    for (&i, value) in #chunk.iter().zip(values) {
+                        #column[i] = ::core::option::Option::Some(value);
+                    }
+                }
+            }
+            None => quote!(let _ = values;),
+        };
+        let declare = produced.map(|o| {
+            let column = column(o);
+            quote!(let mut #column: ::std::vec::Vec<::core::option::Option<_>> = (0..#n).map(|_| ::core::option::Option::None).collect();)
+        });
+        let permit = (node.meta.kind == Kind::Function).then(|| {
+            let limiter = private_ident("limit", index);
+            quote!(let __hypernodes_permit = #shared.#limiter.enter();)
+        });
+        quote! {
+            #declare
+            let #live: ::std::vec::Vec<usize> = (0..#n).filter(|&i| #failed[i].is_none()).collect();
+            for #chunk in #live.chunks(#shared.#batch_field) {
+                #(#gathered)*
+                #running.set(#name);
+                #permit
+                let result = #call.and_then(|values| #krate::__private::batch_values(#name, #chunk.len(), values));
+                match result {
+                    ::core::result::Result::Ok(values) => { #store }
+                    ::core::result::Result::Err(error) => {
+                        for &i in #chunk {
+                            #failed[i] = ::core::option::Option::Some(error.for_batch_item().at_item(#first + i));
+                        }
+                    }
+                }
+                #(#put_back)*
+            }
+        }
+    }
+}
+
+/// The parameters of `__hypernodes_unit`: first item index, items, collector.
+pub fn unit_params() -> (Ident, Ident, Ident) {
+    (
+        ident("__hypernodes_first"),
+        ident("__hypernodes_items"),
+        ident("__hypernodes_out"),
+    )
+}
+
+/// Whether any node that runs is a batch node.
+pub fn batched(graph: &super::graph::Graph) -> bool {
+    graph.order.iter().any(|&n| graph.nodes[n].meta.batch)
+}

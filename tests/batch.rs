@@ -1,0 +1,192 @@
+//! Batch nodes: one call per batch of exactly `batch_size` items (the last may be short), mixed
+//! with per-item nodes, in `run` with a one-item slice, stateful, and with errors.
+
+use std::sync::Mutex;
+
+use hypernodes::{
+    node, pipeline, BoxError, ErrorKind, Parallel, Sequential, Stateful, WorkerContext,
+};
+
+static SIZES: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn sizes() -> Vec<usize> {
+    std::mem::take(&mut *SIZES.lock().unwrap())
+}
+
+#[node(output = "cleaned")]
+fn clean(text: String) -> Result<String, String> {
+    if text.contains('!') {
+        return Err(format!("`{text}` is shouting"));
+    }
+    Ok(text.trim().to_lowercase())
+}
+
+#[node(output = "normalized", batch, config(batch_size = 4))]
+fn rot13(cleaned: &[String]) -> Vec<String> {
+    SIZES.lock().unwrap().push(cleaned.len());
+    cleaned
+        .iter()
+        .map(|s| {
+            s.chars()
+                .map(|c| match c {
+                    'a'..='m' => (c as u8 + 13) as char,
+                    'n'..='z' => (c as u8 - 13) as char,
+                    other => other,
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[node(output = "length")]
+fn length(normalized: &str, cleaned: String) -> usize {
+    normalized.len() + cleaned.len()
+}
+
+pipeline! { Normalize = [clean, rot13, length] }
+
+fn inputs(texts: &[&str]) -> Vec<NormalizeInputs> {
+    texts
+        .iter()
+        .map(|t| NormalizeInputs {
+            text: t.to_string(),
+        })
+        .collect()
+}
+
+fn words(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!(" Word{i} ")).collect()
+}
+
+#[test]
+fn batches_are_exact_except_the_last_and_mix_with_per_item_nodes() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let p = Normalize::new();
+    let texts = words(10);
+    let items = || texts.iter().map(|t| NormalizeInputs { text: t.clone() });
+    let outs = p.with_engine(Sequential).map(items()).unwrap();
+    assert_eq!(sizes(), [4, 4, 2]);
+    assert_eq!(outs[0].normalized, "jbeq0");
+    assert_eq!(outs[9].normalized, "jbeq9");
+    assert_eq!(outs[9].length, 10);
+
+    let parallel = p
+        .with_engine(Parallel::new().threads(2).batch_size(2))
+        .map(items())
+        .unwrap();
+    let mut seen = sizes();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [2, 4, 4],
+        "the unit grows to whole batches of the node's 4"
+    );
+    assert_eq!(
+        parallel.iter().map(|o| &o.normalized).collect::<Vec<_>>(),
+        outs.iter().map(|o| &o.normalized).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_failed_item_leaves_the_batch_and_loses_no_other() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let p = Normalize::new();
+    let each = p
+        .with_engine(Sequential)
+        .map_results(inputs(&["a", "b!", "c", "d", "e", "f"]));
+    assert_eq!(sizes(), [4, 1], "five live items in batches of 4");
+    assert_eq!(each.len(), 6);
+    let err = each[1].as_ref().unwrap_err();
+    assert_eq!((err.node(), err.item()), ("clean", Some(1)));
+    let ok: Vec<&str> = each
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|o| o.normalized.as_str())
+        .collect();
+    assert_eq!(ok, ["n", "p", "q", "r", "s"]);
+}
+
+#[test]
+fn run_calls_a_batch_node_with_a_one_item_slice() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let out = Normalize::new()
+        .run(NormalizeInputs {
+            text: " Hello ".into(),
+        })
+        .unwrap();
+    assert_eq!(sizes(), [1]);
+    assert_eq!((out.normalized.as_str(), out.length), ("uryyb", 10));
+}
+
+#[node(output = "half", batch)]
+fn drops_one(value: Vec<u32>) -> Vec<u32> {
+    value.into_iter().skip(1).collect()
+}
+
+pipeline! { DropsOne = [drops_one] }
+
+#[test]
+fn a_wrong_number_of_values_is_an_error_naming_the_node() {
+    let items = (0..5).map(|value| DropsOneInputs { value });
+    let each = DropsOne::new()
+        .with_engine(Sequential.batch_size(2))
+        .map_results(items);
+    assert_eq!(each.len(), 5);
+    for (i, result) in each.iter().enumerate() {
+        let err = result.as_ref().unwrap_err();
+        assert_eq!((err.node(), err.item()), ("drops_one", Some(i)));
+        assert!(matches!(err.kind(), ErrorKind::BatchLength { .. }));
+    }
+    assert_eq!(
+        each[0].as_ref().unwrap_err().to_string(),
+        "node `drops_one` returned 1 values for a batch of 2 items on item 0"
+    );
+    let err = DropsOne::new()
+        .run(DropsOneInputs { value: 1 })
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "node `drops_one` returned 0 values for a batch of 1 items"
+    );
+}
+
+pub struct Vocabulary {
+    offset: u32,
+}
+
+impl Stateful for Vocabulary {
+    fn create(_: &WorkerContext) -> Result<Self, BoxError> {
+        Ok(Vocabulary { offset: 1000 })
+    }
+}
+
+#[node(output = "ids", batch, stateful(vocabulary), config(batch_size = 3))]
+fn lookup(word: &[String], vocabulary: &Vocabulary) -> Result<Vec<u32>, String> {
+    if word.iter().any(|w| w.is_empty()) {
+        return Err("empty word in batch".into());
+    }
+    Ok(word
+        .iter()
+        .map(|w| vocabulary.offset + w.len() as u32)
+        .collect())
+}
+
+pipeline! { Lookup = [lookup] }
+
+#[test]
+fn a_batch_node_can_be_stateful_and_its_error_reaches_every_item_of_the_batch() {
+    let words = ["a", "bb", "", "dddd", "e"];
+    let items = words.iter().map(|w| LookupInputs {
+        word: w.to_string(),
+    });
+    let each = Lookup::new().map_results(items);
+    assert!(each[0..3].iter().all(|r| r
+        .as_ref()
+        .is_err_and(|e| e.to_string().contains("empty word"))));
+    assert_eq!(each[2].as_ref().unwrap_err().item(), Some(2));
+    assert_eq!(each[3].as_ref().unwrap().ids, 1004);
+    assert_eq!(each[4].as_ref().unwrap().ids, 1001);
+    assert!(Lookup::INFO.node("lookup").unwrap().batch);
+    assert!(Lookup::new().plan().to_string().contains("lookup [batch]"));
+}
