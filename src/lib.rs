@@ -48,10 +48,10 @@
 pub use hypernodes_macros::node;
 
 pub use hypernodes_runtime::{
-    config, pipeline, BoxError, ConfigSource, Devices, Engine, EngineConfig, Error, ErrorKind,
-    Executes, Factory, InstanceLayout, NodeConfig, NodeInfo, NodeKind, NodePlan, Parallel,
-    Pipeline, PipelineInfo, Plan, RunSettings, Runner, Sequential, Setting, Stateful, StatefulPlan,
-    WorkerContext,
+    config, pipeline, product, BoxError, ConfigSource, Devices, Engine, EngineConfig, Error,
+    ErrorKind, Executes, Factory, InstanceLayout, NodeConfig, NodeInfo, NodeKind, NodePlan,
+    Parallel, Pipeline, PipelineInfo, Plan, Product, RunSettings, Runner, Sequential, Setting,
+    Shared, Stateful, StatefulPlan, WorkerContext,
 };
 
 #[doc(hidden)]

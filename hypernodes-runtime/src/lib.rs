@@ -10,6 +10,7 @@ mod engine;
 mod error;
 mod info;
 mod instances;
+mod modes;
 mod pipeline;
 mod plan;
 mod runner;
@@ -25,6 +26,7 @@ pub use engine::{Engine, EngineConfig, Executes, Parallel, RunSettings, Sequenti
 pub use error::{BoxError, Error, ErrorKind};
 pub use info::{NodeInfo, NodeKind, PipelineInfo};
 pub use instances::{Factory, InstanceLayout};
+pub use modes::{product, Product, Shared};
 pub use pipeline::Pipeline;
 pub use plan::{NodePlan, Plan, StatefulPlan};
 pub use runner::Runner;
