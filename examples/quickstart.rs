@@ -1,5 +1,6 @@
 //! A text pipeline on built-in data: clean, tokenize, count, find the longest word, score the
-//! sentiment with a small lexicon (a stateful object built once), and parse a leading number.
+//! sentiment with a small lexicon (a stateful object built once per worker), and parse a
+//! leading number; mapped over every review at once.
 //!
 //! Run: `cargo run --release --example quickstart`
 
@@ -16,7 +17,7 @@ const REVIEWS: &[&str] = &[
     "1 Terrible: it broke on day one and the refund is still pending",
 ];
 
-/// A sentiment lexicon: built once, when a node first needs it.
+/// A sentiment lexicon: built once per worker, when a node there first needs it.
 pub struct Lexicon {
     positive: HashSet<&'static str>,
     negative: HashSet<&'static str>,
@@ -100,26 +101,23 @@ pipeline! {
     pub Stars = [clean, tokenize, pick_words, parse_stars, score, word_count]
 }
 
-fn main() {
+fn main() -> Result<(), hypernodes::Error> {
     let review = Review::new();
     let stars = Stars::new();
+    // Every review at once: in parallel, in input order; the lexicon is built once per worker.
+    let reviews = review.map(REVIEWS.iter().map(|text| ReviewInputs {
+        text: text.to_string(),
+    }))?;
+    // One outcome per review: a review without a star rating fails alone.
+    let ratings = stars.map_results(REVIEWS.iter().map(|text| StarsInputs {
+        text: text.to_string(),
+    }));
     println!(
         "{:<48} {:>5} {:>9} {:>10} {:>6}",
         "review", "words", "sentiment", "longest", "stars"
     );
-    for text in REVIEWS {
-        let out = match review.run(ReviewInputs {
-            text: text.to_string(),
-        }) {
-            Ok(out) => out,
-            Err(e) => {
-                eprintln!("error: {e}");
-                continue;
-            }
-        };
-        let rating = match stars.run(StarsInputs {
-            text: text.to_string(),
-        }) {
+    for (out, rating) in reviews.iter().zip(&ratings) {
+        let rating = match rating {
             Ok(s) => s.stars.to_string(),
             Err(e) => format!("- ({})", e.node()),
         };
@@ -128,6 +126,9 @@ fn main() {
             "{shown:<48} {:>5} {:>9} {:>10} {:>6}",
             out.word_count, out.sentiment, out.longest_word, rating
         );
+    }
+    if let Some(Err(e)) = ratings.iter().find(|r| r.is_err()) {
+        println!("a failing item is named with its node: {e}");
     }
     println!("\nrun order: {}", Review::INFO.order.join(" -> "));
     println!(
@@ -146,11 +147,8 @@ fn main() {
         Stars::INFO.order,
         skipped
     );
-    if let Err(e) = stars.run(StarsInputs {
-        text: "ten out of ten".into(),
-    }) {
-        println!("a failing node is named: {e}");
-    }
-    println!("\ngraph (Mermaid):\n{}", Review::INFO.mermaid);
+    println!("\nplan on the default engine:\n{}", review.plan());
+    println!("graph (Mermaid):\n{}", Review::INFO.mermaid);
     println!("\ngraph (DOT):\n{}", Review::INFO.dot);
+    Ok(())
 }

@@ -38,9 +38,28 @@
 /// |---|---|
 /// | `output = "name"` | the output's name (default: the function's name) |
 /// | `output = ("a", "b")` | several outputs; the function returns a tuple with one element per name |
-/// | `stateful(model, ..)` | parameters (`&T`, `T: Stateful`) built once and reused instead of wired |
+/// | `stateful(model, ..)` | parameters (`&T`, `T: Stateful`) built once per worker and reused instead of wired; a `&mut T` parameter is stateful without being listed |
+/// | `batch` | a batch node: each input is `&[T]` or `Vec<T>`, the result one `Vec` with a value per item; called once per batch of `batch_size` items |
 /// | `config(key = value, ..)` | execution settings: `batch_size` (≥ 1), `max_concurrency` (≥ 1), `use_process` (bool), `gpus` (0–1024), `max_retries` (0–100) |
 /// | `crate = "path"` | where the `hypernodes` crate is, if it was renamed |
+///
+/// ```
+/// use hypernodes::{node, BoxError, Stateful, WorkerContext};
+///
+/// #[derive(Default)]
+/// pub struct Seen { count: u64 }
+/// impl Stateful for Seen {
+///     fn create(_: &WorkerContext) -> Result<Self, BoxError> { Ok(Seen::default()) }
+/// }
+///
+/// #[node(output = "position")]           // `&mut`: per-worker mutable state
+/// pub fn number(text: &str, seen: &mut Seen) -> u64 { seen.count += 1; seen.count }
+///
+/// #[node(output = "upper", batch, config(batch_size = 256))]
+/// pub fn shout(text: &[String]) -> Vec<String> { text.iter().map(|t| t.to_uppercase()).collect() }
+///
+/// assert_eq!(shout(&["a".to_owned()]), ["A"]);
+/// ```
 ///
 /// A node returning `Result<T, E>` (any `E` convertible into [`BoxError`]) has the output `T`.
 /// Not supported, each with a compile error that says so: generic, `async` and variadic

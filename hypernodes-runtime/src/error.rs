@@ -71,8 +71,16 @@ pub enum ErrorKind {
 /// assert!(matches!(err.kind(), ErrorKind::Failed(_)));
 /// assert_eq!(err.to_string(), "node `Report.parse` failed: invalid digit");
 /// ```
+///
+/// It is one pointer wide (the details are boxed), so results carrying it stay small on the
+/// per-item path.
 #[derive(Debug)]
 pub struct Error {
+    details: Box<Details>,
+}
+
+#[derive(Debug)]
+struct Details {
     /// Outermost pipeline first, the failing node last.
     path: Vec<&'static str>,
     item: Option<usize>,
@@ -106,46 +114,49 @@ impl Error {
         Self::new(node, ErrorKind::BatchLength { expected, returned })
     }
 
+    #[cold]
     fn new(node: &'static str, kind: ErrorKind) -> Self {
         Error {
-            path: vec![node],
-            item: None,
-            attempts: 1,
-            kind,
+            details: Box::new(Details {
+                path: vec![node],
+                item: None,
+                attempts: 1,
+                kind,
+            }),
         }
     }
 
     /// Marks the error as coming from inside the nested pipeline `pipeline`.
     #[must_use]
     pub fn within(mut self, pipeline: &'static str) -> Self {
-        self.path.insert(0, pipeline);
+        self.details.path.insert(0, pipeline);
         self
     }
 
     /// Records the index of the item being processed.
     #[must_use]
     pub fn at_item(mut self, index: usize) -> Self {
-        self.item = Some(index);
+        self.details.item = Some(index);
         self
     }
 
     /// Records that the node was called `attempts` times (its `max_retries` were spent).
     #[must_use]
     pub fn after_attempts(mut self, attempts: u32) -> Self {
-        self.attempts = attempts;
+        self.details.attempts = attempts;
         self
     }
 
     /// How many times the node was called before giving up: 1 plus the retries made.
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.details.attempts
     }
 
     /// The same failure for another item of the same batch (a node's own error is kept as
     /// its message, since errors cannot be cloned).
     #[doc(hidden)]
     pub fn for_batch_item(&self) -> Error {
-        let kind = match &self.kind {
+        let kind = match &self.details.kind {
             ErrorKind::Failed(source) => ErrorKind::Failed(source.to_string().into()),
             ErrorKind::Panicked(message) => ErrorKind::Panicked(message.clone()),
             ErrorKind::Stateful { param, source } => ErrorKind::Stateful {
@@ -159,65 +170,67 @@ impl Error {
             },
         };
         Error {
-            path: self.path.clone(),
-            item: self.item,
-            attempts: self.attempts,
-            kind,
+            details: Box::new(Details {
+                path: self.details.path.clone(),
+                item: self.details.item,
+                attempts: self.details.attempts,
+                kind,
+            }),
         }
     }
 
     /// The name of the node that failed.
     pub fn node(&self) -> &'static str {
-        self.path.last().copied().unwrap_or_default()
+        self.details.path.last().copied().unwrap_or_default()
     }
 
     /// The failing node with the nested pipelines around it, outermost first: `Outer.Inner.node`.
     pub fn node_path(&self) -> String {
-        self.path.join(".")
+        self.details.path.join(".")
     }
 
     /// The index of the failing item, when the run covered several items.
     pub fn item(&self) -> Option<usize> {
-        self.item
+        self.details.item
     }
 
     /// Why the node failed.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.details.kind
     }
 
     /// Whether the node panicked (rather than returning an error).
     pub fn is_panic(&self) -> bool {
-        matches!(self.kind, ErrorKind::Panicked(_))
+        matches!(self.details.kind, ErrorKind::Panicked(_))
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "node `{}`", self.node_path())?;
-        match &self.kind {
+        match &self.details.kind {
             ErrorKind::Failed(source) => write!(
                 f,
                 " failed{}{}: {source}",
-                OnItem(self.item),
-                Attempts(self.attempts)
+                OnItem(self.details.item),
+                Attempts(self.details.attempts)
             ),
             ErrorKind::Panicked(message) => write!(
                 f,
                 " panicked{}{}: {message}",
-                OnItem(self.item),
-                Attempts(self.attempts)
+                OnItem(self.details.item),
+                Attempts(self.details.attempts)
             ),
             ErrorKind::Stateful { param, source } => write!(
                 f,
                 ": could not build stateful `{param}`{}: {source}",
-                OnItem(self.item)
+                OnItem(self.details.item)
             ),
             ErrorKind::Config(message) => write!(f, " cannot run: {message}"),
             ErrorKind::BatchLength { expected, returned } => write!(
                 f,
                 " returned {returned} values for a batch of {expected} items{}",
-                OnItem(self.item)
+                OnItem(self.details.item)
             ),
         }
     }
@@ -225,7 +238,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
+        match &self.details.kind {
             ErrorKind::Failed(source) | ErrorKind::Stateful { source, .. } => Some(&**source),
             ErrorKind::Panicked(_) | ErrorKind::Config(_) | ErrorKind::BatchLength { .. } => None,
         }

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::config::{ConfigSource, NodeConfig, Setting};
+use crate::devices::Devices;
 use crate::engine::{EngineConfig, RunSettings};
 use crate::error::Error;
 use crate::info::{NodeKind, PipelineInfo};
@@ -38,6 +39,9 @@ pub struct Plan {
     pub settings: RunSettings,
     /// Items per unit of work handed to a worker.
     pub work_unit: Setting<usize>,
+    /// The devices for nodes with `gpus` (`None` when no node sets it and the engine was given
+    /// none: they are not looked up).
+    pub devices: Option<Devices>,
     /// The nodes that run, in run order.
     pub nodes: Vec<NodePlan>,
     /// Every stateful resource with its instances.
@@ -93,8 +97,14 @@ impl Plan {
                     .map(|nested| Box::new(Plan::resolve(nested, settings))),
             })
             .collect();
+        let wants_devices = nodes.iter().any(|node| node.config.gpus.value > 0);
+        let devices = match &settings.devices {
+            Some(given) => Some(given.clone()),
+            None => wants_devices.then(Devices::visible),
+        };
         let mut plan = Plan {
             pipeline: info.name,
+            devices,
             work_unit: under_engine(info.config, &settings.config).batch_size,
             settings: settings.clone(),
             stateful: Vec::new(),
@@ -201,7 +211,7 @@ impl Plan {
         if let Some(cap) = cap.filter(|&cap| cap < count) {
             (count, capped_by) = (cap, Some("max_concurrency"));
         }
-        let devices = self.settings.devices.len();
+        let devices = self.devices.as_ref().map_or(0, Devices::len);
         let mut problem = None;
         if gpus > 0 {
             let fit = devices / gpus as usize;
@@ -215,7 +225,7 @@ impl Plan {
                     format!(
                         "`gpus = {gpus}` asks for {gpus} device(s) per instance of `{name}`, \
                          but the devices visible are {}",
-                        self.settings.devices
+                        self.devices.clone().unwrap_or_else(|| Devices::count(0))
                     ),
                 ));
             }
@@ -279,14 +289,17 @@ impl Plan {
         let s = &self.settings;
         writeln!(
             f,
-            "{pad}{} on {} ({} worker{}), work unit {} items ({}), devices {}",
+            "{pad}{} on {} ({} worker{}), work unit {} items ({}){}",
             self.pipeline,
             s.engine,
             s.workers,
             if s.workers == 1 { "" } else { "s" },
             self.work_unit.value,
             self.work_unit.source,
-            s.devices,
+            self.devices
+                .as_ref()
+                .map(|d| format!(", devices {d}"))
+                .unwrap_or_default(),
         )?;
         if let Some((node, message)) = &self.problem {
             writeln!(f, "{pad}  cannot run: node `{node}`: {message}")?;

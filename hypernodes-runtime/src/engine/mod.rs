@@ -39,8 +39,9 @@ pub struct RunSettings {
     pub workers: usize,
     /// Engine-level config.
     pub config: EngineConfig,
-    /// Devices for nodes with `gpus`.
-    pub devices: Devices,
+    /// Devices for nodes with `gpus`, when given to the engine; otherwise the visible ones are
+    /// looked up (only if a node sets `gpus`).
+    pub devices: Option<Devices>,
 }
 
 impl RunSettings {
@@ -50,7 +51,7 @@ impl RunSettings {
             engine: "run",
             workers: 1,
             config: EngineConfig::default(),
-            devices: Devices::visible(),
+            devices: None,
         }
     }
 }

@@ -145,7 +145,7 @@ impl Engine for Parallel {
             engine: "Parallel",
             workers: self.workers(),
             config: self.config.clone(),
-            devices: self.devices.clone().unwrap_or_else(Devices::visible),
+            devices: self.devices.clone(),
         }
     }
 }

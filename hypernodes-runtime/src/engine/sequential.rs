@@ -69,7 +69,7 @@ impl Engine for Sequential {
             engine: "Sequential",
             workers: 1,
             config: self.config.clone(),
-            devices: self.devices.clone().unwrap_or_else(Devices::visible),
+            devices: self.devices.clone(),
         }
     }
 }
