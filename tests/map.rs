@@ -536,3 +536,51 @@ fn the_plan_shows_every_level_of_the_hierarchy() {
         "{text}"
     );
 }
+
+// --- pooled resources shared by two nodes ---------------------------------------------------
+
+pub struct Left;
+pub struct Right;
+
+impl Stateful for Left {
+    fn create(_: &WorkerContext) -> Result<Self, BoxError> {
+        Ok(Left)
+    }
+}
+
+impl Stateful for Right {
+    fn create(_: &WorkerContext) -> Result<Self, BoxError> {
+        Ok(Right)
+    }
+}
+
+#[node(output = "first", stateful(left, right), config(max_concurrency = 1))]
+fn left_then_right(value: u32, left: &Left, right: &Right) -> u32 {
+    let _ = (left, right);
+    std::thread::sleep(Duration::from_micros(20));
+    value + 1
+}
+
+#[node(output = "second", stateful(right, left), config(max_concurrency = 1))]
+fn right_then_left(value: u32, right: &Right, left: &Left) -> u32 {
+    let _ = (left, right);
+    std::thread::sleep(Duration::from_micros(20));
+    value + 2
+}
+
+pipeline! { Crossed = [left_then_right, right_then_left] }
+
+#[test]
+fn nodes_sharing_pooled_resources_in_any_parameter_order_never_deadlock() {
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let outs = Crossed::new()
+            .with_engine(Parallel::new().threads(4).batch_size(1))
+            .map((0..2000).map(|value| CrossedInputs { value }));
+        let _ = done.send(outs.map(|outs| outs.len()));
+    });
+    let outcome = finished
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the map finishes");
+    assert_eq!(outcome.unwrap(), 2000);
+}

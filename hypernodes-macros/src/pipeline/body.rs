@@ -86,13 +86,14 @@ impl<'a> Body<'a> {
         let graph = self.graph;
         let node = &graph.nodes[index];
         let mut setup = Vec::new();
+        let mut objects = self.stateful_args(index, &mut setup);
         let args: Vec<TokenStream> = node
             .meta
             .params
             .iter()
             .enumerate()
             .map(|(param, p)| match p.mode {
-                Mode::Stateful | Mode::StatefulMut => self.stateful_arg(index, param, &mut setup),
+                Mode::Stateful | Mode::StatefulMut => objects.remove(&param).expect("checked out"),
                 Mode::Value | Mode::Ref => self.wired_arg(index, param),
             })
             .collect();
@@ -158,7 +159,26 @@ impl<'a> Body<'a> {
         }
     }
 
-    pub(super) fn stateful_arg(
+    /// The node's stateful objects, by parameter. They are checked out in the pipeline's order
+    /// of stateful resources, the same for every node, so two calls waiting for pooled
+    /// instances can never each hold what the other waits for.
+    pub(super) fn stateful_args(
+        &self,
+        index: usize,
+        setup: &mut Vec<TokenStream>,
+    ) -> HashMap<usize, TokenStream> {
+        let node = &self.graph.nodes[index];
+        let mut params: Vec<usize> = (0..node.meta.params.len())
+            .filter(|&param| node.meta.params[param].mode.is_stateful())
+            .collect();
+        params.sort_by_key(|&param| self.graph.stateful_index(&node.meta.params[param].name));
+        params
+            .into_iter()
+            .map(|param| (param, self.stateful_arg(index, param, setup)))
+            .collect()
+    }
+
+    fn stateful_arg(
         &self,
         index: usize,
         param: usize,

@@ -174,12 +174,13 @@ impl Body<'_> {
         let shared = shared_ident();
         let batch_field = private_ident("batch", index);
         let mut setup = Vec::new();
+        let mut objects = self.stateful_args(index, &mut setup);
         let mut gathered = Vec::new();
         let mut put_back = Vec::new();
         let mut args = Vec::new();
         for (param, p) in node.meta.params.iter().enumerate() {
             if p.mode.is_stateful() {
-                args.push(self.stateful_arg(index, param, &mut setup));
+                args.push(objects.remove(&param).expect("checked out"));
                 continue;
             }
             let left = self
