@@ -3,13 +3,14 @@
 //!
 //! `scripts/bench-ratios.sh w1_text w1_text_100k 5 sequential_map:hand_written_loop parallel_map:hand_written_rayon`
 
+#[path = "common/measure.rs"]
+mod measure;
 #[path = "common/workloads.rs"]
 mod workloads;
 
-use std::hint::black_box;
-
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion};
 use hypernodes::{Parallel, Sequential};
+use measure::batched;
 use rayon::prelude::*;
 use workloads::*;
 
@@ -19,40 +20,21 @@ fn w1(c: &mut Criterion) {
     let mut group = c.benchmark_group("w1_text_100k");
     group.sample_size(20);
     let p = W1::new();
-    group.bench_function("hand_written_loop", |b| {
-        b.iter_batched(
-            || texts(N),
-            |texts| black_box(texts.into_iter().map(w1_by_hand).collect::<Vec<usize>>()),
-            BatchSize::LargeInput,
-        )
+    let (by_hand, inputs) = (|| texts(N), || w1_inputs(N));
+    batched(&mut group, "hand_written_loop", by_hand, |texts| {
+        texts.into_iter().map(w1_by_hand).collect::<Vec<usize>>()
     });
-    group.bench_function("sequential_map", |b| {
-        b.iter_batched(
-            || w1_inputs(N),
-            |items| black_box(p.with_engine(Sequential).map(items).unwrap()),
-            BatchSize::LargeInput,
-        )
+    batched(&mut group, "sequential_map", inputs, |items| {
+        p.with_engine(Sequential).map(items).unwrap()
     });
-    group.bench_function("hand_written_rayon", |b| {
-        b.iter_batched(
-            || texts(N),
-            |texts| {
-                black_box(
-                    texts
-                        .into_par_iter()
-                        .map(w1_by_hand)
-                        .collect::<Vec<usize>>(),
-                )
-            },
-            BatchSize::LargeInput,
-        )
+    batched(&mut group, "hand_written_rayon", by_hand, |texts| {
+        texts
+            .into_par_iter()
+            .map(w1_by_hand)
+            .collect::<Vec<usize>>()
     });
-    group.bench_function("parallel_map", |b| {
-        b.iter_batched(
-            || w1_inputs(N),
-            |items| black_box(p.with_engine(Parallel::new()).map(items).unwrap()),
-            BatchSize::LargeInput,
-        )
+    batched(&mut group, "parallel_map", inputs, |items| {
+        p.with_engine(Parallel::new()).map(items).unwrap()
     });
     group.finish();
 }

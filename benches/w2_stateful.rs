@@ -5,14 +5,16 @@
 //!
 //! `scripts/bench-ratios.sh w2_stateful w2_stateful 3 stateful_parallel_map:hand_written_once stateful_sequential_map:hand_written_once per_call_sequential_map:hand_written_per_call`
 
+#[path = "common/measure.rs"]
+mod measure;
 #[path = "common/workloads.rs"]
 mod workloads;
 
-use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion};
 use hypernodes::{Parallel, Sequential};
+use measure::batched;
 use workloads::*;
 
 const N: usize = 2_000;
@@ -23,57 +25,48 @@ fn w2(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(5));
-    group.bench_function("hand_written_once", |b| {
-        b.iter_batched(
-            || texts(N),
-            |texts| {
-                let model = Model::load();
-                let scores: Vec<u64> = texts
-                    .into_iter()
-                    .map(|t| model.predict(&clean(t)))
-                    .collect();
-                black_box(scores)
-            },
-            BatchSize::LargeInput,
-        )
-    });
+    batched(
+        &mut group,
+        "hand_written_once",
+        || texts(N),
+        |texts| {
+            let model = Model::load();
+            texts
+                .into_iter()
+                .map(|t| model.predict(&clean(t)))
+                .collect::<Vec<u64>>()
+        },
+    );
     let stateful = W2Stateful::new();
-    group.bench_function("stateful_sequential_map", |b| {
-        b.iter_batched(
-            || w2_inputs(N),
-            |items| black_box(stateful.with_engine(Sequential).map(items).unwrap()),
-            BatchSize::LargeInput,
-        )
-    });
-    group.bench_function("stateful_parallel_map", |b| {
-        b.iter_batched(
-            || w2_inputs(N),
-            |items| black_box(stateful.with_engine(Parallel::new()).map(items).unwrap()),
-            BatchSize::LargeInput,
-        )
-    });
+    batched(
+        &mut group,
+        "stateful_sequential_map",
+        || w2_inputs(N),
+        |items| stateful.with_engine(Sequential).map(items).unwrap(),
+    );
+    batched(
+        &mut group,
+        "stateful_parallel_map",
+        || w2_inputs(N),
+        |items| stateful.with_engine(Parallel::new()).map(items).unwrap(),
+    );
     group.measurement_time(Duration::from_secs(25));
-    group.bench_function("hand_written_per_call", |b| {
-        b.iter_batched(
-            || texts(N_PER_CALL),
-            |texts| {
-                let scores: Vec<u64> = texts
-                    .into_iter()
-                    .map(|t| Model::load().predict(&clean(t)))
-                    .collect();
-                black_box(scores)
-            },
-            BatchSize::LargeInput,
-        )
-    });
+    batched(
+        &mut group,
+        "hand_written_per_call",
+        || texts(N_PER_CALL),
+        |texts| {
+            let scores = texts.into_iter().map(|t| Model::load().predict(&clean(t)));
+            scores.collect::<Vec<u64>>()
+        },
+    );
     let per_call = W2PerCall::new();
-    group.bench_function("per_call_sequential_map", |b| {
-        b.iter_batched(
-            || w2_per_call_inputs(N_PER_CALL),
-            |items| black_box(per_call.with_engine(Sequential).map(items).unwrap()),
-            BatchSize::LargeInput,
-        )
-    });
+    batched(
+        &mut group,
+        "per_call_sequential_map",
+        || w2_per_call_inputs(N_PER_CALL),
+        |items| per_call.with_engine(Sequential).map(items).unwrap(),
+    );
     group.finish();
 }
 

@@ -4,13 +4,14 @@
 //!
 //! `scripts/bench-ratios.sh w4_batch w4_batch_100k 5 batch_node_map:hand_written_chunks item_node_map:hand_written_loop`
 
+#[path = "common/measure.rs"]
+mod measure;
 #[path = "common/workloads.rs"]
 mod workloads;
 
-use std::hint::black_box;
-
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion};
 use hypernodes::Sequential;
+use measure::batched;
 use workloads::*;
 
 const N: usize = 100_000;
@@ -18,43 +19,43 @@ const N: usize = 100_000;
 fn w4(c: &mut Criterion) {
     let mut group = c.benchmark_group("w4_batch_100k");
     group.sample_size(20);
-    group.bench_function("hand_written_loop", |b| {
-        b.iter_batched(
-            || texts(N),
-            |texts| {
-                let out: Vec<String> = texts.into_iter().map(|t| rot13(&clean(t))).collect();
-                black_box(out)
-            },
-            BatchSize::LargeInput,
-        )
-    });
-    group.bench_function("hand_written_chunks", |b| {
-        b.iter_batched(
-            || texts(N),
-            |texts| {
-                let cleaned: Vec<String> = texts.into_iter().map(clean).collect();
-                let out: Vec<String> = cleaned.chunks(1024).flat_map(normalize_batch).collect();
-                black_box(out)
-            },
-            BatchSize::LargeInput,
-        )
-    });
+    batched(
+        &mut group,
+        "hand_written_loop",
+        || texts(N),
+        |texts| {
+            texts
+                .into_iter()
+                .map(|t| rot13(&clean(t)))
+                .collect::<Vec<String>>()
+        },
+    );
+    batched(
+        &mut group,
+        "hand_written_chunks",
+        || texts(N),
+        |texts| {
+            let cleaned: Vec<String> = texts.into_iter().map(clean).collect();
+            cleaned
+                .chunks(1024)
+                .flat_map(normalize_batch)
+                .collect::<Vec<String>>()
+        },
+    );
     let batch = W4Batch::new();
-    group.bench_function("batch_node_map", |b| {
-        b.iter_batched(
-            || w4_batch_inputs(N),
-            |items| black_box(batch.with_engine(Sequential).map(items).unwrap()),
-            BatchSize::LargeInput,
-        )
-    });
+    batched(
+        &mut group,
+        "batch_node_map",
+        || w4_batch_inputs(N),
+        |items| batch.with_engine(Sequential).map(items).unwrap(),
+    );
     let item = W4Item::new();
-    group.bench_function("item_node_map", |b| {
-        b.iter_batched(
-            || w4_item_inputs(N),
-            |items| black_box(item.with_engine(Sequential).map(items).unwrap()),
-            BatchSize::LargeInput,
-        )
-    });
+    batched(
+        &mut group,
+        "item_node_map",
+        || w4_item_inputs(N),
+        |items| item.with_engine(Sequential).map(items).unwrap(),
+    );
     group.finish();
 }
 

@@ -40,6 +40,11 @@ pipeline! {
     pub W1 = [clean, tokenize, count]
 }
 
+pipeline! {
+    /// W1 keeping every value, for the `run` overhead bench.
+    pub W1All = [clean, tokenize, count]
+}
+
 pub fn w1_inputs(n: usize) -> Vec<W1Inputs> {
     (0..n).map(|i| W1Inputs { text: text(i) }).collect()
 }

@@ -23,7 +23,7 @@ pub struct Body<'a> {
     /// The pipeline's `#[config]`, for `max_retries` set there.
     pipeline_config: &'a Config,
     /// Uses of each value still to come (node parameters, then the output field).
-    pub(super) remaining: HashMap<String, usize>,
+    remaining: HashMap<String, usize>,
 }
 
 impl<'a> Body<'a> {
@@ -224,12 +224,7 @@ impl<'a> Body<'a> {
         let node = &graph.nodes[index];
         let p = &node.meta.params[param];
         let value = local(&p.name);
-        let left = self
-            .remaining
-            .get_mut(&p.name.to_string())
-            .expect("every use is counted");
-        *left -= 1;
-        let later_use = *left > 0;
+        let later_use = self.use_once(&p.name);
         let want = self.types.param(index, param);
         let this = &node.path;
         let (check, producer) = match graph.source_of(&p.name) {
@@ -264,7 +259,6 @@ impl<'a> Body<'a> {
 
     pub(super) fn call(&self, node: &Node, index: usize, args: &[TokenStream]) -> TokenStream {
         let krate = self.types.krate;
-        let path = &node.path;
         let name = node.meta.name.to_string();
         match node.meta.kind {
             Kind::Pipeline => {
@@ -290,19 +284,42 @@ impl<'a> Body<'a> {
                         Mode::Value => quote!(::std::vec![#arg]),
                         Mode::Stateful | Mode::StatefulMut => arg.clone(),
                     });
-                let values = match node.meta.fallible {
-                    true => {
-                        quote_spanned!(node.span()=> #krate::__private::node_result(#name, #path(#(#args),*))?)
-                    }
-                    false => quote_spanned!(node.span()=> #path(#(#args),*)),
-                };
+                let args: Vec<TokenStream> = args.collect();
+                let values = self.function_call(node, &args);
                 quote!(#krate::__private::single_value(#name, #values)?)
             }
-            Kind::Function if node.meta.fallible => quote_spanned! {node.span()=>
+            Kind::Function => self.function_call(node, args),
+        }
+    }
+
+    /// The node's function called with `args`; a fallible node's `Err` leaves with `?`.
+    pub(super) fn function_call(&self, node: &Node, args: &[TokenStream]) -> TokenStream {
+        let krate = self.types.krate;
+        let path = &node.path;
+        let name = node.meta.name.to_string();
+        match node.meta.fallible {
+            true => quote_spanned! {node.span()=>
                 #krate::__private::node_result(#name, #path(#(#args),*))?
             },
-            Kind::Function => quote_spanned!(node.span()=> #path(#(#args),*)),
+            false => quote_spanned!(node.span()=> #path(#(#args),*)),
         }
+    }
+
+    /// Counts one use of `name`; whether another use comes after it.
+    pub(super) fn use_once(&mut self, name: &Ident) -> bool {
+        let left = self
+            .remaining
+            .get_mut(&name.to_string())
+            .expect("every use is counted");
+        *left -= 1;
+        *left > 0
+    }
+
+    /// Whether a node not generated yet, or the outputs, still read `name`.
+    pub(super) fn used_later(&self, name: &Ident) -> bool {
+        self.remaining
+            .get(&name.to_string())
+            .is_some_and(|&left| left > 0)
     }
 
     /// The pattern the call's result is bound to; outputs nothing reads are bound to `_`.
@@ -311,12 +328,12 @@ impl<'a> Body<'a> {
             .meta
             .outputs
             .iter()
-            .map(|o| match self.remaining.get(&o.to_string()) {
-                Some(uses) if *uses > 0 => {
+            .map(|o| match self.used_later(o) {
+                true => {
                     let local = local(o);
                     quote!(#local)
                 }
-                _ => quote!(_),
+                false => quote!(_),
             })
             .collect();
         match (node.meta.kind, names.as_slice()) {

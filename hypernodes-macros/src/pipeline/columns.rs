@@ -11,7 +11,7 @@ use super::body::Body;
 use super::graph::Source;
 use super::names::{local, private_ident, running_ident, shared_ident, user_spanned};
 use super::surface::Surface;
-use crate::meta::{Kind, Mode};
+use crate::meta::Mode;
 
 fn column(name: &Ident) -> Ident {
     Ident::new(&format!("__hypernodes_col_{name}"), Span::mixed_site())
@@ -111,21 +111,13 @@ impl Body<'_> {
         let code = self.node(index);
         let kept: Vec<&Ident> = wired
             .into_iter()
-            .filter(|name| {
-                self.remaining
-                    .get(&name.to_string())
-                    .is_some_and(|&left| left > 0)
-            })
+            .filter(|name| self.used_later(name))
             .collect();
         let produced: Vec<&Ident> = node
             .meta
             .outputs
             .iter()
-            .filter(|o| {
-                self.remaining
-                    .get(&o.to_string())
-                    .is_some_and(|&left| left > 0)
-            })
+            .filter(|o| self.used_later(o))
             .collect();
         let name = node.meta.name.to_string();
         let (kept_locals, kept_columns): (Vec<Ident>, Vec<Ident>) =
@@ -183,12 +175,7 @@ impl Body<'_> {
                 args.push(objects.remove(&param).expect("checked out"));
                 continue;
             }
-            let left = self
-                .remaining
-                .get_mut(&p.name.to_string())
-                .expect("every use is counted");
-            *left -= 1;
-            let later_use = *left > 0;
+            let later_use = self.use_once(&p.name);
             let (vector, column) = (
                 ident(&format!("__hypernodes_batch_{}", p.name)),
                 column(&p.name),
@@ -229,37 +216,23 @@ impl Body<'_> {
             }
         }
         let name = node.meta.name.to_string();
-        let path = &node.path;
-        let values = match node.meta.fallible {
-            true => {
-                quote_spanned!(node.span()=> #krate::__private::node_result(#name, #path(#(#args),*))?)
-            }
-            false => quote_spanned!(node.span()=> #path(#(#args),*)),
-        };
-        let retries = self.retries(node);
-        let call = match retries {
-            0 => quote! {
-                #krate::__private::catching(#name, || -> ::core::result::Result<_, #krate::Error> {
-                    #(#setup)*
-                    ::core::result::Result::Ok(#values)
-                })
-            },
-            _ => {
+        let values = self.function_call(node, &args);
+        // Each call has its own panic guard; with retries, each attempt does.
+        let (guard, retries) = match self.retries(node) {
+            0 => (quote!(#krate::__private::catching), None),
+            retries => {
                 let retries = u32::try_from(retries).unwrap_or(u32::MAX);
-                quote! {
-                    __hypernodes_retrying(#name, #retries, || -> ::core::result::Result<_, #krate::Error> {
-                        #(#setup)*
-                        ::core::result::Result::Ok(#values)
-                    })
-                }
+                (quote!(__hypernodes_retrying), Some(quote!(#retries,)))
             }
+        };
+        let call = quote! {
+            #guard(#name, #retries || -> ::core::result::Result<_, #krate::Error> {
+                #(#setup)*
+                ::core::result::Result::Ok(#values)
+            })
         };
         let output = node.meta.outputs.first();
-        let produced = output.filter(|o| {
-            self.remaining
-                .get(&o.to_string())
-                .is_some_and(|&left| left > 0)
-        });
+        let produced = output.filter(|o| self.used_later(o));
         let store = match produced {
             Some(o) => {
                 let column = column(o);
@@ -275,10 +248,8 @@ impl Body<'_> {
             let column = column(o);
             quote!(let mut #column: ::std::vec::Vec<::core::option::Option<_>> = (0..#n).map(|_| ::core::option::Option::None).collect();)
         });
-        let permit = (node.meta.kind == Kind::Function).then(|| {
-            let limiter = private_ident("limit", index);
-            quote!(let __hypernodes_permit = #shared.#limiter.enter();)
-        });
+        let limiter = private_ident("limit", index);
+        let permit = quote!(let __hypernodes_permit = #shared.#limiter.enter(););
         quote! {
             #declare
             let #live: ::std::vec::Vec<usize> = (0..#n).filter(|&i| #failed[i].is_none()).collect();
