@@ -68,9 +68,9 @@ pub use hypernodes_macros::node;
 
 pub use hypernodes_runtime::{
     config, pipeline, product, BoxError, ConfigSource, Devices, Engine, EngineConfig, Error,
-    ErrorKind, Executes, Factory, InstanceLayout, NodeConfig, NodeInfo, NodeKind, NodePlan,
-    Parallel, Pipeline, PipelineInfo, Plan, Product, RunSettings, Runner, Sequential, Setting,
-    Shared, Stateful, StatefulPlan, WorkerContext,
+    ErrorKind, Event, Executes, Factory, Hooks, InstanceLayout, NoHooks, NodeConfig, NodeInfo,
+    NodeKind, NodePlan, Parallel, Pipeline, PipelineInfo, Plan, Product, RunSettings, Runner,
+    Scope, Sequential, Setting, Shared, Stateful, StatefulPlan, WorkerContext,
 };
 
 #[doc(hidden)]

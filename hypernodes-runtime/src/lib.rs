@@ -8,6 +8,7 @@ pub mod config;
 mod devices;
 mod engine;
 mod error;
+mod hooks;
 mod info;
 mod instances;
 mod modes;
@@ -19,11 +20,13 @@ mod stateful;
 #[doc(hidden)]
 #[path = "private/mod.rs"]
 pub mod __private;
+use __private as private;
 
 pub use config::{ConfigSource, NodeConfig, Setting};
 pub use devices::Devices;
 pub use engine::{Engine, EngineConfig, Executes, Parallel, RunSettings, Sequential};
 pub use error::{BoxError, Error, ErrorKind};
+pub use hooks::{Event, Hooks, NoHooks, Scope};
 pub use info::{NodeInfo, NodeKind, PipelineInfo};
 pub use instances::{Factory, InstanceLayout};
 pub use modes::{product, Product, Shared};

@@ -2,6 +2,7 @@
 
 use crate::engine::Collect;
 use crate::error::Error;
+use crate::hooks::{Hooks, Scope};
 use crate::info::PipelineInfo;
 use crate::plan::Plan;
 
@@ -47,12 +48,22 @@ pub trait Pipeline: Sized {
     #[doc(hidden)]
     fn __hypernodes_shared(&self, plan: &Plan) -> Self::Shared;
 
+    /// `run`, telling `hooks` what happens.
+    #[doc(hidden)]
+    fn __hypernodes_run<H: Hooks>(
+        &self,
+        hooks: &H,
+        inputs: Self::Inputs,
+    ) -> Result<Self::Outputs, Error>;
+
     /// One item on worker `worker`.
     #[doc(hidden)]
-    fn __hypernodes_item(
+    fn __hypernodes_item<H: Hooks>(
         &self,
         shared: &Self::Shared,
         worker: usize,
+        hooks: &H,
+        scope: &Scope<'_>,
         inputs: Self::Inputs,
     ) -> Result<Self::Outputs, Error>;
 
@@ -60,18 +71,22 @@ pub trait Pipeline: Sized {
     /// `false` when the collector asked to stop.
     #[doc(hidden)]
     #[inline]
-    fn __hypernodes_unit<C: Collect<Self::Outputs>>(
+    fn __hypernodes_unit<C: Collect<Self::Outputs>, H: Hooks>(
         &self,
         shared: &Self::Shared,
         worker: usize,
+        hooks: &H,
         first: usize,
         items: Vec<Self::Inputs>,
         out: &mut C,
     ) -> bool {
         for (offset, inputs) in items.into_iter().enumerate() {
+            let scope = Scope::map_item(Self::INFO.name, first + offset);
+            crate::__private::item_start(hooks, &scope);
             let result = self
-                .__hypernodes_item(shared, worker, inputs)
+                .__hypernodes_item(shared, worker, hooks, &scope, inputs)
                 .map_err(|error| error.at_item(first + offset));
+            crate::__private::item_end(hooks, &scope, &result);
             if !out.push(result) {
                 return false;
             }

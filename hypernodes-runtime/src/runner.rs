@@ -1,11 +1,14 @@
-//! A pipeline paired with an engine: `p.with_engine(Sequential)`.
+//! A pipeline paired with an engine and hooks: `p.with_engine(Sequential).with_hooks(h)`.
 
 use crate::engine::{Engine, Executes};
 use crate::error::Error;
+use crate::hooks::{Event, Hooks, NoHooks};
 use crate::pipeline::Pipeline;
 use crate::plan::Plan;
+use crate::private::Clock;
 
-/// A pipeline with the engine that will run it; made by `p.with_engine(engine)`.
+/// A pipeline with the engine that will run it and the hooks told what happens; made by
+/// `p.with_engine(engine)` or `p.with_hooks(hooks)`.
 ///
 /// ```
 /// use hypernodes::{node, pipeline, Parallel, Sequential};
@@ -25,15 +28,32 @@ use crate::plan::Plan;
 /// assert_eq!(each[2].as_ref().unwrap().parse, 3);
 /// ```
 #[derive(Clone, Debug)]
-pub struct Runner<'p, P, E> {
+pub struct Runner<'p, P, E, H = NoHooks> {
     pipeline: &'p P,
     engine: E,
+    hooks: H,
 }
 
 impl<'p, P: Pipeline, E: Engine> Runner<'p, P, E> {
-    /// `pipeline` on `engine`.
+    /// `pipeline` on `engine`, without hooks.
     pub fn new(pipeline: &'p P, engine: E) -> Self {
-        Runner { pipeline, engine }
+        Runner {
+            pipeline,
+            engine,
+            hooks: NoHooks,
+        }
+    }
+}
+
+impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
+    /// The same run telling `hooks` what happens (replacing hooks given before; give several
+    /// as a tuple).
+    pub fn with_hooks<H2: Hooks>(self, hooks: H2) -> Runner<'p, P, E, H2> {
+        Runner {
+            pipeline: self.pipeline,
+            engine: self.engine,
+            hooks,
+        }
     }
 
     /// The engine.
@@ -41,10 +61,20 @@ impl<'p, P: Pipeline, E: Engine> Runner<'p, P, E> {
         &self.engine
     }
 
+    /// The hooks.
+    pub fn hooks(&self) -> &H {
+        &self.hooks
+    }
+
     /// Every node's settings on this engine and where each came from, and the stateful
     /// instances the run will build.
     pub fn plan(&self) -> Plan {
         Plan::resolve(&P::INFO, &self.engine.settings())
+    }
+
+    /// Runs one item, like the pipeline's own `run`, telling the hooks.
+    pub fn run(&self, inputs: P::Inputs) -> Result<P::Outputs, Error> {
+        self.pipeline.__hypernodes_run(&self.hooks, inputs)
     }
 
     /// Runs every item (zip semantics: one `Inputs` per item), keeping input order; stops at
@@ -57,12 +87,25 @@ impl<'p, P: Pipeline, E: Engine> Runner<'p, P, E> {
         E: Executes<P>,
     {
         let plan = self.plan();
-        plan.check()?;
-        let shared = self.pipeline.__hypernodes_shared(&plan);
         let items: Vec<P::Inputs> = items.into_iter().collect();
-        let unit = plan.unit_items();
-        self.engine
-            .run_fail_fast(self.pipeline, &shared, unit, items)
+        let count = items.len();
+        let clock = self.map_start(count);
+        let result = plan.check().and_then(|()| {
+            let shared = self.pipeline.__hypernodes_shared(&plan);
+            self.engine.run_fail_fast(
+                self.pipeline,
+                &shared,
+                &self.hooks,
+                plan.unit_items(),
+                items,
+            )
+        });
+        let (done, failed) = match &result {
+            Ok(outputs) => (outputs.len(), 0),
+            Err(error) => (error.item().map_or(0, |item| item + 1), 1),
+        };
+        self.map_end(done.min(count), failed, clock);
+        result
     }
 
     /// Runs every item and returns each item's outcome in input order: a failing item never
@@ -74,14 +117,48 @@ impl<'p, P: Pipeline, E: Engine> Runner<'p, P, E> {
     {
         let plan = self.plan();
         let items: Vec<P::Inputs> = items.into_iter().collect();
-        if let Err(error) = plan.check() {
-            let message = error.to_string();
-            return (0..items.len())
-                .map(|i| Err(Error::config(error.node(), message.clone()).at_item(i)))
-                .collect();
+        let clock = self.map_start(items.len());
+        let results = match plan.check() {
+            Err(error) => {
+                let message = error.to_string();
+                (0..items.len())
+                    .map(|i| Err(Error::config(error.node(), message.clone()).at_item(i)))
+                    .collect()
+            }
+            Ok(()) => {
+                let shared = self.pipeline.__hypernodes_shared(&plan);
+                self.engine.run_keep_all(
+                    self.pipeline,
+                    &shared,
+                    &self.hooks,
+                    plan.unit_items(),
+                    items,
+                )
+            }
+        };
+        let failed = results.iter().filter(|r| r.is_err()).count();
+        self.map_end(results.len(), failed, clock);
+        results
+    }
+
+    fn map_start(&self, items: usize) -> Clock {
+        if H::ACTIVE {
+            self.hooks.on(&Event::MapStart {
+                pipeline: &P::INFO,
+                items,
+            });
         }
-        let shared = self.pipeline.__hypernodes_shared(&plan);
-        self.engine
-            .run_keep_all(self.pipeline, &shared, plan.unit_items(), items)
+        Clock::start::<H>()
+    }
+
+    fn map_end(&self, items: usize, failed: usize, clock: Clock) {
+        if H::ACTIVE {
+            self.hooks.on(&Event::MapEnd {
+                pipeline: &P::INFO,
+                items,
+                failed,
+                elapsed: clock.elapsed(),
+            });
+        }
     }
 }

@@ -11,7 +11,8 @@ use syn::Ident;
 
 use super::graph::{Graph, Node, Source};
 use super::names::{
-    local, private_ident, running_ident, shared_ident, user_spanned, worker_ident, Types,
+    hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident, user_spanned,
+    worker_ident, Types,
 };
 use crate::config::{Config, Key, Value};
 use crate::meta::{Kind, Mode};
@@ -110,8 +111,32 @@ impl<'a> Body<'a> {
             let limiter = private_ident("limit", index);
             quote!(let __hypernodes_permit = #shared.#limiter.enter();)
         });
+        let (start, end) = self.hook_calls(node);
         // The block scopes the permit and the stateful checkouts to this one call.
-        quote!(#running.set(#name); let #bind = { #permit #(#setup)* #call };)
+        quote! {
+            #running.set(#name);
+            #start
+            let #bind = { #permit #(#setup)* #call };
+            #end
+        }
+    }
+
+    /// The hook events around one call: node start/end, or nested start/end for a pipeline.
+    fn hook_calls(&self, node: &Node) -> (TokenStream, TokenStream) {
+        let krate = self.types.krate;
+        let name = node.meta.name.to_string();
+        let (hooks, scope) = (hooks_ident(), scope_ident());
+        let clock = Ident::new("__hypernodes_clock", Span::mixed_site());
+        match node.meta.kind {
+            Kind::Function => (
+                quote!(let #clock = #krate::__private::node_start(#hooks, #scope, #name, 1);),
+                quote!(#krate::__private::node_end(#hooks, #scope, #name, 1, #clock);),
+            ),
+            Kind::Pipeline => (
+                quote!(let #clock = #krate::__private::nested_start(#hooks, #scope, #name, ::core::option::Option::None);),
+                quote!(#krate::__private::nested_end(#hooks, #scope, #name, #clock);),
+            ),
+        }
     }
 
     /// `max_retries` from the node's `config(..)`, else the pipeline's (both compile-time).
@@ -267,9 +292,12 @@ impl<'a> Body<'a> {
                 let field = private_ident("nested", index);
                 let nested = quote!(self.#field);
                 let (shared, worker) = (shared_ident(), worker_ident());
+                let (hooks, scope) = (hooks_ident(), scope_ident());
                 let nested_shared = quote!(&#shared.#field);
                 quote_spanned! {node.span()=>
-                    #nested.__hypernodes_call(#nested_shared, #worker, #(#args),*).map_err(|e| e.within(#name))?
+                    #nested.__hypernodes_call(
+                        #nested_shared, #worker, #hooks, &#scope.nested(#name, ::core::option::Option::None), #(#args),*
+                    ).map_err(|e| e.within(#name))?
                 }
             }
             Kind::Function if node.meta.batch => {

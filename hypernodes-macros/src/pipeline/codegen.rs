@@ -8,7 +8,9 @@ use syn::Ident;
 use super::body::Body;
 use super::graph::{Graph, Source};
 use super::header::Header;
-use super::names::{local, private_ident, shared_ident, user_spanned, worker_ident, Types};
+use super::names::{
+    hooks_ident, local, private_ident, scope_ident, shared_ident, user_spanned, worker_ident, Types,
+};
 use super::surface::Surface;
 use crate::meta::{emit_meta_macro, Kind, Mode, NodeMeta, Param, Vis};
 
@@ -24,9 +26,11 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         ..
     } = &surface;
     let name = &header.name;
+    let name_str = name.to_string();
     let vis = &header.vis;
     let shared_ty = format_ident!("__Hypernodes{}Shared", name);
     let (shared, worker) = (shared_ident(), worker_ident());
+    let (hooks, scope) = (hooks_ident(), scope_ident());
 
     let stateful = Stateful::of(&types);
     let Stateful {
@@ -52,10 +56,11 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 clippy::unit_arg,
                 clippy::redundant_closure
             )]
-            fn __hypernodes_unit<C: #krate::__private::Collect<#outputs_ty>>(
+            fn __hypernodes_unit<C: #krate::__private::Collect<#outputs_ty>, H: #krate::__private::Hooks>(
                 &self,
                 #shared: &#shared_ty,
                 #worker: usize,
+                #hooks: &H,
                 #first: usize,
                 #items: ::std::vec::Vec<#inputs_ty>,
                 #out: &mut C,
@@ -113,15 +118,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             /// A node's `Err` or panic stops the run and comes back as an error naming the node.
             /// Stateful resources are built on the first run and kept by the pipeline value.
             pub fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
-                let #shared = self.__hypernodes_single.get_or_try_init(|| {
-                    let plan = #krate::Plan::resolve(&Self::INFO, &#krate::RunSettings::single());
-                    plan.check()?;
-                    ::core::result::Result::Ok::<_, #krate::Error>(
-                        <Self as #krate::Pipeline>::__hypernodes_shared(self, &plan),
-                    )
-                })?;
-                let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
-                self.__hypernodes_call(#shared, 0, #(#input_locals),*)
+                <Self as #krate::Pipeline>::__hypernodes_run(self, &#krate::__private::NoHooks, inputs)
             }
 
             /// Runs every item on the default engine (`Parallel`, on
@@ -150,6 +147,12 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 #krate::Runner::new(self, engine)
             }
 
+            /// This pipeline on the default engine, telling `hooks` what happens:
+            /// `p.with_hooks(h).run(inputs)` or `.map(items)`.
+            pub fn with_hooks<H: #krate::Hooks>(&self, hooks: H) -> #krate::Runner<'_, Self, #krate::Parallel, H> {
+                #krate::Runner::new(self, #krate::Parallel::new()).with_hooks(hooks)
+            }
+
             /// Every node's settings on the default engine and where each came from.
             pub fn plan(&self) -> #krate::Plan {
                 self.with_engine(#krate::Parallel::new()).plan()
@@ -165,10 +168,12 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 clippy::unit_arg,
                 clippy::redundant_closure
             )]
-            pub fn __hypernodes_call(
+            pub fn __hypernodes_call<H: #krate::__private::Hooks>(
                 &self,
                 #shared: &#shared_ty,
                 #worker: usize,
+                #hooks: &H,
+                #scope: &#krate::__private::Scope<'_>,
                 #(#input_locals: #input_types,)*
             ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
                 #body
@@ -208,15 +213,36 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 }
             }
 
+            fn __hypernodes_run<H: #krate::__private::Hooks>(
+                &self,
+                #hooks: &H,
+                inputs: #inputs_ty,
+            ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
+                let #scope = #krate::__private::Scope::root(#name_str);
+                #krate::__private::hooked_run(#hooks, &#scope, || {
+                    let #shared = self.__hypernodes_single.get_or_try_init(|| {
+                        let plan = #krate::Plan::resolve(&Self::INFO, &#krate::RunSettings::single());
+                        plan.check()?;
+                        ::core::result::Result::Ok::<_, #krate::Error>(
+                            <Self as #krate::Pipeline>::__hypernodes_shared(self, &plan),
+                        )
+                    })?;
+                    let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
+                    self.__hypernodes_call(#shared, 0, #hooks, &#scope, #(#input_locals),*)
+                })
+            }
+
             #[inline]
-            fn __hypernodes_item(
+            fn __hypernodes_item<H: #krate::__private::Hooks>(
                 &self,
                 #shared: &#shared_ty,
                 #worker: usize,
+                #hooks: &H,
+                #scope: &#krate::__private::Scope<'_>,
                 inputs: #inputs_ty,
             ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
                 let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
-                self.__hypernodes_call(#shared, #worker, #(#input_locals),*)
+                self.__hypernodes_call(#shared, #worker, #hooks, #scope, #(#input_locals),*)
             }
 
             #unit

@@ -9,7 +9,9 @@ use syn::Ident;
 
 use super::body::Body;
 use super::graph::Source;
-use super::names::{local, private_ident, running_ident, shared_ident, user_spanned};
+use super::names::{
+    hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident, user_spanned,
+};
 use super::surface::Surface;
 use crate::meta::Mode;
 
@@ -34,6 +36,7 @@ impl Body<'_> {
         let running = running_ident();
         let (items, out) = (ident("__hypernodes_items"), ident("__hypernodes_out"));
         let running_cell = ident("__hypernodes_running_cell");
+        let (hooks, first) = (hooks_ident(), ident("__hypernodes_first"));
         let Surface {
             inputs_ty,
             outputs_ty,
@@ -69,6 +72,9 @@ impl Body<'_> {
                 let #inputs_ty { #(#input_fields: #input_locals),* } = item;
                 #(#input_columns.push(::core::option::Option::Some(#input_locals));)*
             }
+            for #i in 0..#n {
+                #krate::__private::item_start(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, #first + #i));
+            }
             #(#steps)*
             for #i in 0..#n {
                 let result = match #failed[#i].take() {
@@ -77,6 +83,7 @@ impl Body<'_> {
                         #(#output_fields: #output_columns[#i].take().expect("a live item has every value"),)*
                     }),
                 };
+                #krate::__private::item_end(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, #first + #i), &result);
                 if !#krate::__private::Collect::push(#out, result) {
                     return false;
                 }
@@ -120,6 +127,7 @@ impl Body<'_> {
             .filter(|o| self.used_later(o))
             .collect();
         let name = node.meta.name.to_string();
+        let scope = scope_ident();
         let (kept_locals, kept_columns): (Vec<Ident>, Vec<Ident>) =
             kept.iter().map(|k| (local(k), column(k))).unzip();
         let (out_locals, out_columns): (Vec<Ident>, Vec<Ident>) =
@@ -132,6 +140,8 @@ impl Body<'_> {
                     continue;
                 }
                 #(#take)*
+                let __hypernodes_item_scope = #krate::__private::Scope::map_item(Self::INFO.name, #first + #i);
+                let #scope = &__hypernodes_item_scope;
                 let result = #krate::__private::catching(#name, move || -> ::core::result::Result<_, #krate::Error> {
                     #code
                     ::core::result::Result::Ok(((#(#out_locals,)*), (#(#kept_locals,)*)))
@@ -164,6 +174,7 @@ impl Body<'_> {
         let (chunk, live) = (ident("__hypernodes_chunk"), ident("__hypernodes_live"));
         let running = running_ident();
         let shared = shared_ident();
+        let hooks = hooks_ident();
         let batch_field = private_ident("batch", index);
         let mut setup = Vec::new();
         let mut objects = self.stateful_args(index, &mut setup);
@@ -256,10 +267,15 @@ impl Body<'_> {
             for #chunk in #live.chunks(#shared.#batch_field) {
                 #(#gathered)*
                 #running.set(#name);
+                let __hypernodes_batch_scope = #krate::__private::Scope::map_item(Self::INFO.name, #first + #chunk[0]);
+                let __hypernodes_clock = #krate::__private::node_start(#hooks, &__hypernodes_batch_scope, #name, #chunk.len());
                 #permit
                 let result = #call.and_then(|values| #krate::__private::batch_values(#name, #chunk.len(), values));
                 match result {
-                    ::core::result::Result::Ok(values) => { #store }
+                    ::core::result::Result::Ok(values) => {
+                        #krate::__private::node_end(#hooks, &__hypernodes_batch_scope, #name, #chunk.len(), __hypernodes_clock);
+                        #store
+                    }
                     ::core::result::Result::Err(error) => {
                         for &i in #chunk {
                             #failed[i] = ::core::option::Option::Some(error.for_batch_item().at_item(#first + i));

@@ -38,6 +38,16 @@ pub fn worker_ident() -> Ident {
     Ident::new("__hypernodes_worker", Span::mixed_site())
 }
 
+/// The hooks of the run (`&H`).
+pub fn hooks_ident() -> Ident {
+    Ident::new("__hypernodes_hooks", Span::mixed_site())
+}
+
+/// The scope of the pipeline being run (`&Scope`).
+pub fn scope_ident() -> Ident {
+    Ident::new("__hypernodes_scope", Span::mixed_site())
+}
+
 pub fn private_ident(prefix: &str, name: impl std::fmt::Display) -> Ident {
     format_ident!("__hypernodes_{}_{}", prefix, name.to_string())
 }

@@ -11,6 +11,7 @@ pub use sequential::Sequential;
 
 use crate::devices::Devices;
 use crate::error::Error;
+use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
 
 /// The engine level of the config hierarchy: settings given at run time, above the pipeline's
@@ -70,22 +71,24 @@ pub trait Engine {
     note = "`Parallel` moves inputs, outputs and stateful resources between threads: they must be `Send`; `Sequential` has no such requirement"
 )]
 pub trait Executes<P: Pipeline>: Engine {
-    /// Runs `pipeline` over `items` in units of `unit` items, stopping at the first error.
+    /// Runs `pipeline` over `items` in units of `unit` items, telling `hooks`, stopping at the first error.
     #[doc(hidden)]
-    fn run_fail_fast(
+    fn run_fail_fast<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
+        hooks: &H,
         unit: usize,
         items: Vec<P::Inputs>,
     ) -> Result<Vec<P::Outputs>, Error>;
 
-    /// Runs `pipeline` over `items` in units of `unit` items, keeping every item's outcome.
+    /// Runs `pipeline` over `items` in units of `unit` items, telling `hooks`, keeping every item's outcome.
     #[doc(hidden)]
-    fn run_keep_all(
+    fn run_keep_all<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
+        hooks: &H,
         unit: usize,
         items: Vec<P::Inputs>,
     ) -> Vec<Result<P::Outputs, Error>>;

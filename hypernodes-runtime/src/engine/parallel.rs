@@ -13,6 +13,7 @@ use super::collect::{Collect, FailFast, KeepAll};
 use super::{Engine, EngineConfig, Executes, RunSettings};
 use crate::devices::Devices;
 use crate::error::Error;
+use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
 
 /// Runs items on a rayon thread pool, keeping input order; the default engine of `map`.
@@ -81,10 +82,11 @@ impl Parallel {
         }
     }
 
-    fn run<P, C>(
+    fn run<P, C, H>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
+        hooks: &H,
         unit: usize,
         items: Vec<P::Inputs>,
     ) -> C::Output
@@ -93,6 +95,7 @@ impl Parallel {
         P::Shared: Sync,
         P::Inputs: Send,
         C: Collect<P::Outputs> + Send,
+        H: Hooks,
     {
         let unit = unit.max(1);
         let units = split(items, unit);
@@ -109,7 +112,14 @@ impl Parallel {
                     .take()
                     .unwrap_or_default();
                 let mut collect = C::with_capacity(items.len());
-                if !pipeline.__hypernodes_unit(shared, worker, index * unit, items, &mut collect) {
+                if !pipeline.__hypernodes_unit(
+                    shared,
+                    worker,
+                    hooks,
+                    index * unit,
+                    items,
+                    &mut collect,
+                ) {
                     stop.store(true, Ordering::Relaxed);
                 }
                 done.push((index, collect));
@@ -157,23 +167,25 @@ where
     P::Inputs: Send,
     P::Outputs: Send,
 {
-    fn run_fail_fast(
+    fn run_fail_fast<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
+        hooks: &H,
         unit: usize,
         items: Vec<P::Inputs>,
     ) -> Result<Vec<P::Outputs>, Error> {
-        self.run::<P, FailFast<_>>(pipeline, shared, unit, items)
+        self.run::<P, FailFast<_>, H>(pipeline, shared, hooks, unit, items)
     }
 
-    fn run_keep_all(
+    fn run_keep_all<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
+        hooks: &H,
         unit: usize,
         items: Vec<P::Inputs>,
     ) -> Vec<Result<P::Outputs, Error>> {
-        self.run::<P, KeepAll<_>>(pipeline, shared, unit, items)
+        self.run::<P, KeepAll<_>, H>(pipeline, shared, hooks, unit, items)
     }
 }

@@ -4,6 +4,7 @@ use super::collect::{Collect, FailFast, KeepAll};
 use super::{Engine, EngineConfig, Executes, RunSettings};
 use crate::devices::Devices;
 use crate::error::Error;
+use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
 
 /// Runs items one after another on the calling thread: one worker, one instance of each
@@ -75,37 +76,40 @@ impl Engine for Sequential {
 }
 
 impl<P: Pipeline> Executes<P> for Sequential {
-    fn run_fail_fast(
+    fn run_fail_fast<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
+        hooks: &H,
         unit: usize,
         items: Vec<P::Inputs>,
     ) -> Result<Vec<P::Outputs>, Error> {
-        in_order::<P, FailFast<_>>(pipeline, shared, unit, items)
+        in_order::<P, FailFast<_>, H>(pipeline, shared, hooks, unit, items)
     }
 
-    fn run_keep_all(
+    fn run_keep_all<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
+        hooks: &H,
         unit: usize,
         items: Vec<P::Inputs>,
     ) -> Vec<Result<P::Outputs, Error>> {
-        in_order::<P, KeepAll<_>>(pipeline, shared, unit, items)
+        in_order::<P, KeepAll<_>, H>(pipeline, shared, hooks, unit, items)
     }
 }
 
 /// One collector for the whole run; a pipeline with batch nodes is fed unit by unit.
-fn in_order<P: Pipeline, C: Collect<P::Outputs>>(
+fn in_order<P: Pipeline, C: Collect<P::Outputs>, H: Hooks>(
     pipeline: &P,
     shared: &P::Shared,
+    hooks: &H,
     unit: usize,
     items: Vec<P::Inputs>,
 ) -> C::Output {
     let mut collect = C::with_capacity(items.len());
     if !P::BATCHED {
-        pipeline.__hypernodes_unit(shared, 0, 0, items, &mut collect);
+        pipeline.__hypernodes_unit(shared, 0, hooks, 0, items, &mut collect);
         return C::join(vec![collect]);
     }
     let unit = unit.max(1);
@@ -117,7 +121,7 @@ fn in_order<P: Pipeline, C: Collect<P::Outputs>>(
             break;
         }
         let len = chunk.len();
-        if !pipeline.__hypernodes_unit(shared, 0, first, chunk, &mut collect) {
+        if !pipeline.__hypernodes_unit(shared, 0, hooks, first, chunk, &mut collect) {
             break;
         }
         first += len;

@@ -4,6 +4,7 @@ mod batch;
 mod call;
 mod checkout;
 mod debug;
+mod hooked;
 mod map_on;
 mod retry;
 mod wire;
@@ -16,8 +17,12 @@ pub use hypernodes_macros::{__pipeline_front as pipeline_front, __pipeline_impl 
 pub use once_cell::sync::OnceCell;
 pub use wire::{clone_for, CloneForLaterUse, In, Out, SameInput, SameStateful, Wire};
 
+pub use crate::hooks::{Hooks, NoHooks, Scope};
 pub use batch::{batch_values, catching, single_value};
 pub use checkout::checkout;
+pub use hooked::{
+    hooked_run, item_end, item_start, nested_end, nested_start, node_end, node_start, Clock,
+};
 pub use map_on::{Built, MapOn};
 pub use retry::{backoff, clone_for_retry, retrying, CloneForRetry};
 

@@ -1,0 +1,110 @@
+//! What hooks are told.
+
+use std::time::Duration;
+
+use super::Scope;
+use crate::error::Error;
+use crate::info::PipelineInfo;
+
+/// A lifecycle event of a run, handed to [`Hooks::on`](super::Hooks::on).
+///
+/// Order: a `run` sends `PipelineStart`, then `NodeStart`/`NodeEnd` around every node call, then
+/// `PipelineEnd`. A `map` sends `MapStart`, then for every item `ItemStart`, its node events,
+/// `ItemEnd`, and finally `MapEnd` (items run on several workers interleave). A nested pipeline
+/// sends `NestedStart`, its own node events in a nested [`Scope`] (one scope per element with
+/// `map_over`), then `NestedEnd`. When a node fails, `Error` is sent by the run or item it ended
+/// (before `PipelineEnd`/`ItemEnd`); the `NodeEnd` and `NestedEnd` of the calls it interrupted
+/// are not sent.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// A `run` starts.
+    PipelineStart {
+        /// The run's scope.
+        scope: &'a Scope<'a>,
+    },
+    /// A `run` ended.
+    PipelineEnd {
+        /// The run's scope.
+        scope: &'a Scope<'a>,
+        /// Whether it returned outputs.
+        ok: bool,
+        /// Wall time of the run.
+        elapsed: Duration,
+    },
+    /// A `map` starts.
+    MapStart {
+        /// The pipeline's structure (nodes and nested pipelines).
+        pipeline: &'static PipelineInfo,
+        /// Items to run.
+        items: usize,
+    },
+    /// An item of a `map` starts.
+    ItemStart {
+        /// The item's scope (its index is [`Scope::index`]).
+        scope: &'a Scope<'a>,
+    },
+    /// An item of a `map` ended.
+    ItemEnd {
+        /// The item's scope.
+        scope: &'a Scope<'a>,
+        /// Whether it produced outputs.
+        ok: bool,
+    },
+    /// A `map` ended.
+    MapEnd {
+        /// The pipeline's structure.
+        pipeline: &'static PipelineInfo,
+        /// Items run (fewer than asked when `map` stopped at an error).
+        items: usize,
+        /// Items that failed.
+        failed: usize,
+        /// Wall time of the map.
+        elapsed: Duration,
+    },
+    /// A node is called.
+    NodeStart {
+        /// Where: pipeline, item and nesting.
+        scope: &'a Scope<'a>,
+        /// The node's name.
+        node: &'static str,
+        /// Items the call covers: 1, or a batch node's batch.
+        items: usize,
+    },
+    /// A node returned a value.
+    NodeEnd {
+        /// Where: pipeline, item and nesting.
+        scope: &'a Scope<'a>,
+        /// The node's name.
+        node: &'static str,
+        /// Items the call covered.
+        items: usize,
+        /// Wall time of the call, including waiting for its stateful instances.
+        elapsed: Duration,
+    },
+    /// A nested pipeline starts.
+    NestedStart {
+        /// The scope of the pipeline around it.
+        scope: &'a Scope<'a>,
+        /// The nested pipeline's node name.
+        node: &'static str,
+        /// Elements it runs on, with `map_over`.
+        elements: Option<usize>,
+    },
+    /// A nested pipeline returned its outputs.
+    NestedEnd {
+        /// The scope of the pipeline around it.
+        scope: &'a Scope<'a>,
+        /// The nested pipeline's node name.
+        node: &'static str,
+        /// Wall time, every element included.
+        elapsed: Duration,
+    },
+    /// A run or an item failed.
+    Error {
+        /// The run's or item's scope.
+        scope: &'a Scope<'a>,
+        /// The error it returns.
+        error: &'a Error,
+    },
+}

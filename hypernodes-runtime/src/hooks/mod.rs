@@ -1,0 +1,89 @@
+//! Lifecycle hooks: a run tells a [`Hooks`] value what happens, through a generic parameter,
+//! so a run without hooks compiles to the same code as before hooks existed.
+
+mod event;
+mod scope;
+
+pub use event::Event;
+pub use scope::Scope;
+
+/// Receives the lifecycle events of runs and maps.
+///
+/// Give hooks with `p.with_hooks(h)` (or `p.with_engine(e).with_hooks(h)`); compose several
+/// with a tuple: `with_hooks((a, b))`. Hooks are called on the workers, so they are `Sync`.
+///
+/// ```
+/// use std::sync::Mutex;
+/// use hypernodes::{node, pipeline, Event, Hooks, Sequential};
+///
+/// #[node]
+/// fn double(x: u32) -> u32 { 2 * x }
+/// pipeline! { Doubler = [double] }
+///
+/// #[derive(Default)]
+/// struct NodeCalls(Mutex<Vec<String>>);
+///
+/// impl Hooks for NodeCalls {
+///     fn on(&self, event: &Event<'_>) {
+///         if let Event::NodeEnd { scope, node, .. } = event {
+///             self.0.lock().unwrap().push(format!("{scope}.{node}"));
+///         }
+///     }
+/// }
+///
+/// let calls = NodeCalls::default();
+/// let items = (1..=2).map(|x| DoublerInputs { x });
+/// Doubler::new().with_engine(Sequential).with_hooks(&calls).map(items)?;
+/// assert_eq!(*calls.0.lock().unwrap(), ["Doubler[0].double", "Doubler[1].double"]);
+/// # Ok::<(), hypernodes::Error>(())
+/// ```
+pub trait Hooks: Sync {
+    /// Whether `on` does anything: when `false`, runs neither build events nor read the clock.
+    const ACTIVE: bool = true;
+
+    /// Called for every event, on the thread where it happens.
+    fn on(&self, event: &Event<'_>);
+}
+
+/// No hooks: the default, costing nothing.
+///
+/// ```
+/// use hypernodes::{Hooks, NoHooks};
+/// const { assert!(!NoHooks::ACTIVE) };
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoHooks;
+
+impl Hooks for NoHooks {
+    const ACTIVE: bool = false;
+
+    #[inline(always)]
+    fn on(&self, _: &Event<'_>) {}
+}
+
+impl<H: Hooks + ?Sized> Hooks for &H {
+    const ACTIVE: bool = H::ACTIVE;
+
+    #[inline(always)]
+    fn on(&self, event: &Event<'_>) {
+        (**self).on(event);
+    }
+}
+
+macro_rules! tuple_hooks {
+    ($($name:ident . $index:tt),+) => {
+        /// Each hook of the tuple, in order.
+        impl<$($name: Hooks),+> Hooks for ($($name,)+) {
+            const ACTIVE: bool = $($name::ACTIVE)||+;
+
+            #[inline(always)]
+            fn on(&self, event: &Event<'_>) {
+                $(if $name::ACTIVE { self.$index.on(event); })+
+            }
+        }
+    };
+}
+
+tuple_hooks!(A.0, B.1);
+tuple_hooks!(A.0, B.1, C.2);
+tuple_hooks!(A.0, B.1, C.2, D.3);

@@ -1,0 +1,136 @@
+//! What generated code and engines call to tell hooks what happens. Each helper does nothing,
+//! reads no clock and builds no event when the hooks are inactive (`H::ACTIVE` is a constant).
+
+use std::time::{Duration, Instant};
+
+use crate::error::Error;
+use crate::hooks::{Event, Hooks, Scope};
+
+/// The start time of a call, read only for active hooks.
+#[derive(Clone, Copy)]
+pub struct Clock(Option<Instant>);
+
+impl Clock {
+    /// Now, if `H` listens.
+    #[inline(always)]
+    pub fn start<H: Hooks>() -> Clock {
+        Clock(if H::ACTIVE {
+            Some(Instant::now())
+        } else {
+            None
+        })
+    }
+
+    /// Time since the start (zero for inactive hooks).
+    #[inline(always)]
+    pub fn elapsed(self) -> Duration {
+        self.0.map_or(Duration::ZERO, |start| start.elapsed())
+    }
+}
+
+/// `NodeStart`, then a clock for `node_end`.
+#[inline(always)]
+pub fn node_start<H: Hooks>(
+    hooks: &H,
+    scope: &Scope<'_>,
+    node: &'static str,
+    items: usize,
+) -> Clock {
+    if H::ACTIVE {
+        hooks.on(&Event::NodeStart { scope, node, items });
+    }
+    Clock::start::<H>()
+}
+
+/// `NodeEnd`.
+#[inline(always)]
+pub fn node_end<H: Hooks>(
+    hooks: &H,
+    scope: &Scope<'_>,
+    node: &'static str,
+    items: usize,
+    clock: Clock,
+) {
+    if H::ACTIVE {
+        let elapsed = clock.elapsed();
+        hooks.on(&Event::NodeEnd {
+            scope,
+            node,
+            items,
+            elapsed,
+        });
+    }
+}
+
+/// `NestedStart`, then a clock for `nested_end`.
+#[inline(always)]
+pub fn nested_start<H: Hooks>(
+    hooks: &H,
+    scope: &Scope<'_>,
+    node: &'static str,
+    elements: Option<usize>,
+) -> Clock {
+    if H::ACTIVE {
+        hooks.on(&Event::NestedStart {
+            scope,
+            node,
+            elements,
+        });
+    }
+    Clock::start::<H>()
+}
+
+/// `NestedEnd`.
+#[inline(always)]
+pub fn nested_end<H: Hooks>(hooks: &H, scope: &Scope<'_>, node: &'static str, clock: Clock) {
+    if H::ACTIVE {
+        let elapsed = clock.elapsed();
+        hooks.on(&Event::NestedEnd {
+            scope,
+            node,
+            elapsed,
+        });
+    }
+}
+
+/// A top-level `run`: `PipelineStart`, the body, `Error` if it failed, `PipelineEnd`.
+#[inline(always)]
+pub fn hooked_run<H: Hooks, T>(
+    hooks: &H,
+    scope: &Scope<'_>,
+    body: impl FnOnce() -> Result<T, Error>,
+) -> Result<T, Error> {
+    if !H::ACTIVE {
+        return body();
+    }
+    hooks.on(&Event::PipelineStart { scope });
+    let clock = Clock::start::<H>();
+    let result = body();
+    if let Err(error) = &result {
+        hooks.on(&Event::Error { scope, error });
+    }
+    let elapsed = clock.elapsed();
+    let ok = result.is_ok();
+    hooks.on(&Event::PipelineEnd { scope, ok, elapsed });
+    result
+}
+
+/// `ItemStart` of item `scope`.
+#[inline(always)]
+pub fn item_start<H: Hooks>(hooks: &H, scope: &Scope<'_>) {
+    if H::ACTIVE {
+        hooks.on(&Event::ItemStart { scope });
+    }
+}
+
+/// `Error` (if it failed), then `ItemEnd` of item `scope`.
+#[inline(always)]
+pub fn item_end<H: Hooks, T>(hooks: &H, scope: &Scope<'_>, result: &Result<T, Error>) {
+    if H::ACTIVE {
+        if let Err(error) = result {
+            hooks.on(&Event::Error { scope, error });
+        }
+        let ok = result.is_ok();
+        hooks.on(&Event::ItemEnd { scope, ok });
+    }
+}

@@ -1,0 +1,202 @@
+//! Hooks see every lifecycle event, in order, with node names, item indices and nesting.
+
+use std::sync::Mutex;
+
+use hypernodes::{node, pipeline, Event, Hooks, Parallel, Sequential};
+
+#[node(output = "cleaned")]
+pub fn clean(text: String) -> String {
+    text.trim().to_lowercase()
+}
+
+#[node]
+pub fn words(cleaned: &str) -> Result<usize, String> {
+    match cleaned {
+        "" => Err("empty text".into()),
+        text => Ok(text.split_whitespace().count()),
+    }
+}
+
+pipeline! { pub Count = [clean, words] }
+
+#[node]
+pub fn double(words: usize) -> usize {
+    2 * words
+}
+
+pipeline! { pub Outer = [Count, double] }
+
+/// Records every event as a short line.
+#[derive(Default)]
+pub struct Recorder(Mutex<Vec<String>>);
+
+impl Recorder {
+    pub fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+impl Hooks for Recorder {
+    fn on(&self, event: &Event<'_>) {
+        let line = match event {
+            Event::PipelineStart { scope } => format!("run {scope}"),
+            Event::PipelineEnd { scope, ok, .. } => format!("end {scope} ok={ok}"),
+            Event::MapStart { pipeline, items } => format!("map {} items={items}", pipeline.name),
+            Event::ItemStart { scope } => format!("item {scope}"),
+            Event::ItemEnd { scope, ok } => format!("item end {scope} ok={ok}"),
+            Event::MapEnd {
+                pipeline,
+                items,
+                failed,
+                ..
+            } => format!("map end {} items={items} failed={failed}", pipeline.name),
+            Event::NodeStart { scope, node, items } => format!("  {scope}.{node} x{items}"),
+            Event::NodeEnd { scope, node, .. } => format!("  {scope}.{node} done"),
+            Event::NestedStart {
+                scope,
+                node,
+                elements,
+            } => format!("  {scope} > {node} elements={elements:?}"),
+            Event::NestedEnd { scope, node, .. } => format!("  {scope} < {node}"),
+            Event::Error { scope, error } => format!("error {scope}: {error}"),
+            _ => format!("{event:?}"),
+        };
+        self.0.lock().unwrap().push(line);
+    }
+}
+
+fn inputs(texts: &[&str]) -> Vec<CountInputs> {
+    texts
+        .iter()
+        .map(|t| CountInputs {
+            text: (*t).to_owned(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_run_tells_pipeline_and_node_events_in_order() -> Result<(), hypernodes::Error> {
+    let hooks = Recorder::default();
+    let out = Count::new().with_hooks(&hooks).run(CountInputs {
+        text: " A b ".into(),
+    })?;
+    assert_eq!(out.words, 2);
+    assert_eq!(
+        hooks.take(),
+        [
+            "run Count",
+            "  Count.clean x1",
+            "  Count.clean done",
+            "  Count.words x1",
+            "  Count.words done",
+            "end Count ok=true",
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn a_failing_run_tells_the_error_before_its_end() {
+    let hooks = Recorder::default();
+    let err = Count::new()
+        .with_hooks(&hooks)
+        .run(CountInputs { text: " ".into() })
+        .unwrap_err();
+    assert_eq!(err.node(), "words");
+    assert_eq!(
+        hooks.take(),
+        [
+            "run Count",
+            "  Count.clean x1",
+            "  Count.clean done",
+            "  Count.words x1",
+            "error Count: node `words` failed: empty text",
+            "end Count ok=false",
+        ]
+    );
+}
+
+#[test]
+fn a_map_tells_every_item_with_its_index() {
+    let hooks = Recorder::default();
+    let results = Count::new()
+        .with_engine(Sequential)
+        .with_hooks(&hooks)
+        .map_results(inputs(&["a", " ", "b c"]));
+    assert_eq!(results.len(), 3);
+    assert_eq!(
+        hooks.take(),
+        [
+            "map Count items=3",
+            "item Count[0]",
+            "  Count[0].clean x1",
+            "  Count[0].clean done",
+            "  Count[0].words x1",
+            "  Count[0].words done",
+            "item end Count[0] ok=true",
+            "item Count[1]",
+            "  Count[1].clean x1",
+            "  Count[1].clean done",
+            "  Count[1].words x1",
+            "error Count[1]: node `words` failed on item 1: empty text",
+            "item end Count[1] ok=false",
+            "item Count[2]",
+            "  Count[2].clean x1",
+            "  Count[2].clean done",
+            "  Count[2].words x1",
+            "  Count[2].words done",
+            "item end Count[2] ok=true",
+            "map end Count items=3 failed=1",
+        ]
+    );
+}
+
+#[test]
+fn a_nested_pipeline_runs_in_its_own_scope() -> Result<(), hypernodes::Error> {
+    let hooks = Recorder::default();
+    let out = Outer::new()
+        .with_engine(Sequential)
+        .with_hooks(&hooks)
+        .map(vec![OuterInputs { text: "x y".into() }])?;
+    assert_eq!(out[0].double, 4);
+    assert_eq!(
+        hooks.take(),
+        [
+            "map Outer items=1",
+            "item Outer[0]",
+            "  Outer[0] > Count elements=None",
+            "  Outer[0].Count.clean x1",
+            "  Outer[0].Count.clean done",
+            "  Outer[0].Count.words x1",
+            "  Outer[0].Count.words done",
+            "  Outer[0] < Count",
+            "  Outer[0].double x1",
+            "  Outer[0].double done",
+            "item end Outer[0] ok=true",
+            "map end Outer items=1 failed=0",
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn several_hooks_compose_and_parallel_maps_tell_every_item() {
+    let (a, b) = (Recorder::default(), Recorder::default());
+    let items = inputs(&["a"; 50]);
+    let out = Count::new()
+        .with_engine(Parallel::new().threads(2).batch_size(4))
+        .with_hooks((&a, &b))
+        .map(items)
+        .unwrap();
+    assert_eq!(out.len(), 50);
+    let (a, b) = (a.take(), b.take());
+    assert_eq!(a.len(), 2 + 50 * 6);
+    let mut sorted_a = a.clone();
+    let mut sorted_b = b;
+    sorted_a.sort();
+    sorted_b.sort();
+    assert_eq!(sorted_a, sorted_b);
+    for item in 0..50 {
+        assert!(a.contains(&format!("  Count[{item}].words done")));
+    }
+}
