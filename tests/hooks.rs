@@ -1,8 +1,6 @@
 //! Hooks see every lifecycle event, in order, with node names, item indices and nesting.
 
-use std::sync::Mutex;
-
-use hypernodes::{node, pipeline, Event, Hooks, Parallel, Sequential};
+use hypernodes::{node, pipeline, Parallel, Sequential};
 
 #[node(output = "cleaned")]
 pub fn clean(text: String) -> String {
@@ -26,44 +24,10 @@ pub fn double(words: usize) -> usize {
 
 pipeline! { pub Outer = [Count, double] }
 
-/// Records every event as a short line.
-#[derive(Default)]
-pub struct Recorder(Mutex<Vec<String>>);
-
-impl Recorder {
-    pub fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.0.lock().unwrap())
-    }
+mod support {
+    include!("support/recorder.rs");
 }
-
-impl Hooks for Recorder {
-    fn on(&self, event: &Event<'_>) {
-        let line = match event {
-            Event::PipelineStart { scope } => format!("run {scope}"),
-            Event::PipelineEnd { scope, ok, .. } => format!("end {scope} ok={ok}"),
-            Event::MapStart { pipeline, items } => format!("map {} items={items}", pipeline.name),
-            Event::ItemStart { scope } => format!("item {scope}"),
-            Event::ItemEnd { scope, ok } => format!("item end {scope} ok={ok}"),
-            Event::MapEnd {
-                pipeline,
-                items,
-                failed,
-                ..
-            } => format!("map end {} items={items} failed={failed}", pipeline.name),
-            Event::NodeStart { scope, node, items } => format!("  {scope}.{node} x{items}"),
-            Event::NodeEnd { scope, node, .. } => format!("  {scope}.{node} done"),
-            Event::NestedStart {
-                scope,
-                node,
-                elements,
-            } => format!("  {scope} > {node} elements={elements:?}"),
-            Event::NestedEnd { scope, node, .. } => format!("  {scope} < {node}"),
-            Event::Error { scope, error } => format!("error {scope}: {error}"),
-            _ => format!("{event:?}"),
-        };
-        self.0.lock().unwrap().push(line);
-    }
-}
+use support::Recorder;
 
 fn inputs(texts: &[&str]) -> Vec<CountInputs> {
     texts

@@ -24,6 +24,12 @@ impl Errors {
         self.push(syn::Error::new(span, message));
     }
 
+    pub fn extend(&mut self, other: Errors) {
+        if let Some(error) = other.all {
+            self.push(error);
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.all.is_none()
     }

@@ -12,7 +12,7 @@ use syn::{braced, bracketed, Ident, LitBool, Token};
 use crate::config::Config;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v2";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v3";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -91,6 +91,9 @@ pub struct NodeMeta {
     pub batch: bool,
     pub params: Vec<Param>,
     pub outputs: Vec<Ident>,
+    /// For a pipeline: per parameter, the outputs (bits by position) that need it; a nested use
+    /// selecting some outputs leaves the other parameters unwired. Empty for a function.
+    pub needs: Vec<u64>,
     pub config: Config,
     /// The node had errors of its own (already reported): pipelines using it stay silent.
     pub poisoned: bool,
@@ -117,10 +120,14 @@ impl NodeMeta {
             }
         });
         let outputs = &self.outputs;
+        let needs = self
+            .needs
+            .iter()
+            .map(|n| proc_macro2::Literal::u64_unsuffixed(*n));
         let config = self.config.entries_tokens();
         quote! {{
             kind = #kind, name = #name, vis = #vis, fallible = #fallible, batch = #batch, poisoned = #poisoned,
-            params = [#(#params),*], outputs = [#(#outputs),*], config = { #config }
+            params = [#(#params),*], outputs = [#(#outputs),*], needs = [#(#needs),*], config = { #config }
         }}
     }
 }
@@ -185,6 +192,11 @@ impl Parse for NodeMeta {
         let poisoned = field::<LitBool>(&input, "poisoned")?.value;
         let params = field::<Bracketed<Param>>(&input, "params")?.0;
         let outputs = field::<Bracketed<Ident>>(&input, "outputs")?.0;
+        let needs = field::<Bracketed<syn::LitInt>>(&input, "needs")?.0;
+        let needs = needs
+            .iter()
+            .map(syn::LitInt::base10_parse)
+            .collect::<syn::Result<Vec<u64>>>()?;
         let key: Ident = input.parse()?;
         if key != "config" {
             return Err(syn::Error::new(key.span(), "expected `config`"));
@@ -199,6 +211,7 @@ impl Parse for NodeMeta {
             batch,
             params,
             outputs,
+            needs,
             config,
             poisoned,
         })

@@ -51,6 +51,8 @@ pub enum ErrorKind {
     /// The node's settings cannot be met (e.g. more `gpus` than the machine has); reported
     /// before any item is processed.
     Config(String),
+    /// A nested pipeline's `map_over` zips lists of different lengths.
+    ZipLength(String),
     /// A batch node returned a different number of values than it was given items.
     BatchLength {
         /// Items in the batch.
@@ -81,8 +83,9 @@ pub struct Error {
 
 #[derive(Debug)]
 struct Details {
-    /// Outermost pipeline first, the failing node last.
-    path: Vec<&'static str>,
+    /// Outermost pipeline first, the failing node last; a nested `map_over` pipeline with the
+    /// element that failed.
+    path: Vec<(&'static str, Option<usize>)>,
     item: Option<usize>,
     attempts: u32,
     kind: ErrorKind,
@@ -118,7 +121,7 @@ impl Error {
     fn new(node: &'static str, kind: ErrorKind) -> Self {
         Error {
             details: Box::new(Details {
-                path: vec![node],
+                path: vec![(node, None)],
                 item: None,
                 attempts: 1,
                 kind,
@@ -129,8 +132,38 @@ impl Error {
     /// Marks the error as coming from inside the nested pipeline `pipeline`.
     #[must_use]
     pub fn within(mut self, pipeline: &'static str) -> Self {
-        self.details.path.insert(0, pipeline);
+        self.details.path.insert(0, (pipeline, None));
         self
+    }
+
+    /// Marks the error as coming from element `element` of the nested pipeline `pipeline`
+    /// mapped over a collection.
+    ///
+    /// ```
+    /// use hypernodes_runtime::Error;
+    /// let err = Error::failed("score", "empty".into()).within_element("Scoring", 3);
+    /// assert_eq!(err.node_path(), "Scoring[3].score");
+    /// assert_eq!(err.element(), Some(3));
+    /// ```
+    #[must_use]
+    pub fn within_element(mut self, pipeline: &'static str, element: usize) -> Self {
+        self.details.path.insert(0, (pipeline, Some(element)));
+        self
+    }
+
+    /// A nested `map_over` zips lists of different lengths.
+    #[doc(hidden)]
+    pub fn zip_length(node: &'static str, message: String) -> Self {
+        Self::new(node, ErrorKind::ZipLength(message))
+    }
+
+    /// The element of the innermost nested `map_over` the error happened on.
+    pub fn element(&self) -> Option<usize> {
+        self.details
+            .path
+            .iter()
+            .rev()
+            .find_map(|(_, element)| *element)
     }
 
     /// Records the index of the item being processed.
@@ -164,6 +197,7 @@ impl Error {
                 source: source.to_string().into(),
             },
             ErrorKind::Config(message) => ErrorKind::Config(message.clone()),
+            ErrorKind::ZipLength(message) => ErrorKind::ZipLength(message.clone()),
             ErrorKind::BatchLength { expected, returned } => ErrorKind::BatchLength {
                 expected: *expected,
                 returned: *returned,
@@ -181,12 +215,21 @@ impl Error {
 
     /// The name of the node that failed.
     pub fn node(&self) -> &'static str {
-        self.details.path.last().copied().unwrap_or_default()
+        self.details.path.last().map_or("", |(node, _)| node)
     }
 
     /// The failing node with the nested pipelines around it, outermost first: `Outer.Inner.node`.
     pub fn node_path(&self) -> String {
-        self.details.path.join(".")
+        let segments: Vec<String> = self
+            .details
+            .path
+            .iter()
+            .map(|(name, element)| match element {
+                Some(element) => format!("{name}[{element}]"),
+                None => (*name).to_owned(),
+            })
+            .collect();
+        segments.join(".")
     }
 
     /// The index of the failing item, when the run covered several items.
@@ -227,6 +270,9 @@ impl fmt::Display for Error {
                 OnItem(self.details.item)
             ),
             ErrorKind::Config(message) => write!(f, " cannot run: {message}"),
+            ErrorKind::ZipLength(message) => {
+                write!(f, "{}: {message}", OnItem(self.details.item))
+            }
             ErrorKind::BatchLength { expected, returned } => write!(
                 f,
                 " returned {returned} values for a batch of {expected} items{}",
@@ -240,7 +286,10 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.details.kind {
             ErrorKind::Failed(source) | ErrorKind::Stateful { source, .. } => Some(&**source),
-            ErrorKind::Panicked(_) | ErrorKind::Config(_) | ErrorKind::BatchLength { .. } => None,
+            ErrorKind::Panicked(_)
+            | ErrorKind::Config(_)
+            | ErrorKind::ZipLength(_)
+            | ErrorKind::BatchLength { .. } => None,
         }
     }
 }

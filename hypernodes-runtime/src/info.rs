@@ -33,6 +33,8 @@ pub struct PipelineInfo {
     pub inputs: &'static [&'static str],
     /// The fields of `<Name>Outputs`.
     pub outputs: &'static [&'static str],
+    /// Inputs fixed by `#[bind(..)]`: not in `<Name>Inputs`.
+    pub bound: &'static [&'static str],
     /// Every listed node: the ones that run in run order, then those `#[outputs]` made unnecessary.
     pub nodes: &'static [NodeInfo],
     /// The pipeline level of the config hierarchy: its `#[config(..)]` over built-in defaults.
@@ -119,4 +121,10 @@ pub struct NodeInfo {
     pub runs: bool,
     /// The nested pipeline's structure, for a pipeline used as a node.
     pub nested: Option<&'static PipelineInfo>,
+    /// A nested pipeline's renamed inputs and outputs: `(inner name, name here)`.
+    pub renamed: &'static [(&'static str, &'static str)],
+    /// The inputs a nested pipeline maps over (it runs once per element).
+    pub map_over: &'static [&'static str],
+    /// Whether `map_over` takes every combination (`product(..)`) rather than zipping.
+    pub product: bool,
 }

@@ -33,6 +33,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let vis = &func.vis;
 
     let meta = NodeMeta {
+        needs: Vec::new(),
         kind: Kind::Function,
         name: name.clone(),
         vis: Vis::of(vis),

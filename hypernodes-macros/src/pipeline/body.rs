@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::Ident;
 
 use super::graph::{Graph, Node, Source};
@@ -25,6 +25,19 @@ pub struct Body<'a> {
     pipeline_config: &'a Config,
     /// Uses of each value still to come (node parameters, then the output field).
     remaining: HashMap<String, usize>,
+    /// The body of `__hypernodes_call`: inputs arrive as `Arg`s, and nodes only some outputs
+    /// need run under the call's `MASK` (their values are `Option`s).
+    masked: bool,
+    /// Per node, the kept outputs that need it (see `Graph::dependents`).
+    dependents: Option<Vec<u64>>,
+}
+
+/// How a node reads a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Access {
+    Ref,
+    Move,
+    Clone,
 }
 
 impl<'a> Body<'a> {
@@ -48,22 +61,42 @@ impl<'a> Body<'a> {
             graph,
             pipeline_config,
             remaining,
+            masked: false,
+            dependents: graph.dependents(),
         }
     }
 
-    /// `run`'s body: every node call inside one panic guard, then `outputs`.
-    pub fn generate(mut self, outputs_ty: &Ident, outputs: TokenStream) -> TokenStream {
+    /// Whether node `n` runs only for some of the outputs a masked call may ask for.
+    fn maskable(&self, n: usize) -> bool {
+        let all = match self.graph.kept.len() {
+            64.. => u64::MAX,
+            kept => (1u64 << kept) - 1,
+        };
+        self.masked && self.dependents.as_ref().is_some_and(|d| d[n] != all)
+    }
+
+    /// `__hypernodes_call`'s body: every node call inside one panic guard, then each kept
+    /// output as an `Option` (`None` for those the call's `MASK` did not ask for).
+    pub fn generate(mut self, values_ty: &TokenStream) -> TokenStream {
+        self.masked = true;
         let graph = self.graph;
         let calls: Vec<TokenStream> = graph.order.iter().map(|&n| self.node(n)).collect();
         let krate = self.types.krate;
         let running = running_ident();
         let imports = self.imports();
+        let values = graph.kept.iter().map(|&(n, o)| {
+            let value = local(&graph.nodes[n].meta.outputs[o]);
+            match self.maskable(n) {
+                true => quote!(#value),
+                false => quote!(::core::option::Option::Some(#value)),
+            }
+        });
         quote! {
             #imports
             let #running = ::core::cell::Cell::new("");
-            #krate::__private::run_catching(&#running, || -> ::core::result::Result<#outputs_ty, #krate::Error> {
+            #krate::__private::run_catching(&#running, || -> ::core::result::Result<#values_ty, #krate::Error> {
                 #(#calls)*
-                ::core::result::Result::Ok(#outputs)
+                ::core::result::Result::Ok((#(#values,)*))
             })
         }
     }
@@ -83,7 +116,41 @@ impl<'a> Body<'a> {
         }
     }
 
+    /// One node's statement: its call, bound to the locals of the outputs read later. A node
+    /// only some outputs need runs under the call's `MASK`, its values then `Option`s.
     pub(super) fn node(&mut self, index: usize) -> TokenStream {
+        let node = &self.graph.nodes[index];
+        let body = match node.meta.kind {
+            Kind::Pipeline => self.nested_node(index),
+            Kind::Function => self.function_node(index),
+        };
+        let bind = self.bindings(node);
+        if !self.maskable(index) {
+            return quote!(let #bind = { #body };);
+        }
+        let used: Vec<Ident> = node
+            .meta
+            .outputs
+            .iter()
+            .filter(|o| self.used_later(o))
+            .map(local)
+            .collect();
+        let nones = used.iter().map(|_| quote!(::core::option::Option::None));
+        let krate = self.types.krate;
+        let dependents = self.dependents.as_ref().map_or(0, |d| d[index]);
+        let dependents = proc_macro2::Literal::u64_suffixed(dependents);
+        quote! {
+            let (#(#used,)*) = if #krate::__private::needs(MASK, #dependents) {
+                let #bind = { #body };
+                (#(::core::option::Option::Some(#used),)*)
+            } else {
+                (#(#nones,)*)
+            };
+        }
+    }
+
+    /// A function node's call with its hook events, permit and stateful checkouts.
+    fn function_node(&mut self, index: usize) -> TokenStream {
         let graph = self.graph;
         let node = &graph.nodes[index];
         let mut setup = Vec::new();
@@ -100,42 +167,172 @@ impl<'a> Body<'a> {
             .collect();
         let retries = self.retries(node);
         let call = match retries {
-            0 => self.call(node, index, &args),
-            retries => self.retried_call(node, index, args, retries, &mut setup),
+            0 => self.call(node, &args),
+            retries => self.retried_call(node, args, retries, &mut setup),
         };
-        let bind = self.bindings(node);
         let running = running_ident();
         let name = node.meta.name.to_string();
-        let permit = (node.meta.kind == Kind::Function).then(|| {
-            let shared = shared_ident();
-            let limiter = private_ident("limit", index);
-            quote!(let __hypernodes_permit = #shared.#limiter.enter();)
-        });
+        let shared = shared_ident();
+        let limiter = private_ident("limit", index);
         let (start, end) = self.hook_calls(node);
-        // The block scopes the permit and the stateful checkouts to this one call.
+        // The inner block scopes the permit and the stateful checkouts to this one call.
         quote! {
             #running.set(#name);
             #start
-            let #bind = { #permit #(#setup)* #call };
+            let __hypernodes_value = {
+                let __hypernodes_permit = #shared.#limiter.enter();
+                #(#setup)*
+                #call
+            };
             #end
+            __hypernodes_value
         }
     }
 
-    /// The hook events around one call: node start/end, or nested start/end for a pipeline.
+    /// The hook events around one function call.
     fn hook_calls(&self, node: &Node) -> (TokenStream, TokenStream) {
         let krate = self.types.krate;
         let name = node.meta.name.to_string();
         let (hooks, scope) = (hooks_ident(), scope_ident());
         let clock = Ident::new("__hypernodes_clock", Span::mixed_site());
-        match node.meta.kind {
-            Kind::Function => (
-                quote!(let #clock = #krate::__private::node_start(#hooks, #scope, #name, 1);),
-                quote!(#krate::__private::node_end(#hooks, #scope, #name, 1, #clock);),
-            ),
-            Kind::Pipeline => (
-                quote!(let #clock = #krate::__private::nested_start(#hooks, #scope, #name, ::core::option::Option::None);),
-                quote!(#krate::__private::nested_end(#hooks, #scope, #name, #clock);),
-            ),
+        (
+            quote!(let #clock = #krate::__private::node_start(#hooks, #scope, #name, 1);),
+            quote!(#krate::__private::node_end(#hooks, #scope, #name, 1, #clock);),
+        )
+    }
+
+    /// A nested pipeline's call: its arguments (owned, lent, or absent when the selected
+    /// outputs do not need them), once or once per element of `map_over`, with its hook events.
+    fn nested_node(&mut self, index: usize) -> TokenStream {
+        let graph = self.graph;
+        let node = &graph.nodes[index];
+        let nested = node.nested.as_ref().expect("a pipeline node has its use");
+        let krate = self.types.krate;
+        let name = node.meta.name.to_string();
+        let maps = nested.maps();
+        let mut prelude = Vec::new();
+        let mut args: Vec<Option<TokenStream>> = vec![None; nested.inner_params];
+        let mut mapped = Vec::new();
+        for (param, p) in node.meta.params.iter().enumerate() {
+            let later = self.use_once(&p.name);
+            let is_mapped = nested.mapped[param];
+            // Lent when read again later, when broadcast to every element, and for a product
+            // (each element is used in several combinations); moved otherwise.
+            let access = match later || (maps && !is_mapped) || (is_mapped && nested.product) {
+                true => Access::Ref,
+                false => Access::Move,
+            };
+            let value = self.checked(index, param, access);
+            let var = Ident::new(&format!("__hypernodes_arg_{param}"), Span::mixed_site());
+            prelude.push(quote!(let #var = #value;));
+            let at = nested.params_at[param];
+            if is_mapped {
+                let element =
+                    Ident::new(&format!("__hypernodes_element_{param}"), Span::mixed_site());
+                args[at] = Some(quote!(#element));
+                mapped.push((var, element, p.name.to_string()));
+            } else {
+                args[at] = Some(quote!(#var));
+            }
+        }
+        let args: Vec<TokenStream> = args
+            .into_iter()
+            .enumerate()
+            .map(|(position, arg)| {
+                arg.unwrap_or_else(|| {
+                    let ty = self.types.inner_param(node, position);
+                    quote!(#krate::__private::absent::<#ty>())
+                })
+            })
+            .collect();
+        let field = private_ident("nested", index);
+        let (shared, worker, hooks, scope) =
+            (shared_ident(), worker_ident(), hooks_ident(), scope_ident());
+        let mask = proc_macro2::Literal::u64_suffixed(nested.mask);
+        let generics = (0..=nested.inner_params).map(|_| quote!(_));
+        let values = Ident::new("__hypernodes_values", Span::mixed_site());
+        let selected: Vec<TokenStream> = nested
+            .outputs_at
+            .iter()
+            .map(|&at| {
+                let at = syn::Index::from(at);
+                quote!(#krate::__private::present(#values.#at))
+            })
+            .collect();
+        // `self` keeps the generated span: with the user's it would resolve at the `pipeline!`
+        // call site, where there is no `self`.
+        let this = quote!(self.#field);
+        let error = Ident::new("__hypernodes_error", Span::mixed_site());
+        let call = |child: TokenStream, within: TokenStream| {
+            quote_spanned! {node.span()=>
+                let #values = #this.__hypernodes_call::<#mask, #(#generics),*>(
+                    &#shared.#field, #worker, #hooks, &#child, #(#args),*
+                ).map_err(|#error| #within)?;
+            }
+        };
+        let clock = Ident::new("__hypernodes_clock", Span::mixed_site());
+        if !maps {
+            let call = call(
+                quote!(#scope.nested(#name, ::core::option::Option::None)),
+                quote!(#error.within(#name)),
+            );
+            return quote! {
+                #(#prelude)*
+                let #clock = #krate::__private::nested_start(#hooks, #scope, #name, ::core::option::Option::None);
+                #call
+                #krate::__private::nested_end(#hooks, #scope, #name, #clock);
+                (#(#selected,)*)
+            };
+        }
+        let (count, element) = (
+            Ident::new("__hypernodes_count", Span::mixed_site()),
+            Ident::new("__hypernodes_element", Span::mixed_site()),
+        );
+        let call = call(
+            quote!(#scope.nested(#name, ::core::option::Option::Some(#element))),
+            quote!(#error.within_element(#name, #element)),
+        );
+        let outs: Vec<Ident> = (0..selected.len())
+            .map(|o| Ident::new(&format!("__hypernodes_out_{o}"), Span::mixed_site()))
+            .collect();
+        let body = quote! {
+            #call
+            #(#outs.push(#selected);)*
+            #element += 1;
+        };
+        let vars: Vec<&Ident> = mapped.iter().map(|(var, _, _)| var).collect();
+        let elements: Vec<&Ident> = mapped.iter().map(|(_, element, _)| element).collect();
+        let names: Vec<&String> = mapped.iter().map(|(_, _, name)| name).collect();
+        let (length, looped) = if nested.product {
+            let looped = vars.iter().zip(&elements).rev().fold(body, |inner, (var, element)| {
+                quote!(for #element in ::core::iter::IntoIterator::into_iter(#var) { #inner })
+            });
+            (quote!(1usize #(* #vars.len())*), looped)
+        } else {
+            let iters: Vec<Ident> = (0..vars.len())
+                .map(|i| Ident::new(&format!("__hypernodes_iter_{i}"), Span::mixed_site()))
+                .collect();
+            let length =
+                quote!(#krate::__private::zip_len(#name, &[#(#names),*], &[#(#vars.len()),*])?);
+            let looped = quote! {
+                #(let mut #iters = ::core::iter::IntoIterator::into_iter(#vars);)*
+                for _ in 0..#count {
+                    #(let #elements = #krate::__private::present(#iters.next());)*
+                    #body
+                }
+            };
+            (length, looped)
+        };
+        quote! {
+            #(#prelude)*
+            let #count: usize = #length;
+            let #clock = #krate::__private::nested_start(#hooks, #scope, #name, ::core::option::Option::Some(#count));
+            #(let mut #outs = ::std::vec::Vec::with_capacity(#count);)*
+            let mut #element: usize = 0;
+            #looped
+            let _ = #element;
+            #krate::__private::nested_end(#hooks, #scope, #name, #clock);
+            (#(#outs,)*)
         }
     }
 
@@ -153,7 +350,6 @@ impl<'a> Body<'a> {
     pub(super) fn retried_call(
         &self,
         node: &Node,
-        index: usize,
         args: Vec<TokenStream>,
         retries: u64,
         setup: &mut Vec<TokenStream>,
@@ -174,7 +370,7 @@ impl<'a> Body<'a> {
                 user_spanned(node, copy, quote!(&#held))
             })
             .collect();
-        let call = self.call(node, index, &args);
+        let call = self.call(node, &args);
         let name = node.meta.name.to_string();
         let retries = u32::try_from(retries).unwrap_or(u32::MAX);
         quote! {
@@ -244,36 +440,92 @@ impl<'a> Body<'a> {
         user_spanned(node, share, object)
     }
 
+    /// A node's wired parameter: borrowed, moved on its last use, cloned before it.
     pub(super) fn wired_arg(&mut self, index: usize, param: usize) -> TokenStream {
+        let p = &self.graph.nodes[index].meta.params[param];
+        let later_use = self.use_once(&p.name);
+        let access = match (p.mode, later_use) {
+            (Mode::Ref, _) => Access::Ref,
+            (_, true) => Access::Clone,
+            (_, false) => Access::Move,
+        };
+        self.checked(index, param, access)
+    }
+
+    /// Parameter `param` of node `index` read with `access`, its type checked against the
+    /// value's producer (the first reader of an input defines its type: nothing to check).
+    pub(super) fn checked(&self, index: usize, param: usize, access: Access) -> TokenStream {
         let graph = self.graph;
         let node = &graph.nodes[index];
-        let p = &node.meta.params[param];
-        let value = local(&p.name);
-        let later_use = self.use_once(&p.name);
+        let name = &node.meta.params[param].name;
+        let value = self.access(name, access, node);
         let want = self.types.param(index, param);
         let this = &node.path;
-        let (check, producer) = match graph.source_of(&p.name) {
+        let (check, producer) = match graph.source_of(name) {
             Source::Output { node: n, .. } => (quote!(__HypernodesWire), &graph.nodes[n].path),
-            Source::Input(i) => {
-                let first = &graph.inputs[i];
+            Source::Input(i) | Source::Bound(i) => {
+                let first = match graph.source_of(name) {
+                    Source::Input(_) => &graph.inputs[i],
+                    _ => &graph.bound[i],
+                };
                 if (first.node, first.param) == (index, param) {
-                    // The first reader defines the input's type: nothing to check.
-                    return match (p.mode, later_use) {
-                        (Mode::Ref, _) => quote!(&#value),
-                        (_, true) => self.clone_of(&value, node),
-                        (_, false) => quote!(#value),
-                    };
+                    return value;
                 }
                 (quote!(__HypernodesSameInput), &graph.nodes[first.node].path)
             }
         };
         let check = quote_spanned!(node.span()=> #check::<#want, #producer, #this>);
-        let value = match (p.mode, later_use) {
-            (Mode::Ref, _) => return user_spanned(node, quote!(#check::wire_ref), quote!(&#value)),
-            (_, true) => self.clone_of(&value, node),
-            (_, false) => quote!(#value),
+        match access {
+            Access::Ref => user_spanned(node, quote!(#check::wire_ref), value),
+            Access::Move | Access::Clone => user_spanned(node, quote!(#check::wire), value),
+        }
+    }
+
+    /// The value called `name`, borrowed, moved or cloned for `consumer`, wherever it lives:
+    /// a local (an `Option` when a masked node produced it), an input (an `Arg` in a masked
+    /// call) or a bound value on the pipeline (never moved out).
+    pub(super) fn access(&self, name: &Ident, access: Access, consumer: &Node) -> TokenStream {
+        let krate = self.types.krate;
+        let value = local(name);
+        let borrowed = match self.graph.source_of(name) {
+            Source::Bound(_) => {
+                let field = private_ident("bound", name);
+                let borrowed = quote!(&self.#field);
+                return match access {
+                    Access::Ref => borrowed,
+                    Access::Move | Access::Clone => self.clone_from(borrowed, consumer),
+                };
+            }
+            Source::Input(_) if self.masked => {
+                if access == Access::Move {
+                    return quote!(#krate::__private::Arg::owned(#value));
+                }
+                quote!(#krate::__private::Arg::get(&#value))
+            }
+            Source::Output { node, .. } if self.maskable(node) => {
+                if access == Access::Move {
+                    return quote!(#krate::__private::present(#value));
+                }
+                quote!(#krate::__private::present_ref(&#value))
+            }
+            _ => {
+                if access == Access::Move {
+                    return quote!(#value);
+                }
+                quote!(&#value)
+            }
         };
-        user_spanned(node, quote!(#check::wire), value)
+        match access {
+            Access::Clone => self.clone_from(borrowed, consumer),
+            _ => borrowed,
+        }
+    }
+
+    /// A clone of a borrowed value for `consumer`, which takes it by value.
+    fn clone_from(&self, borrowed: TokenStream, consumer: &Node) -> TokenStream {
+        let this = &consumer.path;
+        let check = quote_spanned!(consumer.span()=> __hypernodes_clone_for::<#this, _>);
+        user_spanned(consumer, check, borrowed)
     }
 
     pub(super) fn clone_of(&self, value: &Ident, consumer: &Node) -> TokenStream {
@@ -282,24 +534,11 @@ impl<'a> Body<'a> {
         user_spanned(consumer, check, quote!(&#value))
     }
 
-    pub(super) fn call(&self, node: &Node, index: usize, args: &[TokenStream]) -> TokenStream {
+    pub(super) fn call(&self, node: &Node, args: &[TokenStream]) -> TokenStream {
         let krate = self.types.krate;
         let name = node.meta.name.to_string();
         match node.meta.kind {
-            Kind::Pipeline => {
-                // `self` keeps the generated span: with the user's it would resolve at the
-                // `pipeline!` call site, where there is no `self`.
-                let field = private_ident("nested", index);
-                let nested = quote!(self.#field);
-                let (shared, worker) = (shared_ident(), worker_ident());
-                let (hooks, scope) = (hooks_ident(), scope_ident());
-                let nested_shared = quote!(&#shared.#field);
-                quote_spanned! {node.span()=>
-                    #nested.__hypernodes_call(
-                        #nested_shared, #worker, #hooks, &#scope.nested(#name, ::core::option::Option::None), #(#args),*
-                    ).map_err(|e| e.within(#name))?
-                }
-            }
+            Kind::Pipeline => unreachable!("nested pipelines are called by `nested_node`"),
             Kind::Function if node.meta.batch => {
                 // One item: a one-item slice in, the single value out.
                 let args = node
@@ -365,24 +604,9 @@ impl<'a> Body<'a> {
             })
             .collect();
         match (node.meta.kind, names.as_slice()) {
-            (Kind::Pipeline, _) => {
-                let outputs = &node.meta.outputs;
-                let pattern = outputs.iter().zip(&names).map(|(o, n)| quote!(#o: #n));
-                let path = &node.path;
-                let outputs_ty = outputs_type_path(path);
-                quote!(#outputs_ty { #(#pattern),* })
-            }
+            (Kind::Pipeline, _) => quote!((#(#names,)*)),
             (Kind::Function, [single]) => single.clone(),
             (Kind::Function, many) => quote!((#(#many),*)),
         }
     }
-}
-
-/// `a::b::Inner` -> `a::b::InnerOutputs`.
-fn outputs_type_path(path: &syn::Path) -> syn::Path {
-    let mut path = path.clone();
-    if let Some(last) = path.segments.last_mut() {
-        last.ident = format_ident!("{}Outputs", last.ident, span = last.ident.span());
-    }
-    path
 }

@@ -71,9 +71,36 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     });
 
     let structs = surface.structs(krate, header, graph);
-    let builder = builder(krate, header, &stateful);
-    let body =
-        Body::new(&types, &header.config).generate(outputs_ty, surface.outputs_from_locals());
+    let builder = builder(krate, header, &stateful, &types);
+    let output_types = &surface.output_types;
+    let values_ty = quote!((#(::core::option::Option<#output_types>,)*));
+    let body = Body::new(&types, &header.config).generate(&values_ty);
+    let arg_types: Vec<Ident> = (0..input_locals.len())
+        .map(|i| format_ident!("A{}", i))
+        .collect();
+    let output_locals = &surface.output_locals;
+    let output_fields = &surface.output_fields;
+    // The values of a call that asked for every output, as `<Name>Outputs`.
+    let outputs_from = |call: TokenStream| {
+        quote! {
+            let (#(#output_locals,)*) = #call?;
+            ::core::result::Result::Ok(#outputs_ty {
+                #(#output_fields: #krate::__private::present(#output_locals),)*
+            })
+        }
+    };
+    let every_output = quote!({ u64::MAX });
+    let call_from_run = outputs_from(quote! {
+        self.__hypernodes_call::<#every_output, H, #(#input_types),*>(#shared, 0, #hooks, &#scope, #(#input_locals),*)
+    });
+    let call_from_item = outputs_from(quote! {
+        self.__hypernodes_call::<#every_output, H, #(#input_types),*>(#shared, #worker, #hooks, #scope, #(#input_locals),*)
+    });
+    let Bound {
+        fields: bound_fields,
+        types: bound_types,
+        values: bound_values,
+    } = Bound::of(&types, header);
     let pruned = pruned_checks(&types);
     let info = super::info::generate(krate, header, graph);
     let as_node = as_node(krate, header, graph, &surface);
@@ -87,6 +114,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         #vis struct #name {
             #(#factories: ::core::option::Option<#krate::Factory<#stateful_types>>,)*
             #(#nested_fields: #nested_types,)*
+            #(#bound_fields: #bound_types,)*
             __hypernodes_single: #krate::__private::OnceCell<#shared_ty>,
         }
 
@@ -109,6 +137,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 #name {
                     #(#factories: ::core::option::Option::None,)*
                     #(#nested_fields: <#nested_types>::new(),)*
+                    #(#bound_fields: #bound_values,)*
                     __hypernodes_single: #krate::__private::OnceCell::new(),
                 }
             }
@@ -168,14 +197,14 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 clippy::unit_arg,
                 clippy::redundant_closure
             )]
-            pub fn __hypernodes_call<H: #krate::__private::Hooks>(
+            pub fn __hypernodes_call<const MASK: u64, H: #krate::__private::Hooks, #(#arg_types: #krate::__private::Arg<#input_types>),*>(
                 &self,
                 #shared: &#shared_ty,
                 #worker: usize,
                 #hooks: &H,
                 #scope: &#krate::__private::Scope<'_>,
-                #(#input_locals: #input_types,)*
-            ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
+                #(#input_locals: #arg_types,)*
+            ) -> ::core::result::Result<#values_ty, #krate::Error> {
                 #body
             }
 
@@ -228,7 +257,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                         )
                     })?;
                     let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
-                    self.__hypernodes_call(#shared, 0, #hooks, &#scope, #(#input_locals),*)
+                    #call_from_run
                 })
             }
 
@@ -242,7 +271,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 inputs: #inputs_ty,
             ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
                 let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
-                self.__hypernodes_call(#shared, #worker, #hooks, #scope, #(#input_locals),*)
+                #call_from_item
             }
 
             #unit
@@ -278,6 +307,37 @@ impl Stateful {
                 .map(|s| types.param(s.node, s.param))
                 .collect(),
             names: declared.iter().map(|s| s.name.to_string()).collect(),
+        }
+    }
+}
+
+/// `#[bind(..)]` inputs: fields on the pipeline, their types and their values in `new()`.
+struct Bound {
+    fields: Vec<Ident>,
+    types: Vec<TokenStream>,
+    values: Vec<TokenStream>,
+}
+
+impl Bound {
+    fn of(types: &Types, header: &Header) -> Self {
+        let bound = &types.graph.bound;
+        Bound {
+            fields: bound
+                .iter()
+                .map(|b| private_ident("bound", &b.name))
+                .collect(),
+            types: bound.iter().map(|b| types.param(b.node, b.param)).collect(),
+            values: bound
+                .iter()
+                .map(|b| {
+                    let (_, value) = header
+                        .binds
+                        .iter()
+                        .find(|(name, _)| *name == b.name)
+                        .expect("every bound input comes from `#[bind]`");
+                    quote!(#value)
+                })
+                .collect(),
         }
     }
 }
@@ -318,7 +378,12 @@ fn batch_nodes(graph: &Graph) -> (Vec<Ident>, Vec<usize>) {
 }
 
 /// `<Name>Builder`: the pipeline with factories replacing `Stateful::create`.
-fn builder(krate: &TokenStream, header: &Header, stateful: &Stateful) -> TokenStream {
+fn builder(
+    krate: &TokenStream,
+    header: &Header,
+    stateful: &Stateful,
+    graph_types: &Types,
+) -> TokenStream {
     let name = &header.name;
     let vis = &header.vis;
     let builder = format_ident!("{}Builder", name);
@@ -348,7 +413,21 @@ fn builder(krate: &TokenStream, header: &Header, stateful: &Stateful) -> TokenSt
             }
         }
     });
-    let doc = format!("Builds a [`{name}`] with factories for its stateful resources.");
+    let bound = Bound::of(graph_types, header);
+    let bound_methods = graph_types.graph.bound.iter().zip(&bound.fields).zip(&bound.types).map(|((b, field), ty)| {
+        let method = Ident::new(&b.name.to_string(), proc_macro2::Span::call_site());
+        let doc = format!("Fixes the bound input `{}` to `value` for every item, instead of its `#[bind]` value.", b.name);
+        quote! {
+            #[doc = #doc]
+            pub fn #method(mut self, value: #ty) -> Self {
+                self.pipeline.#field = value;
+                self
+            }
+        }
+    });
+    let doc = format!(
+        "Builds a [`{name}`] with factories for its stateful resources and values for its bound inputs."
+    );
     quote! {
         #[doc = #doc]
         #vis struct #builder {
@@ -364,6 +443,7 @@ fn builder(krate: &TokenStream, header: &Header, stateful: &Stateful) -> TokenSt
 
         impl #builder {
             #(#methods)*
+            #(#bound_methods)*
 
             /// The pipeline.
             pub fn build(self) -> #name {
@@ -430,6 +510,7 @@ fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surfac
                 mode: Mode::Value,
             })
             .collect(),
+        needs: graph.input_needs(),
         outputs: graph
             .kept
             .iter()

@@ -103,11 +103,13 @@ impl Body<'_> {
             ident("__hypernodes_i"),
             ident("__hypernodes_first"),
         );
+        // Bound inputs live on the pipeline, not in columns.
         let wired: Vec<&Ident> = node
             .meta
             .params
             .iter()
             .filter(|p| !p.mode.is_stateful())
+            .filter(|p| !matches!(self.graph.source_of(&p.name), Source::Bound(_)))
             .map(|p| &p.name)
             .collect();
         let take = wired.iter().map(|name| {
@@ -200,9 +202,18 @@ impl Body<'_> {
                     quote!(__HypernodesSameInput),
                     &graph.nodes[graph.inputs[input].node].path,
                 ),
+                Source::Bound(bound) => (
+                    quote!(__HypernodesSameInput),
+                    &graph.nodes[graph.bound[bound].node].path,
+                ),
             };
+            let bound = matches!(graph.source_of(&p.name), Source::Bound(_));
             let check = quote_spanned!(node.span()=> #check::<#want, #producer, #this>::wire);
-            let item = quote!(#column[i].take().expect("a live item has every value"));
+            let item = match bound {
+                // Each item of the batch gets its own copy of the bound value.
+                true => self.access(&p.name, super::body::Access::Clone, node),
+                false => quote!(#column[i].take().expect("a live item has every value")),
+            };
             let item = user_spanned(node, check, item);
             gathered.push(quote! {
                 let #vector: ::std::vec::Vec<#want> = #chunk.iter().map(|&i| #item).collect();
@@ -218,7 +229,7 @@ impl Body<'_> {
                 (_, true) => self.clone_of(&vector, node),
                 (_, false) => quote!(#vector),
             });
-            if later_use {
+            if later_use && !bound {
                 put_back.push(quote! {
                     for (&i, value) in #chunk.iter().zip(#vector) {
                         #column[i] = ::core::option::Option::Some(value);

@@ -1,9 +1,10 @@
 //! First step of `pipeline!`: parse the list and hand it to the first node's metadata macro.
 //!
-//! `pipeline! { attrs vis Name = [a, path::b, Inner] }` becomes
-//! `a! { @chain { [krate] header } [] [a] [[path::b] [Inner] [krate::__private::pipeline_impl]] }`;
+//! `pipeline! { attrs vis Name = [a, path::b, Inner(map_over(x))] }` becomes
+//! `a! { @chain { [krate] [() () (map_over(x))] header } [] [a] [[path::b] [Inner] [krate::__private::pipeline_impl]] }`;
 //! each node's macro appends its metadata and calls the next entry, so the last node calls the
-//! final expansion.
+//! final expansion. How each entry is used (renaming, `map_over`) rides in the context, which
+//! node macros pass on untouched, and is checked by the final expansion against the metadata.
 
 use proc_macro2::{Delimiter, Span, TokenStream};
 use quote::{quote, ToTokens};
@@ -18,7 +19,36 @@ struct Front {
     krate: TokenStream,
     header: Header,
     brackets: Span,
-    nodes: Vec<Path>,
+    nodes: Vec<Entry>,
+}
+
+/// One entry of the list: a node's path and, for a nested pipeline, how it is used.
+#[derive(Clone)]
+struct Entry {
+    path: Path,
+    /// `(inputs(..), outputs(..), map_over(..))`, parentheses included.
+    usage: Option<proc_macro2::Group>,
+}
+
+impl Entry {
+    fn parse(input: ParseStream) -> syn::Result<Entry> {
+        let path = Path::parse_mod_style(input)?;
+        let usage = match input.cursor().group(Delimiter::Parenthesis) {
+            Some(_) => Some(input.parse()?),
+            None => None,
+        };
+        Ok(Entry { path, usage })
+    }
+
+    fn key(&self) -> String {
+        let usage = self.usage.as_ref().map(ToString::to_string);
+        format!(
+            "{}{}",
+            self.path.to_token_stream(),
+            usage.unwrap_or_default()
+        )
+        .replace(' ', "")
+    }
 }
 
 fn parse(input: ParseStream, errors: &mut Errors) -> syn::Result<Front> {
@@ -37,7 +67,7 @@ fn parse(input: ParseStream, errors: &mut Errors) -> syn::Result<Front> {
         None => Err(cursor.error("expected the node list in brackets: `[node_a, node_b]`")),
     })?;
     let nodes = Parser::parse2(
-        |list: ParseStream| list.parse_terminated(Path::parse_mod_style, Token![,]),
+        |list: ParseStream| list.parse_terminated(Entry::parse, Token![,]),
         list,
     )
     .map_err(|e| {
@@ -75,29 +105,26 @@ pub fn expand(input: TokenStream) -> TokenStream {
     quote!(#errors #chain)
 }
 
-/// Reports each node listed more than once, keeping its first mention.
-fn distinct(nodes: &[Path], errors: &mut Errors) -> Vec<Path> {
+/// Reports each node listed more than once (the same way), keeping its first mention.
+fn distinct(nodes: &[Entry], errors: &mut Errors) -> Vec<Entry> {
     let mut seen: Vec<String> = Vec::new();
     let mut kept = Vec::new();
-    for path in nodes {
-        let key = path.to_token_stream().to_string();
+    for entry in nodes {
+        let key = entry.key();
         if seen.contains(&key) {
             errors.at(
-                path,
-                format!(
-                    "`{}` is listed twice: list each node once",
-                    key.replace(' ', "")
-                ),
+                &entry.path,
+                format!("`{key}` is listed twice: list each node once"),
             );
         } else {
             seen.push(key);
-            kept.push(path.clone());
+            kept.push(entry.clone());
         }
     }
     kept
 }
 
-fn check_size(front: &Front, nodes: &[Path], errors: &mut Errors) -> bool {
+fn check_size(front: &Front, nodes: &[Entry], errors: &mut Errors) -> bool {
     let name = &front.header.name;
     if nodes.is_empty() {
         errors.span(
@@ -125,14 +152,21 @@ fn check_size(front: &Front, nodes: &[Path], errors: &mut Errors) -> bool {
     true
 }
 
-fn chain(front: &Front, nodes: &[Path]) -> TokenStream {
+fn chain(front: &Front, nodes: &[Entry]) -> TokenStream {
     let version = syn::Ident::new(CHAIN_VERSION, Span::call_site());
     let krate = &front.krate;
     let header = front.header.to_tokens();
-    let first = &nodes[0];
-    let rest = nodes[1..].iter().map(|path| quote!([#path]));
+    let first = &nodes[0].path;
+    let rest = nodes[1..].iter().map(|entry| {
+        let path = &entry.path;
+        quote!([#path])
+    });
+    let usages = nodes.iter().map(|entry| match &entry.usage {
+        Some(group) => group.to_token_stream(),
+        None => quote!(()),
+    });
     let last = quote!([#krate::__private::pipeline_impl]);
     quote! {
-        #first! { @#version { [#krate] #header } [] [#first] [#(#rest)* #last] }
+        #first! { @#version { [#krate] [#(#usages)*] #header } [] [#first] [#(#rest)* #last] }
     }
 }

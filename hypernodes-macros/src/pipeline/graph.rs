@@ -8,12 +8,15 @@ use quote::ToTokens;
 use syn::{Ident, Path};
 
 use super::header::Header;
+use super::usage::NestedUse;
 use crate::errors::{did_you_mean, quoted_list, Errors};
 use crate::meta::{Mode, NodeMeta, Vis};
 
 pub struct Node {
     pub path: Path,
     pub meta: NodeMeta,
+    /// How the outer pipeline calls it, for a nested pipeline.
+    pub nested: Option<NestedUse>,
 }
 
 impl Node {
@@ -37,6 +40,8 @@ pub enum Source {
     Input(usize),
     /// The `output`-th output of node `node`.
     Output { node: usize, output: usize },
+    /// The `index`-th `#[bind(..)]` value, fixed for every item.
+    Bound(usize),
 }
 
 /// A pipeline input or a stateful object, with the first parameter that declares it
@@ -52,6 +57,8 @@ pub struct Graph {
     /// Output name -> producer.
     producers: HashMap<String, (usize, usize)>,
     pub inputs: Vec<Declared>,
+    /// `#[bind(..)]` inputs, in the header's order, with their first reader.
+    pub bound: Vec<Declared>,
     pub stateful: Vec<Declared>,
     /// Nodes that run, in a topological order (stable with respect to the list).
     pub order: Vec<usize>,
@@ -70,6 +77,7 @@ impl Graph {
             nodes,
             producers: HashMap::new(),
             inputs: Vec::new(),
+            bound: Vec::new(),
             stateful: Vec::new(),
             order: Vec::new(),
             pruned: Vec::new(),
@@ -77,6 +85,7 @@ impl Graph {
         };
         graph.find_producers(&mut errors);
         graph.declare_inputs_and_stateful(&mut errors);
+        graph.bind_inputs(header, &mut errors);
         let topological = graph.topological_order(&mut errors);
         graph.select(header, topological, &mut errors);
         (graph, errors)
@@ -84,6 +93,9 @@ impl Graph {
 
     pub fn source_of(&self, name: &Ident) -> Source {
         let key = name.to_string();
+        if let Some(bound) = self.bound.iter().position(|b| b.name == key) {
+            return Source::Bound(bound);
+        }
         match self.producers.get(&key) {
             Some(&(node, output)) => Source::Output { node, output },
             None => Source::Input(
@@ -181,6 +193,48 @@ impl Graph {
                 }
             }
         }
+    }
+
+    /// `#[bind(name = ..)]` turns the input `name` into a value fixed for every item.
+    fn bind_inputs(&mut self, header: &Header, errors: &mut Errors) {
+        for (name, _) in &header.binds {
+            let key = name.to_string();
+            if let Some(&(producer, _)) = self.producers.get(&key) {
+                errors.at(
+                    name,
+                    format!(
+                        "`#[bind]` names `{name}`, which `{}` produces: only inputs can be bound",
+                        self.nodes[producer].label()
+                    ),
+                );
+            } else if let Some(stateful) = self.stateful.iter().find(|s| s.name == key) {
+                errors.at(
+                    name,
+                    format!(
+                        "`#[bind]` names `{name}`, a stateful parameter of `{}`: stateful resources are built per worker, see `builder()`",
+                        self.nodes[stateful.node].label()
+                    ),
+                );
+            } else if let Some(position) = self.inputs.iter().position(|i| i.name == key) {
+                let input = self.inputs.remove(position);
+                self.bound.push(input);
+            } else {
+                let inputs: Vec<String> = self.inputs.iter().map(|i| i.name.to_string()).collect();
+                errors.at(
+                    name,
+                    format!(
+                        "`#[bind]` names `{name}`, which no node of `{}` reads{}\ninputs: {}",
+                        header.name,
+                        did_you_mean(&key, inputs.iter().map(String::as_str)),
+                        quoted_list(inputs.iter().map(String::as_str))
+                    ),
+                );
+            }
+        }
+        // Header order, so generated fields follow the user's `#[bind(..)]`.
+        let order: Vec<String> = header.binds.iter().map(|(n, _)| n.to_string()).collect();
+        self.bound
+            .sort_by_key(|b| order.iter().position(|n| b.name == *n));
     }
 
     /// The producers a node reads from.
@@ -326,6 +380,47 @@ impl Graph {
                     .any(|p| p.name == input.name)
             })
         });
+    }
+
+    /// Per node, the kept outputs (bits by position) that need it; `None` past 64 outputs,
+    /// where every node runs whatever is asked.
+    pub fn dependents(&self) -> Option<Vec<u64>> {
+        if self.kept.len() > 64 {
+            return None;
+        }
+        let mut dependents = vec![0u64; self.nodes.len()];
+        for (bit, &(producer, _)) in self.kept.iter().enumerate() {
+            let mut stack = vec![producer];
+            while let Some(node) = stack.pop() {
+                if dependents[node] & 1 << bit == 0 {
+                    dependents[node] |= 1 << bit;
+                    stack.extend(self.dependencies(node));
+                }
+            }
+        }
+        Some(dependents)
+    }
+
+    /// Per input, the kept outputs that need it (all bits past 64 outputs).
+    pub fn input_needs(&self) -> Vec<u64> {
+        let dependents = self.dependents();
+        self.inputs
+            .iter()
+            .map(|input| match &dependents {
+                None => u64::MAX,
+                Some(dependents) => self
+                    .order
+                    .iter()
+                    .filter(|&&n| {
+                        self.nodes[n]
+                            .meta
+                            .params
+                            .iter()
+                            .any(|p| p.name == input.name)
+                    })
+                    .fold(0, |needs, &n| needs | dependents[n]),
+            })
+            .collect()
     }
 
     /// A node less visible than the pipeline. The graph itself is sound, so the pipeline is

@@ -21,6 +21,8 @@ pub struct Header {
     /// `#[outputs(a, b)]`: `None` keeps every output.
     pub outputs: Option<Vec<Ident>>,
     pub config: Config,
+    /// `#[bind(name = expr)]`: inputs fixed once for every item, by default to `expr`.
+    pub binds: Vec<(Ident, syn::Expr)>,
     pub recursion_limit: u32,
     pub vis: Visibility,
     pub name: Ident,
@@ -36,6 +38,7 @@ impl Header {
             passthrough: Vec::new(),
             outputs: None,
             config: Config::default(),
+            binds: Vec::new(),
             recursion_limit: DEFAULT_RECURSION_LIMIT,
             vis,
             name,
@@ -69,6 +72,23 @@ impl Header {
         } else if path.is_ident("config") {
             let config = &mut self.config;
             let parsed = attr.parse_nested_meta(|entry| config.parse_entry(&entry, errors));
+            errors.ok(parsed);
+        } else if path.is_ident("bind") {
+            let binds = &mut self.binds;
+            let parsed = attr.parse_nested_meta(|entry| {
+                let name = entry.path.require_ident()?.clone();
+                if binds.iter().any(|(bound, _)| *bound == name) {
+                    return Err(entry.error(format!("`{name}` is bound twice")));
+                }
+                let value = entry.value().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        format!("`#[bind]` gives each input a value: `{name} = expression`"),
+                    )
+                })?;
+                binds.push((name, value.parse()?));
+                Ok(())
+            });
             errors.ok(parsed);
         } else if path.is_ident("recursion_limit") {
             let parsed = attr.meta.require_name_value().and_then(|nv| {
@@ -108,7 +128,11 @@ impl Header {
             let entries = self.config.entries_tokens();
             quote!(#[config(#entries)])
         });
-        quote!(#(#passthrough)* #outputs #config #vis #name)
+        let binds = self
+            .binds
+            .iter()
+            .map(|(name, value)| quote!(#[bind(#name = #value)]));
+        quote!(#(#passthrough)* #outputs #config #(#binds)* #vis #name)
     }
 }
 

@@ -15,6 +15,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         .iter()
         .map(|&n| graph.nodes[n].meta.name.to_string());
     let inputs = graph.inputs.iter().map(|i| i.name.to_string());
+    let bound = graph.bound.iter().map(|b| b.name.to_string());
     let outputs = graph
         .kept
         .iter()
@@ -38,6 +39,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             order: &[#(#order),*],
             inputs: &[#(#inputs),*],
             outputs: &[#(#outputs),*],
+            bound: &[#(#bound),*],
             nodes: &[#(#nodes),*],
             config: #pipeline_config,
             dot: #dot,
@@ -69,6 +71,23 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
     };
     let config = resolved_config(krate, pipeline, &meta.config);
     let batch = meta.batch;
+    let (renamed, map_over, product) = match &node.nested {
+        Some(nested) => (
+            nested
+                .renamed
+                .iter()
+                .map(|(inner, outer)| quote!((#inner, #outer)))
+                .collect(),
+            meta.params
+                .iter()
+                .zip(&nested.mapped)
+                .filter(|(_, &mapped)| mapped)
+                .map(|(p, _)| p.name.to_string())
+                .collect(),
+            nested.product,
+        ),
+        None => (Vec::new(), Vec::new(), false),
+    };
     quote! {
         #krate::NodeInfo {
             name: #name,
@@ -80,6 +99,9 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
             config: #config,
             runs: #runs,
             nested: #nested,
+            renamed: &[#(#renamed),*],
+            map_over: &[#(#map_over),*],
+            product: #product,
         }
     }
 }

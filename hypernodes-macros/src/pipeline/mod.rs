@@ -11,6 +11,7 @@ mod info;
 mod names;
 mod render;
 mod surface;
+mod usage;
 
 use proc_macro2::TokenStream;
 use syn::parse::{Parse, ParseStream};
@@ -24,6 +25,8 @@ struct ImplInput {
     krate: TokenStream,
     header: header::Header,
     nodes: Vec<Node>,
+    /// How each node is used, in list order: `()` or `(inputs(..), ..)`.
+    usages: Vec<TokenStream>,
 }
 
 /// `@version { [krate] header } [ ([path] meta)* ] [this macro's path] []`: the chain's last step.
@@ -36,6 +39,14 @@ impl Parse for ImplInput {
         let krate;
         bracketed!(krate in context);
         let krate = krate.parse()?;
+        let usages_group;
+        bracketed!(usages_group in context);
+        let mut usages = Vec::new();
+        while !usages_group.is_empty() {
+            let usage;
+            parenthesized!(usage in usages_group);
+            usages.push(usage.parse()?);
+        }
         let TrustedHeader(header) = context.parse()?;
         let list;
         bracketed!(list in input);
@@ -47,7 +58,11 @@ impl Parse for ImplInput {
             bracketed!(path in entry);
             let path = path.call(Path::parse_mod_style)?;
             let meta: NodeMeta = entry.parse()?;
-            nodes.push(Node { path, meta });
+            nodes.push(Node {
+                path,
+                meta,
+                nested: None,
+            });
         }
         input.parse::<proc_macro2::Group>()?; // this macro's own path
         input.parse::<proc_macro2::Group>()?; // nothing left to call
@@ -55,6 +70,7 @@ impl Parse for ImplInput {
             krate,
             header,
             nodes,
+            usages,
         })
     }
 }
@@ -63,7 +79,8 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let ImplInput {
         krate,
         header,
-        nodes,
+        mut nodes,
+        usages,
     } = match syn::parse2(input) {
         Ok(input) => input,
         Err(e) => return e.into_compile_error(),
@@ -72,7 +89,12 @@ pub fn expand(input: TokenStream) -> TokenStream {
         // The node's own error is already reported; more from here would only be noise.
         return TokenStream::new();
     }
-    let (graph, mut errors) = Graph::build(&header, nodes);
+    let mut errors = crate::errors::Errors::default();
+    for (node, usage) in nodes.iter_mut().zip(usages) {
+        usage::apply(node, usage, &mut errors);
+    }
+    let (graph, graph_errors) = Graph::build(&header, nodes);
+    errors.extend(graph_errors);
     if errors.is_empty() {
         // A node less visible than the pipeline is an error, but the graph is sound: generate
         // the pipeline too, so the code around it keeps compiling.

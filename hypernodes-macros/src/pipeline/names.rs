@@ -58,15 +58,43 @@ pub struct Types<'a> {
 }
 
 impl Types<'_> {
+    /// The type of a node's parameter; a nested pipeline's input mapped over is a `Vec` of it.
     pub fn param(&self, node: usize, param: usize) -> TokenStream {
-        let krate = self.krate;
-        let path = &self.graph.nodes[node].path;
-        quote!(<#path as #krate::__private::In<#param>>::Ty)
+        let node = &self.graph.nodes[node];
+        match &node.nested {
+            Some(nested) => {
+                let ty = self.inner_param(node, nested.params_at[param]);
+                match nested.mapped[param] {
+                    true => quote!(::std::vec::Vec<#ty>),
+                    false => ty,
+                }
+            }
+            None => self.inner_param(node, param),
+        }
     }
 
+    /// The type of the `position`-th input of the node itself (for a pipeline, the inner one).
+    pub fn inner_param(&self, node: &Node, position: usize) -> TokenStream {
+        let krate = self.krate;
+        let path = &node.path;
+        quote!(<#path as #krate::__private::In<#position>>::Ty)
+    }
+
+    /// The type of a node's output; one element's output for each element of a `map_over`.
     pub fn output(&self, node: usize, output: usize) -> TokenStream {
         let krate = self.krate;
-        let path = &self.graph.nodes[node].path;
-        quote!(<#path as #krate::__private::Out<#output>>::Ty)
+        let node = &self.graph.nodes[node];
+        let path = &node.path;
+        match &node.nested {
+            Some(nested) => {
+                let position = nested.outputs_at[output];
+                let ty = quote!(<#path as #krate::__private::Out<#position>>::Ty);
+                match nested.maps() {
+                    true => quote!(::std::vec::Vec<#ty>),
+                    false => ty,
+                }
+            }
+            None => quote!(<#path as #krate::__private::Out<#output>>::Ty),
+        }
     }
 }

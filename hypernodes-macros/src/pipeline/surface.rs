@@ -49,17 +49,6 @@ impl<'a> Surface<'a> {
         }
     }
 
-    /// `Outputs { a: a, b: b }` from the locals of the same names.
-    pub fn outputs_from_locals(&self) -> TokenStream {
-        let Surface {
-            outputs_ty,
-            output_fields,
-            output_locals,
-            ..
-        } = self;
-        quote!(#outputs_ty { #(#output_fields: #output_locals),* })
-    }
-
     pub fn structs(&self, krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
         let Surface {
             inputs_ty,

@@ -6,6 +6,7 @@ mod checkout;
 mod debug;
 mod hooked;
 mod map_on;
+mod nested;
 mod retry;
 mod wire;
 
@@ -24,6 +25,7 @@ pub use hooked::{
     hooked_run, item_end, item_start, nested_end, nested_start, node_end, node_start, Clock,
 };
 pub use map_on::{Built, MapOn};
+pub use nested::{absent, needs, present, present_ref, zip_len, Absent, Arg};
 pub use retry::{backoff, clone_for_retry, retrying, CloneForRetry};
 
 pub use crate::engine::Collect;

@@ -1,0 +1,349 @@
+//! How a nested pipeline is used in a list entry: `Inner(inputs(text = chunks),
+//! outputs(score = scores), map_over(chunks))`. Left of `=` the inner name, right the name in
+//! the outer pipeline. Checked here against the inner pipeline's metadata; the node's metadata
+//! is rewritten to the outer names, so the graph sees an ordinary node.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{ParseStream, Parser};
+use syn::{parenthesized, Ident, Token};
+
+use super::graph::Node;
+use crate::errors::{did_you_mean, quoted_list, Errors};
+use crate::meta::Kind;
+
+/// How the outer pipeline calls a nested one.
+#[derive(Clone, Debug)]
+pub struct NestedUse {
+    /// Per parameter of the node (outer view), the inner input position it feeds.
+    pub params_at: Vec<usize>,
+    /// Every input of the inner pipeline, outer-wired or not.
+    pub inner_params: usize,
+    /// Per output of the node (outer view), the inner output position it comes from.
+    pub outputs_at: Vec<usize>,
+    /// The inner outputs asked for, as bits by position (all bits past 64 outputs).
+    pub mask: u64,
+    /// Per parameter: a list whose elements the inner pipeline runs on (`map_over`).
+    pub mapped: Vec<bool>,
+    /// `map_over(product(..))`: every combination rather than a zip.
+    pub product: bool,
+    /// `(inner name, outer name)` of each renamed input and output.
+    pub renamed: Vec<(String, String)>,
+}
+
+impl NestedUse {
+    pub fn maps(&self) -> bool {
+        self.mapped.iter().any(|&m| m)
+    }
+}
+
+#[derive(Default)]
+struct Usage {
+    inputs: Vec<(Ident, Ident)>,
+    outputs: Option<(Span, Vec<(Ident, Ident)>)>,
+    map_over: Vec<Ident>,
+    product: bool,
+}
+
+/// `inner = outer`, or `inner` alone (same name) where `optional_value`.
+fn parse_pair(entry: ParseStream, optional_value: bool) -> syn::Result<(Ident, Ident)> {
+    let inner: Ident = entry.parse()?;
+    if optional_value && !entry.peek(Token![=]) {
+        return Ok((inner.clone(), inner));
+    }
+    entry
+        .parse::<Token![=]>()
+        .map_err(|e| syn::Error::new(e.span(), "expected `inner_name = outer_name`"))?;
+    Ok((inner, entry.parse()?))
+}
+
+fn parse_pairs(input: ParseStream, optional_value: bool) -> syn::Result<Vec<(Ident, Ident)>> {
+    let list = match optional_value {
+        true => input.parse_terminated(|e| parse_pair(e, true), Token![,])?,
+        false => input.parse_terminated(|e| parse_pair(e, false), Token![,])?,
+    };
+    Ok(list.into_iter().collect())
+}
+
+fn parse_usage(input: ParseStream) -> syn::Result<Usage> {
+    let mut usage = Usage::default();
+    let mut seen: Vec<String> = Vec::new();
+    while !input.is_empty() {
+        let key: Ident = input.parse()?;
+        let content;
+        parenthesized!(content in input);
+        if seen.contains(&key.to_string()) {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("`{key}(..)` is given twice"),
+            ));
+        }
+        seen.push(key.to_string());
+        match key.to_string().as_str() {
+            "inputs" => usage.inputs = parse_pairs(&content, false)?,
+            "outputs" => usage.outputs = Some((key.span(), parse_pairs(&content, true)?)),
+            "map_over" => {
+                let product = content.peek(Ident) && content.peek2(syn::token::Paren)
+                    && content.fork().parse::<Ident>()? == "product";
+                let names;
+                let list = if product {
+                    content.parse::<Ident>()?;
+                    parenthesized!(names in content);
+                    &names
+                } else {
+                    &content
+                };
+                usage.product = product;
+                usage.map_over = list
+                    .parse_terminated(<Ident as syn::parse::Parse>::parse, Token![,])?
+                    .into_iter()
+                    .collect();
+                if usage.map_over.is_empty() {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        "`map_over(..)` names the inputs to map over",
+                    ));
+                }
+            }
+            _ => {
+                return Err(syn::Error::new(
+                    key.span(),
+                    format!("unknown option `{key}`: expected `inputs(..)`, `outputs(..)` or `map_over(..)`"),
+                ))
+            }
+        }
+        if !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    Ok(usage)
+}
+
+/// Rewrites `node`'s metadata to the outer names and records how to call it. Every mistake is
+/// reported at the user's token; after one, the node keeps its inner names.
+pub fn apply(node: &mut Node, usage: TokenStream, errors: &mut Errors) {
+    let given = !usage.is_empty();
+    if node.meta.kind == Kind::Function {
+        if given {
+            errors.at(
+                &usage,
+                format!(
+                    "`inputs(..)`, `outputs(..)` and `map_over(..)` apply to a pipeline used as a node; `{}` is a function",
+                    node.label()
+                ),
+            );
+        }
+        return;
+    }
+    let outputs = node.meta.outputs.len();
+    let all = if outputs >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << outputs) - 1
+    };
+    let mut nested = NestedUse {
+        params_at: (0..node.meta.params.len()).collect(),
+        inner_params: node.meta.params.len(),
+        outputs_at: (0..outputs).collect(),
+        mask: all,
+        mapped: vec![false; node.meta.params.len()],
+        product: false,
+        renamed: Vec::new(),
+    };
+    let usage = match Parser::parse2(parse_usage, usage) {
+        Ok(usage) => usage,
+        Err(error) => {
+            errors.push(error);
+            node.nested = Some(nested);
+            return;
+        }
+    };
+    let mut local = Errors::default();
+    rename_inputs(node, &mut nested, &usage, &mut local);
+    if let Some((span, pairs)) = &usage.outputs {
+        select_outputs(node, &mut nested, *span, pairs, &mut local);
+    }
+    if local.is_empty() {
+        drop_unneeded_inputs(node, &mut nested);
+        map_over(node, &mut nested, &usage, &mut local);
+    }
+    errors.extend(local);
+    node.nested = Some(nested);
+}
+
+fn rename_inputs(node: &mut Node, nested: &mut NestedUse, usage: &Usage, errors: &mut Errors) {
+    let label = node.label();
+    let inner_names: Vec<String> = node
+        .meta
+        .params
+        .iter()
+        .map(|p| p.name.to_string())
+        .collect();
+    let mut renamed: Vec<Option<Ident>> = vec![None; inner_names.len()];
+    for (inner, outer) in &usage.inputs {
+        let Some(position) = inner_names.iter().position(|n| inner == n) else {
+            errors.at(
+                inner,
+                format!(
+                    "`{label}` has no input `{inner}`{}\ninputs: {}",
+                    did_you_mean(&inner.to_string(), inner_names.iter().map(String::as_str)),
+                    quoted_list(inner_names.iter().map(String::as_str))
+                ),
+            );
+            continue;
+        };
+        if renamed[position].is_some() {
+            errors.at(
+                inner,
+                format!("input `{inner}` of `{label}` is renamed twice"),
+            );
+            continue;
+        }
+        renamed[position] = Some(outer.clone());
+    }
+    let names: Vec<Ident> = node
+        .meta
+        .params
+        .iter()
+        .zip(&renamed)
+        .map(|(p, r)| r.clone().unwrap_or_else(|| p.name.clone()))
+        .collect();
+    for (position, name) in names.iter().enumerate() {
+        if let Some(other) = names[..position].iter().position(|n| n == name) {
+            let at = renamed[position]
+                .as_ref()
+                .or(renamed[other].as_ref())
+                .unwrap_or(name);
+            errors.at(
+                at,
+                format!(
+                    "inputs `{}` and `{}` of `{label}` are both mapped to `{name}`: map each to its own name",
+                    inner_names[other], inner_names[position]
+                ),
+            );
+        }
+    }
+    if errors.is_empty() {
+        for (param, name) in node.meta.params.iter_mut().zip(names) {
+            if param.name != name {
+                nested
+                    .renamed
+                    .push((param.name.to_string(), name.to_string()));
+            }
+            param.name = name;
+        }
+    }
+}
+
+fn select_outputs(
+    node: &mut Node,
+    nested: &mut NestedUse,
+    span: Span,
+    pairs: &[(Ident, Ident)],
+    errors: &mut Errors,
+) {
+    let label = node.label();
+    let inner_names: Vec<String> = node.meta.outputs.iter().map(ToString::to_string).collect();
+    if pairs.is_empty() {
+        errors.span(
+            span,
+            format!("`outputs()` selects no output of `{label}`: name at least one"),
+        );
+        return;
+    }
+    let mut positions = Vec::new();
+    let mut outer_names: Vec<Ident> = Vec::new();
+    for (inner, outer) in pairs {
+        let Some(position) = inner_names.iter().position(|n| inner == n) else {
+            errors.at(
+                inner,
+                format!(
+                    "`{label}` has no output `{inner}`{}\noutputs: {}",
+                    did_you_mean(&inner.to_string(), inner_names.iter().map(String::as_str)),
+                    quoted_list(inner_names.iter().map(String::as_str))
+                ),
+            );
+            continue;
+        };
+        if positions.contains(&position) {
+            errors.at(
+                inner,
+                format!("output `{inner}` of `{label}` is selected twice"),
+            );
+            continue;
+        }
+        if let Some(first) = outer_names.iter().position(|n| n == outer) {
+            errors.at(
+                outer,
+                format!(
+                    "outputs `{}` and `{inner}` of `{label}` are both mapped to `{outer}`: map each to its own name",
+                    inner_names[positions[first]]
+                ),
+            );
+            continue;
+        }
+        positions.push(position);
+        outer_names.push(outer.clone());
+    }
+    if errors.is_empty() {
+        nested.mask = positions
+            .iter()
+            .fold(0, |mask, &p| if p >= 64 { u64::MAX } else { mask | 1 << p });
+        for (&position, outer) in positions.iter().zip(&outer_names) {
+            if *outer != inner_names[position] {
+                nested
+                    .renamed
+                    .push((inner_names[position].clone(), outer.to_string()));
+            }
+        }
+        nested.outputs_at = positions;
+        node.meta.outputs = outer_names;
+    }
+}
+
+/// Inputs only the outputs left out need are not wired: the inner pipeline never reads them.
+fn drop_unneeded_inputs(node: &mut Node, nested: &mut NestedUse) {
+    let needs = &node.meta.needs;
+    if needs.len() != node.meta.params.len() {
+        return;
+    }
+    let keep: Vec<bool> = needs.iter().map(|&n| n & nested.mask != 0).collect();
+    let mut position = 0;
+    node.meta.params.retain(|_| {
+        position += 1;
+        keep[position - 1]
+    });
+    nested.params_at = (0..keep.len()).filter(|&p| keep[p]).collect();
+    nested.mapped = vec![false; nested.params_at.len()];
+}
+
+fn map_over(node: &Node, nested: &mut NestedUse, usage: &Usage, errors: &mut Errors) {
+    let label = node.label();
+    let names: Vec<String> = node
+        .meta
+        .params
+        .iter()
+        .map(|p| p.name.to_string())
+        .collect();
+    for name in &usage.map_over {
+        match names.iter().position(|n| name == n) {
+            Some(position) if nested.mapped[position] => {
+                errors.at(name, format!("`map_over` names `{name}` twice"));
+            }
+            Some(position) => nested.mapped[position] = true,
+            None => errors.at(
+                name,
+                format!(
+                    "`map_over` names `{name}`, which is not an input of `{label}` here{}\ninputs: {}",
+                    did_you_mean(&name.to_string(), names.iter().map(String::as_str)),
+                    quoted_list(names.iter().map(String::as_str))
+                ),
+            ),
+        }
+    }
+    if usage.product && usage.map_over.len() < 2 {
+        if let Some(first) = usage.map_over.first() {
+            errors.at(first, "`product(..)` combines at least two inputs");
+        }
+    }
+    nested.product = usage.product;
+}

@@ -1,0 +1,12 @@
+use hypernodes::{node, pipeline};
+
+#[node(output = "cleaned")]
+fn clean(text: String) -> String {
+    text.trim().to_owned()
+}
+
+pipeline! { Inner = [clean] }
+
+pipeline! { Outer = [Inner(inputs(txt = title))] }
+
+fn main() {}
