@@ -1,12 +1,13 @@
 //! A text pipeline on built-in data: clean, tokenize, count, find the longest word, score the
 //! sentiment with a small lexicon (a stateful object built once per worker), and parse a
-//! leading number; mapped over every review at once.
+//! leading number; mapped over every review at once, with progress bars on a terminal. The graph
+//! is printed as Mermaid and DOT and written as an SVG image.
 //!
 //! Run: `cargo run --release --example quickstart`
 
 use std::collections::HashSet;
 
-use hypernodes::{node, pipeline, BoxError, Stateful, WorkerContext};
+use hypernodes::{node, pipeline, BoxError, Progress, Stateful, WorkerContext};
 
 /// Built-in data: short product reviews, some starting with a star rating.
 const REVIEWS: &[&str] = &[
@@ -101,13 +102,17 @@ pipeline! {
     pub Stars = [clean, tokenize, pick_words, parse_stars, score, word_count]
 }
 
-fn main() -> Result<(), hypernodes::Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let review = Review::new();
     let stars = Stars::new();
     // Every review at once: in parallel, in input order; the lexicon is built once per worker.
-    let reviews = review.map(REVIEWS.iter().map(|text| ReviewInputs {
-        text: text.to_string(),
-    }))?;
+    // Progress bars are drawn on standard error when it is a terminal.
+    let progress = Progress::new();
+    let reviews = review
+        .with_hooks(&progress)
+        .map(REVIEWS.iter().map(|text| ReviewInputs {
+            text: text.to_string(),
+        }))?;
     // One outcome per review: a review without a star rating fails alone.
     let ratings = stars.map_results(REVIEWS.iter().map(|text| StarsInputs {
         text: text.to_string(),
@@ -148,7 +153,10 @@ fn main() -> Result<(), hypernodes::Error> {
         skipped
     );
     println!("\nplan on the default engine:\n{}", review.plan());
-    println!("graph (Mermaid):\n{}", Review::INFO.mermaid);
-    println!("\ngraph (DOT):\n{}", Review::INFO.dot);
+    println!("graph (Mermaid):\n{}", Review::INFO.mermaid());
+    println!("\ngraph (DOT):\n{}", Review::INFO.dot());
+    let svg = std::env::temp_dir().join("review.svg");
+    Review::INFO.picture().write_svg(&svg)?;
+    println!("\ngraph (SVG) written to {}", svg.display());
     Ok(())
 }

@@ -66,11 +66,15 @@
 /// functions, `self`, patterns as parameters, `impl Trait` parameters or return types.
 pub use hypernodes_macros::node;
 
+#[cfg(feature = "progress")]
+pub use hypernodes_runtime::Progress;
+#[cfg(feature = "tracing")]
+pub use hypernodes_runtime::Tracing;
 pub use hypernodes_runtime::{
     config, pipeline, product, BoxError, ConfigSource, Devices, Engine, EngineConfig, Error,
     ErrorKind, Event, Executes, Factory, Hooks, InstanceLayout, NoHooks, NodeConfig, NodeInfo,
-    NodeKind, NodePlan, Parallel, Pipeline, PipelineInfo, Plan, Product, RunSettings, Runner,
-    Scope, Sequential, Setting, Shared, Stateful, StatefulPlan, WorkerContext,
+    NodeKind, NodePlan, Parallel, Picture, Pipeline, PipelineInfo, Plan, Product, RunSettings,
+    Runner, Scope, Sequential, Setting, Shared, Stateful, StatefulPlan, WorkerContext,
 };
 
 #[doc(hidden)]

@@ -171,7 +171,7 @@ fn nodes_with_the_same_name_from_different_modules() -> Result<(), hypernodes::E
     assert_eq!(TwoCleans::INFO.order, ["clean", "clean"]);
     // Two nodes in the picture, not one.
     assert!(TwoCleans::INFO
-        .dot
+        .dot()
         .contains("n0_clean -> n1_clean [label=\"trimmed\"];"));
     Ok(())
 }

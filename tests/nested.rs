@@ -341,3 +341,38 @@ fn the_plan_shows_nested_pipelines_with_their_config() {
     assert!(text.contains("Scoring on Sequential"), "{text}");
     assert!(text.contains("stateful `model`"), "{text}");
 }
+
+#[test]
+fn pictures_show_clusters_bound_inputs_and_renamed_edges() {
+    let collapsed = Retrieval::INFO.dot();
+    assert!(collapsed
+        .contains("n1_Scoring [label=\"Scoring\\n→ scores\\n(map_over chunks)\", shape=box3d"));
+    assert!(collapsed.contains("n0_split -> n1_Scoring [label=\"each chunks→chunk\"];"));
+    assert!(collapsed.contains("n1_Scoring -> n2_best [label=\"scores\"];"));
+    let expanded = Retrieval::INFO.picture().depth(1).dot();
+    assert!(
+        expanded.contains("subgraph cluster_n1_Scoring {"),
+        "{expanded}"
+    );
+    assert!(expanded.contains("label=\"Scoring (map_over chunks)\""));
+    assert!(expanded.contains("n0_split -> n1_Scoring_n0_score [label=\"each chunks→chunk\"];"));
+    assert!(expanded.contains("n1_Scoring_n0_score -> n2_best [label=\"score→scores\"];"));
+    assert!(expanded.contains(
+        "n1_Scoring_state_model -> n1_Scoring_n0_score [label=\"model\", style=dashed];"
+    ));
+    // Bound inputs are drawn lighter, at the level that binds them.
+    let scaled = Outer::INFO.picture().depth(1).dot();
+    assert!(scaled.contains("n0_Scaled_bound_factor [label=\"factor (bound)\", shape=ellipse, style=\"filled,dashed\""), "{scaled}");
+    let mermaid = Outer::INFO.picture().depth(1).mermaid();
+    assert!(mermaid.contains("style n0_Scaled_bound_factor fill:#f7f7f7"));
+    // Depth 0 keeps the nested pipeline as one box with no cluster.
+    assert!(!Outer::INFO.mermaid().contains("subgraph"));
+}
+
+#[test]
+fn a_picture_renders_to_svg_in_pure_rust() {
+    let svg = Retrieval::INFO.picture().depth(1).svg().unwrap();
+    assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("Scoring (map_over chunks) ▸ score"));
+    assert!(svg.contains("each chunks→chunk"));
+}

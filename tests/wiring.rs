@@ -292,18 +292,20 @@ fn introspection_order_names_and_graph() {
     assert_eq!(info.inputs, ["text"]);
     assert_eq!(info.outputs, ["length", "first", "last"]);
     assert!(info
-        .dot
+        .dot()
         .contains("n0_load -> n2_take_first [label=\"doc\"];"));
-    assert!(info.dot.contains("input_text -> n0_load [label=\"text\"];"));
     assert!(info
-        .mermaid
+        .dot()
+        .contains("input_text -> n0_load [label=\"text\"];"));
+    assert!(info
+        .mermaid()
         .contains("n2_take_first -->|first| n3_take_last"));
     let scoring = &Scoring::INFO;
     assert!(scoring
-        .dot
+        .dot()
         .contains("state_model -> n0_score [label=\"model\", style=dashed];"));
     assert!(scoring
-        .mermaid
+        .mermaid()
         .contains("state_model -.->|model| n1_rescore"));
 }
 

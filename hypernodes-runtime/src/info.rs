@@ -2,7 +2,8 @@
 
 use crate::config::NodeConfig;
 
-/// A pipeline's structure: run order, inputs, outputs, nodes and the graph as text.
+/// A pipeline's structure: run order, inputs, outputs and nodes; [`picture`](PipelineInfo::picture)
+/// draws it.
 ///
 /// Every generated pipeline has one as `Name::INFO` (and through [`Pipeline::INFO`](crate::Pipeline::INFO)).
 ///
@@ -20,8 +21,8 @@ use crate::config::NodeConfig;
 /// let info = &Measure::INFO;
 /// assert_eq!(info.order, ["clean", "length"]);
 /// assert_eq!((info.inputs, info.outputs), (&["text"][..], &["cleaned", "length"][..]));
-/// assert!(info.dot.starts_with("digraph Measure {"));
-/// assert!(info.mermaid.starts_with("flowchart TD"));
+/// assert!(info.dot().starts_with("digraph Measure {"));
+/// assert!(info.mermaid().starts_with("flowchart TD"));
 /// ```
 #[derive(Debug)]
 pub struct PipelineInfo {
@@ -39,10 +40,6 @@ pub struct PipelineInfo {
     pub nodes: &'static [NodeInfo],
     /// The pipeline level of the config hierarchy: its `#[config(..)]` over built-in defaults.
     pub config: NodeConfig,
-    /// The graph in Graphviz DOT.
-    pub dot: &'static str,
-    /// The graph as a Mermaid flowchart.
-    pub mermaid: &'static str,
 }
 
 impl PipelineInfo {

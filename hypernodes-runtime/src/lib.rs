@@ -12,6 +12,7 @@ mod hooks;
 mod info;
 mod instances;
 mod modes;
+mod picture;
 mod pipeline;
 mod plan;
 mod runner;
@@ -26,10 +27,15 @@ pub use config::{ConfigSource, NodeConfig, Setting};
 pub use devices::Devices;
 pub use engine::{Engine, EngineConfig, Executes, Parallel, RunSettings, Sequential};
 pub use error::{BoxError, Error, ErrorKind};
+#[cfg(feature = "progress")]
+pub use hooks::Progress;
+#[cfg(feature = "tracing")]
+pub use hooks::Tracing;
 pub use hooks::{Event, Hooks, NoHooks, Scope};
 pub use info::{NodeInfo, NodeKind, PipelineInfo};
 pub use instances::{Factory, InstanceLayout};
 pub use modes::{product, Product, Shared};
+pub use picture::Picture;
 pub use pipeline::Pipeline;
 pub use plan::{NodePlan, Plan, StatefulPlan};
 pub use runner::Runner;

@@ -30,8 +30,6 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         )
     });
     let pipeline_config = resolved_config(krate, &header.config, &Config::default());
-    let dot = super::render::dot(header, graph);
-    let mermaid = super::render::mermaid(graph);
     quote! {
         /// The pipeline's structure, generated at compile time.
         pub const INFO: #krate::PipelineInfo = #krate::PipelineInfo {
@@ -42,8 +40,6 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             bound: &[#(#bound),*],
             nodes: &[#(#nodes),*],
             config: #pipeline_config,
-            dot: #dot,
-            mermaid: #mermaid,
         };
     }
 }

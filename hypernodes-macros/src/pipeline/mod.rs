@@ -9,7 +9,6 @@ mod graph;
 mod header;
 mod info;
 mod names;
-mod render;
 mod surface;
 mod usage;
 

@@ -2,10 +2,18 @@
 //! so a run without hooks compiles to the same code as before hooks existed.
 
 mod event;
+#[cfg(feature = "progress")]
+mod progress;
 mod scope;
+#[cfg(feature = "tracing")]
+mod tracing;
 
 pub use event::Event;
+#[cfg(feature = "progress")]
+pub use progress::Progress;
 pub use scope::Scope;
+#[cfg(feature = "tracing")]
+pub use tracing::Tracing;
 
 /// Receives the lifecycle events of runs and maps.
 ///
