@@ -164,3 +164,45 @@ fn several_hooks_compose_and_parallel_maps_tell_every_item() {
         assert!(a.contains(&format!("  Count[{item}].words done")));
     }
 }
+
+#[node(batch, output = "lengths")]
+pub fn lengths(cleaned: &[String]) -> Vec<usize> {
+    cleaned.iter().map(String::len).collect()
+}
+
+pipeline! { pub Batched = [clean, lengths] }
+
+#[test]
+fn a_batch_node_is_one_call_covering_its_batch() {
+    let hooks = Recorder::default();
+    let items = ["a", "bb", "ccc"].map(|t| BatchedInputs { text: t.into() });
+    let outs = Batched::new()
+        .with_engine(Sequential.batch_size(2))
+        .with_hooks(&hooks)
+        .map(items)
+        .unwrap();
+    assert_eq!(outs[2].lengths, 3);
+    assert_eq!(
+        hooks.take(),
+        [
+            "map Batched items=3",
+            "item Batched[0]",
+            "item Batched[1]",
+            "  Batched[0].clean x1",
+            "  Batched[0].clean done",
+            "  Batched[1].clean x1",
+            "  Batched[1].clean done",
+            "  Batched[0].lengths x2",
+            "  Batched[0].lengths done",
+            "item end Batched[0] ok=true",
+            "item end Batched[1] ok=true",
+            "item Batched[2]",
+            "  Batched[2].clean x1",
+            "  Batched[2].clean done",
+            "  Batched[2].lengths x1",
+            "  Batched[2].lengths done",
+            "item end Batched[2] ok=true",
+            "map end Batched items=3 failed=0",
+        ]
+    );
+}

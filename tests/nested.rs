@@ -373,6 +373,6 @@ fn pictures_show_clusters_bound_inputs_and_renamed_edges() {
 fn a_picture_renders_to_svg_in_pure_rust() {
     let svg = Retrieval::INFO.picture().depth(1).svg().unwrap();
     assert!(svg.contains("<svg") && svg.trim_end().ends_with("</svg>"));
-    assert!(svg.contains("Scoring (map_over chunks) ▸ score"));
+    assert!(svg.contains("Scoring ▸ score → score"));
     assert!(svg.contains("each chunks→chunk"));
 }

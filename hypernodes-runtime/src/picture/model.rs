@@ -44,6 +44,9 @@ pub struct Edge {
 /// An expanded nested pipeline.
 pub struct Cluster {
     pub id: String,
+    /// The nested pipeline's node name.
+    pub name: &'static str,
+    /// The name with how it is mapped.
     pub label: String,
     pub parent: Option<usize>,
 }
@@ -141,6 +144,7 @@ impl Model {
                     let parent = cluster;
                     self.clusters.push(Cluster {
                         id: format!("cluster_{id}"),
+                        name: node.name,
                         label: cluster_label(node),
                         parent,
                     });

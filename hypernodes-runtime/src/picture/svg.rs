@@ -57,7 +57,7 @@ fn attributes(model: &Model, vertex: &Vertex) -> String {
         fill = TINTS[index % TINTS.len()];
     }
     while let Some(index) = cluster {
-        name = format!("{} ▸ {name}", model.clusters[index].label);
+        name = format!("{} ▸ {name}", model.clusters[index].name);
         cluster = model.clusters[index].parent;
     }
     let (label, shape, fill, color) = match vertex.kind {
