@@ -66,7 +66,10 @@ pub use stateful::{Stateful, WorkerContext};
 ///
 /// Syntax: `attributes visibility Name = [node, path::to::node, OtherPipeline, ...]`, where the
 /// attributes may be doc comments, `#[outputs(a, b)]` (keep only these outputs; nodes they do not
-/// need never run) and `#[config(batch_size = .., ...)]` (defaults for every node).
+/// need never run), `#[config(batch_size = .., ...)]` (defaults for every node) and
+/// `#[bind(name = expression, ...)]` (inputs fixed once, out of `<Name>Inputs`). A pipeline in
+/// the list may say how it is used: `Inner(inputs(inner = outer), outputs(inner = outer),
+/// map_over(list))`, with `map_over(product(a, b))` for every combination.
 #[macro_export]
 macro_rules! pipeline {
     ($($body:tt)*) => {
