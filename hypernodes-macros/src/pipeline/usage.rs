@@ -180,15 +180,7 @@ fn rename_inputs(node: &mut Node, nested: &mut NestedUse, usage: &Usage, errors:
         .collect();
     let mut renamed: Vec<Option<Ident>> = vec![None; inner_names.len()];
     for (inner, outer) in &usage.inputs {
-        let Some(position) = inner_names.iter().position(|n| inner == n) else {
-            errors.at(
-                inner,
-                format!(
-                    "`{label}` has no input `{inner}`{}\ninputs: {}",
-                    did_you_mean(&inner.to_string(), inner_names.iter().map(String::as_str)),
-                    quoted_list(inner_names.iter().map(String::as_str))
-                ),
-            );
+        let Some(position) = find(&label, "input", &inner_names, inner, errors) else {
             continue;
         };
         if renamed[position].is_some() {
@@ -253,15 +245,7 @@ fn select_outputs(
     let mut positions = Vec::new();
     let mut outer_names: Vec<Ident> = Vec::new();
     for (inner, outer) in pairs {
-        let Some(position) = inner_names.iter().position(|n| inner == n) else {
-            errors.at(
-                inner,
-                format!(
-                    "`{label}` has no output `{inner}`{}\noutputs: {}",
-                    did_you_mean(&inner.to_string(), inner_names.iter().map(String::as_str)),
-                    quoted_list(inner_names.iter().map(String::as_str))
-                ),
-            );
+        let Some(position) = find(&label, "output", &inner_names, inner, errors) else {
             continue;
         };
         if positions.contains(&position) {
@@ -298,6 +282,29 @@ fn select_outputs(
         nested.outputs_at = positions;
         node.meta.outputs = outer_names;
     }
+}
+
+/// The position of `inner` among the nested pipeline's input or output names, or an error at
+/// it naming the closest one.
+fn find(
+    label: &str,
+    what: &str,
+    names: &[String],
+    inner: &Ident,
+    errors: &mut Errors,
+) -> Option<usize> {
+    let position = names.iter().position(|n| inner == n);
+    if position.is_none() {
+        errors.at(
+            inner,
+            format!(
+                "`{label}` has no {what} `{inner}`{}\n{what}s: {}",
+                did_you_mean(&inner.to_string(), names.iter().map(String::as_str)),
+                quoted_list(names.iter().map(String::as_str))
+            ),
+        );
+    }
+    position
 }
 
 /// Inputs only the outputs left out need are not wired: the inner pipeline never reads them.
