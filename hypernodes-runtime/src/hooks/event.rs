@@ -100,6 +100,14 @@ pub enum Event<'a> {
         /// Wall time, every element included.
         elapsed: Duration,
     },
+    /// A node's value for this item was served from a cache instead of calling the node: sent
+    /// in place of `NodeStart`/`NodeEnd` by pipelines running with a cache.
+    CacheHit {
+        /// Where: pipeline, item and nesting.
+        scope: &'a Scope<'a>,
+        /// The node's name.
+        node: &'static str,
+    },
     /// A run or an item failed.
     Error {
         /// The run's or item's scope.

@@ -148,7 +148,8 @@ impl Hooks for Progress {
                     bar.inc(items as u64);
                 }
             }
-            Event::NestedEnd { scope, node, .. } => {
+            // A value served from a cache counts as the node's work for that item.
+            Event::NestedEnd { scope, node, .. } | Event::CacheHit { scope, node } => {
                 if let Some(bar) = self.bar((scope.pipeline(), scope.depth(), node)) {
                     bar.inc(1);
                 }

@@ -104,6 +104,9 @@ impl Hooks for Tracing {
                 tracing::trace!(elapsed_us = elapsed.as_micros() as u64, "node returned");
                 close(Opened::Node);
             }
+            Event::CacheHit { scope, node } => {
+                tracing::debug!(pipeline = %scope, node, item = scope.item(), "cache hit");
+            }
             Event::Error { scope, error } => {
                 tracing::error!(pipeline = %scope, node = error.node(), item = error.item(), %error, "failed");
             }
