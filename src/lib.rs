@@ -66,6 +66,8 @@
 /// functions, `self`, patterns as parameters, `impl Trait` parameters or return types.
 pub use hypernodes_macros::node;
 
+#[cfg(feature = "cache")]
+pub use hypernodes_runtime::cache;
 #[cfg(feature = "progress")]
 pub use hypernodes_runtime::Progress;
 #[cfg(feature = "tracing")]

@@ -4,6 +4,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "cache")]
+pub mod cache;
 pub mod config;
 mod devices;
 mod engine;

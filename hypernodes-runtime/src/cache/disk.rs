@@ -1,0 +1,339 @@
+//! The on-disk store: one file per key under `objects/ab/cdef…`, written to `tmp/` and renamed
+//! into place (atomic on one file system, so readers in any thread or process see a whole entry
+//! or none), each entry checked by its own hash, least recently used entries evicted past a size
+//! cap.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::SystemTime;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::Key;
+
+/// Entry header: magic and format version, payload length, payload hash.
+const MAGIC: &[u8; 4] = b"HNC\x01";
+const HEADER: usize = 4 + 8 + 32;
+
+/// A content-addressed cache directory, safe to share between threads and processes.
+///
+/// ```
+/// use hypernodes::cache::{DiskCache, Key};
+///
+/// let dir = std::env::temp_dir().join(format!("hypernodes-doc-{}", std::process::id()));
+/// let cache = DiskCache::open(&dir)?;
+/// let key = Key::builder(1, 0).value(&"input").unwrap().finish();
+/// assert_eq!(cache.get::<Option<u32>>(&key), None);
+/// cache.put(&key, &None::<u32>)?;                       // `None` is a value like any other
+/// assert_eq!(cache.get::<Option<u32>>(&key), Some(None));
+/// assert_eq!((cache.stats().hits, cache.stats().misses), (1, 1));
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct DiskCache {
+    dir: PathBuf,
+    max_bytes: Option<u64>,
+    /// Bytes in `objects/` as this process knows them (other processes add theirs; eviction
+    /// scans the directory, so the cap holds for all of them).
+    bytes: AtomicU64,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    writes: AtomicU64,
+    corrupt: AtomicU64,
+    evicted: AtomicU64,
+    /// One eviction scan at a time in this process.
+    evicting: Mutex<()>,
+}
+
+/// What a cache has done since it was opened.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Lookups that found a whole, valid entry.
+    pub hits: u64,
+    /// Lookups that found none (including corrupted entries, which count here too).
+    pub misses: u64,
+    /// Entries written.
+    pub writes: u64,
+    /// Entries found damaged (truncated, altered): removed and recomputed.
+    pub corrupt: u64,
+    /// Entries evicted to keep under the size cap.
+    pub evicted: u64,
+}
+
+impl DiskCache {
+    /// Opens (creating it if needed) the cache directory `dir`, without a size cap.
+    pub fn open(dir: impl AsRef<Path>) -> io::Result<Self> {
+        let dir = dir.as_ref().to_path_buf();
+        fs::create_dir_all(dir.join("objects"))?;
+        fs::create_dir_all(dir.join("tmp"))?;
+        let bytes = entries(&dir)?.iter().map(|e| e.bytes).sum();
+        Ok(DiskCache {
+            dir,
+            max_bytes: None,
+            bytes: AtomicU64::new(bytes),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            writes: AtomicU64::new(0),
+            corrupt: AtomicU64::new(0),
+            evicted: AtomicU64::new(0),
+            evicting: Mutex::new(()),
+        })
+    }
+
+    /// Keeps the entries under `max_bytes` in all, evicting the least recently used first.
+    pub fn max_bytes(mut self, max_bytes: u64) -> Self {
+        self.max_bytes = Some(max_bytes);
+        self
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// What the cache has done so far.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            writes: self.writes.load(Ordering::Relaxed),
+            corrupt: self.corrupt.load(Ordering::Relaxed),
+            evicted: self.evicted.load(Ordering::Relaxed),
+        }
+    }
+
+    fn path(&self, key: &Key) -> PathBuf {
+        let hex = key.to_string();
+        self.dir.join("objects").join(&hex[..2]).join(&hex[2..])
+    }
+
+    /// The value stored under `key`, if a whole and valid entry is there. A damaged entry is
+    /// removed and reported as a miss, so the value is computed and stored again.
+    pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
+        let path = self.path(key);
+        let value = fs::read(&path).ok().and_then(|bytes| match decode(&bytes) {
+            Some(value) => Some(value),
+            None => {
+                self.corrupt.fetch_add(1, Ordering::Relaxed);
+                let _ = fs::remove_file(&path);
+                None
+            }
+        });
+        match &value {
+            Some(_) => {
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                // Recently used: eviction goes by modification time.
+                let _ = fs::File::options()
+                    .append(true)
+                    .open(&path)
+                    .and_then(|f| f.set_modified(SystemTime::now()));
+            }
+            None => {
+                self.misses.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        value
+    }
+
+    /// Stores `value` under `key`: written to a temporary file, then renamed into place.
+    pub fn put<T: Serialize + ?Sized>(&self, key: &Key, value: &T) -> io::Result<()> {
+        let payload = postcard::to_stdvec(value).map_err(io::Error::other)?;
+        let path = self.path(key);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let temp = self.dir.join("tmp").join(unique_name());
+        let written = (|| {
+            let mut file = fs::File::create(&temp)?;
+            file.write_all(MAGIC)?;
+            file.write_all(&(payload.len() as u64).to_le_bytes())?;
+            file.write_all(blake3::hash(&payload).as_bytes())?;
+            file.write_all(&payload)?;
+            fs::rename(&temp, &path)
+        })();
+        if written.is_err() {
+            let _ = fs::remove_file(&temp);
+        }
+        written?;
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        let size = (HEADER + payload.len()) as u64;
+        let total = self.bytes.fetch_add(size, Ordering::Relaxed) + size;
+        if self.max_bytes.is_some_and(|max| total > max) {
+            self.evict()?;
+        }
+        Ok(())
+    }
+
+    /// Removes the least recently used entries until the cache holds at most 90 % of its cap
+    /// (so eviction does not run again at the very next write).
+    fn evict(&self) -> io::Result<()> {
+        let Some(max) = self.max_bytes else {
+            return Ok(());
+        };
+        let _one_at_a_time = self.evicting.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut all = entries(&self.dir)?;
+        let mut total: u64 = all.iter().map(|e| e.bytes).sum();
+        all.sort_by_key(|e| e.used);
+        let target = max - max / 10;
+        for entry in all {
+            if total <= target {
+                break;
+            }
+            if fs::remove_file(&entry.path).is_ok() {
+                total -= entry.bytes;
+                self.evicted.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.bytes.store(total, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// The value of an entry's bytes, if they are whole and unaltered.
+fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let (header, payload) = bytes.split_at_checked(HEADER)?;
+    let (magic, rest) = header.split_at(4);
+    let (length, hash) = rest.split_at(8);
+    let length = u64::from_le_bytes(length.try_into().ok()?);
+    if magic != MAGIC || length != payload.len() as u64 || hash != blake3::hash(payload).as_bytes()
+    {
+        return None;
+    }
+    postcard::from_bytes(payload).ok()
+}
+
+/// A name no other writer, thread or process, uses at the same time.
+fn unique_name() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "{}-{:?}-{count}-{nanos}",
+        std::process::id(),
+        std::thread::current().id()
+    )
+    .replace(['(', ')'], "")
+}
+
+struct Entry {
+    path: PathBuf,
+    bytes: u64,
+    used: SystemTime,
+}
+
+/// Every entry under `objects/`.
+fn entries(dir: &Path) -> io::Result<Vec<Entry>> {
+    let mut all = Vec::new();
+    for shard in fs::read_dir(dir.join("objects"))? {
+        let shard = shard?;
+        if !shard.file_type()?.is_dir() {
+            continue;
+        }
+        for file in fs::read_dir(shard.path())? {
+            let Ok(file) = file else { continue };
+            let Ok(meta) = file.metadata() else { continue };
+            all.push(Entry {
+                path: file.path(),
+                bytes: meta.len(),
+                used: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+            });
+        }
+    }
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("hn-cache-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn key(n: u32) -> Key {
+        Key::builder(7, 0).value(&n).unwrap().finish()
+    }
+
+    #[test]
+    fn unit_none_and_values_round_trip() {
+        let cache = DiskCache::open(temp_dir("roundtrip")).unwrap();
+        cache.put(&key(1), &()).unwrap();
+        cache.put(&key(2), &None::<String>).unwrap();
+        cache.put(&key(3), &vec!["a".to_owned()]).unwrap();
+        assert_eq!(cache.get::<()>(&key(1)), Some(()));
+        assert_eq!(cache.get::<Option<String>>(&key(2)), Some(None));
+        assert_eq!(
+            cache.get::<Vec<String>>(&key(3)),
+            Some(vec!["a".to_owned()])
+        );
+        assert_eq!(cache.stats().hits, 3);
+    }
+
+    #[test]
+    fn a_truncated_or_altered_entry_is_a_miss_and_is_removed() {
+        let cache = DiskCache::open(temp_dir("corrupt")).unwrap();
+        cache.put(&key(1), &"hello".to_owned()).unwrap();
+        cache.put(&key(2), &"world".to_owned()).unwrap();
+        let (one, two) = (cache.path(&key(1)), cache.path(&key(2)));
+        let bytes = fs::read(&one).unwrap();
+        fs::write(&one, &bytes[..bytes.len() - 2]).unwrap(); // truncated
+        let mut bytes = fs::read(&two).unwrap();
+        *bytes.last_mut().unwrap() ^= 0xff; // one bit pattern changed
+        fs::write(&two, &bytes).unwrap();
+        assert_eq!(cache.get::<String>(&key(1)), None);
+        assert_eq!(cache.get::<String>(&key(2)), None);
+        assert!(!one.exists() && !two.exists());
+        assert_eq!((cache.stats().corrupt, cache.stats().misses), (2, 2));
+        cache.put(&key(1), &"hello".to_owned()).unwrap();
+        assert_eq!(cache.get::<String>(&key(1)).as_deref(), Some("hello"));
+    }
+
+    #[test]
+    fn past_its_cap_the_least_recently_used_entries_go() {
+        let entry = (HEADER + 100) as u64;
+        let cache = DiskCache::open(temp_dir("lru"))
+            .unwrap()
+            .max_bytes(entry * 5);
+        let value = vec![7u8; 99]; // 1 length byte + 99
+        for n in 0..5 {
+            cache.put(&key(n), &value).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(15));
+        }
+        // Touch the oldest: it is now the most recently used.
+        assert!(cache.get::<Vec<u8>>(&key(0)).is_some());
+        std::thread::sleep(std::time::Duration::from_millis(15));
+        cache.put(&key(5), &value).unwrap();
+        let kept: Vec<u32> = (0..6).filter(|&n| cache.path(&key(n)).exists()).collect();
+        assert!(kept.contains(&0) && kept.contains(&5), "kept {kept:?}");
+        assert!(!kept.contains(&1), "kept {kept:?}");
+        assert!(kept.len() as u64 * entry <= entry * 5);
+        assert!(cache.stats().evicted >= 1);
+    }
+
+    #[test]
+    fn many_threads_write_and_read_the_same_keys() {
+        let cache = DiskCache::open(temp_dir("threads")).unwrap();
+        std::thread::scope(|scope| {
+            for _ in 0..8 {
+                scope.spawn(|| {
+                    for n in 0..200 {
+                        cache.put(&key(n), &format!("value {n}")).unwrap();
+                        let read = cache.get::<String>(&key(n));
+                        assert_eq!(read, Some(format!("value {n}")));
+                    }
+                });
+            }
+        });
+        assert_eq!(cache.stats().corrupt, 0);
+        assert_eq!(fs::read_dir(cache.dir().join("tmp")).unwrap().count(), 0);
+    }
+}
