@@ -12,7 +12,7 @@ use syn::{braced, bracketed, Ident, LitBool, Token};
 use crate::config::Config;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v3";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v4";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -94,6 +94,13 @@ pub struct NodeMeta {
     /// For a pipeline: per parameter, the outputs (bits by position) that need it; a nested use
     /// selecting some outputs leaves the other parameters unwired. Empty for a function.
     pub needs: Vec<u64>,
+    /// A hash of the function's tokens (0 for a pipeline): part of every cache key.
+    pub code: u64,
+    /// `#[node(version = N)]`.
+    pub version: u64,
+    /// Whether a cache may serve its values (`#[node(cache = false)]` says no; batch nodes and
+    /// pipelines are never cached themselves).
+    pub cached: bool,
     pub config: Config,
     /// The node had errors of its own (already reported): pipelines using it stay silent.
     pub poisoned: bool,
@@ -124,10 +131,14 @@ impl NodeMeta {
             .needs
             .iter()
             .map(|n| proc_macro2::Literal::u64_unsuffixed(*n));
+        let code = proc_macro2::Literal::u64_unsuffixed(self.code);
+        let version = proc_macro2::Literal::u64_unsuffixed(self.version);
+        let cached = self.cached;
         let config = self.config.entries_tokens();
         quote! {{
             kind = #kind, name = #name, vis = #vis, fallible = #fallible, batch = #batch, poisoned = #poisoned,
-            params = [#(#params),*], outputs = [#(#outputs),*], needs = [#(#needs),*], config = { #config }
+            params = [#(#params),*], outputs = [#(#outputs),*], needs = [#(#needs),*],
+            code = #code, version = #version, cached = #cached, config = { #config }
         }}
     }
 }
@@ -197,6 +208,9 @@ impl Parse for NodeMeta {
             .iter()
             .map(syn::LitInt::base10_parse)
             .collect::<syn::Result<Vec<u64>>>()?;
+        let code = field::<syn::LitInt>(&input, "code")?.base10_parse()?;
+        let version = field::<syn::LitInt>(&input, "version")?.base10_parse()?;
+        let cached = field::<LitBool>(&input, "cached")?.value;
         let key: Ident = input.parse()?;
         if key != "config" {
             return Err(syn::Error::new(key.span(), "expected `config`"));
@@ -212,10 +226,22 @@ impl Parse for NodeMeta {
             params,
             outputs,
             needs,
+            code,
+            version,
+            cached,
             config,
             poisoned,
         })
     }
+}
+
+/// A hash of a function's tokens, the same in every build of the same source: FNV-1a over their
+/// text (formatting and `//` comments are not tokens, so they do not change it; doc comments do).
+pub fn code_hash(tokens: &TokenStream) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
+    hasher.write(tokens.to_string().as_bytes());
+    hasher.finish()
 }
 
 /// A name for the hidden exported macro that is unique in the crate and the same on every build:

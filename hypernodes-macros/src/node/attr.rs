@@ -1,4 +1,4 @@
-//! `#[node(output = .., stateful(..), config(..), crate = "..")]`
+//! `#[node(output = .., stateful(..), config(..), batch, cache = false, version = N, crate = "..")]`
 
 use proc_macro2::TokenStream;
 use syn::parse::Parser;
@@ -7,7 +7,9 @@ use syn::{Ident, LitStr, Path};
 use crate::config::Config;
 use crate::errors::{did_you_mean, quoted_list, Errors};
 
-const OPTIONS: [&str; 5] = ["output", "stateful", "config", "batch", "crate"];
+const OPTIONS: [&str; 7] = [
+    "output", "stateful", "config", "batch", "cache", "version", "crate",
+];
 
 #[derive(Default)]
 pub struct NodeArgs {
@@ -19,6 +21,10 @@ pub struct NodeArgs {
     pub config: Config,
     /// `batch`: called once per batch, with slices.
     pub batch: bool,
+    /// `cache = false`: never cached (side effects, randomness).
+    pub no_cache: bool,
+    /// `version = N`: bumps the cache key by hand, for changes outside the body.
+    pub version: u64,
     /// Path to the `hypernodes` crate in generated code.
     pub krate: Option<Path>,
 }
@@ -41,6 +47,22 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> NodeArgs {
             })?,
             "config" => meta.parse_nested_meta(|entry| out.config.parse_entry(&entry, errors))?,
             "batch" => out.batch = true,
+            "cache" => {
+                let value: syn::LitBool = meta
+                    .value()?
+                    .parse()
+                    .map_err(|e| syn::Error::new(e.span(), "`cache` is `true` or `false`"))?;
+                out.no_cache = !value.value;
+            }
+            "version" => {
+                let value: syn::LitInt = meta.value()?.parse()?;
+                out.version = value.base10_parse().map_err(|_| {
+                    syn::Error::new(
+                        value.span(),
+                        "`version` is a whole number, e.g. `version = 2`",
+                    )
+                })?;
+            }
             "crate" => {
                 let path: LitStr = meta.value()?.parse()?;
                 out.krate = Some(path.parse()?);

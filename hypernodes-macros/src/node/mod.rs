@@ -10,7 +10,7 @@ use syn::ItemFn;
 
 use crate::config::{Config, Key, Value};
 use crate::errors::Errors;
-use crate::meta::{emit_meta_macro, Kind, NodeMeta, Vis};
+use crate::meta::{code_hash, emit_meta_macro, Kind, NodeMeta, Vis};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let func: ItemFn = match syn::parse2(item.clone()) {
@@ -34,6 +34,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 
     let meta = NodeMeta {
         needs: Vec::new(),
+        code: code_hash(&quote!(#func)),
+        version: args.version,
+        cached: !args.no_cache && !args.batch,
         kind: Kind::Function,
         name: name.clone(),
         vis: Vis::of(vis),

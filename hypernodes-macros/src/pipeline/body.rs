@@ -66,6 +66,12 @@ impl<'a> Body<'a> {
         }
     }
 
+    /// Whether cache keys flow from node to node (in `__hypernodes_call`; a columnar unit keys
+    /// each node by its input values).
+    pub(super) fn keys_flow(&self) -> bool {
+        self.masked
+    }
+
     /// Whether node `n` runs only for some of the outputs a masked call may ask for.
     fn maskable(&self, n: usize) -> bool {
         let all = match self.graph.kept.len() {
@@ -120,14 +126,26 @@ impl<'a> Body<'a> {
     /// only some outputs need runs under the call's `MASK`, its values then `Option`s.
     pub(super) fn node(&mut self, index: usize) -> TokenStream {
         let node = &self.graph.nodes[index];
+        let key = self.cache_key(index);
         let body = match node.meta.kind {
             Kind::Pipeline => self.nested_node(index),
-            Kind::Function => self.function_node(index),
+            Kind::Function => {
+                let compute = self.function_node(index);
+                self.cached(index, compute)
+            }
         };
         let bind = self.bindings(node);
         if !self.maskable(index) {
-            return quote!(let #bind = { #body };);
+            return quote!(#key let #bind = { #body };);
         }
+        // A cached node's key leaves the block with its values, for the nodes downstream.
+        let (key_out, key_none) = match key.is_some() {
+            true => {
+                let key = super::cache::key_ident(index);
+                (quote!(#key,), quote!(::core::option::Option::None,))
+            }
+            false => (quote!(), quote!()),
+        };
         let used: Vec<Ident> = node
             .meta
             .outputs
@@ -140,11 +158,12 @@ impl<'a> Body<'a> {
         let dependents = self.dependents.as_ref().map_or(0, |d| d[index]);
         let dependents = proc_macro2::Literal::u64_suffixed(dependents);
         quote! {
-            let (#(#used,)*) = if #krate::__private::needs(MASK, #dependents) {
+            let (#(#used,)* #key_out) = if #krate::__private::needs(MASK, #dependents) {
+                #key
                 let #bind = { #body };
-                (#(::core::option::Option::Some(#used),)*)
+                (#(::core::option::Option::Some(#used),)* #key_out)
             } else {
-                (#(#nones,)*)
+                (#(#nones,)* #key_none)
             };
         }
     }

@@ -71,6 +71,8 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     });
 
     let structs = surface.structs(krate, header, graph);
+    let cache_ty = super::cache::table_ident(header);
+    let cache = super::cache::generate(krate, header, &types);
     let builder = builder(krate, header, &stateful, &types);
     let output_types = &surface.output_types;
     let values_ty = quote!((#(::core::option::Option<#output_types>,)*));
@@ -115,6 +117,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             #(#factories: ::core::option::Option<#krate::Factory<#stateful_types>>,)*
             #(#nested_fields: #nested_types,)*
             #(#bound_fields: #bound_types,)*
+            __hypernodes_cache: ::core::option::Option<#cache_ty>,
             __hypernodes_single: #krate::__private::OnceCell<#shared_ty>,
         }
 
@@ -129,6 +132,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
 
         #structs
         #builder
+        #cache
 
         impl #name {
             /// A pipeline ready to run; stateful resources are built on first use, with
@@ -138,6 +142,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                     #(#factories: ::core::option::Option::None,)*
                     #(#nested_fields: <#nested_types>::new(),)*
                     #(#bound_fields: #bound_values,)*
+                    __hypernodes_cache: ::core::option::Option::None,
                     __hypernodes_single: #krate::__private::OnceCell::new(),
                 }
             }
@@ -497,6 +502,9 @@ fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surfac
     } = surface;
     let name = &header.name;
     let meta = NodeMeta {
+        code: 0,
+        version: 0,
+        cached: false,
         kind: Kind::Pipeline,
         name: name.clone(),
         vis: Vis::of(&header.vis),

@@ -55,6 +55,9 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
 /// stay quiet instead of adding "cannot find macro" to the error that matters.
 fn quiet_meta_macro(header: &Header) -> TokenStream {
     let meta = NodeMeta {
+        code: 0,
+        version: 0,
+        cached: false,
         needs: Vec::new(),
         kind: Kind::Pipeline,
         name: header.name.clone(),

@@ -1,6 +1,7 @@
 //! `pipeline!`'s final step: every node's metadata has arrived through the chain.
 
 mod body;
+mod cache;
 mod codegen;
 mod columns;
 mod fallback;

@@ -45,6 +45,7 @@ pub struct Edge {
 pub struct Cluster {
     pub id: String,
     /// The nested pipeline's node name.
+    #[cfg_attr(not(feature = "svg"), allow(dead_code))]
     pub name: &'static str,
     /// The name with how it is mapped.
     pub label: String,

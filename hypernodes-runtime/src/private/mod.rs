@@ -1,6 +1,10 @@
 //! What generated code needs and users never name. Not covered by semver.
 
 mod batch;
+#[cfg(not(feature = "cache"))]
+mod cache_off;
+#[cfg(feature = "cache")]
+mod cached;
 mod call;
 mod checkout;
 mod debug;
@@ -18,9 +22,32 @@ pub use hypernodes_macros::{__pipeline_front as pipeline_front, __pipeline_impl 
 pub use once_cell::sync::OnceCell;
 pub use wire::{clone_for, CloneForLaterUse, In, Out, SameInput, SameStateful, Wire};
 
+#[cfg(feature = "cache")]
+pub use crate::cache::{DiskCache, Key, KeyBuilder};
 pub use crate::hooks::{Hooks, NoHooks, Scope};
 pub use batch::{batch_values, catching, single_value};
+#[cfg(not(feature = "cache"))]
+pub use cache_off::{cache_lookup, DiskCache, Key, KeyBuilder};
+#[cfg(feature = "cache")]
+pub use cached::{cache_lookup, CacheValue, Cacheable, Slot, Store};
 pub use checkout::checkout;
+
+/// Its input with the `cache` feature, nothing without: the items only a cache needs.
+#[cfg(feature = "cache")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __hypernodes_if_cache {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// Its input with the `cache` feature, nothing without: the items only a cache needs.
+#[cfg(not(feature = "cache"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __hypernodes_if_cache {
+    ($($item:tt)*) => {};
+}
+pub use crate::__hypernodes_if_cache as if_cache;
 pub use hooked::{
     hooked_run, item_end, item_start, nested_end, nested_start, node_end, node_start, Clock,
 };

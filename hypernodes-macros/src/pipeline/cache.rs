@@ -1,0 +1,259 @@
+//! Per-node, per-item caching in generated code. A pipeline value holds an optional table of
+//! typed functions (read, write, hash) for each cached node's values, filled by `with_cache`:
+//! that method's bounds are checked where it is called, so only pipelines given a cache need
+//! serde on their values. Without a table, a node's statement only checks that it is absent.
+//!
+//! A node's key: its code hash and `version`, then per wired input either the key of the cached
+//! node that produced it (so a changed node invalidates everything downstream and nothing
+//! upstream) or the input's value, postcard-encoded.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::Ident;
+
+use super::body::{Access, Body};
+use super::graph::{Graph, Source};
+use super::header::Header;
+use super::names::{hooks_ident, private_ident, scope_ident, Types};
+use crate::meta::Kind;
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+/// The local holding node `n`'s cache key (`Option<Key>`).
+pub fn key_ident(n: usize) -> Ident {
+    ident(&format!("__hypernodes_key_{n}"))
+}
+
+/// Whether node `n` is cached: a function node not marked `cache = false` (nor a batch node).
+pub fn is_cached(graph: &Graph, n: usize) -> bool {
+    let meta = &graph.nodes[n].meta;
+    meta.kind == Kind::Function && meta.cached
+}
+
+fn get_field(n: usize) -> Ident {
+    format_ident!("get_{}", n)
+}
+
+fn put_field(n: usize) -> Ident {
+    format_ident!("put_{}", n)
+}
+
+fn hash_field(n: usize, param: usize) -> Ident {
+    format_ident!("hash_{}_{}", n, param)
+}
+
+/// The type a cached node's value is stored as: its output, or the tuple of its outputs.
+fn value_type(types: &Types, n: usize) -> TokenStream {
+    let outputs: Vec<TokenStream> = (0..types.graph.nodes[n].meta.outputs.len())
+        .map(|o| types.output(n, o))
+        .collect();
+    match outputs.as_slice() {
+        [single] => single.clone(),
+        many => quote!((#(#many),*)),
+    }
+}
+
+/// The type of the value a parameter reads, as its producer (or first reader) has it: keys hash
+/// the value itself, so a type mismatch is reported once, by the node's own argument check.
+fn source_type(types: &Types, n: usize, param: usize) -> TokenStream {
+    let graph = types.graph;
+    match graph.source_of(&graph.nodes[n].meta.params[param].name) {
+        Source::Output { node, output } => types.output(node, output),
+        Source::Input(i) => types.param(graph.inputs[i].node, graph.inputs[i].param),
+        Source::Bound(i) => types.param(graph.bound[i].node, graph.bound[i].param),
+    }
+}
+
+/// The wired (not stateful) parameters of node `n`.
+fn wired(graph: &Graph, n: usize) -> impl Iterator<Item = usize> + '_ {
+    let params = &graph.nodes[n].meta.params;
+    (0..params.len()).filter(|&p| !params[p].mode.is_stateful())
+}
+
+impl Body<'_> {
+    /// `let key = ..;` for cached node `index`: `None` without a cache or when an input cannot
+    /// be encoded (then the item is computed and not stored).
+    pub(super) fn cache_key(&self, index: usize) -> Option<TokenStream> {
+        let graph = self.graph;
+        if !is_cached(graph, index) {
+            return None;
+        }
+        let krate = self.types.krate;
+        let node = &graph.nodes[index];
+        let (table, builder) = (ident("__hypernodes_table"), ident("__hypernodes_builder"));
+        let parts = wired(graph, index).map(|param| {
+            let name = &node.meta.params[param].name;
+            match graph.source_of(name) {
+                Source::Output { node: from, .. } if self.keys_flow() && is_cached(graph, from) => {
+                    let upstream = key_ident(from);
+                    quote!(#builder.upstream(::core::option::Option::as_ref(&#upstream)?))
+                }
+                _ => {
+                    let field = hash_field(index, param);
+                    let value = self.access(name, Access::Ref, node);
+                    quote!((#table.#field)(#builder, #value)?)
+                }
+            }
+        });
+        let key = key_ident(index);
+        let code = proc_macro2::Literal::u64_suffixed(node.meta.code);
+        let version = proc_macro2::Literal::u64_suffixed(node.meta.version);
+        Some(quote! {
+            let #key: ::core::option::Option<#krate::__private::Key> = match &self.__hypernodes_cache {
+                ::core::option::Option::Some(#table) => (|| {
+                    let #builder = #krate::__private::Key::builder(#code, #version);
+                    #(let #builder = #parts;)*
+                    ::core::option::Option::Some(#builder.finish())
+                })(),
+                ::core::option::Option::None => ::core::option::Option::None,
+            };
+        })
+    }
+
+    /// `compute` behind a cache lookup for cached node `index`: a hit is the value (and a
+    /// `CacheHit` event); a miss computes and stores it.
+    pub(super) fn cached(&self, index: usize, compute: TokenStream) -> TokenStream {
+        if !is_cached(self.graph, index) {
+            return compute;
+        }
+        let krate = self.types.krate;
+        let name = self.graph.nodes[index].meta.name.to_string();
+        let key = key_ident(index);
+        let (get, put) = (get_field(index), put_field(index));
+        let (hooks, scope) = (hooks_ident(), scope_ident());
+        let (table, value) = (ident("__hypernodes_table"), ident("__hypernodes_value"));
+        quote! {
+            match #krate::__private::cache_lookup(
+                ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |#table| &*#table.store),
+                ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |#table| #table.#get),
+                &#key, #hooks, #scope, #name,
+            ) {
+                ::core::option::Option::Some(#value) => #value,
+                ::core::option::Option::None => {
+                    let #value = { #compute };
+                    if let (::core::option::Option::Some(#table), ::core::option::Option::Some(__hypernodes_k)) =
+                        (&self.__hypernodes_cache, &#key)
+                    {
+                        (#table.#put)(&#table.store, __hypernodes_k, &#value);
+                    }
+                    #value
+                }
+            }
+        }
+    }
+}
+
+/// The pipeline's cache table type, and (with the `cache` feature) `with_cache`.
+pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStream {
+    let graph = types.graph;
+    let name = &header.name;
+    let vis = &header.vis;
+    let table_ty = table_ident(header);
+    let cached: Vec<usize> = graph
+        .order
+        .iter()
+        .copied()
+        .filter(|&n| is_cached(graph, n))
+        .collect();
+    let value_types: Vec<TokenStream> = cached.iter().map(|&n| value_type(types, n)).collect();
+    let node_paths: Vec<&syn::Path> = cached.iter().map(|&n| &graph.nodes[n].path).collect();
+    let (gets, puts): (Vec<Ident>, Vec<Ident>) =
+        cached.iter().map(|&n| (get_field(n), put_field(n))).unzip();
+    let hashed: Vec<(Ident, TokenStream, &syn::Path)> = cached
+        .iter()
+        .flat_map(|&n| {
+            wired(graph, n).map(move |p| {
+                (
+                    hash_field(n, p),
+                    source_type(types, n, p),
+                    &graph.nodes[n].path,
+                )
+            })
+        })
+        .collect();
+    let hash_fields: Vec<&Ident> = hashed.iter().map(|(f, _, _)| f).collect();
+    let hash_types: Vec<&TokenStream> = hashed.iter().map(|(_, t, _)| t).collect();
+    let hash_nodes = hashed.iter().map(|(_, _, n)| n);
+    let p = quote!(#krate::__private);
+    let nested: Vec<(Ident, &syn::Path)> = graph
+        .order
+        .iter()
+        .filter(|&&n| graph.nodes[n].meta.kind == Kind::Pipeline)
+        .map(|&n| (private_ident("nested", n), &graph.nodes[n].path))
+        .collect();
+    let nested_fields = nested.iter().map(|(f, _)| f);
+    let nested_types: Vec<&&syn::Path> = nested.iter().map(|(_, t)| t).collect();
+    // One bound per (type, node): a repeated bound would make the solver see two candidates.
+    let mut slot_bounds: Vec<TokenStream> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    let pairs = value_types.iter().zip(node_paths.iter().copied());
+    let pairs = pairs.chain(
+        hash_types
+            .iter()
+            .copied()
+            .zip(hashed.iter().map(|(_, _, n)| *n)),
+    );
+    for (ty, node) in pairs {
+        let bound = quote!(#p::Slot<S, #ty, #node>: #p::CacheValue<#ty>);
+        if !seen.contains(&bound.to_string()) {
+            seen.push(bound.to_string());
+            slot_bounds.push(bound);
+        }
+    }
+    let table_doc = format!("The cache functions of [`{name}`]'s nodes; not public API.");
+    quote! {
+        #[doc = #table_doc]
+        #[doc(hidden)]
+        #[allow(clippy::type_complexity)]
+        #vis struct #table_ty {
+            store: ::std::sync::Arc<#p::DiskCache>,
+            #(#gets: fn(&#p::DiskCache, &#p::Key) -> ::core::option::Option<#value_types>,)*
+            #(#puts: fn(&#p::DiskCache, &#p::Key, &#value_types),)*
+            #(#hash_fields: fn(#p::KeyBuilder, &#hash_types) -> ::core::option::Option<#p::KeyBuilder>,)*
+        }
+
+        #p::if_cache! {
+            impl<S: #p::Store> #p::Cacheable<S> for #name
+            where
+                #(#slot_bounds,)*
+                #(#nested_types: #p::Cacheable<S>,)*
+            {
+                fn set_cache(&mut self, store: &::std::sync::Arc<#p::DiskCache>) {
+                    self.__hypernodes_cache = ::core::option::Option::Some(#table_ty {
+                        store: ::std::sync::Arc::clone(store),
+                        #(#gets: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::get,)*
+                        #(#puts: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::put,)*
+                        #(#hash_fields: <#p::Slot<S, #hash_types, #hash_nodes> as #p::CacheValue<#hash_types>>::hash,)*
+                    });
+                    #(<#nested_types as #p::Cacheable<S>>::set_cache(&mut self.#nested_fields, store);)*
+                }
+            }
+
+            impl #name {
+                /// This pipeline with a cache: each cached node's value for each item is looked up
+                /// first and computed (and stored) only on a miss. Nested pipelines share it.
+                /// Needs serde's `Serialize` and `Deserialize` on the values of cached nodes.
+                pub fn with_cache<S: #p::Store>(mut self, cache: S) -> Self
+                where
+                    Self: #p::Cacheable<S>,
+                {
+                    let store = ::std::sync::Arc::new(#p::Store::into_disk_cache(cache));
+                    <Self as #p::Cacheable<S>>::set_cache(&mut self, &store);
+                    self
+                }
+
+                /// The cache given by `with_cache`, if any (for its counters).
+                pub fn cache(&self) -> ::core::option::Option<&#p::DiskCache> {
+                    ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |table| &*table.store)
+                }
+            }
+        }
+    }
+}
+
+/// `__Hypernodes{Name}Cache`.
+pub fn table_ident(header: &Header) -> Ident {
+    format_ident!("__Hypernodes{}Cache", header.name)
+}

@@ -1,0 +1,319 @@
+//! Per-node, per-item caching: hits skip the node, keys follow code and inputs, entries survive
+//! damage and other processes.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use hypernodes::cache::DiskCache;
+use hypernodes::{node, pipeline, Sequential};
+
+mod support {
+    include!("support/recorder.rs");
+}
+use support::Recorder;
+
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("hn-cache-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Tests that run `Words` take turns: its call counters are shared.
+static WORDS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn words_turn() -> std::sync::MutexGuard<'static, ()> {
+    WORDS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+static CLEANS: AtomicUsize = AtomicUsize::new(0);
+static COUNTS: AtomicUsize = AtomicUsize::new(0);
+static STAMPS: AtomicUsize = AtomicUsize::new(0);
+
+#[node(output = "cleaned")]
+pub fn clean(text: String) -> String {
+    CLEANS.fetch_add(1, Ordering::Relaxed);
+    text.trim().to_lowercase()
+}
+
+#[node]
+pub fn count(cleaned: &str) -> usize {
+    COUNTS.fetch_add(1, Ordering::Relaxed);
+    cleaned.split_whitespace().count()
+}
+
+/// Has a side effect: never cached.
+#[node(cache = false)]
+pub fn stamp(count: usize) -> String {
+    STAMPS.fetch_add(1, Ordering::Relaxed);
+    format!("#{count}")
+}
+
+pipeline! { pub Words = [clean, count, stamp] }
+
+fn texts(range: std::ops::Range<usize>) -> Vec<WordsInputs> {
+    range
+        .map(|i| WordsInputs {
+            text: format!(" Item {i} of Many "),
+        })
+        .collect()
+}
+
+#[test]
+fn a_second_run_serves_cached_nodes_and_a_larger_map_computes_only_new_items() {
+    let _turn = words_turn();
+    let calls = || {
+        (
+            CLEANS.load(Ordering::Relaxed),
+            COUNTS.load(Ordering::Relaxed),
+            STAMPS.load(Ordering::Relaxed),
+        )
+    };
+    let dir = fresh_dir("map");
+    let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
+    let start = calls();
+    let first = p.with_engine(Sequential).map(texts(0..50)).unwrap();
+    let after_first = calls();
+    assert_eq!(after_first.0 - start.0, 50);
+    let again = p.with_engine(Sequential).map(texts(0..50)).unwrap();
+    let after_again = calls();
+    assert_eq!(
+        (after_again.0, after_again.1),
+        (after_first.0, after_first.1)
+    );
+    assert_eq!(
+        after_again.2 - after_first.2,
+        50,
+        "`cache = false` runs every time"
+    );
+    assert_eq!(again[7].stamp, first[7].stamp);
+    // Ten more items: only those are computed.
+    let more = p.with_engine(Sequential).map(texts(0..60)).unwrap();
+    assert_eq!(more.len(), 60);
+    assert_eq!(calls().0 - after_again.0, 10);
+    let stats = p.cache().unwrap().stats();
+    assert_eq!(stats.misses, 50 * 2 + 10 * 2);
+    assert_eq!(stats.hits, 50 * 2 + 50 * 2);
+}
+
+#[test]
+fn a_cache_hit_is_an_event_in_place_of_the_node_call() {
+    let _turn = words_turn();
+    let dir = fresh_dir("hook");
+    let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
+    p.run(WordsInputs { text: "a b".into() }).unwrap();
+    let hooks = Recorder::default();
+    p.with_hooks(&hooks)
+        .run(WordsInputs { text: "a b".into() })
+        .unwrap();
+    let events = hooks.take();
+    assert!(events.contains(&"CacheHit { scope: Scope { pipeline: \"Words\", index: None, parent: None }, node: \"clean\" }".to_owned()), "{events:?}");
+    assert!(
+        !events.iter().any(|e| e.contains("Words.clean x1")),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| e.contains("Words.stamp x1")),
+        "{events:?}"
+    );
+}
+
+static UNITS: AtomicUsize = AtomicUsize::new(0);
+
+#[node(output = "logged")]
+pub fn log_line(text: &str) {
+    UNITS.fetch_add(1, Ordering::Relaxed);
+    let _ = text;
+}
+
+#[node(output = "number")]
+pub fn maybe_number(text: &str) -> Option<u32> {
+    UNITS.fetch_add(1, Ordering::Relaxed);
+    text.parse().ok()
+}
+
+pipeline! { pub Edge = [log_line, maybe_number] }
+
+#[test]
+fn unit_and_none_values_are_served_from_the_cache() {
+    let dir = fresh_dir("edge");
+    let p = Edge::new().with_cache(DiskCache::open(&dir).unwrap());
+    let first = p.run(EdgeInputs { text: "x".into() }).unwrap();
+    let before = UNITS.load(Ordering::Relaxed);
+    let second = p.run(EdgeInputs { text: "x".into() }).unwrap();
+    assert_eq!((first.number, second.number), (None, None));
+    assert_eq!(
+        UNITS.load(Ordering::Relaxed),
+        before,
+        "both served from the cache"
+    );
+}
+
+/// The same pipeline before and after an edit of the middle node: `v1` and `v2` differ only in
+/// `scale`'s body, as if it had been edited and recompiled.
+static FIRSTS: AtomicUsize = AtomicUsize::new(0);
+static LASTS: AtomicUsize = AtomicUsize::new(0);
+
+mod v1 {
+    use super::*;
+    #[node(output = "base")]
+    pub fn base(x: u64) -> u64 {
+        FIRSTS.fetch_add(1, Ordering::Relaxed);
+        x + 1
+    }
+    #[node(output = "scaled")]
+    pub fn scale(base: u64) -> u64 {
+        base * 10
+    }
+    #[node(output = "shown")]
+    pub fn show(scaled: u64) -> String {
+        LASTS.fetch_add(1, Ordering::Relaxed);
+        format!("={scaled}")
+    }
+    pipeline! { pub Chain = [base, scale, show] }
+}
+
+mod v2 {
+    use super::*;
+    #[node(output = "base")]
+    pub fn base(x: u64) -> u64 {
+        FIRSTS.fetch_add(1, Ordering::Relaxed);
+        x + 1
+    }
+    #[node(output = "scaled")]
+    pub fn scale(base: u64) -> u64 {
+        base * 100
+    }
+    #[node(output = "shown")]
+    pub fn show(scaled: u64) -> String {
+        LASTS.fetch_add(1, Ordering::Relaxed);
+        format!("={scaled}")
+    }
+    pipeline! { pub Chain = [base, scale, show] }
+}
+
+#[test]
+fn a_code_change_invalidates_the_node_and_what_is_downstream_not_upstream() {
+    let dir = fresh_dir("edit");
+    let old = v1::Chain::new().with_cache(DiskCache::open(&dir).unwrap());
+    assert_eq!(old.run(v1::ChainInputs { x: 1 }).unwrap().shown, "=20");
+    let (firsts, lasts) = (
+        FIRSTS.load(Ordering::Relaxed),
+        LASTS.load(Ordering::Relaxed),
+    );
+    let new = v2::Chain::new().with_cache(DiskCache::open(&dir).unwrap());
+    assert_eq!(new.run(v2::ChainInputs { x: 1 }).unwrap().shown, "=200");
+    assert_eq!(
+        FIRSTS.load(Ordering::Relaxed),
+        firsts,
+        "upstream `base` is served"
+    );
+    assert_eq!(
+        LASTS.load(Ordering::Relaxed),
+        lasts + 1,
+        "downstream `show` runs again"
+    );
+    // And the old code still finds its own entries.
+    assert_eq!(old.run(v1::ChainInputs { x: 1 }).unwrap().shown, "=20");
+    assert_eq!(LASTS.load(Ordering::Relaxed), lasts + 1);
+}
+
+#[test]
+fn damaged_entries_are_recomputed_and_replaced_never_served() {
+    let _turn = words_turn();
+    let dir = fresh_dir("damaged");
+    let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
+    let good = p.with_engine(Sequential).map(texts(0..20)).unwrap();
+    // Truncate every entry, and flip a byte in half of them.
+    let mut damaged = 0;
+    for shard in std::fs::read_dir(dir.join("objects")).unwrap() {
+        for entry in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            let mut bytes = std::fs::read(&path).unwrap();
+            if damaged % 2 == 0 {
+                bytes.truncate(bytes.len() / 2);
+            } else {
+                let last = bytes.len() - 1;
+                bytes[last] ^= 0x55;
+            }
+            std::fs::write(&path, bytes).unwrap();
+            damaged += 1;
+        }
+    }
+    assert_eq!(damaged, 40);
+    let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
+    let again = p.with_engine(Sequential).map(texts(0..20)).unwrap();
+    for (a, b) in good.iter().zip(&again) {
+        assert_eq!((&a.cleaned, a.count), (&b.cleaned, b.count));
+    }
+    let stats = p.cache().unwrap().stats();
+    assert_eq!((stats.corrupt, stats.hits), (40, 0));
+    // Replaced: the next run is served whole.
+    let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
+    p.with_engine(Sequential).map(texts(0..20)).unwrap();
+    assert_eq!(p.cache().unwrap().stats().hits, 40);
+}
+
+const CHILD: &str = "HYPERNODES_CACHE_TEST_CHILD";
+
+/// Run as a child process by the test below: many writes and reads of the same keys.
+#[test]
+fn child_process_writer() {
+    let Ok(dir) = std::env::var(CHILD) else {
+        return; // only as a child
+    };
+    let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
+    for _ in 0..5 {
+        let outs = p.map(texts(0..200)).unwrap();
+        assert_eq!(outs[123].cleaned, "item 123 of many");
+        assert_eq!(outs[123].count, 4);
+    }
+    assert_eq!(p.cache().unwrap().stats().corrupt, 0);
+}
+
+#[test]
+fn two_processes_write_one_cache_at_once() {
+    let _turn = words_turn();
+    let dir = fresh_dir("processes");
+    std::fs::create_dir_all(&dir).unwrap();
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<_> = (0..2)
+        .map(|_| {
+            std::process::Command::new(&exe)
+                .args(["--exact", "child_process_writer", "--test-threads", "1"])
+                .env(CHILD, &dir)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
+    let outs = p.with_engine(Sequential).map(texts(0..200)).unwrap();
+    assert_eq!(outs[199].cleaned, "item 199 of many");
+    let stats = p.cache().unwrap().stats();
+    assert_eq!((stats.hits, stats.corrupt), (400, 0));
+    let leftovers = std::fs::read_dir(dir.join("tmp")).unwrap().count();
+    assert_eq!(leftovers, 0, "no temporary file is left behind");
+}
+
+/// A type without serde: fine in a pipeline that is never given a cache.
+pub struct Opaque(pub u32);
+
+#[node]
+pub fn wrap(x: u32) -> Opaque {
+    Opaque(x)
+}
+
+pipeline! { pub NoSerde = [wrap] }
+
+#[test]
+fn pipelines_without_a_cache_need_no_serde() {
+    assert_eq!(
+        NoSerde::new().run(NoSerdeInputs { x: 3 }).unwrap().wrap.0,
+        3
+    );
+}
