@@ -44,9 +44,12 @@ fn w1(c: &mut Criterion) {
     let mut group = c.benchmark_group("cache_w1_100k");
     group.sample_size(10);
     let plain = W1::new();
-    batched(&mut group, "no_cache", || w1_inputs(W1_ITEMS), |items| {
-        plain.map(items).unwrap().len()
-    });
+    batched(
+        &mut group,
+        "no_cache",
+        || w1_inputs(W1_ITEMS),
+        |items| plain.map(items).unwrap().len(),
+    );
     batched(
         &mut group,
         "cold",
@@ -59,9 +62,12 @@ fn w1(c: &mut Criterion) {
     let warm = Dir::fresh("w1-warm");
     let p = W1::new().with_cache(DiskCache::open(&warm.0).unwrap());
     p.map(w1_inputs(W1_ITEMS)).unwrap();
-    batched(&mut group, "warm", || w1_inputs(W1_ITEMS), |items| {
-        p.map(items).unwrap().len()
-    });
+    batched(
+        &mut group,
+        "warm",
+        || w1_inputs(W1_ITEMS),
+        |items| p.map(items).unwrap().len(),
+    );
     group.finish();
 }
 
@@ -69,9 +75,12 @@ fn w3(c: &mut Criterion) {
     let mut group = c.benchmark_group("cache_w3_20k");
     group.sample_size(10);
     let plain = W3::new();
-    batched(&mut group, "no_cache", || w3_inputs(W3_ITEMS), |items| {
-        plain.map(items).unwrap().len()
-    });
+    batched(
+        &mut group,
+        "no_cache",
+        || w3_inputs(W3_ITEMS),
+        |items| plain.map(items).unwrap().len(),
+    );
     batched(
         &mut group,
         "cold",
@@ -84,9 +93,12 @@ fn w3(c: &mut Criterion) {
     let warm = Dir::fresh("w3-warm");
     let p = W3::new().with_cache(DiskCache::open(&warm.0).unwrap());
     p.map(w3_inputs(W3_ITEMS)).unwrap();
-    batched(&mut group, "warm", || w3_inputs(W3_ITEMS), |items| {
-        p.map(items).unwrap().len()
-    });
+    batched(
+        &mut group,
+        "warm",
+        || w3_inputs(W3_ITEMS),
+        |items| p.map(items).unwrap().len(),
+    );
     group.finish();
 }
 

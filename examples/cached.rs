@@ -39,7 +39,10 @@ pipeline! {
 fn texts() -> Vec<FingerprintsInputs> {
     (0..5_000)
         .map(|i| FingerprintsInputs {
-            text: format!("  Document number {i} about {} ", ["rust", "caches", "pipelines"][i % 3]),
+            text: format!(
+                "  Document number {i} about {} ",
+                ["rust", "caches", "pipelines"][i % 3]
+            ),
         })
         .collect()
 }

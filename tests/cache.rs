@@ -296,7 +296,18 @@ fn two_processes_write_one_cache_at_once() {
     assert_eq!(outs[199].cleaned, "item 199 of many");
     let stats = p.cache().unwrap().stats();
     assert_eq!((stats.hits, stats.corrupt), (400, 0));
-    let leftovers = std::fs::read_dir(dir.join("tmp")).unwrap().count();
+    let leftovers = std::fs::read_dir(dir.join("objects"))
+        .unwrap()
+        .flat_map(|shard| std::fs::read_dir(shard.unwrap().path()).unwrap())
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".tmp-")
+        })
+        .count();
     assert_eq!(leftovers, 0, "no temporary file is left behind");
 }
 
@@ -316,4 +327,82 @@ fn pipelines_without_a_cache_need_no_serde() {
         NoSerde::new().run(NoSerdeInputs { x: 3 }).unwrap().wrap.0,
         3
     );
+}
+
+static INNER: AtomicUsize = AtomicUsize::new(0);
+
+#[node(output = "doubled")]
+pub fn double_it(x: u64) -> u64 {
+    INNER.fetch_add(1, Ordering::Relaxed);
+    2 * x
+}
+
+pipeline! { pub Double = [double_it] }
+
+#[node]
+pub fn total(doubled: Vec<u64>) -> u64 {
+    doubled.iter().sum()
+}
+
+pipeline! { pub Doubles = [Double(inputs(x = xs), map_over(xs)), total] }
+
+#[test]
+fn nested_pipelines_share_the_cache_and_their_elements_are_keyed_alone() {
+    let dir = fresh_dir("nested");
+    let p = Doubles::new().with_cache(DiskCache::open(&dir).unwrap());
+    assert_eq!(
+        p.run(DoublesInputs { xs: vec![1, 2, 3] }).unwrap().total,
+        12
+    );
+    let before = INNER.load(Ordering::Relaxed);
+    // A new process would see the same keys: a fresh pipeline value and cache handle.
+    let p = Doubles::new().with_cache(DiskCache::open(&dir).unwrap());
+    assert_eq!(
+        p.run(DoublesInputs {
+            xs: vec![3, 2, 1, 4]
+        })
+        .unwrap()
+        .total,
+        20
+    );
+    assert_eq!(
+        INNER.load(Ordering::Relaxed) - before,
+        1,
+        "only the new element runs"
+    );
+}
+
+static VERSIONED: AtomicUsize = AtomicUsize::new(0);
+
+mod before_bump {
+    use super::*;
+    #[node(output = "y")]
+    pub fn helper_user(x: u64) -> u64 {
+        VERSIONED.fetch_add(1, Ordering::Relaxed);
+        x + 1
+    }
+    pipeline! { pub Uses = [helper_user] }
+}
+
+mod after_bump {
+    use super::*;
+    // The same tokens; a helper it calls changed, so its version is bumped by hand.
+    #[node(output = "y", version = 2)]
+    pub fn helper_user(x: u64) -> u64 {
+        VERSIONED.fetch_add(1, Ordering::Relaxed);
+        x + 1
+    }
+    pipeline! { pub Uses = [helper_user] }
+}
+
+#[test]
+fn a_version_bump_invalidates_a_node_whose_body_did_not_change() {
+    let dir = fresh_dir("version");
+    let old = before_bump::Uses::new().with_cache(DiskCache::open(&dir).unwrap());
+    old.run(before_bump::UsesInputs { x: 1 }).unwrap();
+    old.run(before_bump::UsesInputs { x: 1 }).unwrap();
+    assert_eq!(VERSIONED.load(Ordering::Relaxed), 1);
+    let new = after_bump::Uses::new().with_cache(DiskCache::open(&dir).unwrap());
+    new.run(after_bump::UsesInputs { x: 1 }).unwrap();
+    assert_eq!(VERSIONED.load(Ordering::Relaxed), 2);
 }

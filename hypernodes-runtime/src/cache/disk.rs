@@ -1,5 +1,5 @@
-//! The on-disk store: one file per key under `objects/ab/cdef…`, written to `tmp/` and renamed
-//! into place (atomic on one file system, so readers in any thread or process see a whole entry
+//! The on-disk store: one file per key under `objects/ab/cdef…`, written to a temporary file
+//! beside it and renamed into place (atomic on one file system, so readers in any thread or process see a whole entry
 //! or none), each entry checked by its own hash, least recently used entries evicted past a size
 //! cap.
 
@@ -70,7 +70,6 @@ impl DiskCache {
     pub fn open(dir: impl AsRef<Path>) -> io::Result<Self> {
         let dir = dir.as_ref().to_path_buf();
         fs::create_dir_all(dir.join("objects"))?;
-        fs::create_dir_all(dir.join("tmp"))?;
         let bytes = entries(&dir)?.iter().map(|e| e.bytes).sum();
         Ok(DiskCache {
             dir,
@@ -127,11 +126,13 @@ impl DiskCache {
         match &value {
             Some(_) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
-                // Recently used: eviction goes by modification time.
-                let _ = fs::File::options()
-                    .append(true)
-                    .open(&path)
-                    .and_then(|f| f.set_modified(SystemTime::now()));
+                // Recently used: eviction goes by modification time (only a capped cache evicts).
+                let _ = self.max_bytes.is_some().then(|| {
+                    fs::File::options()
+                        .append(true)
+                        .open(&path)
+                        .and_then(|f| f.set_modified(SystemTime::now()))
+                });
             }
             None => {
                 self.misses.fetch_add(1, Ordering::Relaxed);
@@ -147,15 +148,15 @@ impl DiskCache {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        let temp = self.dir.join("tmp").join(unique_name());
-        let written = (|| {
-            let mut file = fs::File::create(&temp)?;
-            file.write_all(MAGIC)?;
-            file.write_all(&(payload.len() as u64).to_le_bytes())?;
-            file.write_all(blake3::hash(&payload).as_bytes())?;
-            file.write_all(&payload)?;
-            fs::rename(&temp, &path)
-        })();
+        // The temporary file sits beside its final place: the rename stays in one directory,
+        // and writers of different keys do not contend for one directory.
+        let temp = path.with_file_name(format!(".tmp-{}", unique_name()));
+        let mut entry = Vec::with_capacity(HEADER + payload.len());
+        entry.extend_from_slice(MAGIC);
+        entry.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        entry.extend_from_slice(blake3::hash(&payload).as_bytes());
+        entry.extend_from_slice(&payload);
+        let written = fs::write(&temp, &entry).and_then(|()| fs::rename(&temp, &path));
         if written.is_err() {
             let _ = fs::remove_file(&temp);
         }
@@ -238,6 +239,9 @@ fn entries(dir: &Path) -> io::Result<Vec<Entry>> {
         }
         for file in fs::read_dir(shard.path())? {
             let Ok(file) = file else { continue };
+            if file.file_name().to_string_lossy().starts_with(".tmp-") {
+                continue; // being written
+            }
             let Ok(meta) = file.metadata() else { continue };
             all.push(Entry {
                 path: file.path(),
@@ -334,6 +338,6 @@ mod tests {
             }
         });
         assert_eq!(cache.stats().corrupt, 0);
-        assert_eq!(fs::read_dir(cache.dir().join("tmp")).unwrap().count(), 0);
+        assert_eq!(entries(cache.dir()).unwrap().len(), 200);
     }
 }
