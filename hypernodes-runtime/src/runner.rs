@@ -1,6 +1,6 @@
 //! A pipeline paired with an engine and hooks: `p.with_engine(Sequential).with_hooks(h)`.
 
-use crate::engine::{Engine, Executes};
+use crate::engine::{Engine, Executes, KeepAll};
 use crate::error::Error;
 use crate::hooks::{Event, Hooks, NoHooks};
 use crate::pipeline::Pipeline;
@@ -92,7 +92,8 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         let clock = self.map_start(count);
         let result = plan.check().and_then(|()| {
             let shared = self.pipeline.__hypernodes_shared(&plan);
-            self.engine.run_fail_fast(
+            Executes::<P>::run(
+                &self.engine,
                 self.pipeline,
                 &shared,
                 &self.hooks,
@@ -113,7 +114,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
     pub fn map_results<I>(&self, items: I) -> Vec<Result<P::Outputs, Error>>
     where
         I: IntoIterator<Item = P::Inputs>,
-        E: Executes<P>,
+        E: Executes<P, KeepAll<P::Outputs>>,
     {
         let plan = self.plan();
         let items: Vec<P::Inputs> = items.into_iter().collect();
@@ -127,7 +128,8 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
             }
             Ok(()) => {
                 let shared = self.pipeline.__hypernodes_shared(&plan);
-                self.engine.run_keep_all(
+                Executes::<P, KeepAll<P::Outputs>>::run(
+                    &self.engine,
                     self.pipeline,
                     &shared,
                     &self.hooks,

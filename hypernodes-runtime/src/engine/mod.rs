@@ -5,12 +5,11 @@ mod collect;
 mod parallel;
 mod sequential;
 
-pub use collect::Collect;
+pub use collect::{Collect, FailFast, KeepAll};
 pub use parallel::Parallel;
 pub use sequential::Sequential;
 
 use crate::devices::Devices;
-use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
 
@@ -63,33 +62,26 @@ pub trait Engine {
     fn settings(&self) -> RunSettings;
 }
 
-/// An engine able to run pipeline `P` (its bounds say what `P`'s values need, e.g. `Send`
-/// for [`Parallel`]).
+/// An engine able to run pipeline `P`, gathering results with collector `C` (`map` stops at
+/// the first error, `map_results` keeps every outcome). Its bounds say what `P`'s values need,
+/// e.g. `Send` for [`Parallel`].
 #[diagnostic::on_unimplemented(
     message = "engine `{Self}` cannot run pipeline `{P}`",
     label = "`{P}` cannot run on `{Self}`",
     note = "`Parallel` moves inputs, outputs and stateful resources between threads: they must be `Send`; `Sequential` has no such requirement"
 )]
-pub trait Executes<P: Pipeline>: Engine {
-    /// Runs `pipeline` over `items` in units of `unit` items, telling `hooks`, stopping at the first error.
+pub trait Executes<P: Pipeline, C: Collect<P::Outputs> = FailFast<<P as Pipeline>::Outputs>>:
+    Engine
+{
+    /// Runs `pipeline` over `items` in units of `unit` items, telling `hooks`, each unit's
+    /// results gathered by a `C`.
     #[doc(hidden)]
-    fn run_fail_fast<H: Hooks>(
+    fn run<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
         hooks: &H,
         unit: usize,
         items: Vec<P::Inputs>,
-    ) -> Result<Vec<P::Outputs>, Error>;
-
-    /// Runs `pipeline` over `items` in units of `unit` items, telling `hooks`, keeping every item's outcome.
-    #[doc(hidden)]
-    fn run_keep_all<H: Hooks>(
-        &self,
-        pipeline: &P,
-        shared: &P::Shared,
-        hooks: &H,
-        unit: usize,
-        items: Vec<P::Inputs>,
-    ) -> Vec<Result<P::Outputs, Error>>;
+    ) -> C::Output;
 }

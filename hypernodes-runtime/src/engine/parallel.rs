@@ -9,10 +9,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::ThreadPool;
 
-use super::collect::{Collect, FailFast, KeepAll};
+use super::collect::Collect;
 use super::{Engine, EngineConfig, Executes, RunSettings};
 use crate::devices::Devices;
-use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
 
@@ -82,7 +81,7 @@ impl Parallel {
         }
     }
 
-    fn run<P, C, H>(
+    fn run_units<P, C, H>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
@@ -160,32 +159,22 @@ impl Engine for Parallel {
     }
 }
 
-impl<P> Executes<P> for Parallel
+impl<P, C> Executes<P, C> for Parallel
 where
     P: Pipeline + Sync,
     P::Shared: Sync,
     P::Inputs: Send,
     P::Outputs: Send,
+    C: Collect<P::Outputs> + Send,
 {
-    fn run_fail_fast<H: Hooks>(
+    fn run<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
         hooks: &H,
         unit: usize,
         items: Vec<P::Inputs>,
-    ) -> Result<Vec<P::Outputs>, Error> {
-        self.run::<P, FailFast<_>, H>(pipeline, shared, hooks, unit, items)
-    }
-
-    fn run_keep_all<H: Hooks>(
-        &self,
-        pipeline: &P,
-        shared: &P::Shared,
-        hooks: &H,
-        unit: usize,
-        items: Vec<P::Inputs>,
-    ) -> Vec<Result<P::Outputs, Error>> {
-        self.run::<P, KeepAll<_>, H>(pipeline, shared, hooks, unit, items)
+    ) -> C::Output {
+        self.run_units::<P, C, H>(pipeline, shared, hooks, unit, items)
     }
 }

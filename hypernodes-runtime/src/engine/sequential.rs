@@ -1,9 +1,8 @@
 //! Every item on the calling thread, in order.
 
-use super::collect::{Collect, FailFast, KeepAll};
+use super::collect::Collect;
 use super::{Engine, EngineConfig, Executes, RunSettings};
 use crate::devices::Devices;
-use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
 
@@ -75,27 +74,16 @@ impl Engine for Sequential {
     }
 }
 
-impl<P: Pipeline> Executes<P> for Sequential {
-    fn run_fail_fast<H: Hooks>(
+impl<P: Pipeline, C: Collect<P::Outputs>> Executes<P, C> for Sequential {
+    fn run<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
         hooks: &H,
         unit: usize,
         items: Vec<P::Inputs>,
-    ) -> Result<Vec<P::Outputs>, Error> {
-        in_order::<P, FailFast<_>, H>(pipeline, shared, hooks, unit, items)
-    }
-
-    fn run_keep_all<H: Hooks>(
-        &self,
-        pipeline: &P,
-        shared: &P::Shared,
-        hooks: &H,
-        unit: usize,
-        items: Vec<P::Inputs>,
-    ) -> Vec<Result<P::Outputs, Error>> {
-        in_order::<P, KeepAll<_>, H>(pipeline, shared, hooks, unit, items)
+    ) -> C::Output {
+        in_order::<P, C, H>(pipeline, shared, hooks, unit, items)
     }
 }
 

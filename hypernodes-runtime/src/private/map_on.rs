@@ -1,6 +1,6 @@
 //! The bounds behind a generated pipeline's `map`, and what a builder's factory may return.
 
-use crate::engine::Executes;
+use crate::engine::{Executes, KeepAll};
 use crate::error::{BoxError, Error};
 use crate::pipeline::Pipeline;
 use crate::runner::Runner;
@@ -28,7 +28,7 @@ pub trait MapOn<E> {
     ) -> Vec<Result<Self::Outputs, Error>>;
 }
 
-impl<P: Pipeline, E: Executes<P>> MapOn<E> for &P {
+impl<P: Pipeline, E: Executes<P> + Executes<P, KeepAll<P::Outputs>>> MapOn<E> for &P {
     type Inputs = P::Inputs;
     type Outputs = P::Outputs;
 

@@ -55,5 +55,5 @@ pub use map_on::{Built, MapOn};
 pub use nested::{absent, needs, present, present_ref, zip_len, Absent, Arg};
 pub use retry::{backoff, clone_for_retry, retrying, CloneForRetry};
 
-pub use crate::engine::Collect;
+pub use crate::engine::{Collect, FailFast, KeepAll};
 pub use crate::instances::{Checkout, Instances, Limiter, Permit};
