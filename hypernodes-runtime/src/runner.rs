@@ -1,6 +1,6 @@
 //! A pipeline paired with an engine and hooks: `p.with_engine(Sequential).with_hooks(h)`.
 
-use crate::engine::{Engine, Executes, KeepAll};
+use crate::engine::{Collect, Engine, Executes, FailFast, KeepAll};
 use crate::error::Error;
 use crate::hooks::{Event, Hooks, NoHooks};
 use crate::pipeline::Pipeline;
@@ -90,17 +90,9 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         let items: Vec<P::Inputs> = items.into_iter().collect();
         let count = items.len();
         let clock = self.map_start(count);
-        let result = plan.check().and_then(|()| {
-            let shared = self.pipeline.__hypernodes_shared(&plan);
-            Executes::<P>::run(
-                &self.engine,
-                self.pipeline,
-                &shared,
-                &self.hooks,
-                plan.unit_items(),
-                items,
-            )
-        });
+        let result = plan
+            .check()
+            .and_then(|()| self.execute::<FailFast<P::Outputs>>(&plan, items));
         let (done, failed) = match &result {
             Ok(outputs) => (outputs.len(), 0),
             Err(error) => (error.item().map_or(0, |item| item + 1), 1),
@@ -126,21 +118,28 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
                     .map(|i| Err(Error::config(error.node(), message.clone()).at_item(i)))
                     .collect()
             }
-            Ok(()) => {
-                let shared = self.pipeline.__hypernodes_shared(&plan);
-                Executes::<P, KeepAll<P::Outputs>>::run(
-                    &self.engine,
-                    self.pipeline,
-                    &shared,
-                    &self.hooks,
-                    plan.unit_items(),
-                    items,
-                )
-            }
+            Ok(()) => self.execute::<KeepAll<P::Outputs>>(&plan, items),
         };
         let failed = results.iter().filter(|r| r.is_err()).count();
         self.map_end(results.len(), failed, clock);
         results
+    }
+
+    /// The run's shared state, then every item on the engine, gathered by `C`.
+    fn execute<C: Collect<P::Outputs>>(&self, plan: &Plan, items: Vec<P::Inputs>) -> C::Output
+    where
+        E: Executes<P, C>,
+    {
+        let shared = self.pipeline.__hypernodes_shared(plan);
+        let unit = plan.unit_items();
+        Executes::<P, C>::run(
+            &self.engine,
+            self.pipeline,
+            &shared,
+            &self.hooks,
+            unit,
+            items,
+        )
     }
 
     fn map_start(&self, items: usize) -> Clock {
