@@ -96,6 +96,15 @@ impl Clone for Counted {
 
 pub static BUILDS: AtomicUsize = AtomicUsize::new(0);
 
+/// Tests that run `Retrieval` take turns: they count model builds and clones.
+static RETRIEVAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn retrieval_turn() -> std::sync::MutexGuard<'static, ()> {
+    RETRIEVAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A model built once per worker.
 pub struct Model {
     weight: usize,
@@ -146,6 +155,7 @@ fn documents(n: usize) -> Vec<RetrievalInputs> {
 #[test]
 fn map_over_runs_the_inner_pipeline_per_element_in_order_without_cloning_broadcasts(
 ) -> Result<(), hypernodes::Error> {
+    let _turn = retrieval_turn();
     let clones = CLONES.load(Ordering::Relaxed);
     let out = Retrieval::new().run(RetrievalInputs {
         document: "a b|b b b|c".into(),
@@ -164,6 +174,7 @@ fn map_over_runs_the_inner_pipeline_per_element_in_order_without_cloning_broadca
 
 #[test]
 fn map_over_uses_the_outer_workers_and_their_instances() -> Result<(), hypernodes::Error> {
+    let _turn = retrieval_turn();
     let builds = BUILDS.load(Ordering::Relaxed);
     let outs = Retrieval::new()
         .with_engine(Parallel::new().threads(2).batch_size(8))
