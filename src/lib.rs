@@ -78,6 +78,8 @@ pub use hypernodes_runtime::{
     NodeKind, NodePlan, Parallel, Picture, Pipeline, PipelineInfo, Plan, Product, RunSettings,
     Runner, Scope, Sequential, Setting, Shared, Stateful, StatefulPlan, WorkerContext,
 };
+#[cfg(feature = "cluster")]
+pub use hypernodes_runtime::{Cluster, Crosses};
 
 #[doc(hidden)]
 pub use hypernodes_runtime::__private;

@@ -60,6 +60,9 @@ pub enum ErrorKind {
         /// Values the node returned.
         returned: usize,
     },
+    /// A cluster run could not go on: a peer process died or never connected, or a message
+    /// could not be decoded. Items without a result get this error; the others keep theirs.
+    Cluster(String),
 }
 
 /// The error of a pipeline run: names the failing node (with the nested pipelines it sits in)
@@ -151,6 +154,44 @@ impl Error {
         self
     }
 
+    /// A cluster run could not go on; `message` says why. It names no node.
+    ///
+    /// ```
+    /// use hypernodes_runtime::{Error, ErrorKind};
+    /// let err = Error::cluster("process 1 stopped answering".into()).at_item(7);
+    /// assert!(matches!(err.kind(), ErrorKind::Cluster(_)));
+    /// assert_eq!(err.to_string(), "cluster run failed on item 7: process 1 stopped answering");
+    /// ```
+    pub fn cluster(message: String) -> Self {
+        let mut error = Self::new("", ErrorKind::Cluster(message));
+        error.details.path.clear();
+        error
+    }
+
+    /// An error rebuilt from its parts, e.g. after crossing processes.
+    #[cfg(feature = "cluster")]
+    pub(crate) fn from_parts(
+        path: Vec<(&'static str, Option<usize>)>,
+        item: Option<usize>,
+        attempts: u32,
+        kind: ErrorKind,
+    ) -> Self {
+        Error {
+            details: Box::new(Details {
+                path,
+                item,
+                attempts,
+                kind,
+            }),
+        }
+    }
+
+    /// The pipeline path with element indices, outermost first.
+    #[cfg(feature = "cluster")]
+    pub(crate) fn path(&self) -> &[(&'static str, Option<usize>)] {
+        &self.details.path
+    }
+
     /// A nested `map_over` zips lists of different lengths.
     #[doc(hidden)]
     pub fn zip_length(node: &'static str, message: String) -> Self {
@@ -202,6 +243,7 @@ impl Error {
                 expected: *expected,
                 returned: *returned,
             },
+            ErrorKind::Cluster(message) => ErrorKind::Cluster(message.clone()),
         };
         Error {
             details: Box::new(Details {
@@ -250,6 +292,13 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let ErrorKind::Cluster(message) = &self.details.kind {
+            return write!(
+                f,
+                "cluster run failed{}: {message}",
+                OnItem(self.details.item)
+            );
+        }
         write!(f, "node `{}`", self.node_path())?;
         match &self.details.kind {
             ErrorKind::Failed(source) => write!(
@@ -278,6 +327,7 @@ impl fmt::Display for Error {
                 " returned {returned} values for a batch of {expected} items{}",
                 OnItem(self.details.item)
             ),
+            ErrorKind::Cluster(_) => Ok(()),
         }
     }
 }
@@ -289,7 +339,8 @@ impl std::error::Error for Error {
             ErrorKind::Panicked(_)
             | ErrorKind::Config(_)
             | ErrorKind::ZipLength(_)
-            | ErrorKind::BatchLength { .. } => None,
+            | ErrorKind::BatchLength { .. }
+            | ErrorKind::Cluster(_) => None,
         }
     }
 }

@@ -6,6 +6,8 @@
 
 #[cfg(feature = "cache")]
 pub mod cache;
+#[cfg(feature = "cluster")]
+mod cluster;
 pub mod config;
 mod devices;
 mod engine;
@@ -25,6 +27,8 @@ mod stateful;
 pub mod __private;
 use __private as private;
 
+#[cfg(feature = "cluster")]
+pub use cluster::{Cluster, Crosses};
 pub use config::{ConfigSource, NodeConfig, Setting};
 pub use devices::Devices;
 pub use engine::{Engine, EngineConfig, Executes, Parallel, RunSettings, Sequential};

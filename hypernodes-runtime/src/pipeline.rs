@@ -40,6 +40,23 @@ pub trait Pipeline: Sized {
     #[doc(hidden)]
     type Shared;
 
+    /// `Inputs` as nested pairs `(a, (b, ()))`: how items cross processes. Pairs are serde
+    /// types whenever their fields are, so only engines that move items between processes
+    /// ask for serde, where they are chosen.
+    #[doc(hidden)]
+    type InputFields;
+    /// `Outputs` as nested pairs, like [`Pipeline::InputFields`].
+    #[doc(hidden)]
+    type OutputFields;
+    #[doc(hidden)]
+    fn __hypernodes_inputs_to_fields(value: Self::Inputs) -> Self::InputFields;
+    #[doc(hidden)]
+    fn __hypernodes_inputs_from_fields(fields: Self::InputFields) -> Self::Inputs;
+    #[doc(hidden)]
+    fn __hypernodes_outputs_to_fields(value: Self::Outputs) -> Self::OutputFields;
+    #[doc(hidden)]
+    fn __hypernodes_outputs_from_fields(fields: Self::OutputFields) -> Self::Outputs;
+
     /// Whether a batch node makes the pipeline run unit by unit rather than item by item.
     #[doc(hidden)]
     const BATCHED: bool = false;

@@ -107,6 +107,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     let info = super::info::generate(krate, header, graph);
     let as_node = as_node(krate, header, graph, &surface);
     let passthrough = &header.passthrough;
+    let fields = super::fields::conversions(&surface);
     let map_bound = quote! {
         for<'a> &'a Self: #krate::__private::MapOn<#krate::Parallel, Inputs = #inputs_ty, Outputs = #outputs_ty>
     };
@@ -231,6 +232,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             }
 
             type Shared = #shared_ty;
+            #fields
 
             fn __hypernodes_shared(&self, plan: &#krate::Plan) -> #shared_ty {
                 #shared_ty {

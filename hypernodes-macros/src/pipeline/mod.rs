@@ -5,6 +5,7 @@ mod cache;
 mod codegen;
 mod columns;
 mod fallback;
+mod fields;
 pub mod front;
 mod graph;
 mod header;

@@ -1,0 +1,288 @@
+//! Connecting the processes of a cluster, with a deadline: process `i` accepts every process
+//! after it and connects to every process before it (timely's layout), and each pair checks
+//! that both sides run the same pipeline on the same cluster shape before any item moves.
+//! timely's own connection code retries forever and prints to stdout; this one does neither.
+
+use std::io::{self, Read, Write};
+use std::net::{TcpListener, TcpStream, ToSocketAddrs};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// What both ends of a connection must agree on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hello {
+    /// The sender's process index.
+    pub process: u64,
+    /// Processes in the cluster.
+    pub processes: u64,
+    /// Workers per process.
+    pub workers: u64,
+    /// Which pipeline the run is for.
+    pub pipeline: u64,
+}
+
+const MAGIC: u64 = u64::from_le_bytes(*b"hypn\x00\x00\x00\x01");
+const POLL: Duration = Duration::from_millis(20);
+
+impl Hello {
+    fn write_to(&self, stream: &mut TcpStream) -> io::Result<()> {
+        let mut bytes = Vec::with_capacity(40);
+        for word in [
+            MAGIC,
+            self.process,
+            self.processes,
+            self.workers,
+            self.pipeline,
+        ] {
+            bytes.extend_from_slice(&word.to_le_bytes());
+        }
+        stream.write_all(&bytes)
+    }
+
+    fn read_from(stream: &mut TcpStream) -> io::Result<Option<Hello>> {
+        let mut bytes = [0u8; 40];
+        stream.read_exact(&mut bytes)?;
+        let word = |i: usize| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[i * 8..i * 8 + 8]);
+            u64::from_le_bytes(w)
+        };
+        if word(0) != MAGIC {
+            return Ok(None);
+        }
+        Ok(Some(Hello {
+            process: word(1),
+            processes: word(2),
+            workers: word(3),
+            pipeline: word(4),
+        }))
+    }
+
+    /// Why `peer`, met at `expected`, cannot join this run, if it cannot.
+    fn mismatch(&self, peer: &Hello, expected: u64) -> Option<String> {
+        if peer.process != expected {
+            Some(format!(
+                "process {expected}'s address is used by process {}",
+                peer.process
+            ))
+        } else if peer.processes != self.processes || peer.workers != self.workers {
+            Some(format!(
+                "process {expected} runs {} processes × {} workers, process {} runs {} × {}",
+                peer.processes, peer.workers, self.process, self.processes, self.workers
+            ))
+        } else if peer.pipeline != self.pipeline {
+            Some(format!(
+                "process {expected} runs another pipeline than process {}: every process must reach the same cluster run",
+                self.process
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// One socket per process, `None` at `me.process`, each after a matching hello; or why not
+/// by `deadline`. `alive` is asked while waiting, so a launcher can report a peer that exited.
+pub fn connect(
+    me: Hello,
+    addresses: &[String],
+    listener: Option<TcpListener>,
+    deadline: Instant,
+    alive: &mut dyn FnMut() -> Result<(), String>,
+) -> Result<Vec<Option<TcpStream>>, String> {
+    let index = me.process as usize;
+    let mut sockets: Vec<Option<TcpStream>> = (0..addresses.len()).map(|_| None).collect();
+    for (peer, address) in addresses.iter().enumerate().take(index) {
+        sockets[peer] = Some(dial(me, peer, address, deadline, alive)?);
+    }
+    if index + 1 < addresses.len() {
+        let listener = match listener {
+            Some(listener) => listener,
+            None => TcpListener::bind(&addresses[index])
+                .map_err(|e| format!("cannot listen on {}: {e}", addresses[index]))?,
+        };
+        accept_all(me, &listener, &mut sockets, deadline, alive)?;
+    }
+    for socket in sockets.iter().flatten() {
+        socket
+            .set_read_timeout(None)
+            .and_then(|()| socket.set_nodelay(true))
+            .map_err(|e| format!("cannot configure a connection: {e}"))?;
+    }
+    Ok(sockets)
+}
+
+fn dial(
+    me: Hello,
+    peer: usize,
+    address: &str,
+    deadline: Instant,
+    alive: &mut dyn FnMut() -> Result<(), String>,
+) -> Result<TcpStream, String> {
+    loop {
+        alive()?;
+        let mut last = String::from("no address");
+        for target in address
+            .to_socket_addrs()
+            .map_err(|e| format!("{address}: {e}"))?
+        {
+            let left = deadline.saturating_duration_since(Instant::now()).max(POLL);
+            match TcpStream::connect_timeout(&target, left) {
+                Ok(mut stream) => {
+                    stream
+                        .set_read_timeout(Some(left))
+                        .map_err(|e| e.to_string())?;
+                    let answer = me
+                        .write_to(&mut stream)
+                        .and_then(|()| Hello::read_from(&mut stream));
+                    return match answer {
+                        Ok(Some(hello)) => match me.mismatch(&hello, peer as u64) {
+                            None => Ok(stream),
+                            Some(why) => Err(why),
+                        },
+                        Ok(None) => Err(format!("{address} is not a hypernodes cluster process")),
+                        Err(e) => Err(format!("process {peer} at {address} did not answer: {e}")),
+                    };
+                }
+                Err(e) => last = e.to_string(),
+            }
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "process {peer} at {address} could not be reached before the connect deadline ({last})"
+            ));
+        }
+        thread::sleep(POLL);
+    }
+}
+
+fn accept_all(
+    me: Hello,
+    listener: &TcpListener,
+    sockets: &mut [Option<TcpStream>],
+    deadline: Instant,
+    alive: &mut dyn FnMut() -> Result<(), String>,
+) -> Result<(), String> {
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("cannot poll the listener: {e}"))?;
+    let index = me.process as usize;
+    while sockets[index + 1..].iter().any(Option::is_none) {
+        alive()?;
+        match listener.accept() {
+            Ok((mut stream, _)) => {
+                stream.set_nonblocking(false).map_err(|e| e.to_string())?;
+                let left = deadline.saturating_duration_since(Instant::now()).max(POLL);
+                stream
+                    .set_read_timeout(Some(left))
+                    .map_err(|e| e.to_string())?;
+                // A stranger or a slow peer must not stop the others from joining.
+                let Ok(Some(hello)) = Hello::read_from(&mut stream) else {
+                    continue;
+                };
+                let peer = hello.process as usize;
+                if peer <= index || peer >= sockets.len() || sockets[peer].is_some() {
+                    continue;
+                }
+                // Answer first, so a mismatched peer learns why too.
+                me.write_to(&mut stream)
+                    .map_err(|e| format!("process {peer} left during the handshake: {e}"))?;
+                if let Some(why) = me.mismatch(&hello, hello.process) {
+                    return Err(why);
+                }
+                sockets[peer] = Some(stream);
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if Instant::now() >= deadline {
+                    let missing: Vec<String> = sockets
+                        .iter()
+                        .enumerate()
+                        .skip(index + 1)
+                        .filter(|(_, s)| s.is_none())
+                        .map(|(peer, _)| peer.to_string())
+                        .collect();
+                    return Err(format!(
+                        "process(es) {} did not connect before the connect deadline",
+                        missing.join(", ")
+                    ));
+                }
+                thread::sleep(POLL);
+            }
+            Err(e) => return Err(format!("cannot accept connections: {e}")),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hello(process: u64) -> Hello {
+        Hello {
+            process,
+            processes: 2,
+            workers: 2,
+            pipeline: 7,
+        }
+    }
+
+    #[test]
+    fn two_processes_connect_and_agree() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
+        let dialer = {
+            let addresses = addresses.clone();
+            thread::spawn(move || {
+                let deadline = Instant::now() + Duration::from_secs(5);
+                connect(hello(1), &addresses, None, deadline, &mut || Ok(()))
+            })
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mine = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
+            Ok(())
+        })
+        .unwrap();
+        let theirs = dialer.join().unwrap().unwrap();
+        assert!(mine[0].is_none() && mine[1].is_some());
+        assert!(theirs[0].is_some() && theirs[1].is_none());
+    }
+
+    #[test]
+    fn a_peer_that_never_comes_is_an_error_at_the_deadline() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
+        let start = Instant::now();
+        let deadline = start + Duration::from_millis(300);
+        let err = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(err.contains("process(es) 1 did not connect"), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn another_pipeline_is_refused() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
+        let dialer = {
+            let addresses = addresses.clone();
+            thread::spawn(move || {
+                let deadline = Instant::now() + Duration::from_secs(5);
+                let other = Hello {
+                    pipeline: 8,
+                    ..hello(1)
+                };
+                connect(other, &addresses, None, deadline, &mut || Ok(()))
+            })
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let err = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(err.contains("another pipeline"), "{err}");
+        let _ = dialer.join();
+    }
+}

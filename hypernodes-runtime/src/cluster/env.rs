@@ -1,0 +1,96 @@
+//! A cluster described by environment variables, which is also how [`Cluster::local`]
+//! tells the processes it starts where they stand.
+
+use std::time::Duration;
+
+use super::Cluster;
+
+pub const PROCESS: &str = "HYPERNODES_PROCESS";
+pub const HOSTS: &str = "HYPERNODES_HOSTS";
+pub const HOSTFILE: &str = "HYPERNODES_HOSTFILE";
+pub const WORKERS: &str = "HYPERNODES_WORKERS";
+pub const CONNECT_TIMEOUT: &str = "HYPERNODES_CONNECT_TIMEOUT";
+/// Set on the processes [`Cluster::local`] starts.
+pub const LAUNCHED: &str = "HYPERNODES_LAUNCHED";
+
+/// This process's place, when [`Cluster::local`] started it.
+pub fn launched() -> Option<Cluster> {
+    std::env::var_os(LAUNCHED)?;
+    match from_env() {
+        Ok(cluster) => Some(cluster),
+        Err(reason) => exit_after_serving(0, Err(format!("bad launch environment: {reason}"))),
+    }
+}
+
+/// See [`Cluster::from_env`].
+pub fn from_env() -> Result<Cluster, String> {
+    let process = number(PROCESS)?.ok_or_else(|| {
+        format!("{PROCESS} is not set: it gives this process's index in the cluster")
+    })?;
+    let hosts = match (var(HOSTS)?, var(HOSTFILE)?) {
+        (Some(hosts), _) => hosts
+            .split(',')
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        (None, Some(path)) => Cluster::read_hostfile(&path)
+            .map_err(|e| format!("cannot read {HOSTFILE} {path}: {e}"))?,
+        (None, None) => {
+            return Err(format!(
+                "neither {HOSTS} nor {HOSTFILE} is set: one lists every process's host:port"
+            ))
+        }
+    };
+    let mut cluster = Cluster::new(process, hosts);
+    if let Some(workers) = number(WORKERS)? {
+        cluster = cluster.workers(workers);
+    }
+    if let Some(seconds) = var(CONNECT_TIMEOUT)? {
+        let seconds: f64 = seconds
+            .parse()
+            .map_err(|_| format!("{CONNECT_TIMEOUT} is not a number of seconds: {seconds}"))?;
+        cluster = cluster.connect_timeout(Duration::from_secs_f64(seconds.max(0.0)));
+    }
+    Ok(cluster)
+}
+
+/// `host:port` lines, skipping blanks and `#` comments.
+pub fn hosts_from_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+fn var(name: &str) -> Result<Option<String>, String> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} is not valid UTF-8")),
+    }
+}
+
+fn number(name: &str) -> Result<Option<usize>, String> {
+    var(name)?
+        .map(|value| {
+            value
+                .trim()
+                .parse()
+                .map_err(|_| format!("{name} is not a number: {value}"))
+        })
+        .transpose()
+}
+
+/// A process other than 0 has served its run: it ends here, so code after the run only runs
+/// on process 0. A failure is told on standard error and in the exit status.
+pub fn exit_after_serving(process: usize, outcome: Result<(), String>) -> ! {
+    match outcome {
+        Ok(()) => std::process::exit(0),
+        Err(reason) => {
+            eprintln!("hypernodes cluster process {process}: {reason}");
+            std::process::exit(1)
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! Runs a pipeline on several processes or hosts, with timely-dataflow as the transport.
+//!
+//! Every process runs the same binary, so user functions are never sent anywhere: only items
+//! and outputs cross processes (encoded with postcard), which is why only they need serde.
+//! Process 0 holds the items, sends them in units to every worker of every process, and gets
+//! the results back in input order. The other processes serve the run, then exit.
+
+mod connect;
+mod env;
+mod launch;
+mod roles;
+mod transport;
+mod wire;
+
+use std::ffi::OsString;
+use std::time::{Duration, Instant};
+
+pub use wire::Crosses;
+
+use crate::engine::{Collect, Engine, EngineConfig, Executes, RunSettings};
+use crate::error::Error;
+use crate::hooks::Hooks;
+use crate::pipeline::Pipeline;
+use connect::Hello;
+use launch::Launch;
+use roles::{Driven, Work};
+use transport::{guarded, Failure, Network, Transport};
+
+/// Units in flight per worker: enough to keep workers busy, few enough to bound memory.
+const UNITS_IN_FLIGHT_PER_WORKER: usize = 4;
+/// How long process 0 waits for the processes it started to exit after a run.
+const EXIT_GRACE: Duration = Duration::from_secs(10);
+
+/// Runs items on every worker of several processes: on this host with
+/// [`Cluster::local`], on several hosts with [`Cluster::new`] or [`Cluster::from_env`].
+///
+/// Items are split in units over all workers of all processes; stateful resources are built
+/// once per worker, inside its process; results come back to process 0 in input order. On
+/// processes other than 0, `map` serves the run and then ends the process (status 0, or 1
+/// after a failure), so code after it runs on process 0 only.
+///
+/// Failures end the run, never hang it: a node's error or panic is that item's error, as on
+/// every engine; a process that dies or a connection that breaks ends the run within a
+/// moment with [`ErrorKind::Cluster`](crate::ErrorKind::Cluster) for every item without a
+/// result (`map_results` keeps the others); peers that do not connect before the connect
+/// deadline (30 s unless set) are the same error. Nothing is printed to standard output.
+///
+/// ```no_run
+/// use hypernodes::{node, pipeline, Cluster};
+///
+/// #[node]
+/// fn square(x: u64) -> u64 { x * x }
+/// pipeline! { Squares = [square] }
+///
+/// // Two processes of two workers on this host: process 0 starts process 1.
+/// let cluster = Cluster::local(2, 2);
+/// let outs = Squares::new().with_engine(cluster).map((0..1000).map(|x| SquaresInputs { x }))?;
+/// assert_eq!(outs[999].square, 998_001);
+/// # Ok::<(), hypernodes::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    process: usize,
+    hosts: Vec<String>,
+    workers: usize,
+    connect_timeout: Duration,
+    /// Set on process 0 of [`Cluster::local`]: it starts the other processes itself.
+    launch: bool,
+    worker_args: Option<Vec<OsString>>,
+    config: EngineConfig,
+}
+
+impl Cluster {
+    /// Process `process` of a cluster whose processes listen at `hosts` (`host:port`, in
+    /// process order), with one worker per core unless [`Cluster::workers`] says otherwise.
+    /// Start the same binary on every host, each with its own index.
+    ///
+    /// ```
+    /// use hypernodes::{Cluster, Engine};
+    /// let cluster = Cluster::new(1, ["10.0.0.1:4100", "10.0.0.2:4100"]).workers(8);
+    /// assert_eq!(cluster.process_index(), 1);
+    /// assert_eq!(cluster.settings().workers, 8);
+    /// ```
+    pub fn new<S: Into<String>>(process: usize, hosts: impl IntoIterator<Item = S>) -> Self {
+        Cluster {
+            process,
+            hosts: hosts.into_iter().map(Into::into).collect(),
+            workers: default_workers(),
+            connect_timeout: Duration::from_secs(30),
+            launch: false,
+            worker_args: None,
+            config: EngineConfig::default(),
+        }
+    }
+
+    /// `processes` processes of `workers` workers on this host. Process 0 (the program as
+    /// started) starts the others as copies of the current binary on free loopback ports,
+    /// with the same arguments; under `cargo test`, a copy runs only the current test. In a
+    /// started copy, the same call returns that copy's place in the cluster.
+    ///
+    /// ```
+    /// use hypernodes::{Cluster, Engine};
+    /// let cluster = Cluster::local(2, 3);
+    /// assert_eq!(cluster.processes(), 2);
+    /// assert_eq!(cluster.settings().workers, 3);
+    /// ```
+    pub fn local(processes: usize, workers: usize) -> Self {
+        if let Some(started) = env::launched() {
+            return started;
+        }
+        let mut cluster = Cluster::new(0, vec![String::from("127.0.0.1:0"); processes.max(1)]);
+        cluster.workers = workers.max(1);
+        cluster.launch = true;
+        cluster
+    }
+
+    /// The cluster described by environment variables, so the program's own command line
+    /// stays its own: `HYPERNODES_PROCESS` (this process's index), `HYPERNODES_HOSTS`
+    /// (`host:port` list, comma-separated) or `HYPERNODES_HOSTFILE` (one per line),
+    /// and optionally `HYPERNODES_WORKERS` and `HYPERNODES_CONNECT_TIMEOUT` (seconds).
+    ///
+    /// ```
+    /// use hypernodes::Cluster;
+    /// // Without HYPERNODES_PROCESS, it says what is missing.
+    /// # std::env::remove_var("HYPERNODES_PROCESS");
+    /// let err = Cluster::from_env().unwrap_err();
+    /// assert!(err.to_string().contains("HYPERNODES_PROCESS"));
+    /// ```
+    pub fn from_env() -> Result<Self, Error> {
+        env::from_env().map_err(Error::cluster)
+    }
+
+    /// The `host:port` lines of a host file, skipping blank lines and `#` comments.
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join("hypernodes-hostfile-doc.txt");
+    /// std::fs::write(&path, "# two hosts\n10.0.0.1:4100\n\n10.0.0.2:4100\n")?;
+    /// let hosts = hypernodes::Cluster::read_hostfile(&path)?;
+    /// assert_eq!(hosts, ["10.0.0.1:4100", "10.0.0.2:4100"]);
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn read_hostfile(path: impl AsRef<std::path::Path>) -> std::io::Result<Vec<String>> {
+        Ok(env::hosts_from_lines(&std::fs::read_to_string(path)?))
+    }
+
+    /// Workers (threads) per process.
+    pub fn workers(mut self, workers: usize) -> Self {
+        self.workers = workers.max(1);
+        self
+    }
+
+    /// How long to wait for every process to connect before the run fails.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The arguments [`Cluster::local`] starts the other processes with, instead of this
+    /// program's own (or the current test's, under `cargo test`).
+    pub fn worker_args<S: Into<OsString>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
+        self.worker_args = Some(args.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Items per unit of work (the unit that travels), and batch of batch nodes, unless a
+    /// node sets its own.
+    pub fn batch_size(mut self, items: usize) -> Self {
+        self.config.batch_size = Some(items.max(1));
+        self
+    }
+
+    /// Most instances (and calls at once) per process of every node that does not set its own.
+    pub fn max_concurrency(mut self, instances: usize) -> Self {
+        self.config.max_concurrency = Some(instances.max(1));
+        self
+    }
+
+    /// This process's index: 0 holds the items and gets the results.
+    pub fn process_index(&self) -> usize {
+        self.process
+    }
+
+    /// Processes in the cluster.
+    pub fn processes(&self) -> usize {
+        self.hosts.len()
+    }
+
+    /// Connects to the other processes (starting them first for [`Cluster::local`]) and
+    /// starts the transport.
+    fn start(
+        &self,
+        pipeline: u64,
+        failure: &Failure,
+        launch: &mut Option<Launch>,
+    ) -> Result<(Vec<transport::TcpBuilder>, Network), String> {
+        if self.process >= self.hosts.len() {
+            return Err(format!(
+                "process index {} is not below the {} processes listed",
+                self.process,
+                self.hosts.len()
+            ));
+        }
+        let deadline = Instant::now() + self.connect_timeout;
+        let (addresses, listener) = if self.launch && self.hosts.len() > 1 {
+            let ports = launch::free_ports(self.hosts.len())?;
+            *launch = Some(Launch::start(
+                &ports.addresses,
+                self.workers,
+                self.connect_timeout,
+                self.worker_args.as_deref(),
+            )?);
+            (ports.addresses, Some(ports.listener))
+        } else {
+            (self.hosts.clone(), None)
+        };
+        let me = Hello {
+            process: self.process as u64,
+            processes: addresses.len() as u64,
+            workers: self.workers as u64,
+            pipeline,
+        };
+        let mut alive = || launch.as_mut().map_or(Ok(()), Launch::alive);
+        let sockets = connect::connect(me, &addresses, listener, deadline, &mut alive)?;
+        transport::network(sockets, self.process, self.workers, failure)
+    }
+
+    /// The whole run on this process's workers: process 0's first worker drives on the
+    /// calling thread, the others serve on threads of their own.
+    fn run_workers<P, C, H>(
+        &self,
+        work: &Work<'_, P, H>,
+        builders: Vec<transport::TcpBuilder>,
+        failure: &Failure,
+        unit: usize,
+        items: Vec<P::Inputs>,
+    ) -> Result<Option<Driven<P, C>>, String>
+    where
+        P: Pipeline + Sync,
+        P::Shared: Sync,
+        P::InputFields: Crosses,
+        P::OutputFields: Crosses,
+        C: Collect<P::Outputs>,
+        H: Hooks,
+    {
+        let window = UNITS_IN_FLIGHT_PER_WORKER * self.workers * self.hosts.len();
+        let mut builders = builders.into_iter();
+        let first = builders.next().ok_or("no worker")?;
+        std::thread::scope(|scope| {
+            for (local, builder) in builders.enumerate() {
+                let name = format!("hypernodes-cluster-p{}-w{}", self.process, local + 1);
+                let serve = move || {
+                    let served =
+                        guarded(|| work.serve(Transport::new(builder), local + 1, failure));
+                    if let Err(reason) = served {
+                        failure.set(reason);
+                    }
+                };
+                if let Err(e) = std::thread::Builder::new()
+                    .name(name)
+                    .spawn_scoped(scope, serve)
+                {
+                    failure.set(format!("cannot start a worker thread: {e}"));
+                }
+            }
+            let ran = if self.process == 0 {
+                guarded(|| {
+                    let transport = Transport::new(first);
+                    Ok(Some(
+                        work.drive::<C>(transport, failure, items, unit, window),
+                    ))
+                })
+            } else {
+                guarded(|| work.serve(Transport::new(first), 0, failure)).map(|()| None)
+            };
+            if let Err(reason) = &ran {
+                failure.set(reason.clone());
+            }
+            ran
+        })
+    }
+}
+
+fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Both ends of every connection check they run the same pipeline: its name and nodes.
+fn fingerprint<P: Pipeline>() -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let names = std::iter::once(P::INFO.name).chain(P::INFO.nodes.iter().map(|node| node.name));
+    for byte in names.flat_map(|name| name.bytes().chain([0])) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// Every item fails with `reason`, in order, as far as the collector takes them.
+fn fail_all<O, C: Collect<O>>(items: usize, reason: &str) -> C::Output {
+    let mut collect = C::with_capacity(items);
+    for item in 0..items {
+        if !collect.push(Err(Error::cluster(reason.to_owned()).at_item(item))) {
+            break;
+        }
+    }
+    C::join(vec![collect])
+}
+
+impl Engine for Cluster {
+    fn settings(&self) -> RunSettings {
+        RunSettings {
+            engine: "Cluster",
+            workers: self.workers,
+            config: self.config.clone(),
+            devices: None,
+        }
+    }
+}
+
+impl<P, C> Executes<P, C> for Cluster
+where
+    P: Pipeline + Sync,
+    P::Shared: Sync,
+    P::InputFields: Crosses,
+    P::OutputFields: Crosses,
+    C: Collect<P::Outputs>,
+{
+    fn run<H: Hooks>(
+        &self,
+        pipeline: &P,
+        shared: &P::Shared,
+        hooks: &H,
+        unit: usize,
+        items: Vec<P::Inputs>,
+    ) -> C::Output {
+        let count = items.len();
+        let failure = Failure::default();
+        let mut launch = None;
+        let driven = match self.start(fingerprint::<P>(), &failure, &mut launch) {
+            Err(reason) => Err(reason),
+            Ok((builders, network)) => {
+                let work = Work {
+                    pipeline,
+                    shared,
+                    hooks,
+                };
+                let ran = self.run_workers::<P, C, H>(&work, builders, &failure, unit, items);
+                network.close(failure.reason().is_some() || ran.is_err());
+                ran
+            }
+        };
+        // Read after the network closed: a lost connection has recorded itself by then.
+        let reason = failure.reason().or_else(|| driven.as_ref().err().cloned());
+        if let Some(launch) = launch {
+            launch.finish(reason.is_some(), EXIT_GRACE);
+        }
+        if self.process != 0 {
+            env::exit_after_serving(self.process, reason.map_or(Ok(()), Err));
+        }
+        match driven {
+            Ok(Some(driven)) => driven.finish(reason.as_deref()),
+            Ok(None) => fail_all::<P::Outputs, C>(count, "the run ended without results"),
+            Err(reason) => fail_all::<P::Outputs, C>(count, &reason),
+        }
+    }
+}

@@ -1,0 +1,310 @@
+//! What each worker of a cluster run does between transport steps. Every worker runs the
+//! units sent to it; process 0's first worker also feeds the units, at most a window ahead
+//! of the results it has gathered, and hands results to the collector in input order.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::transport::{Failure, Transport};
+use super::wire::{self, Crosses};
+use crate::engine::{Collect, KeepAll};
+use crate::error::Error;
+use crate::hooks::Hooks;
+use crate::pipeline::Pipeline;
+
+/// How long an idle worker parks before looking at the failure flag again.
+const PARK: Duration = Duration::from_millis(1);
+
+/// The pipeline, its shared state and hooks, as every worker of this process sees them.
+pub struct Work<'r, P: Pipeline, H> {
+    pub pipeline: &'r P,
+    pub shared: &'r P::Shared,
+    pub hooks: &'r H,
+}
+
+impl<P, H> Work<'_, P, H>
+where
+    P: Pipeline,
+    P::InputFields: Crosses,
+    P::OutputFields: Crosses,
+    H: Hooks,
+{
+    /// Runs one unit that arrived on local worker `worker`, sending its results back.
+    fn run_unit(
+        &self,
+        transport: &mut Transport,
+        worker: usize,
+        (unit, bytes): (u64, Vec<u8>),
+    ) -> Result<(), String> {
+        let (first, items) = wire::decode_items::<P>(&bytes)?;
+        let mut results = KeepAll::with_capacity(items.len());
+        self.pipeline.__hypernodes_unit(
+            self.shared,
+            worker,
+            self.hooks,
+            first,
+            items,
+            &mut results,
+        );
+        let results = KeepAll::join(vec![results]);
+        transport.send_results((unit, wire::encode_results::<P>(results)))
+    }
+
+    /// A worker that only runs units: until the run is over everywhere or has failed.
+    pub fn serve(
+        &self,
+        mut transport: Transport,
+        worker: usize,
+        failure: &Failure,
+    ) -> Result<(), String> {
+        let outcome = self.serve_until_done(&mut transport, worker, failure);
+        match &outcome {
+            Ok(()) => drop(transport),
+            Err(reason) => {
+                failure.set(reason.clone());
+                transport.abandon();
+            }
+        }
+        outcome
+    }
+
+    fn serve_until_done(
+        &self,
+        transport: &mut Transport,
+        worker: usize,
+        failure: &Failure,
+    ) -> Result<(), String> {
+        loop {
+            if let Some(reason) = failure.reason() {
+                return Err(reason);
+            }
+            if let Some(unit) = transport.next_unit() {
+                self.run_unit(transport, worker, unit)?;
+                transport.step(None)?;
+                continue;
+            }
+            if transport.finished() {
+                return transport.drain(failure);
+            }
+            transport.step(Some(PARK))?;
+        }
+    }
+
+    /// Process 0's first worker: feeds `items` in units of `unit`, runs its own share, and
+    /// gathers every result in input order. What it gathered survives a failure.
+    pub fn drive<C: Collect<P::Outputs>>(
+        &self,
+        mut transport: Transport,
+        failure: &Failure,
+        items: Vec<P::Inputs>,
+        unit: usize,
+        window: usize,
+    ) -> Driven<P, C> {
+        let mut driven = Driven {
+            feed: Feed::new(items, unit),
+            gather: Gather::default(),
+            outcome: Ok(()),
+        };
+        driven.outcome = self.drive_until_done(&mut transport, failure, window, &mut driven);
+        match &driven.outcome {
+            Ok(()) => drop(transport),
+            Err(reason) => {
+                failure.set(reason.clone());
+                transport.abandon();
+            }
+        }
+        driven
+    }
+
+    fn drive_until_done<C: Collect<P::Outputs>>(
+        &self,
+        transport: &mut Transport,
+        failure: &Failure,
+        window: usize,
+        Driven { feed, gather, .. }: &mut Driven<P, C>,
+    ) -> Result<(), String> {
+        loop {
+            if let Some(reason) = failure.reason() {
+                return Err(reason);
+            }
+            if !gather.stopped {
+                feed.send(transport, window, gather)?;
+            }
+            if feed.done || gather.stopped {
+                transport.close_units();
+            }
+            let local = transport.next_unit();
+            let busy = local.is_some();
+            if let Some(unit) = local {
+                self.run_unit(transport, 0, unit)?;
+            }
+            transport.step(if busy { None } else { Some(PARK) })?;
+            gather.receive(transport.take_results())?;
+            if transport.finished() {
+                return transport.drain(failure);
+            }
+        }
+    }
+}
+
+/// What process 0's first worker has fed and gathered, and how the run ended.
+pub struct Driven<P: Pipeline, C> {
+    feed: Feed<P>,
+    gather: Gather<P, C>,
+    pub outcome: Result<(), String>,
+}
+
+impl<P: Pipeline, C: Collect<P::Outputs>> Driven<P, C> {
+    /// The collected results; after a failure, every item without a result gets `reason` as
+    /// its error, so a collector that keeps all keeps the rest.
+    pub fn finish(mut self, reason: Option<&str>) -> C::Output {
+        if let Some(reason) = reason {
+            self.gather.fail_the_rest(&self.feed, reason);
+        }
+        self.gather.join()
+    }
+}
+
+/// The items not yet sent, and the size of every unit sent.
+struct Feed<P: Pipeline> {
+    items: std::vec::IntoIter<P::Inputs>,
+    unit: usize,
+    /// First item and length of every unit sent, by unit index.
+    sent: Vec<(usize, usize)>,
+    /// The index of the next item to send.
+    next: usize,
+    done: bool,
+}
+
+impl<P: Pipeline> Feed<P>
+where
+    P::InputFields: Crosses,
+{
+    fn new(items: Vec<P::Inputs>, unit: usize) -> Self {
+        Feed {
+            items: items.into_iter(),
+            unit: unit.max(1),
+            sent: Vec::new(),
+            next: 0,
+            done: false,
+        }
+    }
+
+    /// Sends units until `window` are in flight beyond the `delivered` ones. A unit whose
+    /// items cannot be encoded gets its errors at once, without travelling.
+    fn send<C: Collect<P::Outputs>>(
+        &mut self,
+        transport: &mut Transport,
+        window: usize,
+        gather: &mut Gather<P, C>,
+    ) -> Result<(), String> {
+        while !self.done && self.sent.len() < gather.delivered + window {
+            let first = self.next;
+            let items: Vec<P::Inputs> = self.items.by_ref().take(self.unit).collect();
+            if items.is_empty() {
+                self.done = true;
+                break;
+            }
+            let index = self.sent.len() as u64;
+            let len = items.len();
+            self.sent.push((first, len));
+            self.next += len;
+            match wire::encode_items::<P>(first, items) {
+                Ok(bytes) => transport.send_unit((index, bytes))?,
+                Err(reason) => {
+                    let errors = (first..first + len)
+                        .map(|item| Err(Error::cluster(reason.clone()).at_item(item)))
+                        .collect();
+                    gather.pending.insert(index, errors);
+                    gather.deliver();
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Results waiting for their turn, and the collectors of the units delivered.
+struct Gather<P: Pipeline, C> {
+    pending: BTreeMap<u64, Vec<Result<P::Outputs, Error>>>,
+    delivered: usize,
+    collected: Vec<C>,
+    stopped: bool,
+}
+
+impl<P: Pipeline, C> Default for Gather<P, C> {
+    fn default() -> Self {
+        Gather {
+            pending: BTreeMap::new(),
+            delivered: 0,
+            collected: Vec::new(),
+            stopped: false,
+        }
+    }
+}
+
+impl<P: Pipeline, C: Collect<P::Outputs>> Gather<P, C>
+where
+    P::OutputFields: Crosses,
+{
+    fn receive(&mut self, records: Vec<(u64, Vec<u8>)>) -> Result<(), String> {
+        for (unit, bytes) in records {
+            let results = wire::decode_results::<P>(&bytes).map_err(|e| e.to_string())?;
+            self.pending.insert(unit, results);
+        }
+        self.deliver();
+        Ok(())
+    }
+}
+
+impl<P: Pipeline, C: Collect<P::Outputs>> Gather<P, C> {
+    /// Hands the next units, in order, to collectors; stops when one asks to.
+    fn deliver(&mut self) {
+        while let Some(results) = self.pending.remove(&(self.delivered as u64)) {
+            self.delivered += 1;
+            if !self.stopped {
+                self.push_unit(results);
+            }
+        }
+    }
+
+    fn push_unit(&mut self, results: Vec<Result<P::Outputs, Error>>) {
+        let mut collect = C::with_capacity(results.len());
+        for result in results {
+            if !collect.push(result) {
+                self.stopped = true;
+                break;
+            }
+        }
+        self.collected.push(collect);
+    }
+
+    /// Every item not yet delivered fails with `reason` (results that arrived out of order
+    /// keep their place), unless a collector stopped first.
+    fn fail_the_rest(&mut self, feed: &Feed<P>, reason: &str) {
+        let failed = |items: std::ops::Range<usize>| {
+            items
+                .map(|item| Err(Error::cluster(reason.to_owned()).at_item(item)))
+                .collect::<Vec<_>>()
+        };
+        for unit in self.delivered..feed.sent.len() {
+            if self.stopped {
+                return;
+            }
+            let (first, len) = feed.sent[unit];
+            let results = self
+                .pending
+                .remove(&(unit as u64))
+                .unwrap_or_else(|| failed(first..first + len));
+            self.push_unit(results);
+        }
+        let unsent = feed.next..feed.next + feed.items.len();
+        if !self.stopped && !unsent.is_empty() {
+            self.push_unit(failed(unsent));
+        }
+    }
+
+    fn join(self) -> C::Output {
+        C::join(self.collected)
+    }
+}

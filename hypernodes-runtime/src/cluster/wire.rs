@@ -1,0 +1,217 @@
+//! What crosses processes: units of items and their results, encoded with postcard. timely
+//! carries them as opaque bytes, so the wire format is ours and timely stays a transport.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind};
+use crate::pipeline::Pipeline;
+
+/// A record on the wire: a unit's index and its encoded items or results.
+pub type Record = (u64, Vec<u8>);
+
+/// Values that can cross processes: serde types. Items and outputs of a pipeline run on a
+/// [`Cluster`](super::Cluster) must be, as nested pairs of their fields.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot cross processes: every field of the pipeline's inputs and outputs must implement serde's `Serialize` and `DeserializeOwned`",
+    label = "a `Cluster` sends these values between processes",
+    note = "only a pipeline's inputs and outputs cross processes (intermediate values and stateful resources stay where they are made); derive `serde::Serialize` and `serde::Deserialize` for the types named above"
+)]
+pub trait Crosses: Serialize + DeserializeOwned {}
+
+impl<T: Serialize + DeserializeOwned> Crosses for T {}
+
+/// Encodes a unit of items starting at item `first`; fails only when a value's own
+/// `Serialize` does.
+pub fn encode_items<P: Pipeline>(first: usize, items: Vec<P::Inputs>) -> Result<Vec<u8>, String>
+where
+    P::InputFields: Crosses,
+{
+    let fields: Vec<P::InputFields> = items
+        .into_iter()
+        .map(P::__hypernodes_inputs_to_fields)
+        .collect();
+    postcard::to_allocvec(&(first as u64, fields))
+        .map_err(|e| format!("cannot encode the items: {e}"))
+}
+
+/// Decodes a unit of items: the index of its first item, and the items.
+pub fn decode_items<P: Pipeline>(bytes: &[u8]) -> Result<(usize, Vec<P::Inputs>), String>
+where
+    P::InputFields: Crosses,
+{
+    let (first, fields): (u64, Vec<P::InputFields>) =
+        postcard::from_bytes(bytes).map_err(|e| format!("cannot decode a unit of items: {e}"))?;
+    let items = fields
+        .into_iter()
+        .map(P::__hypernodes_inputs_from_fields)
+        .collect();
+    Ok((first as usize, items))
+}
+
+/// Encodes a unit's results.
+pub fn encode_results<P: Pipeline>(results: Vec<Result<P::Outputs, Error>>) -> Vec<u8>
+where
+    P::OutputFields: Crosses,
+{
+    let count = results.len();
+    let results: Vec<Result<P::OutputFields, WireError>> = results
+        .into_iter()
+        .map(|result| {
+            result
+                .map(P::__hypernodes_outputs_to_fields)
+                .map_err(|error| WireError::from(&error))
+        })
+        .collect();
+    postcard::to_allocvec(&results).unwrap_or_else(|e| {
+        // A value's own `Serialize` failed: every item of the unit reports it.
+        let failed = Error::cluster(format!("cannot encode the outputs: {e}"));
+        let failed: Vec<Result<P::OutputFields, WireError>> =
+            (0..count).map(|_| Err(WireError::from(&failed))).collect();
+        postcard::to_allocvec(&failed).unwrap_or_default()
+    })
+}
+
+/// Decodes a unit's results.
+pub fn decode_results<P: Pipeline>(bytes: &[u8]) -> Result<Vec<Result<P::Outputs, Error>>, Error>
+where
+    P::OutputFields: Crosses,
+{
+    let results: Vec<Result<P::OutputFields, WireError>> = postcard::from_bytes(bytes)
+        .map_err(|e| Error::cluster(format!("cannot decode a unit of results: {e}")))?;
+    Ok(results
+        .into_iter()
+        .map(|result| {
+            result
+                .map(P::__hypernodes_outputs_from_fields)
+                .map_err(WireError::into_error)
+        })
+        .collect())
+}
+
+/// An [`Error`] as data: a node's own error source becomes its message.
+#[derive(Serialize, Deserialize)]
+struct WireError {
+    path: Vec<(String, Option<u64>)>,
+    item: Option<u64>,
+    attempts: u32,
+    kind: WireKind,
+}
+
+#[derive(Serialize, Deserialize)]
+enum WireKind {
+    Failed(String),
+    Panicked(String),
+    Stateful { param: String, source: String },
+    Config(String),
+    ZipLength(String),
+    BatchLength { expected: u64, returned: u64 },
+    Cluster(String),
+}
+
+impl From<&Error> for WireError {
+    fn from(error: &Error) -> Self {
+        let kind = match error.kind() {
+            ErrorKind::Failed(source) => WireKind::Failed(source.to_string()),
+            ErrorKind::Panicked(message) => WireKind::Panicked(message.clone()),
+            ErrorKind::Stateful { param, source } => WireKind::Stateful {
+                param: (*param).to_owned(),
+                source: source.to_string(),
+            },
+            ErrorKind::Config(message) => WireKind::Config(message.clone()),
+            ErrorKind::ZipLength(message) => WireKind::ZipLength(message.clone()),
+            ErrorKind::BatchLength { expected, returned } => WireKind::BatchLength {
+                expected: *expected as u64,
+                returned: *returned as u64,
+            },
+            ErrorKind::Cluster(message) => WireKind::Cluster(message.clone()),
+        };
+        WireError {
+            path: error
+                .path()
+                .iter()
+                .map(|(name, element)| ((*name).to_owned(), element.map(|e| e as u64)))
+                .collect(),
+            item: error.item().map(|item| item as u64),
+            attempts: error.attempts(),
+            kind,
+        }
+    }
+}
+
+impl WireError {
+    fn into_error(self) -> Error {
+        let kind = match self.kind {
+            WireKind::Failed(message) => ErrorKind::Failed(message.into()),
+            WireKind::Panicked(message) => ErrorKind::Panicked(message),
+            WireKind::Stateful { param, source } => ErrorKind::Stateful {
+                param: intern(param),
+                source: source.into(),
+            },
+            WireKind::Config(message) => ErrorKind::Config(message),
+            WireKind::ZipLength(message) => ErrorKind::ZipLength(message),
+            WireKind::BatchLength { expected, returned } => ErrorKind::BatchLength {
+                expected: expected as usize,
+                returned: returned as usize,
+            },
+            WireKind::Cluster(message) => ErrorKind::Cluster(message),
+        };
+        let path = self
+            .path
+            .into_iter()
+            .map(|(name, element)| (intern(name), element.map(|e| e as usize)))
+            .collect();
+        Error::from_parts(
+            path,
+            self.item.map(|item| item as usize),
+            self.attempts,
+            kind,
+        )
+    }
+}
+
+/// Node and pipeline names as `&'static str`, as errors carry them. Names come from a finite
+/// set (the pipeline's own), so each is leaked at most once.
+fn intern(name: String) -> &'static str {
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(known) = names.get(name.as_str()) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(name.into_boxed_str());
+    names.insert(leaked);
+    leaked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_cross_with_path_item_attempts_and_message() {
+        let original = Error::failed("score", "empty text".into())
+            .within_element("Chunks", 2)
+            .at_item(41)
+            .after_attempts(3);
+        let bytes = postcard::to_allocvec(&WireError::from(&original)).unwrap();
+        let back = postcard::from_bytes::<WireError>(&bytes)
+            .unwrap()
+            .into_error();
+        assert_eq!(back.to_string(), original.to_string());
+        assert_eq!(back.node_path(), "Chunks[2].score");
+        assert_eq!((back.item(), back.attempts()), (Some(41), 3));
+    }
+
+    #[test]
+    fn names_are_interned_once() {
+        let a = intern("predict".to_owned());
+        let b = intern("predict".to_owned());
+        assert!(std::ptr::eq(a, b));
+    }
+}

@@ -1,0 +1,169 @@
+//! The cluster engine on loopback: each test's `Cluster::local` starts copies of this test
+//! binary that run only that test, as the other processes.
+
+use std::time::{Duration, Instant};
+
+use hypernodes::{node, pipeline, Cluster, ErrorKind, Sequential};
+
+/// A model that remembers where it was built.
+pub struct Model {
+    process: u32,
+    thread: String,
+}
+
+impl hypernodes::Stateful for Model {
+    fn create(_: &hypernodes::WorkerContext) -> Result<Self, hypernodes::BoxError> {
+        Ok(Model {
+            process: std::process::id(),
+            thread: std::thread::current().name().unwrap_or("").to_owned(),
+        })
+    }
+}
+
+#[node(output = "cleaned")]
+pub fn clean(text: String) -> String {
+    text.trim().to_lowercase()
+}
+
+#[node(output = "score", stateful(model))]
+pub fn predict(cleaned: &str, model: &Model) -> u64 {
+    let _ = &model.thread;
+    cleaned.bytes().map(u64::from).sum::<u64>() % 1000
+}
+
+#[node(output = "built_in", stateful(model))]
+pub fn where_built(model: &Model) -> u32 {
+    model.process
+}
+
+pipeline! { Scoring = [clean, predict, where_built] }
+
+fn scoring() -> Scoring {
+    Scoring::new()
+}
+
+fn texts(n: usize) -> impl Iterator<Item = ScoringInputs> {
+    (0..n).map(|i| ScoringInputs {
+        text: format!(
+            "  Item {i}: The Quick BROWN fox jumps over {} lazy DOGS  ",
+            i % 97
+        ),
+    })
+}
+
+#[test]
+fn two_processes_of_two_workers_give_the_local_outputs() {
+    let p = scoring();
+    let local = p.with_engine(Sequential).map(texts(5_000)).unwrap();
+    let cluster = p
+        .with_engine(Cluster::local(2, 2))
+        .map(texts(5_000))
+        .unwrap();
+    assert_eq!(cluster.len(), local.len());
+    for (c, l) in cluster.iter().zip(&local) {
+        assert_eq!((&c.cleaned, c.score), (&l.cleaned, l.score));
+    }
+    let mut processes: Vec<u32> = cluster.iter().map(|o| o.built_in).collect();
+    processes.sort_unstable();
+    processes.dedup();
+    assert_eq!(processes.len(), 2, "items ran on both processes");
+    assert!(processes.contains(&std::process::id()));
+}
+
+#[node(output = "checked")]
+pub fn check(score: u64, text: String) -> u64 {
+    assert!(!text.contains("Item 123:"), "item 123 is cursed");
+    score
+}
+
+pipeline! { Checked = [clean, predict, check] }
+
+#[test]
+fn a_node_panicking_on_one_item_is_that_items_error() {
+    let p = Checked::new();
+    let items = || {
+        texts(600).map(|i| CheckedInputs {
+            text: i.text.clone(),
+        })
+    };
+    let start = Instant::now();
+    let err = p
+        .with_engine(Cluster::local(2, 2))
+        .map(items())
+        .unwrap_err();
+    assert_eq!((err.node(), err.item()), ("check", Some(123)));
+    assert!(matches!(err.kind(), ErrorKind::Panicked(m) if m.contains("cursed")));
+
+    let each = p.with_engine(Cluster::local(2, 2)).map_results(items());
+    assert_eq!(each.len(), 600);
+    assert_eq!(each.iter().filter(|r| r.is_err()).count(), 1);
+    assert!(each[123].is_err() && each[122].is_ok() && each[599].is_ok());
+    assert!(start.elapsed() < Duration::from_secs(20));
+}
+
+#[node(output = "survived")]
+pub fn die_on_process_1(score: u64, index: usize) -> u64 {
+    // A real `kill -9` of process 1, at its first item past the middle of the run.
+    if index >= 2_000 && std::env::var("HYPERNODES_PROCESS").as_deref() == Ok("1") {
+        let pid = std::process::id().to_string();
+        let _ = std::process::Command::new("kill")
+            .args(["-9", &pid])
+            .status();
+        std::thread::sleep(Duration::from_secs(60));
+    }
+    score
+}
+
+pipeline! { Fragile = [clean, predict, die_on_process_1] }
+
+#[test]
+fn killing_a_process_mid_run_is_an_error_within_seconds() {
+    let p = Fragile::new();
+    let items = (0..4_000).map(|index| FragileInputs {
+        text: format!("item {index}"),
+        index,
+    });
+    let start = Instant::now();
+    let each = p
+        .with_engine(Cluster::local(2, 2).batch_size(50))
+        .map_results(items);
+    let elapsed = start.elapsed();
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+    assert_eq!(each.len(), 4_000);
+    let lost = each
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .inspect(|e| {
+            assert!(
+                matches!(e.kind(), ErrorKind::Cluster(m) if m.contains("process 1")),
+                "{e}"
+            )
+        })
+        .count();
+    assert!(lost > 0, "the killed process's items are errors");
+    assert!(
+        each[..100].iter().all(Result::is_ok),
+        "results before the kill are kept"
+    );
+}
+
+#[test]
+fn a_peer_that_never_starts_is_an_error_at_the_deadline() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let me = listener.local_addr().unwrap().to_string();
+    drop(listener);
+    let cluster = Cluster::new(0, [me, "127.0.0.1:9".to_owned()])
+        .workers(1)
+        .connect_timeout(Duration::from_millis(800));
+    let start = Instant::now();
+    let err = scoring().with_engine(cluster).map(texts(10)).unwrap_err();
+    let elapsed = start.elapsed();
+    assert!(
+        matches!(err.kind(), ErrorKind::Cluster(m) if m.contains("did not connect")),
+        "{err}"
+    );
+    assert!(
+        elapsed >= Duration::from_millis(800) && elapsed < Duration::from_secs(5),
+        "{elapsed:?}"
+    );
+}
