@@ -242,7 +242,15 @@ impl Cluster {
         C: Collect<P::Outputs>,
         H: Hooks,
     {
-        let window = UNITS_IN_FLIGHT_PER_WORKER * self.workers * self.hosts.len();
+        let all_workers = self.workers * self.hosts.len();
+        let window = UNITS_IN_FLIGHT_PER_WORKER * all_workers;
+        // Units go to workers in turn, so a run of few items is cut finer to reach them all;
+        // batch nodes keep their exact batches.
+        let unit = if P::BATCHED {
+            unit
+        } else {
+            unit.min(items.len().div_ceil(window)).max(1)
+        };
         let mut builders = builders.into_iter();
         let first = builders.next().ok_or("no worker")?;
         std::thread::scope(|scope| {
