@@ -94,3 +94,14 @@ pub fn exit_after_serving(process: usize, outcome: Result<(), String>) -> ! {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_files_skip_blanks_and_comments() {
+        let text = "# the cluster\n10.0.0.1:4100\n\n  10.0.0.2:4100  \n# end\n";
+        assert_eq!(hosts_from_lines(text), ["10.0.0.1:4100", "10.0.0.2:4100"]);
+    }
+}
