@@ -227,17 +227,23 @@ mod tests {
         }
     }
 
+    /// Process 1 connecting to `addresses` with `me`, on a thread.
+    fn dialer(
+        me: Hello,
+        addresses: &[String],
+    ) -> thread::JoinHandle<Result<Vec<Option<TcpStream>>, String>> {
+        let addresses = addresses.to_vec();
+        thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            connect(me, &addresses, None, deadline, &mut || Ok(()))
+        })
+    }
+
     #[test]
     fn two_processes_connect_and_agree() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
-        let dialer = {
-            let addresses = addresses.clone();
-            thread::spawn(move || {
-                let deadline = Instant::now() + Duration::from_secs(5);
-                connect(hello(1), &addresses, None, deadline, &mut || Ok(()))
-            })
-        };
+        let dialer = dialer(hello(1), &addresses);
         let deadline = Instant::now() + Duration::from_secs(5);
         let mine = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
             Ok(())
@@ -266,17 +272,11 @@ mod tests {
     fn another_pipeline_is_refused() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
-        let dialer = {
-            let addresses = addresses.clone();
-            thread::spawn(move || {
-                let deadline = Instant::now() + Duration::from_secs(5);
-                let other = Hello {
-                    pipeline: 8,
-                    ..hello(1)
-                };
-                connect(other, &addresses, None, deadline, &mut || Ok(()))
-            })
+        let other = Hello {
+            pipeline: 8,
+            ..hello(1)
         };
+        let dialer = dialer(other, &addresses);
         let deadline = Instant::now() + Duration::from_secs(5);
         let err = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
             Ok(())

@@ -265,15 +265,7 @@ impl Transport {
 
     /// Sends a unit to the worker that will run it.
     pub fn send_unit(&mut self, record: Record) -> Result<(), String> {
-        guarded(|| {
-            if let Some(units) = &mut self.units {
-                units.send(record);
-                // A new time closes the previous one, which is what flushes the exchange.
-                let next = *units.time() + 1;
-                units.advance_to(next);
-            }
-            Ok(())
-        })
+        send(&mut self.units, record)
     }
 
     /// No more units will be sent.
@@ -288,14 +280,7 @@ impl Transport {
 
     /// Sends a unit's results to process 0.
     pub fn send_results(&mut self, record: Record) -> Result<(), String> {
-        guarded(|| {
-            if let Some(results) = &mut self.results {
-                results.send(record);
-                let next = *results.time() + 1;
-                results.advance_to(next);
-            }
-            Ok(())
-        })
+        send(&mut self.results, record)
     }
 
     /// The next unit this worker should run.
@@ -352,4 +337,17 @@ impl Transport {
         }
         Ok(())
     }
+}
+
+/// Sends `record` on `input`, if it is still open.
+fn send(input: &mut Option<Records>, record: Record) -> Result<(), String> {
+    guarded(|| {
+        if let Some(input) = input {
+            input.send(record);
+            // A new time closes the previous one, which is what flushes the exchange.
+            let next = *input.time() + 1;
+            input.advance_to(next);
+        }
+        Ok(())
+    })
 }
