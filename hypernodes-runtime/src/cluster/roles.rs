@@ -58,13 +58,7 @@ where
         failure: &Failure,
     ) -> Result<(), String> {
         let outcome = self.serve_until_done(&mut transport, worker, failure);
-        match &outcome {
-            Ok(()) => drop(transport),
-            Err(reason) => {
-                failure.set(reason.clone());
-                transport.abandon();
-            }
-        }
+        transport.end(&outcome, failure);
         outcome
     }
 
@@ -103,16 +97,9 @@ where
         let mut driven = Driven {
             feed: Feed::new(items, unit),
             gather: Gather::default(),
-            outcome: Ok(()),
         };
-        driven.outcome = self.drive_until_done(&mut transport, failure, window, &mut driven);
-        match &driven.outcome {
-            Ok(()) => drop(transport),
-            Err(reason) => {
-                failure.set(reason.clone());
-                transport.abandon();
-            }
-        }
+        let outcome = self.drive_until_done(&mut transport, failure, window, &mut driven);
+        transport.end(&outcome, failure);
         driven
     }
 
@@ -121,7 +108,7 @@ where
         transport: &mut Transport,
         failure: &Failure,
         window: usize,
-        Driven { feed, gather, .. }: &mut Driven<P, C>,
+        Driven { feed, gather }: &mut Driven<P, C>,
     ) -> Result<(), String> {
         loop {
             if let Some(reason) = failure.reason() {
@@ -147,11 +134,10 @@ where
     }
 }
 
-/// What process 0's first worker has fed and gathered, and how the run ended.
+/// What process 0's first worker has fed and gathered.
 pub struct Driven<P: Pipeline, C> {
     feed: Feed<P>,
     gather: Gather<P, C>,
-    pub outcome: Result<(), String>,
 }
 
 impl<P: Pipeline, C: Collect<P::Outputs>> Driven<P, C> {

@@ -319,8 +319,20 @@ impl Transport {
         self.results_closed.get()
     }
 
+    /// Closes this worker's end after `outcome`: after a failure, records it for the other
+    /// workers and gives up on the dataflow.
+    pub fn end(self, outcome: &Result<(), String>, failure: &Failure) {
+        match outcome {
+            Ok(()) => drop(self),
+            Err(reason) => {
+                failure.set(reason.clone());
+                self.abandon();
+            }
+        }
+    }
+
     /// Gives up on the run: timely's handles may panic as they close over broken queues.
-    pub fn abandon(self) {
+    fn abandon(self) {
         let _ = guarded(|| {
             drop(self);
             Ok(())
