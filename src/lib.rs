@@ -73,10 +73,11 @@ pub use hypernodes_runtime::Progress;
 #[cfg(feature = "tracing")]
 pub use hypernodes_runtime::Tracing;
 pub use hypernodes_runtime::{
-    config, pipeline, product, BoxError, ConfigSource, Devices, Engine, EngineConfig, Error,
-    ErrorKind, Event, Executes, Factory, Hooks, InstanceLayout, NoHooks, NodeConfig, NodeInfo,
-    NodeKind, NodePlan, Parallel, Picture, Pipeline, PipelineInfo, Plan, Product, RunSettings,
-    Runner, Scope, Sequential, Setting, Shared, Stateful, StatefulPlan, WorkerContext,
+    config, pipeline, product, AsCompleted, BoxError, ConfigSource, Devices, Engine, EngineConfig,
+    Error, ErrorKind, Event, Executes, Factory, Hooks, InstanceLayout, NoHooks, NodeConfig,
+    NodeInfo, NodeKind, NodePlan, Parallel, Picture, Pipeline, PipelineInfo, Plan, Product,
+    RunSettings, Runner, Scope, Sequential, Setting, Shared, Stateful, StatefulPlan, Stream,
+    Streaming, WorkerContext,
 };
 #[cfg(feature = "cluster")]
 pub use hypernodes_runtime::{Cluster, Crosses};

@@ -110,6 +110,15 @@ impl Error {
         Self::new(node, ErrorKind::Stateful { param, source })
     }
 
+    /// Code of `pipeline` outside its nodes (a hook, an engine) panicked while running an item;
+    /// the error names the pipeline.
+    pub(crate) fn engine_panicked(pipeline: &'static str, message: &str) -> Self {
+        Self::new(
+            pipeline,
+            ErrorKind::Panicked(format!("outside the nodes: {message}")),
+        )
+    }
+
     /// The node's settings cannot be met; `message` says which and why.
     pub fn config(node: &'static str, message: String) -> Self {
         Self::new(node, ErrorKind::Config(message))
@@ -368,7 +377,7 @@ impl fmt::Display for OnItem {
 }
 
 /// Panics carry `&str` or `String` payloads in practice; anything else is named as such.
-fn panic_message(payload: Box<dyn Any + Send>) -> String {
+pub(crate) fn panic_message(payload: Box<dyn Any + Send>) -> String {
     match payload.downcast::<String>() {
         Ok(message) => *message,
         Err(payload) => match payload.downcast::<&'static str>() {

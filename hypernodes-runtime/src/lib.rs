@@ -31,7 +31,10 @@ use __private as private;
 pub use cluster::{Cluster, Crosses};
 pub use config::{ConfigSource, NodeConfig, Setting};
 pub use devices::Devices;
-pub use engine::{Engine, EngineConfig, Executes, Parallel, RunSettings, Sequential};
+pub use engine::{
+    AsCompleted, Engine, EngineConfig, Executes, Parallel, RunSettings, Sequential, Stream,
+    Streaming,
+};
 pub use error::{BoxError, Error, ErrorKind};
 #[cfg(feature = "progress")]
 pub use hooks::Progress;

@@ -174,6 +174,29 @@ impl Plan {
             .expect("generated code asks only for nested pipelines")
     }
 
+    /// A plan of `nodes` on two workers, for the unit tests of engines.
+    #[cfg(test)]
+    pub(crate) fn for_test(nodes: Vec<NodePlan>) -> Plan {
+        let settings = RunSettings {
+            engine: "test",
+            workers: 2,
+            config: EngineConfig::default(),
+            devices: None,
+        };
+        Plan {
+            pipeline: "Test",
+            work_unit: crate::config::Setting::new(
+                crate::config::DEFAULT_BATCH_SIZE,
+                ConfigSource::Default,
+            ),
+            settings,
+            devices: None,
+            nodes,
+            stateful: Vec::new(),
+            problem: None,
+        }
+    }
+
     fn lay_out_stateful(&mut self) {
         let mut names: Vec<&'static str> = Vec::new();
         for node in &self.nodes {

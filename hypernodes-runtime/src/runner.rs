@@ -1,6 +1,6 @@
 //! A pipeline paired with an engine and hooks: `p.with_engine(Sequential).with_hooks(h)`.
 
-use crate::engine::{Collect, Engine, Executes, FailFast, KeepAll};
+use crate::engine::{Collect, Engine, Executes, FailFast, KeepAll, Stream, Streaming};
 use crate::error::Error;
 use crate::hooks::{Event, Hooks, NoHooks};
 use crate::pipeline::Pipeline;
@@ -69,7 +69,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
     /// Every node's settings on this engine and where each came from, and the stateful
     /// instances the run will build.
     pub fn plan(&self) -> Plan {
-        Plan::resolve(&P::INFO, &self.engine.settings())
+        Plan::resolve(&P::INFO, &self.engine.settings_for(&P::INFO))
     }
 
     /// Runs one item, like the pipeline's own `run`, telling the hooks.
@@ -161,5 +161,58 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
                 elapsed: clock.elapsed(),
             });
         }
+    }
+}
+
+impl<P: Pipeline, H: Hooks> Runner<'_, P, Streaming, H> {
+    /// Runs `items` through the pipeline's stages and yields each item's outcome as it comes,
+    /// in input order ([`Stream::as_completed`] for completion order). Items are taken from
+    /// `items` only as results are taken from the stream, so memory stays bounded whatever
+    /// the number of items, also for an endless iterator.
+    ///
+    /// The stage threads outlive this call, so they run a copy of the pipeline (sharing its
+    /// factories, bound values and cache) and own the hooks: give `Arc`'d hooks to read them
+    /// afterwards. Fails only when the plan's settings cannot be met.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use hypernodes::{node, pipeline, Streaming, Progress};
+    ///
+    /// #[node]
+    /// fn square(x: u64) -> u64 { x * x }
+    /// pipeline! { Squares = [square] }
+    ///
+    /// let progress = Arc::new(Progress::new());
+    /// let squares = Squares::new();
+    /// let runner = squares.with_engine(Streaming::new()).with_hooks(Arc::clone(&progress));
+    /// let total: u64 = runner
+    ///     .stream((0..10_000).map(|x| SquaresInputs { x }))?
+    ///     .map(|out| out.map(|o| o.square))
+    ///     .sum::<Result<u64, _>>()?;
+    /// assert_eq!(total, (0..10_000u64).map(|x| x * x).sum());
+    /// # Ok::<(), hypernodes::Error>(())
+    /// ```
+    pub fn stream<I>(&self, items: I) -> Result<Stream<P, I::IntoIter, H>, Error>
+    where
+        I: IntoIterator<Item = P::Inputs>,
+        P: Clone + Send + Sync + 'static,
+        P::Shared: Send + Sync,
+        P::Inputs: Send,
+        P::Outputs: Send,
+        P::Columns: Send,
+        H: Clone + Send + 'static,
+    {
+        let plan = self.plan();
+        plan.check()?;
+        let pipeline = self.pipeline.clone();
+        let shared = pipeline.__hypernodes_shared(&plan);
+        Ok(Stream::start(
+            &self.engine,
+            pipeline,
+            shared,
+            self.hooks.clone(),
+            plan.unit_items(),
+            items.into_iter(),
+        ))
     }
 }

@@ -509,7 +509,7 @@ impl<'a> Body<'a> {
         let borrowed = match self.graph.source_of(name) {
             Source::Bound(_) => {
                 let field = private_ident("bound", name);
-                let borrowed = quote!(&self.#field);
+                let borrowed = quote!(&*self.#field);
                 return match access {
                     Access::Ref => borrowed,
                     Access::Move | Access::Clone => self.clone_from(borrowed, consumer),

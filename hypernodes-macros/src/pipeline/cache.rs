@@ -207,6 +207,7 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
         #[doc = #table_doc]
         #[doc(hidden)]
         #[allow(clippy::type_complexity)]
+        #[derive(Clone)]
         #vis struct #table_ty {
             store: ::std::sync::Arc<#p::DiskCache>,
             #(#gets: fn(&#p::DiskCache, &#p::Key) -> ::core::option::Option<#value_types>,)*

@@ -108,6 +108,10 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     let as_node = as_node(krate, header, graph, &surface);
     let passthrough = &header.passthrough;
     let fields = super::fields::conversions(&surface);
+    let super::steps::Steps {
+        definition: columns_definition,
+        items: steps,
+    } = super::steps::generate(&types, header, &surface);
     let map_bound = quote! {
         for<'a> &'a Self: #krate::__private::MapOn<#krate::Parallel, Inputs = #inputs_ty, Outputs = #outputs_ty>
     };
@@ -117,7 +121,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         #vis struct #name {
             #(#factories: ::core::option::Option<#krate::Factory<#stateful_types>>,)*
             #(#nested_fields: #nested_types,)*
-            #(#bound_fields: #bound_types,)*
+            #(#bound_fields: ::std::sync::Arc<#bound_types>,)*
             __hypernodes_cache: ::core::option::Option<#cache_ty>,
             __hypernodes_single: #krate::__private::OnceCell<#shared_ty>,
         }
@@ -131,6 +135,8 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             #(#nested_fields: <#nested_types as #krate::Pipeline>::Shared,)*
         }
 
+        #columns_definition
+
         #structs
         #builder
         #cache
@@ -142,7 +148,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 #name {
                     #(#factories: ::core::option::Option::None,)*
                     #(#nested_fields: <#nested_types>::new(),)*
-                    #(#bound_fields: #bound_values,)*
+                    #(#bound_fields: ::std::sync::Arc::new(#bound_values),)*
                     __hypernodes_cache: ::core::option::Option::None,
                     __hypernodes_single: #krate::__private::OnceCell::new(),
                 }
@@ -217,6 +223,20 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             #info
         }
 
+        /// A copy sharing the stateful factories, bound values and cache (each copy builds its
+        /// own stateful instances when it runs).
+        impl ::core::clone::Clone for #name {
+            fn clone(&self) -> Self {
+                #name {
+                    #(#factories: ::core::clone::Clone::clone(&self.#factories),)*
+                    #(#nested_fields: ::core::clone::Clone::clone(&self.#nested_fields),)*
+                    #(#bound_fields: ::core::clone::Clone::clone(&self.#bound_fields),)*
+                    __hypernodes_cache: ::core::clone::Clone::clone(&self.__hypernodes_cache),
+                    __hypernodes_single: #krate::__private::OnceCell::new(),
+                }
+            }
+        }
+
         impl ::core::default::Default for #name {
             fn default() -> Self {
                 Self::new()
@@ -233,6 +253,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
 
             type Shared = #shared_ty;
             #fields
+            #steps
 
             fn __hypernodes_shared(&self, plan: &#krate::Plan) -> #shared_ty {
                 #shared_ty {
@@ -427,7 +448,7 @@ fn builder(
         quote! {
             #[doc = #doc]
             pub fn #method(mut self, value: #ty) -> Self {
-                self.pipeline.#field = value;
+                self.pipeline.#field = ::std::sync::Arc::new(value);
                 self
             }
         }

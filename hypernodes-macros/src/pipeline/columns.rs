@@ -94,7 +94,7 @@ impl Body<'_> {
 
     /// A per-item node, item by item: its values are taken out of their columns, the node runs
     /// (with its own panic guard), and values later nodes still need go back.
-    fn item_step(&mut self, index: usize) -> TokenStream {
+    pub(super) fn item_step(&mut self, index: usize) -> TokenStream {
         let krate = self.types.krate;
         let node = &self.graph.nodes[index];
         let (n, failed, i, first) = (
@@ -163,7 +163,7 @@ impl Body<'_> {
     }
 
     /// A batch node: the live items in batches of the node's `batch_size`, one call per batch.
-    fn batch_step(&mut self, index: usize) -> TokenStream {
+    pub(super) fn batch_step(&mut self, index: usize) -> TokenStream {
         let krate = self.types.krate;
         let graph = self.graph;
         let node = &graph.nodes[index];

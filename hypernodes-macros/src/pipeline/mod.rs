@@ -11,6 +11,7 @@ mod graph;
 mod header;
 mod info;
 mod names;
+mod steps;
 mod surface;
 mod usage;
 

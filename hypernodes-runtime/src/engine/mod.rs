@@ -4,13 +4,16 @@
 mod collect;
 mod parallel;
 mod sequential;
+mod streaming;
 
 pub use collect::{Collect, FailFast, KeepAll};
 pub use parallel::Parallel;
 pub use sequential::Sequential;
+pub use streaming::{AsCompleted, Stream, Streaming};
 
 use crate::devices::Devices;
 use crate::hooks::Hooks;
+use crate::info::PipelineInfo;
 use crate::pipeline::Pipeline;
 
 /// The engine level of the config hierarchy: settings given at run time, above the pipeline's
@@ -60,6 +63,13 @@ impl RunSettings {
 pub trait Engine {
     /// Name, worker count, engine-level config and devices.
     fn settings(&self) -> RunSettings;
+
+    /// The settings of a run of pipeline `info`: those of [`Engine::settings`] unless the
+    /// engine's layout depends on the pipeline (a streaming stage per node, say).
+    fn settings_for(&self, info: &'static PipelineInfo) -> RunSettings {
+        let _ = info;
+        self.settings()
+    }
 }
 
 /// An engine able to run pipeline `P`, gathering results with collector `C` (`map` stops at

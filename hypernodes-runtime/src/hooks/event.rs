@@ -39,6 +39,14 @@ pub enum Event<'a> {
         /// Items to run.
         items: usize,
     },
+    /// A `stream` starts; it ends with [`Event::MapEnd`], when its last item was taken or it
+    /// was dropped. Its items are sent like a `map`'s.
+    StreamStart {
+        /// The pipeline's structure.
+        pipeline: &'static PipelineInfo,
+        /// Items to run, when the input says how many.
+        items: Option<usize>,
+    },
     /// An item of a `map` starts.
     ItemStart {
         /// The item's scope (its index is [`Scope::index`]).

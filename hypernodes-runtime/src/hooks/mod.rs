@@ -78,6 +78,16 @@ impl<H: Hooks + ?Sized> Hooks for &H {
     }
 }
 
+/// Hooks shared with threads that outlive the caller's borrow, as a `stream` needs.
+impl<H: Hooks + ?Sized + Send> Hooks for std::sync::Arc<H> {
+    const ACTIVE: bool = H::ACTIVE;
+
+    #[inline(always)]
+    fn on(&self, event: &Event<'_>) {
+        (**self).on(event);
+    }
+}
+
 macro_rules! tuple_hooks {
     ($($name:ident . $index:tt),+) => {
         /// Each hook of the tuple, in order.

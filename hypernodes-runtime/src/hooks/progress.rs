@@ -72,16 +72,28 @@ impl Progress {
         bars.get(&key).cloned()
     }
 
-    fn start(&self, pipeline: &'static PipelineInfo, items: usize) {
+    /// Bars for a map or stream of `items` (unknown for an endless stream).
+    fn start(&self, pipeline: &'static PipelineInfo, items: Option<usize>) {
         let mut bars = self.bars.write().unwrap_or_else(PoisonError::into_inner);
         bars.clear();
-        let map = self.multi.add(ProgressBar::new(items as u64));
-        map.set_style(style(
-            "{prefix:.bold} [{bar:30.cyan/blue}] {pos}/{len} items · {per_sec} · ETA {eta}",
-        ));
+        let map = match items {
+            Some(items) => {
+                let bar = ProgressBar::new(items as u64);
+                bar.set_style(style(
+                    "{prefix:.bold} [{bar:30.cyan/blue}] {pos}/{len} items · {per_sec} · ETA {eta}",
+                ));
+                bar
+            }
+            None => {
+                let bar = ProgressBar::no_length();
+                bar.set_style(style("{prefix:.bold} {pos} items · {per_sec}"));
+                bar
+            }
+        };
         map.set_prefix(pipeline.name);
-        bars.insert((pipeline.name, 0, ""), map);
-        self.add_nodes(&mut bars, pipeline, pipeline.name, 0, Some(items as u64));
+        bars.insert((pipeline.name, 0, ""), self.multi.add(map));
+        let per_node = items.map(|items| items as u64);
+        self.add_nodes(&mut bars, pipeline, pipeline.name, 0, per_node);
     }
 
     /// A bar per node of `pipeline`, which events name `name`, at `depth`; its nested
@@ -135,7 +147,8 @@ fn style(template: &str) -> ProgressStyle {
 impl Hooks for Progress {
     fn on(&self, event: &Event<'_>) {
         match *event {
-            Event::MapStart { pipeline, items } => self.start(pipeline, items),
+            Event::MapStart { pipeline, items } => self.start(pipeline, Some(items)),
+            Event::StreamStart { pipeline, items } => self.start(pipeline, items),
             Event::ItemEnd { scope, .. } => {
                 if let Some(bar) = self.bar((scope.pipeline(), 0, "")) {
                     bar.inc(1);

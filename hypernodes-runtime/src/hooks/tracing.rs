@@ -113,6 +113,9 @@ impl Hooks for Tracing {
             Event::MapStart { pipeline, items } => {
                 tracing::info!(pipeline = pipeline.name, items, "map started");
             }
+            Event::StreamStart { pipeline, items } => {
+                tracing::info!(pipeline = pipeline.name, items, "stream started");
+            }
             Event::MapEnd {
                 pipeline,
                 items,

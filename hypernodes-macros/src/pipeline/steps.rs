@@ -1,0 +1,209 @@
+//! Per-node steps over a unit of items, so that stage-based engines (streaming) can run the
+//! nodes of one pipeline apart, each on its own workers. A unit travels between stages as
+//! `__Hypernodes<Name>Columns`: one `Vec<Option<T>>` per value, one slot per item, and the
+//! items' errors. `columns` fills it from the inputs, `step(k)` runs the `k`-th node in run
+//! order over the unit (the same columnar code as a batched unit), `finish` hands each item's
+//! outcome to a collector.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::Ident;
+
+use super::body::Body;
+use super::graph::Source;
+use super::header::Header;
+use super::names::{hooks_ident, running_ident, shared_ident, worker_ident, Types};
+use super::surface::Surface;
+
+/// The hidden columns struct, and the `Pipeline` items working on it.
+pub struct Steps {
+    pub definition: TokenStream,
+    pub items: TokenStream,
+}
+
+/// A value's column in the struct.
+fn field(name: &Ident) -> Ident {
+    format_ident!("col_{}", name.to_string())
+}
+
+/// The same column as a local of the columnar code (see `columns.rs`).
+fn column(name: &Ident) -> Ident {
+    Ident::new(
+        &format!("__hypernodes_col_{name}"),
+        proc_macro2::Span::mixed_site(),
+    )
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, proc_macro2::Span::mixed_site())
+}
+
+pub fn generate(types: &Types, header: &Header, surface: &Surface) -> Steps {
+    let krate = types.krate;
+    let graph = types.graph;
+    let name = &header.name;
+    let vis = &header.vis;
+    let columns_ty = format_ident!("__Hypernodes{}Columns", name);
+    let cols = ident("__hypernodes_columns");
+    let (n, first, failed) = (
+        ident("__hypernodes_n"),
+        ident("__hypernodes_first"),
+        ident("__hypernodes_failed"),
+    );
+    let running = running_ident();
+    let running_cell = ident("__hypernodes_running_cell");
+
+    // Inputs have columns from the start; outputs from the step of the node producing them.
+    let mut fields: Vec<Ident> = graph.inputs.iter().map(|i| field(&i.name)).collect();
+    let mut field_types: Vec<TokenStream> = surface
+        .input_types
+        .iter()
+        .map(|ty| quote!(::std::vec::Vec<::core::option::Option<#ty>>))
+        .collect();
+    let mut body = Body::new(types, &header.config);
+    let mut arms = Vec::new();
+    for (position, &index) in graph.order.iter().enumerate() {
+        let node = &graph.nodes[index];
+        let code = match node.meta.batch {
+            true => body.batch_step(index),
+            false => body.item_step(index),
+        };
+        let read: Vec<&Ident> = node
+            .meta
+            .params
+            .iter()
+            .filter(|p| !p.mode.is_stateful())
+            .filter(|p| !matches!(graph.source_of(&p.name), Source::Bound(_)))
+            .map(|p| &p.name)
+            .collect();
+        let produced: Vec<(usize, &Ident)> = node
+            .meta
+            .outputs
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| body.used_later(o))
+            .collect();
+        for &(output, value) in &produced {
+            let ty = types.output(index, output);
+            fields.push(field(value));
+            field_types.push(quote!(::std::vec::Vec<::core::option::Option<#ty>>));
+        }
+        let (read_locals, read_fields): (Vec<Ident>, Vec<Ident>) =
+            read.iter().map(|r| (column(r), field(r))).unzip();
+        let (made_locals, made_fields): (Vec<Ident>, Vec<Ident>) =
+            produced.iter().map(|(_, o)| (column(o), field(o))).unzip();
+        arms.push(quote! {
+            #position => {
+                #(let #read_locals = &mut #cols.#read_fields;)*
+                #code
+                #(#cols.#made_fields = #made_locals;)*
+            }
+        });
+    }
+    let input_fields = &surface.input_fields;
+    let input_locals = &surface.input_locals;
+    let input_columns: Vec<Ident> = graph.inputs.iter().map(|i| field(&i.name)).collect();
+    let later_fields = &fields[input_columns.len()..];
+    let Surface {
+        inputs_ty,
+        outputs_ty,
+        output_fields,
+        ..
+    } = surface;
+    let output_columns: Vec<Ident> = output_fields.iter().map(|o| field(o)).collect();
+    let (shared, worker, hooks) = (shared_ident(), worker_ident(), hooks_ident());
+    let shared_ty = format_ident!("__Hypernodes{}Shared", name);
+    let imports = body.imports();
+    let steps = graph.order.len();
+
+    let definition = quote! {
+        /// A unit of items between the steps of a staged run; not public API.
+        #[doc(hidden)]
+        #[allow(non_snake_case)]
+        #vis struct #columns_ty {
+            first: usize,
+            n: usize,
+            failed: ::std::vec::Vec<::core::option::Option<#krate::Error>>,
+            #(#fields: #field_types,)*
+        }
+    };
+    let items = quote! {
+        type Columns = #columns_ty;
+        const STEPS: usize = #steps;
+
+        fn __hypernodes_columns<H: #krate::__private::Hooks>(
+            &self,
+            #hooks: &H,
+            #first: usize,
+            items: ::std::vec::Vec<#inputs_ty>,
+        ) -> #columns_ty {
+            let #n = items.len();
+            #(let mut #input_columns = ::std::vec::Vec::with_capacity(#n);)*
+            for item in items {
+                let #inputs_ty { #(#input_fields: #input_locals),* } = item;
+                #(#input_columns.push(::core::option::Option::Some(#input_locals));)*
+            }
+            for i in 0..#n {
+                #krate::__private::item_start(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, #first + i));
+            }
+            #columns_ty {
+                first: #first,
+                n: #n,
+                failed: (0..#n).map(|_| ::core::option::Option::None).collect(),
+                #(#input_columns,)*
+                #(#later_fields: ::std::vec::Vec::new(),)*
+            }
+        }
+
+        #[allow(
+            unused_braces,
+            unused_variables,
+            unused_mut,
+            clippy::let_unit_value,
+            clippy::unit_arg,
+            clippy::redundant_closure
+        )]
+        fn __hypernodes_step<H: #krate::__private::Hooks>(
+            &self,
+            #shared: &#shared_ty,
+            #worker: usize,
+            #hooks: &H,
+            step: usize,
+            #cols: &mut #columns_ty,
+        ) {
+            #imports
+            let #n = #cols.n;
+            let #first = #cols.first;
+            let #running_cell = ::core::cell::Cell::new("");
+            let #running = &#running_cell;
+            let #failed = &mut #cols.failed;
+            match step {
+                #(#arms)*
+                _ => {}
+            }
+        }
+
+        fn __hypernodes_finish<C: #krate::__private::Collect<#outputs_ty>, H: #krate::__private::Hooks>(
+            &self,
+            #hooks: &H,
+            #cols: #columns_ty,
+            out: &mut C,
+        ) -> bool {
+            let #columns_ty { first, mut failed, #(mut #output_columns,)* .. } = #cols;
+            for (i, failure) in failed.iter_mut().enumerate() {
+                let result = match failure.take() {
+                    ::core::option::Option::Some(error) => ::core::result::Result::Err(error),
+                    ::core::option::Option::None => ::core::result::Result::Ok(#outputs_ty {
+                        #(#output_fields: #output_columns[i].take().expect("a live item has every value"),)*
+                    }),
+                };
+                #krate::__private::item_end(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, first + i), &result);
+                if !#krate::__private::Collect::push(out, result) {
+                    return false;
+                }
+            }
+            true
+        }
+    };
+    Steps { definition, items }
+}
