@@ -62,8 +62,36 @@
 /// ```
 ///
 /// A node returning `Result<T, E>` (any `E` convertible into [`BoxError`]) has the output `T`.
-/// Not supported, each with a compile error that says so: generic, `async` and variadic
-/// functions, `self`, patterns as parameters, `impl Trait` parameters or return types.
+///
+/// An `async fn` is a node too (feature `async`, on by default): in a `map` the calls of one
+/// unit of items overlap, awaited on a tokio runtime, with at most the node's `max_concurrency`
+/// in flight over all workers; `run` awaits its one call. Its stateful parameters are `&T`,
+/// shared by the overlapping calls.
+///
+/// ```
+/// use std::time::Duration;
+/// use hypernodes::{node, pipeline};
+///
+/// #[node(output = "page", config(max_concurrency = 8))]
+/// pub async fn fetch(url: String) -> Result<String, std::io::Error> {
+///     tokio::time::sleep(Duration::from_millis(10)).await; // a request, say
+///     Ok(format!("<html>{url}</html>"))
+/// }
+///
+/// #[node]
+/// pub fn size(page: &str) -> usize { page.len() }
+///
+/// pipeline! { Crawl = [fetch, size] }
+///
+/// let urls = (0..32).map(|i| CrawlInputs { url: format!("u{i}") });
+/// let sizes = Crawl::new().map(urls)?;          // 32 × 10 ms, 8 at a time: about 40 ms
+/// assert_eq!(sizes[0].size, 15);
+/// # Ok::<(), hypernodes::Error>(())
+/// ```
+///
+/// Not supported, each with a compile error that says so: generic and variadic functions,
+/// `self`, patterns as parameters, `impl Trait` parameters or return types, `&mut` state in an
+/// `async fn`.
 pub use hypernodes_macros::node;
 
 #[cfg(feature = "cache")]

@@ -12,7 +12,7 @@ use syn::{braced, bracketed, Ident, LitBool, Token};
 use crate::config::Config;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v4";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v5";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -89,6 +89,8 @@ pub struct NodeMeta {
     pub fallible: bool,
     /// Called once per batch of items with slices (`#[node(batch)]`).
     pub batch: bool,
+    /// An `async fn`: the calls of one unit of items overlap, awaited on a runtime.
+    pub asynchronous: bool,
     pub params: Vec<Param>,
     pub outputs: Vec<Ident>,
     /// For a pipeline: per parameter, the outputs (bits by position) that need it; a nested use
@@ -116,6 +118,7 @@ impl NodeMeta {
         let vis = Ident::new(self.vis.word(), Span::call_site());
         let fallible = self.fallible;
         let batch = self.batch;
+        let asynchronous = self.asynchronous;
         let poisoned = self.poisoned;
         let params = self.params.iter().map(|p| {
             let name = &p.name;
@@ -136,7 +139,7 @@ impl NodeMeta {
         let cached = self.cached;
         let config = self.config.entries_tokens();
         quote! {{
-            kind = #kind, name = #name, vis = #vis, fallible = #fallible, batch = #batch, poisoned = #poisoned,
+            kind = #kind, name = #name, vis = #vis, fallible = #fallible, batch = #batch, asynchronous = #asynchronous, poisoned = #poisoned,
             params = [#(#params),*], outputs = [#(#outputs),*], needs = [#(#needs),*],
             code = #code, version = #version, cached = #cached, config = { #config }
         }}
@@ -200,6 +203,7 @@ impl Parse for NodeMeta {
         };
         let fallible = field::<LitBool>(&input, "fallible")?.value;
         let batch = field::<LitBool>(&input, "batch")?.value;
+        let asynchronous = field::<LitBool>(&input, "asynchronous")?.value;
         let poisoned = field::<LitBool>(&input, "poisoned")?.value;
         let params = field::<Bracketed<Param>>(&input, "params")?.0;
         let outputs = field::<Bracketed<Ident>>(&input, "outputs")?.0;
@@ -223,6 +227,7 @@ impl Parse for NodeMeta {
             vis,
             fallible,
             batch,
+            asynchronous,
             params,
             outputs,
             needs,

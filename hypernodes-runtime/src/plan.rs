@@ -165,6 +165,17 @@ impl Plan {
         Limiter::new(limit, self.settings.workers)
     }
 
+    /// The limiter of calls in flight of the `index`-th node in run order, an `async fn`.
+    #[cfg(feature = "async")]
+    #[doc(hidden)]
+    pub fn async_limiter(&self, index: usize) -> crate::private::AsyncLimiter {
+        let limit = self
+            .nodes
+            .get(index)
+            .and_then(|n| n.config.max_concurrency.value);
+        crate::private::AsyncLimiter::new(limit)
+    }
+
     /// The plan of the nested pipeline that is the `index`-th node in run order.
     #[doc(hidden)]
     pub fn nested(&self, index: usize) -> &Plan {

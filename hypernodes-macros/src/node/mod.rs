@@ -42,6 +42,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         vis: Vis::of(vis),
         fallible: sig.fallible,
         batch: args.batch,
+        asynchronous: func.sig.asyncness.is_some(),
         params: sig.params,
         outputs: sig.outputs,
         config: args.config,

@@ -44,11 +44,21 @@ pub fn analyze(func: &ItemFn, args: &NodeArgs, errors: &mut Errors) -> Signature
 
 fn check_header(func: &ItemFn, errors: &mut Errors) {
     let sig = &func.sig;
-    if let Some(asyncness) = &sig.asyncness {
-        errors.at(
-            asyncness,
-            "`async fn` nodes are not supported yet: make the node a plain `fn`",
-        );
+    if sig.asyncness.is_some() {
+        let takes_mut = sig.inputs.iter().find(|input| match input {
+            FnArg::Typed(typed) => {
+                matches!(&*typed.ty, Type::Reference(r) if r.mutability.is_some())
+            }
+            FnArg::Receiver(_) => false,
+        });
+        if let Some(takes_mut) = takes_mut {
+            errors.at(
+                takes_mut,
+                "an `async fn` node cannot take `&mut` state: the calls of one unit of items \
+                 overlap, so they share their stateful resources; take `&T` (with interior \
+                 mutability if it must change)",
+            );
+        }
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         errors.at(

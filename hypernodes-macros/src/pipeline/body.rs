@@ -30,6 +30,11 @@ pub struct Body<'a> {
     masked: bool,
     /// Per node, the kept outputs that need it (see `Graph::dependents`).
     dependents: Option<Vec<u64>>,
+    /// The node being generated runs inside a future, with the other calls of its unit: its
+    /// call and permit are awaited, and its stateful checkouts go to `hoisted`.
+    pub(super) in_future: bool,
+    /// Statements before the futures of an async step: the stateful instances its calls share.
+    pub(super) hoisted: Vec<TokenStream>,
 }
 
 /// How a node reads a value.
@@ -63,6 +68,8 @@ impl<'a> Body<'a> {
             remaining,
             masked: false,
             dependents: graph.dependents(),
+            in_future: false,
+            hoisted: Vec::new(),
         }
     }
 
@@ -173,7 +180,12 @@ impl<'a> Body<'a> {
         let graph = self.graph;
         let node = &graph.nodes[index];
         let mut setup = Vec::new();
-        let mut objects = self.stateful_args(index, &mut setup);
+        let mut hoisted = Vec::new();
+        let mut objects = match self.in_future {
+            true => self.stateful_args(index, &mut hoisted),
+            false => self.stateful_args(index, &mut setup),
+        };
+        self.hoisted.extend(hoisted);
         let args: Vec<TokenStream> = node
             .meta
             .params
@@ -194,12 +206,16 @@ impl<'a> Body<'a> {
         let shared = shared_ident();
         let limiter = private_ident("limit", index);
         let (start, end) = self.hook_calls(node);
+        let permit = match self.in_future {
+            true => quote!(#shared.#limiter.enter_async().await),
+            false => quote!(#shared.#limiter.enter()),
+        };
         // The inner block scopes the permit and the stateful checkouts to this one call.
         quote! {
             #running.set(#name);
             #start
             let __hypernodes_value = {
-                let __hypernodes_permit = #shared.#limiter.enter();
+                let __hypernodes_permit = #permit;
                 #(#setup)*
                 #call
             };
@@ -392,6 +408,27 @@ impl<'a> Body<'a> {
         let call = self.call(node, &args);
         let name = node.meta.name.to_string();
         let retries = u32::try_from(retries).unwrap_or(u32::MAX);
+        if self.in_future {
+            // Inline, so each attempt's future may borrow the held arguments.
+            return quote! {{
+                let mut __hypernodes_retry = 0u32;
+                loop {
+                    let __hypernodes_attempt = #krate::__private::guarded(#name, async {
+                        ::core::result::Result::Ok::<_, #krate::Error>(#call)
+                    }).await;
+                    match __hypernodes_attempt {
+                        ::core::result::Result::Ok(value) => break value,
+                        ::core::result::Result::Err(_) if __hypernodes_retry < #retries => {
+                            #krate::__private::retry_pause(__hypernodes_retry).await;
+                            __hypernodes_retry += 1;
+                        }
+                        ::core::result::Result::Err(error) => {
+                            return ::core::result::Result::Err(error.after_attempts(__hypernodes_retry + 1));
+                        }
+                    }
+                }
+            }};
+        }
         quote! {
             __hypernodes_retrying(#name, #retries, || -> ::core::result::Result<_, #krate::Error> {
                 ::core::result::Result::Ok(#call)
@@ -435,10 +472,27 @@ impl<'a> Body<'a> {
         let (shared, worker) = (shared_ident(), worker_ident());
         setup.push(quote! { let #instances = &#shared.#field; });
         // The block around the instances: see `user_spanned`.
-        setup.push(quote_spanned! {node.span()=>
-            #[allow(unused_mut)]
-            let mut #binding = __hypernodes_checkout({ #instances }, #worker, #node_str, #param_str)?;
-        });
+        let checkout = quote_spanned! {node.span()=>
+            __hypernodes_checkout({ #instances }, #worker, #node_str, #param_str)?
+        };
+        match self.in_future {
+            // The calls of an async step share one instance, held across the step: each future
+            // copies a reference to it.
+            true => {
+                let guard = Ident::new(
+                    &format!("__hypernodes_{name}_{index}_held"),
+                    Span::mixed_site(),
+                );
+                setup.push(quote! {
+                    let #guard = #checkout;
+                    let #binding = &*#guard;
+                });
+            }
+            false => setup.push(quote! {
+                #[allow(unused_mut)]
+                let mut #binding = #checkout;
+            }),
+        }
         let mutable = p.mode == Mode::StatefulMut;
         let object = match mutable {
             true => quote!(&mut *#binding),
@@ -583,11 +637,17 @@ impl<'a> Body<'a> {
         let krate = self.types.krate;
         let path = &node.path;
         let name = node.meta.name.to_string();
+        let call = quote_spanned!(node.span()=> #path(#(#args),*));
+        let call = match (node.meta.asynchronous, self.in_future) {
+            (false, _) => call,
+            (true, true) => quote!(#call.await),
+            (true, false) => quote!(#krate::__private::block_on(#call)),
+        };
         match node.meta.fallible {
             true => quote_spanned! {node.span()=>
-                #krate::__private::node_result(#name, #path(#(#args),*))?
+                #krate::__private::node_result(#name, #call)?
             },
-            false => quote_spanned!(node.span()=> #path(#(#args),*)),
+            false => call,
         }
     }
 

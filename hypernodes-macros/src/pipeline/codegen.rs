@@ -40,7 +40,11 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         names: stateful_names,
     } = &stateful;
     let (nested_fields, nested_types, nested_positions) = nested(graph);
-    let (limit_fields, limit_positions) = limiters(graph);
+    let Limiters {
+        fields: limit_fields,
+        types: limit_types,
+        inits: limit_inits,
+    } = limiters(krate, graph);
     let (batch_fields, batch_positions) = batch_nodes(graph);
     let unit = super::columns::batched(graph).then(|| {
         let columnar = Body::new(&types, &header.config).columnar(&surface);
@@ -104,6 +108,15 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         values: bound_values,
     } = Bound::of(&types, header);
     let pruned = pruned_checks(&types);
+    let async_nodes = graph
+        .order
+        .iter()
+        .map(|&n| &graph.nodes[n])
+        .filter(|node| node.meta.asynchronous)
+        .map(|node| {
+            let name = node.meta.name.to_string();
+            quote_spanned!(node.span()=> #krate::__private::require_async! { #name })
+        });
     let info = super::info::generate(krate, header, graph);
     let as_node = as_node(krate, header, graph, &surface);
     let passthrough = &header.passthrough;
@@ -130,7 +143,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         #[doc(hidden)]
         #vis struct #shared_ty {
             #(#stateful_fields: #krate::__private::Instances<#stateful_types>,)*
-            #(#limit_fields: #krate::__private::Limiter,)*
+            #(#limit_fields: #limit_types,)*
             #(#batch_fields: usize,)*
             #(#nested_fields: <#nested_types as #krate::Pipeline>::Shared,)*
         }
@@ -261,7 +274,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                         plan.layout(#stateful_names),
                         ::core::clone::Clone::clone(&self.#factories),
                     ),)*
-                    #(#limit_fields: plan.limiter(#limit_positions),)*
+                    #(#limit_fields: #limit_inits,)*
                     #(#batch_fields: plan.nodes[#batch_positions].config.batch_size.value,)*
                     #(#nested_fields: <#nested_types as #krate::Pipeline>::__hypernodes_shared(
                         &self.#nested_fields,
@@ -307,6 +320,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
 
         #as_node
         #pruned
+        #(#async_nodes)*
     }
 }
 
@@ -383,15 +397,40 @@ fn nested(graph: &Graph) -> (Vec<Ident>, Vec<&syn::Path>, Vec<usize>) {
     out
 }
 
-/// One call limiter per function node (`max_concurrency`): field and position in run order.
-fn limiters(graph: &Graph) -> (Vec<Ident>, Vec<usize>) {
-    graph
-        .order
-        .iter()
-        .enumerate()
-        .filter(|&(_, &n)| graph.nodes[n].meta.kind == Kind::Function)
-        .map(|(position, &n)| (private_ident("limit", n), position))
-        .unzip()
+/// One call limiter per function node (`max_concurrency`): a blocking one for a plain `fn`, a
+/// bound on calls in flight for an `async fn`.
+struct Limiters {
+    fields: Vec<Ident>,
+    types: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+}
+
+fn limiters(krate: &TokenStream, graph: &Graph) -> Limiters {
+    let mut limiters = Limiters {
+        fields: Vec::new(),
+        types: Vec::new(),
+        inits: Vec::new(),
+    };
+    for (position, &n) in graph.order.iter().enumerate() {
+        let meta = &graph.nodes[n].meta;
+        if meta.kind != Kind::Function {
+            continue;
+        }
+        limiters.fields.push(private_ident("limit", n));
+        let (ty, init) = match meta.asynchronous {
+            true => (
+                quote!(#krate::__private::AsyncLimiter),
+                quote!(plan.async_limiter(#position)),
+            ),
+            false => (
+                quote!(#krate::__private::Limiter),
+                quote!(plan.limiter(#position)),
+            ),
+        };
+        limiters.types.push(ty);
+        limiters.inits.push(init);
+    }
+    limiters
 }
 
 /// Batch nodes: the field holding the batch size and position in run order.
@@ -533,6 +572,7 @@ fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surfac
         vis: Vis::of(&header.vis),
         fallible: true,
         batch: false,
+        asynchronous: false,
         params: graph
             .inputs
             .iter()

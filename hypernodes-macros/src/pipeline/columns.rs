@@ -95,6 +95,9 @@ impl Body<'_> {
     /// A per-item node, item by item: its values are taken out of their columns, the node runs
     /// (with its own panic guard), and values later nodes still need go back.
     pub(super) fn item_step(&mut self, index: usize) -> TokenStream {
+        if self.graph.nodes[index].meta.asynchronous {
+            return self.async_step(index);
+        }
         let krate = self.types.krate;
         let node = &self.graph.nodes[index];
         let (n, failed, i, first) = (
@@ -156,6 +159,94 @@ impl Body<'_> {
                     ::core::result::Result::Err(error) => {
                         #failed[#i] = ::core::option::Option::Some(error.at_item(#first + #i));
                         #(#out_columns.push(::core::option::Option::None);)*
+                    }
+                }
+            }
+        }
+    }
+
+    /// An `async fn` node over the unit: one future per live item (owning the item's values,
+    /// sharing the step's stateful instances), all awaited together with at most the node's
+    /// `max_concurrency` in flight; each item's outcome lands in its own slot.
+    fn async_step(&mut self, index: usize) -> TokenStream {
+        let krate = self.types.krate;
+        let node = &self.graph.nodes[index];
+        let (n, failed, i, first) = (
+            ident("__hypernodes_n"),
+            ident("__hypernodes_failed"),
+            ident("__hypernodes_i"),
+            ident("__hypernodes_first"),
+        );
+        let live = ident("__hypernodes_live");
+        let wired: Vec<&Ident> = node
+            .meta
+            .params
+            .iter()
+            .filter(|p| !p.mode.is_stateful())
+            .filter(|p| !matches!(self.graph.source_of(&p.name), Source::Bound(_)))
+            .map(|p| &p.name)
+            .collect();
+        let take: Vec<TokenStream> = wired
+            .iter()
+            .map(|name| {
+                let (local, column) = (local(name), column(name));
+                quote!(let #local = #column[#i].take().expect("a live item has every value");)
+            })
+            .collect();
+        self.in_future = true;
+        let code = self.node(index);
+        self.in_future = false;
+        let hoisted = std::mem::take(&mut self.hoisted);
+        let kept: Vec<&Ident> = wired
+            .into_iter()
+            .filter(|name| self.used_later(name))
+            .collect();
+        let produced: Vec<&Ident> = node
+            .meta
+            .outputs
+            .iter()
+            .filter(|o| self.used_later(o))
+            .collect();
+        let name = node.meta.name.to_string();
+        let scope = scope_ident();
+        let (kept_locals, kept_columns): (Vec<Ident>, Vec<Ident>) =
+            kept.iter().map(|k| (local(k), column(k))).unzip();
+        let (out_locals, out_columns): (Vec<Ident>, Vec<Ident>) =
+            produced.iter().map(|o| (local(o), column(o))).unzip();
+        quote! {
+            #(let mut #out_columns: ::std::vec::Vec<::core::option::Option<_>> =
+                (0..#n).map(|_| ::core::option::Option::None).collect();)*
+            let #live: ::std::vec::Vec<usize> = (0..#n).filter(|&i| #failed[i].is_none()).collect();
+            let __hypernodes_outcomes = #krate::__private::catching(#name, || -> ::core::result::Result<_, #krate::Error> {
+                #(#hoisted)*
+                let __hypernodes_futures: ::std::vec::Vec<_> = #live.iter().map(|&#i| {
+                    #(#take)*
+                    let __hypernodes_item_scope = #krate::__private::Scope::map_item(Self::INFO.name, #first + #i);
+                    #krate::__private::guarded(#name, async move {
+                        let #scope = &__hypernodes_item_scope;
+                        #code
+                        ::core::result::Result::Ok(((#(#out_locals,)*), (#(#kept_locals,)*)))
+                    })
+                }).collect();
+                ::core::result::Result::Ok(#krate::__private::run_all(__hypernodes_futures))
+            });
+            match __hypernodes_outcomes {
+                ::core::result::Result::Ok(outcomes) => {
+                    for (&#i, outcome) in #live.iter().zip(outcomes) {
+                        match outcome {
+                            ::core::result::Result::Ok(((#(#out_locals,)*), (#(#kept_locals,)*))) => {
+                                #(#out_columns[#i] = ::core::option::Option::Some(#out_locals);)*
+                                #(#kept_columns[#i] = ::core::option::Option::Some(#kept_locals);)*
+                            }
+                            ::core::result::Result::Err(error) => {
+                                #failed[#i] = ::core::option::Option::Some(error.at_item(#first + #i));
+                            }
+                        }
+                    }
+                }
+                ::core::result::Result::Err(error) => {
+                    for &#i in &#live {
+                        #failed[#i] = ::core::option::Option::Some(error.for_batch_item().at_item(#first + #i));
                     }
                 }
             }
@@ -308,7 +399,11 @@ pub fn unit_params() -> (Ident, Ident, Ident) {
     )
 }
 
-/// Whether any node that runs is a batch node.
+/// Whether any node that runs is a batch node or an `async fn`: the pipeline then runs unit by
+/// unit, so a batch node sees batches and an async node's calls of one unit overlap.
 pub fn batched(graph: &super::graph::Graph) -> bool {
-    graph.order.iter().any(|&n| graph.nodes[n].meta.batch)
+    graph
+        .order
+        .iter()
+        .any(|&n| graph.nodes[n].meta.batch || graph.nodes[n].meta.asynchronous)
 }

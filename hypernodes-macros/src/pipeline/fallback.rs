@@ -64,6 +64,7 @@ fn quiet_meta_macro(header: &Header) -> TokenStream {
         vis: Vis::of(&header.vis),
         fallible: true,
         batch: false,
+        asynchronous: false,
         params: Vec::new(),
         outputs: Vec::new(),
         config: Default::default(),

@@ -1,5 +1,7 @@
 //! What generated code needs and users never name. Not covered by semver.
 
+#[cfg(feature = "async")]
+mod asynchronous;
 mod batch;
 #[cfg(not(feature = "cache"))]
 mod cache_off;
@@ -25,12 +27,37 @@ pub use wire::{clone_for, CloneForLaterUse, In, Out, SameInput, SameStateful, Wi
 #[cfg(feature = "cache")]
 pub use crate::cache::{DiskCache, Key, KeyBuilder};
 pub use crate::hooks::{Hooks, NoHooks, Scope};
+#[cfg(feature = "async")]
+pub use asynchronous::{block_on, guarded, retry_pause, run_all, AsyncLimiter};
 pub use batch::{batch_values, catching, single_value};
 #[cfg(not(feature = "cache"))]
 pub use cache_off::{cache_lookup, DiskCache, Key, KeyBuilder};
 #[cfg(feature = "cache")]
 pub use cached::{cache_lookup, CacheValue, Cacheable, Slot, Store};
 pub use checkout::checkout;
+
+/// Nothing with the `async` feature; without it, the error a pipeline with an `async fn` node
+/// reports instead of a missing item of `__private`.
+#[cfg(feature = "async")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __hypernodes_require_async {
+    ($node:literal) => {};
+}
+
+/// Nothing with the `async` feature; without it, the error a pipeline with an `async fn` node
+/// reports instead of a missing item of `__private`.
+#[cfg(not(feature = "async"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __hypernodes_require_async {
+    ($node:literal) => {
+        ::core::compile_error!(::core::concat!(
+            "node `", $node, "` is an `async fn`: async nodes need the `async` feature of hypernodes (on by default)"
+        ));
+    };
+}
+pub use crate::__hypernodes_require_async as require_async;
 
 /// Its input with the `cache` feature, nothing without: the items only a cache needs.
 #[cfg(feature = "cache")]

@@ -1,6 +1,0 @@
-use hypernodes::node;
-
-#[node]
-async fn fetch(url: String) -> String { url }
-
-fn main() {}
