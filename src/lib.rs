@@ -107,6 +107,8 @@ pub use hypernodes_runtime::{
     RunSettings, Runner, Scope, Sequential, Setting, Shared, Stateful, StatefulPlan, Stream,
     Streaming, WorkerContext,
 };
+#[cfg(all(feature = "process", unix))]
+pub use hypernodes_runtime::{serve_if_worker, test_worker};
 #[cfg(feature = "cluster")]
 pub use hypernodes_runtime::{Cluster, Crosses};
 

@@ -105,13 +105,6 @@ impl Config {
             Ok(value) => value,
             Err(e) => return Some(e),
         };
-        if key == Key::UseProcess && value == Value::Bool(true) {
-            return Some(syn::Error::new(
-                lit.span(),
-                "`use_process = true` is not supported yet: process isolation comes with the \
-                 streaming executor; remove the key to run the node in-process",
-            ));
-        }
         self.entries.push(Entry {
             key,
             value,

@@ -252,7 +252,7 @@ pub fn code_hash(tokens: &TokenStream) -> u64 {
 /// A name for the hidden exported macro that is unique in the crate and the same on every build:
 /// from the node's name and where it is written (the file path relative to the crate, or its
 /// file name when the path is elsewhere, so snapshots do not depend on the checkout location).
-fn unique_suffix(name: &Ident) -> String {
+pub fn unique_suffix(name: &Ident) -> String {
     use std::hash::{Hash, Hasher};
     let span = name.span().unwrap();
     let file = span.file();

@@ -63,6 +63,10 @@ pub enum ErrorKind {
     /// A cluster run could not go on: a peer process died or never connected, or a message
     /// could not be decoded. Items without a result get this error; the others keep theirs.
     Cluster(String),
+    /// The worker process running a `use_process` node's call died (aborted, crashed or was
+    /// killed) before answering; the message says how it ended. The worker is restarted for
+    /// the next item.
+    WorkerDied(String),
 }
 
 /// The error of a pipeline run: names the failing node (with the nested pipelines it sits in)
@@ -117,6 +121,11 @@ impl Error {
             pipeline,
             ErrorKind::Panicked(format!("outside the nodes: {message}")),
         )
+    }
+
+    /// The worker process of `node` died while running its call; `message` says how.
+    pub(crate) fn worker_died(node: &'static str, message: String) -> Self {
+        Self::new(node, ErrorKind::WorkerDied(message))
     }
 
     /// The node's settings cannot be met; `message` says which and why.
@@ -253,6 +262,7 @@ impl Error {
                 returned: *returned,
             },
             ErrorKind::Cluster(message) => ErrorKind::Cluster(message.clone()),
+            ErrorKind::WorkerDied(message) => ErrorKind::WorkerDied(message.clone()),
         };
         Error {
             details: Box::new(Details {
@@ -337,6 +347,12 @@ impl fmt::Display for Error {
                 OnItem(self.details.item)
             ),
             ErrorKind::Cluster(_) => Ok(()),
+            ErrorKind::WorkerDied(message) => write!(
+                f,
+                ": its worker process died{}{}: {message}",
+                OnItem(self.details.item),
+                Attempts(self.details.attempts)
+            ),
         }
     }
 }
@@ -349,7 +365,8 @@ impl std::error::Error for Error {
             | ErrorKind::Config(_)
             | ErrorKind::ZipLength(_)
             | ErrorKind::BatchLength { .. }
-            | ErrorKind::Cluster(_) => None,
+            | ErrorKind::Cluster(_)
+            | ErrorKind::WorkerDied(_) => None,
         }
     }
 }

@@ -19,6 +19,8 @@ mod modes;
 mod picture;
 mod pipeline;
 mod plan;
+#[cfg(all(feature = "process", unix))]
+mod process;
 mod runner;
 mod stateful;
 
@@ -47,6 +49,8 @@ pub use modes::{product, Product, Shared};
 pub use picture::Picture;
 pub use pipeline::Pipeline;
 pub use plan::{NodePlan, Plan, StatefulPlan};
+#[cfg(all(feature = "process", unix))]
+pub use process::serve_if_worker;
 pub use runner::Runner;
 pub use stateful::{Stateful, WorkerContext};
 

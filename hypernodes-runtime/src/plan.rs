@@ -176,6 +176,20 @@ impl Plan {
         crate::private::AsyncLimiter::new(limit)
     }
 
+    /// The worker processes of the `index`-th node in run order, a `use_process` node
+    /// registered as `key`: one per place it may run at once.
+    #[cfg(all(feature = "process", unix))]
+    #[doc(hidden)]
+    pub fn processes(&self, index: usize, key: &'static str) -> crate::private::Processes {
+        let node = &self.nodes[index];
+        let places = node
+            .config
+            .max_concurrency
+            .value
+            .unwrap_or(self.settings.workers);
+        crate::private::Processes::new(node.name, key, places)
+    }
+
     /// The plan of the nested pipeline that is the `index`-th node in run order.
     #[doc(hidden)]
     pub fn nested(&self, index: usize) -> &Plan {

@@ -2,6 +2,7 @@
 //! knows the parameter and output types, and a hidden macro that hands the metadata to `pipeline!`.
 
 mod attr;
+mod isolated;
 mod signature;
 
 use proc_macro2::TokenStream;
@@ -25,12 +26,15 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let args = attr::parse(args, &mut errors);
     let sig = signature::analyze(&func, &args, &mut errors);
     check_gpus(&args.config, &sig, &mut errors);
+    isolated::check(&func, args.batch, &args.config, &mut errors);
     let krate = args
         .krate
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::hypernodes));
     let name = &func.sig.ident;
     let vis = &func.vis;
+    let isolation = (isolated::requested(&args.config) && errors.is_empty())
+        .then(|| isolated::expand(&quote!(#krate), &func, &sig));
 
     let meta = NodeMeta {
         needs: Vec::new(),
@@ -68,6 +72,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             #[doc(hidden)]
             #[allow(non_camel_case_types, dead_code)]
             #vis struct #name {}
+            #isolation
             #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
             #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
         }

@@ -37,6 +37,11 @@ pub struct Body<'a> {
     pub(super) hoisted: Vec<TokenStream>,
 }
 
+/// Whether `node` runs its calls in worker processes (`use_process = true`, set on the node).
+pub(super) fn isolated(node: &Node) -> bool {
+    node.meta.config.get(Key::UseProcess) == Some(Value::Bool(true))
+}
+
 /// How a node reads a value.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Access {
@@ -136,6 +141,10 @@ impl<'a> Body<'a> {
         let key = self.cache_key(index);
         let body = match node.meta.kind {
             Kind::Pipeline => self.nested_node(index),
+            Kind::Function if isolated(node) => {
+                let compute = self.isolated_node(index);
+                self.cached(index, compute)
+            }
             Kind::Function => {
                 let compute = self.function_node(index);
                 self.cached(index, compute)
@@ -201,6 +210,46 @@ impl<'a> Body<'a> {
             0 => self.call(node, &args),
             retries => self.retried_call(node, args, retries, &mut setup),
         };
+        self.finish_call(index, setup, call)
+    }
+
+    /// A `use_process` node's call: its wired arguments, borrowed, sent to one of its worker
+    /// processes (which build its stateful resources themselves), its value decoded.
+    fn isolated_node(&mut self, index: usize) -> TokenStream {
+        let krate = self.types.krate;
+        let node = &self.graph.nodes[index];
+        let wired: Vec<usize> = (0..node.meta.params.len())
+            .filter(|&param| !node.meta.params[param].mode.is_stateful())
+            .collect();
+        let args: Vec<TokenStream> = wired
+            .into_iter()
+            .map(|param| {
+                self.use_once(&node.meta.params[param].name);
+                self.checked(index, param, Access::Ref)
+            })
+            .collect();
+        let (path, shared) = (&node.path, shared_ident());
+        let field = private_ident("process", index);
+        let send = quote! {
+            #krate::__private::Processes::call::<_, <#path as #krate::__private::Isolated>::Value>(
+                &#shared.#field,
+                &(#(#args,)*),
+            )
+        };
+        let name = node.meta.name.to_string();
+        let call = match self.retries(node) {
+            0 => quote!(#send?),
+            retries => {
+                let retries = u32::try_from(retries).unwrap_or(u32::MAX);
+                quote!(__hypernodes_retrying(#name, #retries, || #send)?)
+            }
+        };
+        self.finish_call(index, Vec::new(), call)
+    }
+
+    /// A call with its hook events, permit and `setup` (stateful checkouts), in its own block.
+    fn finish_call(&self, index: usize, setup: Vec<TokenStream>, call: TokenStream) -> TokenStream {
+        let node = &self.graph.nodes[index];
         let running = running_ident();
         let name = node.meta.name.to_string();
         let shared = shared_ident();

@@ -46,6 +46,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         inits: limit_inits,
     } = limiters(krate, graph);
     let (batch_fields, batch_positions) = batch_nodes(graph);
+    let (process_fields, process_paths, process_positions) = isolated_nodes(graph);
     let unit = super::columns::batched(graph).then(|| {
         let columnar = Body::new(&types, &header.config).columnar(&surface);
         let (first, items, out) = super::columns::unit_params();
@@ -145,6 +146,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             #(#stateful_fields: #krate::__private::Instances<#stateful_types>,)*
             #(#limit_fields: #limit_types,)*
             #(#batch_fields: usize,)*
+            #(#process_fields: #krate::__private::Processes,)*
             #(#nested_fields: <#nested_types as #krate::Pipeline>::Shared,)*
         }
 
@@ -276,6 +278,10 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                     ),)*
                     #(#limit_fields: #limit_inits,)*
                     #(#batch_fields: plan.nodes[#batch_positions].config.batch_size.value,)*
+                    #(#process_fields: plan.processes(
+                        #process_positions,
+                        <#process_paths as #krate::__private::Isolated>::KEY,
+                    ),)*
                     #(#nested_fields: <#nested_types as #krate::Pipeline>::__hypernodes_shared(
                         &self.#nested_fields,
                         plan.nested(#nested_positions),
@@ -431,6 +437,19 @@ fn limiters(krate: &TokenStream, graph: &Graph) -> Limiters {
         limiters.inits.push(init);
     }
     limiters
+}
+
+/// `use_process` nodes: the field holding their worker processes, path and position in run order.
+fn isolated_nodes(graph: &Graph) -> (Vec<Ident>, Vec<&syn::Path>, Vec<usize>) {
+    let mut out = (Vec::new(), Vec::new(), Vec::new());
+    for (position, &n) in graph.order.iter().enumerate() {
+        if super::body::isolated(&graph.nodes[n]) {
+            out.0.push(private_ident("process", n));
+            out.1.push(&graph.nodes[n].path);
+            out.2.push(position);
+        }
+    }
+    out
 }
 
 /// Batch nodes: the field holding the batch size and position in run order.

@@ -73,6 +73,17 @@ impl Header {
             let config = &mut self.config;
             let parsed = attr.parse_nested_meta(|entry| config.parse_entry(&entry, errors));
             errors.ok(parsed);
+            // A node's worker processes run code `#[node]` registers for that node.
+            let isolated = config.entries.iter().find(|e| {
+                e.key == crate::config::Key::UseProcess
+                    && e.value == crate::config::Value::Bool(true)
+            });
+            if let Some(entry) = isolated {
+                errors.push(syn::Error::new(
+                    entry.span,
+                    "`use_process = true` is set on each node that needs it (`#[node(config(use_process = true))]`), not for a whole pipeline",
+                ));
+            }
         } else if path.is_ident("bind") {
             let binds = &mut self.binds;
             let parsed = attr.parse_nested_meta(|entry| {

@@ -110,6 +110,7 @@ enum WireKind {
     ZipLength(String),
     BatchLength { expected: u64, returned: u64 },
     Cluster(String),
+    WorkerDied(String),
 }
 
 impl From<&Error> for WireError {
@@ -128,6 +129,7 @@ impl From<&Error> for WireError {
                 returned: *returned as u64,
             },
             ErrorKind::Cluster(message) => WireKind::Cluster(message.clone()),
+            ErrorKind::WorkerDied(message) => WireKind::WorkerDied(message.clone()),
         };
         WireError {
             path: error
@@ -158,6 +160,7 @@ impl WireError {
                 returned: returned as usize,
             },
             WireKind::Cluster(message) => ErrorKind::Cluster(message),
+            WireKind::WorkerDied(message) => ErrorKind::WorkerDied(message),
         };
         let path = self
             .path

@@ -84,3 +84,7 @@ pub use retry::{backoff, clone_for_retry, retrying, CloneForRetry};
 
 pub use crate::engine::{Collect, FailFast, KeepAll};
 pub use crate::instances::{Checkout, Instances, Limiter, Permit};
+#[cfg(all(feature = "process", unix))]
+pub use crate::process::{serve_node, Isolated, ProcessValue, Processes, WorkerEntry};
+#[cfg(all(feature = "process", unix))]
+pub use inventory;

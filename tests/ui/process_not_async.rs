@@ -1,6 +1,8 @@
 use hypernodes::node;
 
 #[node(config(use_process = true))]
-fn isolated(text: String) -> String { text }
+async fn isolated(text: String) -> String {
+    text
+}
 
 fn main() {}

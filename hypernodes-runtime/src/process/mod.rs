@@ -1,0 +1,59 @@
+//! Process isolation for `use_process` nodes: the node's calls run in worker processes (the
+//! same binary started in worker mode), so code that aborts, crashes or is killed fails only
+//! the item it was running. Items and results cross a local socket as postcard frames.
+
+mod frame;
+mod pool;
+mod serve;
+
+pub use pool::Processes;
+pub use serve::{serve_if_worker, serve_node, WorkerEntry};
+
+/// Which node a worker process serves (its `Isolated::KEY`).
+const NODE_VAR: &str = "HYPERNODES_WORKER_NODE";
+/// The socket a worker process connects to.
+const SOCKET_VAR: &str = "HYPERNODES_WORKER_SOCKET";
+/// The worker's place in its node's pool, and the pool's size, as `index/count`.
+const SLOT_VAR: &str = "HYPERNODES_WORKER_SLOT";
+/// The test a test binary runs in worker mode (declared by [`test_worker!`](crate::test_worker)).
+const TEST_ENTRY: &str = "__hypernodes_worker";
+
+/// What a `use_process` node sends to its workers and gets back: `#[node]` implements it on
+/// the node's hidden twin type.
+pub trait Isolated {
+    /// Unique in the binary: how a worker process finds the node's serving code.
+    const KEY: &'static str;
+    /// The node's wired parameters, owned.
+    type Args: ProcessValue;
+    /// What the node returns (its `Ok` value for a fallible node).
+    type Value: ProcessValue;
+}
+
+/// A value crossing into or out of a worker process.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` crosses into the worker processes of a `use_process` node, so it must implement serde's `Serialize` and `Deserialize`",
+    label = "the inputs or the output of this `use_process` node are not serde types",
+    note = "derive `serde::Serialize` and `serde::Deserialize` for them, or remove `use_process` to run the node in-process"
+)]
+pub trait ProcessValue: serde::Serialize + serde::de::DeserializeOwned {}
+
+impl<T: serde::Serialize + serde::de::DeserializeOwned> ProcessValue for T {}
+
+/// Declares the test through which a test binary serves `use_process` nodes: put it once at
+/// the root of every integration test file (or unit test crate) whose pipelines have such
+/// nodes. Worker processes are the test binary started again on this one test; in a normal
+/// run it does nothing.
+///
+/// ```
+/// hypernodes::test_worker!();
+/// ```
+#[macro_export]
+macro_rules! test_worker {
+    () => {
+        /// Entry point of worker processes of `use_process` nodes (does nothing otherwise).
+        #[test]
+        fn __hypernodes_worker() {
+            $crate::serve_if_worker();
+        }
+    };
+}

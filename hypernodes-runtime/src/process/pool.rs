@@ -1,0 +1,283 @@
+//! The parent side: a pool of worker processes for one `use_process` node, started on demand
+//! (at most one per place the node may run at once) and kept for the run. A call takes an idle
+//! worker, sends the item and waits for its reply; a worker that dies instead fails only that
+//! item, and its place is filled by a new process on the next call.
+
+use std::io;
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::frame::{read_frame, write_frame};
+use super::serve::Reply;
+use super::{NODE_VAR, SLOT_VAR, SOCKET_VAR, TEST_ENTRY};
+use crate::error::Error;
+
+/// How long a new worker process may take to connect back.
+const CONNECT_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The worker processes of one `use_process` node during one run; dropping it ends them.
+pub struct Processes {
+    node: &'static str,
+    key: &'static str,
+    capacity: usize,
+    pool: Mutex<Pool>,
+    available: Condvar,
+}
+
+struct Pool {
+    idle: Vec<Worker>,
+    /// Places without a live worker.
+    free: Vec<usize>,
+}
+
+/// A live worker process and its connection.
+struct Worker {
+    child: Child,
+    stream: UnixStream,
+    slot: usize,
+}
+
+impl Processes {
+    /// At most `capacity` worker processes serving the node `node`, registered as `key`.
+    pub fn new(node: &'static str, key: &'static str, capacity: usize) -> Self {
+        let capacity = capacity.max(1);
+        Processes {
+            node,
+            key,
+            capacity,
+            pool: Mutex::new(Pool {
+                idle: Vec::new(),
+                free: (0..capacity).rev().collect(),
+            }),
+            available: Condvar::new(),
+        }
+    }
+
+    /// Runs one call of the node in a worker process: `args` out, its value or error back.
+    pub fn call<A: Serialize, V: DeserializeOwned>(&self, args: &A) -> Result<V, Error> {
+        let request = postcard::to_stdvec(args).map_err(|e| {
+            Error::failed(
+                self.node,
+                format!("cannot encode the item for its worker: {e}").into(),
+            )
+        })?;
+        let mut worker = self.take()?;
+        match worker.round_trip(&request) {
+            Ok(reply) => {
+                self.give_back(worker);
+                self.decode(&reply)
+            }
+            Err(_) => {
+                let slot = worker.slot;
+                let how = worker.end();
+                self.free(slot);
+                Err(Error::worker_died(self.node, how))
+            }
+        }
+    }
+
+    fn decode<V: DeserializeOwned>(&self, reply: &[u8]) -> Result<V, Error> {
+        let reply: Reply<V> = postcard::from_bytes(reply).map_err(|e| {
+            Error::failed(
+                self.node,
+                format!("cannot decode its worker's reply: {e}").into(),
+            )
+        })?;
+        let node = self.node;
+        match reply {
+            Reply::Value(value) => Ok(value),
+            Reply::Failed(message) => Err(Error::failed(node, message.into())),
+            Reply::Panicked(message) => Err(Error::panicked(node, Box::new(message))),
+            Reply::Stateful(message) => Err(Error::failed(
+                node,
+                format!("could not build its stateful resources in its worker: {message}").into(),
+            )),
+            Reply::Undecodable(message) => Err(Error::failed(
+                node,
+                format!("its worker cannot decode the item: {message}").into(),
+            )),
+        }
+    }
+
+    /// An idle worker, a new one if a place is free, or else the next one given back.
+    fn take(&self) -> Result<Worker, Error> {
+        let mut pool = self.lock();
+        loop {
+            if let Some(worker) = pool.idle.pop() {
+                return Ok(worker);
+            }
+            if let Some(slot) = pool.free.pop() {
+                drop(pool);
+                return self.start(slot).inspect_err(|_| self.free(slot));
+            }
+            pool = self
+                .available
+                .wait(pool)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+
+    fn give_back(&self, worker: Worker) {
+        self.lock().idle.push(worker);
+        self.available.notify_one();
+    }
+
+    fn free(&self, slot: usize) {
+        self.lock().free.push(slot);
+        self.available.notify_one();
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Pool> {
+        self.pool.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts this binary in worker mode for place `slot` and waits for it to connect.
+    fn start(&self, slot: usize) -> Result<Worker, Error> {
+        let fail = |what: String| Error::worker_died(self.node, what);
+        let socket = Socket::new().map_err(|e| fail(format!("cannot open a socket: {e}")))?;
+        let exe = std::env::current_exe()
+            .map_err(|e| fail(format!("cannot find this program to start it: {e}")))?;
+        let mut child = Command::new(exe)
+            // A test binary runs only its worker entry; a program's `main` exits in
+            // `serve_if_worker` before reading them.
+            .args([
+                TEST_ENTRY,
+                "--exact",
+                "--nocapture",
+                "--quiet",
+                "--test-threads=1",
+            ])
+            .env(NODE_VAR, self.key)
+            .env(SOCKET_VAR, &socket.path)
+            .env(SLOT_VAR, format!("{slot}/{}", self.capacity))
+            .stdin(Stdio::null())
+            .spawn()
+            .map_err(|e| fail(format!("cannot start a worker process: {e}")))?;
+        match socket.accept(&mut child) {
+            Ok(stream) => Ok(Worker {
+                child,
+                stream,
+                slot,
+            }),
+            Err(message) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(fail(message))
+            }
+        }
+    }
+}
+
+impl Drop for Processes {
+    fn drop(&mut self) {
+        let pool = self.pool.get_mut().unwrap_or_else(PoisonError::into_inner);
+        for worker in pool.idle.drain(..) {
+            worker.end();
+        }
+    }
+}
+
+impl Worker {
+    fn round_trip(&mut self, request: &[u8]) -> io::Result<Vec<u8>> {
+        write_frame(&mut self.stream, request)?;
+        read_frame(&mut self.stream)?.ok_or_else(|| io::ErrorKind::UnexpectedEof.into())
+    }
+
+    /// Closes the connection (a live worker exits on it) and says how the process ended.
+    fn end(self) -> String {
+        let Worker {
+            mut child, stream, ..
+        } = self;
+        drop(stream);
+        match child.wait() {
+            Ok(status) => describe(status),
+            Err(e) => format!("its end could not be read: {e}"),
+        }
+    }
+}
+
+/// How a process ended, in words.
+fn describe(status: ExitStatus) -> String {
+    if let Some(code) = status.code() {
+        return format!("it exited with code {code}");
+    }
+    match status.signal() {
+        Some(signal) => {
+            let name = match signal {
+                6 => " (SIGABRT: aborted)",
+                9 => " (SIGKILL: killed)",
+                11 => " (SIGSEGV: segmentation fault)",
+                15 => " (SIGTERM)",
+                _ => "",
+            };
+            format!("it was ended by signal {signal}{name}")
+        }
+        None => format!("it ended: {status}"),
+    }
+}
+
+/// A listening socket at a path of its own, removed when dropped.
+struct Socket {
+    listener: UnixListener,
+    path: PathBuf,
+}
+
+impl Socket {
+    fn new() -> io::Result<Self> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "hypernodes-{}-{}.sock",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        let _ = std::fs::remove_file(&path);
+        let listener = UnixListener::bind(&path)?;
+        listener.set_nonblocking(true)?;
+        Ok(Socket { listener, path })
+    }
+
+    /// The worker's connection, unless it exits first or takes longer than the deadline.
+    fn accept(&self, child: &mut Child) -> Result<UnixStream, String> {
+        let start = Instant::now();
+        loop {
+            match self.listener.accept() {
+                Ok((stream, _)) => {
+                    stream
+                        .set_nonblocking(false)
+                        .map_err(|e| format!("cannot use its connection: {e}"))?;
+                    return Ok(stream);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => return Err(format!("cannot accept its connection: {e}")),
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!(
+                    "a new worker process ended before connecting ({}): a program with \
+                     `use_process` nodes must call `hypernodes::serve_if_worker()` first in \
+                     `main`, and a test file `hypernodes::test_worker!()` at its root",
+                    describe(status)
+                ));
+            }
+            if start.elapsed() > CONNECT_DEADLINE {
+                return Err(format!(
+                    "a new worker process did not connect within {CONNECT_DEADLINE:?}"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}

@@ -1,0 +1,177 @@
+//! `use_process` nodes: calls in worker processes of this test binary, stateful resources built
+//! once per worker process, and workers that abort or are killed failing only their item (or
+//! being retried), restarted for the rest of the run.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use hypernodes::{
+    node, pipeline, BoxError, ErrorKind, Parallel, Sequential, Stateful, Streaming, WorkerContext,
+};
+
+hypernodes::test_worker!();
+
+/// Built in each worker process; counts its builds there.
+pub struct Model {
+    builds: usize,
+}
+
+static BUILDS_HERE: AtomicUsize = AtomicUsize::new(0);
+
+impl Stateful for Model {
+    fn create(_: &WorkerContext) -> Result<Self, BoxError> {
+        let builds = BUILDS_HERE.fetch_add(1, Ordering::SeqCst) + 1;
+        Ok(Model { builds })
+    }
+}
+
+#[node(output = "cleaned")]
+fn clean(text: String) -> String {
+    text.trim().to_lowercase()
+}
+
+/// Runs in a worker process: says which, and how often its model was built there.
+#[node(output = ("score", "pid", "builds"), stateful(model), config(use_process = true))]
+fn score(cleaned: &str, model: &Model) -> Result<(usize, u32, usize), String> {
+    match cleaned {
+        "abort" => std::process::abort(),
+        "kill" => {
+            let me = std::process::id().to_string();
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &me])
+                .status();
+            unreachable!("killed");
+        }
+        "bad" => Err("bad input".into()),
+        "boom" => panic!("boom input"),
+        other => Ok((other.len(), std::process::id(), model.builds)),
+    }
+}
+
+pipeline! { Scores = [clean, score] }
+
+fn inputs(texts: &[&str]) -> Vec<ScoresInputs> {
+    texts
+        .iter()
+        .map(|t| ScoresInputs {
+            text: (*t).to_owned(),
+        })
+        .collect()
+}
+
+#[test]
+fn calls_run_in_worker_processes_that_build_their_state_once() {
+    let texts: Vec<String> = (0..60).map(|i| "x".repeat(i % 7)).collect();
+    let items = || texts.iter().map(|t| ScoresInputs { text: t.clone() });
+    for results in [
+        Scores::new().with_engine(Sequential).map(items()).unwrap(),
+        Scores::new()
+            .with_engine(Parallel::new().threads(3).batch_size(4))
+            .map(items())
+            .unwrap(),
+        Scores::new()
+            .with_engine(Streaming::new().threads(2).batch_size(5))
+            .map(items())
+            .unwrap(),
+    ] {
+        for (i, out) in results.iter().enumerate() {
+            assert_eq!(out.score, i % 7);
+            assert_ne!(
+                out.pid,
+                std::process::id(),
+                "item {i} ran in the test process"
+            );
+            assert_eq!(
+                out.builds, 1,
+                "the model was built again in worker {}",
+                out.pid
+            );
+        }
+    }
+    assert_eq!(
+        BUILDS_HERE.load(Ordering::SeqCst),
+        0,
+        "the model was built in the parent"
+    );
+    assert_eq!(
+        Scores::new()
+            .run(ScoresInputs {
+                text: " AbC ".into()
+            })
+            .unwrap()
+            .score,
+        3
+    );
+}
+
+#[test]
+fn a_worker_that_aborts_or_is_killed_fails_only_its_item_and_the_run_goes_on() {
+    let texts = [
+        "a", "abort", "bb", "kill", "ccc", "bad", "boom", "dddd", "abort", "e",
+    ];
+    let engine = Parallel::new().threads(2).batch_size(2);
+    let results = Scores::new()
+        .with_engine(engine)
+        .map_results(inputs(&texts));
+    assert_eq!(results.len(), texts.len());
+    for (i, (text, result)) in texts.iter().zip(&results).enumerate() {
+        match *text {
+            "abort" | "kill" => {
+                let err = result.as_ref().unwrap_err();
+                assert_eq!((err.node(), err.item()), ("score", Some(i)));
+                let signal = if *text == "abort" {
+                    "SIGABRT"
+                } else {
+                    "SIGKILL"
+                };
+                assert!(
+                    matches!(err.kind(), ErrorKind::WorkerDied(how) if how.contains(signal)),
+                    "{err}"
+                );
+            }
+            "bad" => assert!(result
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("bad input")),
+            "boom" => {
+                let err = result.as_ref().unwrap_err();
+                assert!(
+                    err.is_panic() && err.to_string().contains("boom input"),
+                    "{err}"
+                );
+            }
+            _ => assert_eq!(result.as_ref().unwrap().score, text.len()),
+        }
+    }
+}
+
+#[node(output = "survived", config(use_process = true, max_retries = 2))]
+fn crash_once(x: u64, marker: &str) -> u64 {
+    // The first attempt's worker dies; the retry runs in a new worker process.
+    if std::fs::metadata(marker).is_err() {
+        std::fs::write(marker, b"crashed").unwrap();
+        std::process::abort();
+    }
+    x + 1
+}
+
+pipeline! { Retried = [crash_once] }
+
+#[test]
+fn a_crash_is_retried_in_a_new_worker_per_max_retries() {
+    let marker = std::env::temp_dir().join(format!("hypernodes-crash-once-{}", std::process::id()));
+    let _ = std::fs::remove_file(&marker);
+    let marker = marker.to_string_lossy().into_owned();
+    let out = Retried::new()
+        .with_engine(Sequential)
+        .map((0..3).map(|x| RetriedInputs {
+            x,
+            marker: marker.clone(),
+        }))
+        .unwrap();
+    assert_eq!(
+        out.iter().map(|o| o.survived).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    let _ = std::fs::remove_file(&marker);
+}
