@@ -182,3 +182,13 @@ fn a_pipeline_with_an_async_node_runs_as_a_node() {
         .unwrap();
     assert_eq!(outs[1].shout, "GOT Y");
 }
+
+#[test]
+fn async_nodes_run_on_a_cluster() {
+    // Process 0 reads the items; the other process (this test binary started again on this
+    // test) runs its share and ends after serving.
+    let results = Pages::new()
+        .with_engine(hypernodes::Cluster::local(2, 1))
+        .map_results(texts());
+    check(&results);
+}

@@ -81,7 +81,8 @@ pub fn expand(krate: &TokenStream, func: &ItemFn, sig: &Signature) -> TokenStrea
         false => quote!(::core::result::Result::Ok(#call)),
     };
     let ctx = format_ident!("__hypernodes_ctx", span = Span::mixed_site());
-    quote! {
+    let name_str = name.to_string();
+    quote! { #krate::__private::if_process! { #name_str
         impl #krate::__private::Isolated for #name {
             const KEY: &'static str = #key;
             type Args = (#(#arg_types,)*);
@@ -99,5 +100,5 @@ pub fn expand(krate: &TokenStream, func: &ItemFn, sig: &Signature) -> TokenStrea
                 ),
             }
         }
-    }
+    }}
 }

@@ -106,37 +106,16 @@ impl Body<'_> {
             ident("__hypernodes_i"),
             ident("__hypernodes_first"),
         );
-        // Bound inputs live on the pipeline, not in columns.
-        let wired: Vec<&Ident> = node
-            .meta
-            .params
-            .iter()
-            .filter(|p| !p.mode.is_stateful())
-            .filter(|p| !matches!(self.graph.source_of(&p.name), Source::Bound(_)))
-            .map(|p| &p.name)
-            .collect();
-        let take = wired.iter().map(|name| {
-            let (local, column) = (local(name), column(name));
-            quote!(let #local = #column[#i].take().expect("a live item has every value");)
-        });
-        let take: Vec<TokenStream> = take.collect();
-        let code = self.node(index);
-        let kept: Vec<&Ident> = wired
-            .into_iter()
-            .filter(|name| self.used_later(name))
-            .collect();
-        let produced: Vec<&Ident> = node
-            .meta
-            .outputs
-            .iter()
-            .filter(|o| self.used_later(o))
-            .collect();
+        let ItemCall {
+            take,
+            code,
+            kept_locals,
+            kept_columns,
+            out_locals,
+            out_columns,
+        } = self.item_call(index);
         let name = node.meta.name.to_string();
         let scope = scope_ident();
-        let (kept_locals, kept_columns): (Vec<Ident>, Vec<Ident>) =
-            kept.iter().map(|k| (local(k), column(k))).unzip();
-        let (out_locals, out_columns): (Vec<Ident>, Vec<Ident>) =
-            produced.iter().map(|o| (local(o), column(o))).unzip();
         quote! {
             #(let mut #out_columns = ::std::vec::Vec::with_capacity(#n);)*
             for #i in 0..#n {
@@ -165,6 +144,50 @@ impl Body<'_> {
         }
     }
 
+    /// One item's call of node `index` in a column step: its values taken out of their
+    /// columns, the node's code, and the values to put back (read later) or store (produced).
+    fn item_call(&mut self, index: usize) -> ItemCall {
+        let node = &self.graph.nodes[index];
+        let i = ident("__hypernodes_i");
+        // Bound inputs live on the pipeline, not in columns.
+        let wired: Vec<&Ident> = node
+            .meta
+            .params
+            .iter()
+            .filter(|p| !p.mode.is_stateful())
+            .filter(|p| !matches!(self.graph.source_of(&p.name), Source::Bound(_)))
+            .map(|p| &p.name)
+            .collect();
+        let take = wired
+            .iter()
+            .map(|name| {
+                let (local, column) = (local(name), column(name));
+                quote!(let #local = #column[#i].take().expect("a live item has every value");)
+            })
+            .collect();
+        let code = self.node(index);
+        let (kept_locals, kept_columns) = wired
+            .into_iter()
+            .filter(|name| self.used_later(name))
+            .map(|k| (local(k), column(k)))
+            .unzip();
+        let (out_locals, out_columns) = node
+            .meta
+            .outputs
+            .iter()
+            .filter(|o| self.used_later(o))
+            .map(|o| (local(o), column(o)))
+            .unzip();
+        ItemCall {
+            take,
+            code,
+            kept_locals,
+            kept_columns,
+            out_locals,
+            out_columns,
+        }
+    }
+
     /// An `async fn` node over the unit: one future per live item (owning the item's values,
     /// sharing the step's stateful instances), all awaited together with at most the node's
     /// `max_concurrency` in flight; each item's outcome lands in its own slot.
@@ -178,41 +201,19 @@ impl Body<'_> {
             ident("__hypernodes_first"),
         );
         let live = ident("__hypernodes_live");
-        let wired: Vec<&Ident> = node
-            .meta
-            .params
-            .iter()
-            .filter(|p| !p.mode.is_stateful())
-            .filter(|p| !matches!(self.graph.source_of(&p.name), Source::Bound(_)))
-            .map(|p| &p.name)
-            .collect();
-        let take: Vec<TokenStream> = wired
-            .iter()
-            .map(|name| {
-                let (local, column) = (local(name), column(name));
-                quote!(let #local = #column[#i].take().expect("a live item has every value");)
-            })
-            .collect();
         self.in_future = true;
-        let code = self.node(index);
+        let ItemCall {
+            take,
+            code,
+            kept_locals,
+            kept_columns,
+            out_locals,
+            out_columns,
+        } = self.item_call(index);
         self.in_future = false;
         let hoisted = std::mem::take(&mut self.hoisted);
-        let kept: Vec<&Ident> = wired
-            .into_iter()
-            .filter(|name| self.used_later(name))
-            .collect();
-        let produced: Vec<&Ident> = node
-            .meta
-            .outputs
-            .iter()
-            .filter(|o| self.used_later(o))
-            .collect();
         let name = node.meta.name.to_string();
         let scope = scope_ident();
-        let (kept_locals, kept_columns): (Vec<Ident>, Vec<Ident>) =
-            kept.iter().map(|k| (local(k), column(k))).unzip();
-        let (out_locals, out_columns): (Vec<Ident>, Vec<Ident>) =
-            produced.iter().map(|o| (local(o), column(o))).unzip();
         quote! {
             #(let mut #out_columns: ::std::vec::Vec<::core::option::Option<_>> =
                 (0..#n).map(|_| ::core::option::Option::None).collect();)*
@@ -388,6 +389,16 @@ impl Body<'_> {
             }
         }
     }
+}
+
+/// One item's call in a column step (see `Body::item_call`).
+struct ItemCall {
+    take: Vec<TokenStream>,
+    code: TokenStream,
+    kept_locals: Vec<Ident>,
+    kept_columns: Vec<Ident>,
+    out_locals: Vec<Ident>,
+    out_columns: Vec<Ident>,
 }
 
 /// The parameters of `__hypernodes_unit`: first item index, items, collector.

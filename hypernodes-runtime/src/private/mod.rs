@@ -59,6 +59,29 @@ macro_rules! __hypernodes_require_async {
 }
 pub use crate::__hypernodes_require_async as require_async;
 
+/// Its input with the `process` feature on Unix; without, the error a `use_process` node
+/// reports instead of missing items of `__private`.
+#[cfg(all(feature = "process", unix))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __hypernodes_if_process {
+    ($node:literal $($item:tt)*) => { $($item)* };
+}
+
+/// Its input with the `process` feature on Unix; without, the error a `use_process` node
+/// reports instead of missing items of `__private`.
+#[cfg(not(all(feature = "process", unix)))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __hypernodes_if_process {
+    ($node:literal $($item:tt)*) => {
+        ::core::compile_error!(::core::concat!(
+            "node `", $node, "` sets `use_process`: worker processes need the `process` feature of hypernodes (on by default) and a Unix target"
+        ));
+    };
+}
+pub use crate::__hypernodes_if_process as if_process;
+
 /// Its input with the `cache` feature, nothing without: the items only a cache needs.
 #[cfg(feature = "cache")]
 #[macro_export]

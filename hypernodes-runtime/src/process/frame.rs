@@ -2,12 +2,14 @@
 
 use std::io::{self, Read, Write};
 
-/// Writes one frame and flushes it.
+/// Writes one frame, length and bytes in one write (one system call on a socket).
 pub fn write_frame(out: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
     let len = u32::try_from(bytes.len())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a frame over 4 GiB"))?;
-    out.write_all(&len.to_le_bytes())?;
-    out.write_all(bytes)?;
+    let mut frame = Vec::with_capacity(4 + bytes.len());
+    frame.extend_from_slice(&len.to_le_bytes());
+    frame.extend_from_slice(bytes);
+    out.write_all(&frame)?;
     out.flush()
 }
 
