@@ -10,7 +10,8 @@ use crate::info::PipelineInfo;
 ///
 /// Order: a `run` sends `PipelineStart`, then `NodeStart`/`NodeEnd` around every node call, then
 /// `PipelineEnd`. A `map` sends `MapStart`, then for every item `ItemStart`, its node events,
-/// `ItemEnd`, and finally `MapEnd` (items run on several workers interleave). A nested pipeline
+/// `ItemEnd`, and finally `MapEnd` (items run on several workers interleave); a `stream` sends
+/// `StreamStart` in place of `MapStart`, and `MapEnd` when it is exhausted or dropped. A nested pipeline
 /// sends `NestedStart`, its own node events in a nested [`Scope`] (one scope per element with
 /// `map_over`), then `NestedEnd`. When a node fails, `Error` is sent by the run or item it ended
 /// (before `PipelineEnd`/`ItemEnd`); the `NodeEnd` and `NestedEnd` of the calls it interrupted

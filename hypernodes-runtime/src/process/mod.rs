@@ -29,12 +29,8 @@ pub trait Isolated {
     type Value: ProcessValue;
 }
 
-/// A value crossing into or out of a worker process.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` crosses into the worker processes of a `use_process` node, so it must implement serde's `Serialize` and `Deserialize`",
-    label = "the inputs or the output of this `use_process` node are not serde types",
-    note = "derive `serde::Serialize` and `serde::Deserialize` for them, or remove `use_process` to run the node in-process"
-)]
+/// A value crossing into or out of a worker process: a serde type. (A missing impl is reported
+/// as serde's own trait bound, with this trait named in the notes.)
 pub trait ProcessValue: serde::Serialize + serde::de::DeserializeOwned {}
 
 impl<T: serde::Serialize + serde::de::DeserializeOwned> ProcessValue for T {}
