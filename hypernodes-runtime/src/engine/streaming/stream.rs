@@ -95,7 +95,14 @@ where
             ended: false,
         }
     }
+}
 
+impl<P, I, H> Stream<P, I, H>
+where
+    P: Pipeline,
+    I: Iterator<Item = P::Inputs>,
+    H: Hooks,
+{
     /// The same stream yielding each item as soon as it is done, with its index, instead of in
     /// input order: a slow item no longer holds back the ones after it.
     ///
@@ -165,13 +172,9 @@ where
 
 impl<P, I, H> Iterator for Stream<P, I, H>
 where
-    P: Pipeline + Send + Sync + 'static,
-    P::Shared: Send + Sync,
-    P::Inputs: Send,
-    P::Outputs: Send,
-    P::Columns: Send,
+    P: Pipeline,
     I: Iterator<Item = P::Inputs>,
-    H: Hooks + Send + 'static,
+    H: Hooks,
 {
     type Item = Result<P::Outputs, Error>;
 
@@ -218,13 +221,9 @@ pub struct AsCompleted<P: Pipeline, I, H: Hooks>(Stream<P, I, H>);
 
 impl<P, I, H> Iterator for AsCompleted<P, I, H>
 where
-    P: Pipeline + Send + Sync + 'static,
-    P::Shared: Send + Sync,
-    P::Inputs: Send,
-    P::Outputs: Send,
-    P::Columns: Send,
+    P: Pipeline,
     I: Iterator<Item = P::Inputs>,
-    H: Hooks + Send + 'static,
+    H: Hooks,
 {
     type Item = (usize, Result<P::Outputs, Error>);
 
