@@ -68,6 +68,8 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         let in_types = &sig.param_types;
         let out_index = 0..sig.output_types.len();
         let out_types = &sig.output_types;
+        let code = proc_macro2::Literal::u64_suffixed(meta.code);
+        let place = name.to_string();
         quote! {
             #[doc(hidden)]
             #[allow(non_camel_case_types, dead_code)]
@@ -75,6 +77,12 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             #isolation
             #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
             #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
+            impl #krate::__private::NodeCode for #name {
+                const CODE: u64 = #krate::__private::code_at(
+                    #code,
+                    ::core::concat!(::core::module_path!(), "::", #place),
+                );
+            }
         }
     };
     let errors = errors.into_compile_errors();

@@ -98,7 +98,8 @@ impl Body<'_> {
             }
         });
         let key = key_ident(index);
-        let code = proc_macro2::Literal::u64_suffixed(node.meta.code);
+        let path = &node.path;
+        let code = quote!(<#path as #krate::__private::NodeCode>::CODE);
         let version = proc_macro2::Literal::u64_suffixed(node.meta.version);
         Some(quote! {
             let #key: ::core::option::Option<#krate::__private::Key> = match &self.__hypernodes_cache {

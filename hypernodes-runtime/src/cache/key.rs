@@ -13,8 +13,10 @@ use serde::Serialize;
 /// let a = Key::builder(0x1234, 0).value(&"text").unwrap().finish();
 /// let b = Key::builder(0x1234, 0).value(&"text").unwrap().finish();
 /// let other_code = Key::builder(0x1235, 0).value(&"text").unwrap().finish();
+/// let bumped = Key::builder(0x1234, 1).value(&"text").unwrap().finish();
 /// assert_eq!(a, b);
 /// assert_ne!(a, other_code);
+/// assert_ne!(a, bumped, "a version bump is a new key");
 /// assert_eq!(a.to_string().len(), 64);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,7 +30,7 @@ impl Key {
     /// tokens), bumped by hand with `#[node(version = ..)]`.
     pub fn builder(code: u64, version: u64) -> KeyBuilder {
         let mut hasher = blake3::Hasher::new();
-        hasher.update(b"hypernodes cache key v1");
+        hasher.update(b"hypernodes cache key v2");
         hasher.update(&code.to_le_bytes());
         hasher.update(&version.to_le_bytes());
         KeyBuilder(hasher)

@@ -22,7 +22,9 @@ pub use call::{node_result, run_catching, NodeResult};
 pub use debug::{Field, Repr, ViaDebug, ViaTypeName};
 pub use hypernodes_macros::{__pipeline_front as pipeline_front, __pipeline_impl as pipeline_impl};
 pub use once_cell::sync::OnceCell;
-pub use wire::{clone_for, CloneForLaterUse, In, Out, SameInput, SameStateful, Wire};
+pub use wire::{
+    clone_for, code_at, CloneForLaterUse, In, NodeCode, Out, SameInput, SameStateful, Wire,
+};
 
 #[cfg(feature = "cache")]
 pub use crate::cache::{DiskCache, Key, KeyBuilder};

@@ -106,3 +106,25 @@ impl<T: Clone, Consumer> CloneForLaterUse<Consumer> for T {
 pub fn clone_for<Consumer, T: CloneForLaterUse<Consumer>>(value: &T) -> T {
     value.clone_for_later_use()
 }
+
+/// What identifies a node's code in cache keys: the hash of its tokens folded with where it
+/// lives (crate, module path and name), so two nodes written alike in different places never
+/// share entries.
+pub trait NodeCode {
+    /// The node's code hash, place included.
+    const CODE: u64;
+}
+
+/// `tokens` (the hash of a node's tokens) folded with `place` (`module_path!()::name`), by
+/// FNV-1a: stable across builds and Rust versions, and computable in a `const`.
+pub const fn code_at(tokens: u64, place: &str) -> u64 {
+    let bytes = place.as_bytes();
+    let mut hash = tokens ^ 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
