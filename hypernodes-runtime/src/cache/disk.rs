@@ -8,16 +8,20 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::Key;
 
-/// Entry header: magic and format version, payload length, payload hash.
-const MAGIC: &[u8; 4] = b"HNC\x01";
+/// Entry header: magic and format version, payload length, hash of key and payload.
+const MAGIC: &[u8; 4] = b"HNC\x02";
 const HEADER: usize = 4 + 8 + 32;
+
+/// A temporary file untouched for this long belongs to a writer that was killed: writers write
+/// an entry in one call and rename it at once, so a live one is seconds old at most.
+const STALE_TEMP: Duration = Duration::from_secs(600);
 
 /// A content-addressed cache directory, safe to share between threads and processes.
 ///
@@ -70,7 +74,7 @@ impl DiskCache {
     pub fn open(dir: impl AsRef<Path>) -> io::Result<Self> {
         let dir = dir.as_ref().to_path_buf();
         fs::create_dir_all(dir.join("objects"))?;
-        let bytes = entries(&dir)?.iter().map(|e| e.bytes).sum();
+        let bytes = scan(&dir)?.total();
         Ok(DiskCache {
             dir,
             max_bytes: None,
@@ -85,8 +89,14 @@ impl DiskCache {
     }
 
     /// Keeps the entries under `max_bytes` in all, evicting the least recently used first.
+    ///
+    /// A cache found over the cap shrinks at once. Should that fail (a read-only directory),
+    /// the next write tries again and reports the error.
     pub fn max_bytes(mut self, max_bytes: u64) -> Self {
         self.max_bytes = Some(max_bytes);
+        if self.bytes.load(Ordering::Relaxed) > max_bytes {
+            let _ = self.evict();
+        }
         self
     }
 
@@ -111,11 +121,12 @@ impl DiskCache {
         self.dir.join("objects").join(&hex[..2]).join(&hex[2..])
     }
 
-    /// The value stored under `key`, if a whole and valid entry is there. A damaged entry is
-    /// removed and reported as a miss, so the value is computed and stored again.
+    /// The value stored under `key`, if a whole and valid entry is there. A damaged entry (or
+    /// one stored under another key) is removed and reported as a miss, so the value is
+    /// computed and stored again. Anything but a regular file at the entry's place is a miss.
     pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
         let path = self.path(key);
-        let value = fs::read(&path).ok().and_then(|bytes| match decode(&bytes) {
+        let value = read_regular(&path).and_then(|bytes| match decode(key, &bytes) {
             Some(value) => Some(value),
             None => {
                 self.corrupt.fetch_add(1, Ordering::Relaxed);
@@ -154,7 +165,7 @@ impl DiskCache {
         let mut entry = Vec::with_capacity(HEADER + payload.len());
         entry.extend_from_slice(MAGIC);
         entry.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        entry.extend_from_slice(blake3::hash(&payload).as_bytes());
+        entry.extend_from_slice(checksum(key, &payload).as_bytes());
         entry.extend_from_slice(&payload);
         let written = fs::write(&temp, &entry).and_then(|()| fs::rename(&temp, &path));
         if written.is_err() {
@@ -177,8 +188,9 @@ impl DiskCache {
             return Ok(());
         };
         let _one_at_a_time = self.evicting.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut all = entries(&self.dir)?;
-        let mut total: u64 = all.iter().map(|e| e.bytes).sum();
+        let scan = scan(&self.dir)?;
+        let mut total = scan.total();
+        let mut all = scan.entries;
         all.sort_by_key(|e| e.used);
         let target = max - max / 10;
         for entry in all {
@@ -195,17 +207,43 @@ impl DiskCache {
     }
 }
 
-/// The value of an entry's bytes, if they are whole and unaltered.
-fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+/// What an entry's header holds to prove it: the key is hashed with the payload, so an entry
+/// moved to another key's place (a restore, a sync tool) is damaged there, not a wrong value.
+fn checksum(key: &Key, payload: &[u8]) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(key.as_bytes());
+    hasher.update(payload);
+    hasher.finalize()
+}
+
+/// The value of `key`'s entry bytes, if they are whole, unaltered and stored for that key.
+fn decode<T: DeserializeOwned>(key: &Key, bytes: &[u8]) -> Option<T> {
     let (header, payload) = bytes.split_at_checked(HEADER)?;
     let (magic, rest) = header.split_at(4);
     let (length, hash) = rest.split_at(8);
     let length = u64::from_le_bytes(length.try_into().ok()?);
-    if magic != MAGIC || length != payload.len() as u64 || hash != blake3::hash(payload).as_bytes()
+    if magic != MAGIC || length != payload.len() as u64 || hash != checksum(key, payload).as_bytes()
     {
         return None;
     }
     postcard::from_bytes(payload).ok()
+}
+
+/// The bytes of the regular file at `path`; `None` for anything else. Opened without blocking,
+/// so a FIFO put there is a miss rather than a hang (on regular files the flag does nothing).
+fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    let mut options = fs::File::options();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let mut file = options.open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    io::Read::read_to_end(&mut file, &mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// A name no other writer, thread or process, uses at the same time.
@@ -223,15 +261,44 @@ fn unique_name() -> String {
     .replace(['(', ')'], "")
 }
 
+/// Removes a temporary file a killed writer left, once it is [`STALE_TEMP`] old (a live
+/// writer's file is left alone); whether it was removed.
+fn remove_if_stale(path: &Path, meta: &fs::Metadata) -> io::Result<bool> {
+    let modified = meta.modified()?;
+    let age = SystemTime::now()
+        .duration_since(modified)
+        .unwrap_or_default();
+    if age <= STALE_TEMP {
+        return Ok(false);
+    }
+    fs::remove_file(path)?;
+    Ok(true)
+}
+
 struct Entry {
     path: PathBuf,
     bytes: u64,
     used: SystemTime,
 }
 
-/// Every entry under `objects/`.
-fn entries(dir: &Path) -> io::Result<Vec<Entry>> {
+/// What `objects/` holds.
+struct Scan {
+    entries: Vec<Entry>,
+    /// Bytes of temporary files being written, or left by writers killed less than
+    /// [`STALE_TEMP`] ago: they count against the cap, but only their writer may remove them.
+    temporary: u64,
+}
+
+impl Scan {
+    fn total(&self) -> u64 {
+        self.entries.iter().map(|e| e.bytes).sum::<u64>() + self.temporary
+    }
+}
+
+/// Every entry under `objects/`; temporary files left by killed writers are removed on the way.
+fn scan(dir: &Path) -> io::Result<Scan> {
     let mut all = Vec::new();
+    let mut temporary = 0;
     for shard in fs::read_dir(dir.join("objects"))? {
         let shard = shard?;
         if !shard.file_type()?.is_dir() {
@@ -239,10 +306,13 @@ fn entries(dir: &Path) -> io::Result<Vec<Entry>> {
         }
         for file in fs::read_dir(shard.path())? {
             let Ok(file) = file else { continue };
-            if file.file_name().to_string_lossy().starts_with(".tmp-") {
-                continue; // being written
-            }
             let Ok(meta) = file.metadata() else { continue };
+            if file.file_name().to_string_lossy().starts_with(".tmp-") {
+                if !remove_if_stale(&file.path(), &meta).unwrap_or(false) {
+                    temporary += meta.len();
+                }
+                continue;
+            }
             all.push(Entry {
                 path: file.path(),
                 bytes: meta.len(),
@@ -250,7 +320,10 @@ fn entries(dir: &Path) -> io::Result<Vec<Entry>> {
             });
         }
     }
-    Ok(all)
+    Ok(Scan {
+        entries: all,
+        temporary,
+    })
 }
 
 #[cfg(test)]
@@ -302,6 +375,84 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_moved_to_another_keys_place_is_a_miss_there() {
+        let cache = DiskCache::open(temp_dir("swapped")).unwrap();
+        cache.put(&key(1), &"one".to_owned()).unwrap();
+        cache.put(&key(2), &"two".to_owned()).unwrap();
+        let (one, two) = (cache.path(&key(1)), cache.path(&key(2)));
+        let (first, second) = (fs::read(&one).unwrap(), fs::read(&two).unwrap());
+        fs::write(&one, second).unwrap();
+        fs::write(&two, first).unwrap();
+        assert_eq!(cache.get::<String>(&key(1)), None);
+        assert_eq!(cache.get::<String>(&key(2)), None);
+        assert_eq!((cache.stats().corrupt, cache.stats().hits), (2, 0));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_at_an_entrys_place_is_a_miss_not_a_hang() {
+        let cache = DiskCache::open(temp_dir("fifo")).unwrap();
+        let path = cache.path(&key(1));
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        assert!(made.unwrap().success());
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(|| sender.send(cache.get::<String>(&key(1))).unwrap());
+            let got = receiver.recv_timeout(std::time::Duration::from_secs(5));
+            if got.is_err() {
+                // Unblock the reader so the test ends, then fail.
+                let _ = fs::write(&path, b"");
+            }
+            assert_eq!(got.expect("reading a FIFO entry hung"), None);
+        });
+        cache.put(&key(1), &"value".to_owned()).unwrap();
+        assert_eq!(cache.get::<String>(&key(1)).as_deref(), Some("value"));
+    }
+
+    #[test]
+    fn temporary_files_of_killed_writers_are_removed_and_live_ones_counted() {
+        let dir = temp_dir("temps");
+        let cache = DiskCache::open(&dir).unwrap();
+        cache.put(&key(1), &"value".to_owned()).unwrap();
+        let shard = cache.path(&key(1)).parent().unwrap().to_path_buf();
+        let stale = shard.join(".tmp-1-ThreadId1-0-0");
+        let live = shard.join(".tmp-2-ThreadId1-0-0");
+        fs::write(&stale, vec![0u8; 1000]).unwrap();
+        fs::write(&live, vec![0u8; 500]).unwrap();
+        let long_ago = SystemTime::now() - STALE_TEMP - Duration::from_secs(60);
+        fs::File::options()
+            .append(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+        let reopened = DiskCache::open(&dir).unwrap();
+        assert!(!stale.exists(), "a killed writer's file is removed");
+        assert!(live.exists(), "a live writer's file is left alone");
+        let entry = fs::metadata(cache.path(&key(1))).unwrap().len();
+        assert_eq!(reopened.bytes.load(Ordering::Relaxed), entry + 500);
+    }
+
+    #[test]
+    fn a_cache_opened_over_its_cap_shrinks_at_once() {
+        let dir = temp_dir("shrinks");
+        let cache = DiskCache::open(&dir).unwrap();
+        for n in 0..10 {
+            cache.put(&key(n), &vec![7u8; 99]).unwrap();
+        }
+        let entry = (HEADER + 100) as u64;
+        let capped = DiskCache::open(&dir).unwrap().max_bytes(entry * 5);
+        let left = scan(&dir).unwrap().total();
+        assert!(
+            left <= entry * 5,
+            "{left} bytes left over a cap of {}",
+            entry * 5
+        );
+        assert_eq!(capped.stats().evicted, 10 - left / entry);
+    }
+
+    #[test]
     fn past_its_cap_the_least_recently_used_entries_go() {
         let entry = (HEADER + 100) as u64;
         let cache = DiskCache::open(temp_dir("lru"))
@@ -338,6 +489,6 @@ mod tests {
             }
         });
         assert_eq!(cache.stats().corrupt, 0);
-        assert_eq!(entries(cache.dir()).unwrap().len(), 200);
+        assert_eq!(scan(cache.dir()).unwrap().entries.len(), 200);
     }
 }
