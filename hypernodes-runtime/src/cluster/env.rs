@@ -47,12 +47,24 @@ pub fn from_env() -> Result<Cluster, String> {
         cluster = cluster.workers(workers);
     }
     if let Some(seconds) = var(CONNECT_TIMEOUT)? {
-        let seconds: f64 = seconds
-            .parse()
-            .map_err(|_| format!("{CONNECT_TIMEOUT} is not a number of seconds: {seconds}"))?;
-        cluster = cluster.connect_timeout(Duration::from_secs_f64(seconds.max(0.0)));
+        cluster = cluster.connect_timeout(seconds_of(CONNECT_TIMEOUT, &seconds)?);
     }
     Ok(cluster)
+}
+
+/// A variable's value as a duration: a finite number of seconds, at least 0. More seconds than
+/// a `Duration` holds mean waiting for ever (as `Duration::MAX` does), not an error.
+fn seconds_of(name: &str, value: &str) -> Result<Duration, String> {
+    let seconds: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("{name} is not a number of seconds: {value}"))?;
+    if !seconds.is_finite() || seconds < 0.0 {
+        return Err(format!(
+            "{name} must be a finite number of seconds, 0 or more: {value}"
+        ));
+    }
+    Ok(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))
 }
 
 /// `host:port` lines, skipping blanks and `#` comments.
@@ -98,6 +110,22 @@ pub fn exit_after_serving(process: usize, outcome: Result<(), String>) -> ! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connect_timeouts_are_finite_seconds_and_huge_ones_mean_for_ever() {
+        let parse = |text| seconds_of(CONNECT_TIMEOUT, text);
+        assert_eq!(parse("2.5"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse(" 0 "), Ok(Duration::ZERO));
+        assert_eq!(
+            parse("1e19"),
+            Ok(Duration::from_secs(10_000_000_000_000_000_000))
+        );
+        assert_eq!(parse("1e30"), Ok(Duration::MAX));
+        for bad in ["inf", "-inf", "NaN", "-1", "soon", ""] {
+            let err = parse(bad).unwrap_err();
+            assert!(err.contains(CONNECT_TIMEOUT), "{err}");
+        }
+    }
 
     #[test]
     fn host_files_skip_blanks_and_comments() {

@@ -149,7 +149,8 @@ impl Cluster {
         self
     }
 
-    /// How long to wait for every process to connect before the run fails.
+    /// How long to wait for every process to connect before the run fails; `Duration::MAX`
+    /// waits for ever.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -200,7 +201,7 @@ impl Cluster {
                 self.hosts.len()
             ));
         }
-        let deadline = Instant::now() + self.connect_timeout;
+        let deadline = deadline_after(self.connect_timeout);
         let (addresses, listener) = if self.launch && self.hosts.len() > 1 {
             let ports = launch::free_ports(self.hosts.len())?;
             *launch = Some(Launch::start(
@@ -370,5 +371,24 @@ where
             Ok(None) => fail_all::<P::Outputs, C>(count, "the run ended without results"),
             Err(reason) => fail_all::<P::Outputs, C>(count, &reason),
         }
+    }
+}
+
+/// `timeout` from now; a timeout past what the clock can count waits for ever (a century).
+fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 24 * 3600)))
+        .unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_past_the_clock_waits_for_ever_without_panicking() {
+        let far = deadline_after(Duration::MAX);
+        assert!(far > Instant::now() + Duration::from_secs(50 * 365 * 24 * 3600));
     }
 }
