@@ -167,3 +167,57 @@ fn a_peer_that_never_starts_is_an_error_at_the_deadline() {
         "{elapsed:?}"
     );
 }
+
+/// Process 1 is started from a copy of this test binary with bytes appended: the same code
+/// runs, but it is another file, as another build of the program would be. Before the
+/// handshake compared builds, the run took its results.
+#[test]
+fn a_process_of_another_build_is_refused_before_any_item_moves() {
+    const TEST: &str = "a_process_of_another_build_is_refused_before_any_item_moves";
+    if std::env::var_os("HYPERNODES_LAUNCHED").is_some() {
+        let _ = scoring().with_engine(Cluster::local(2, 1)).map(texts(10));
+        unreachable!("process 1 exits after serving");
+    }
+    let addresses: Vec<String> = (0..2)
+        .map(|_| {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().to_string()
+        })
+        .collect();
+    let cluster = |process| {
+        Cluster::new(process, addresses.clone())
+            .workers(1)
+            .connect_timeout(Duration::from_secs(20))
+    };
+    let dir = std::env::temp_dir().join(format!("hn-other-build-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let other = dir.join("other-build");
+    let mut bytes = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+    bytes.extend_from_slice(b"another build");
+    std::fs::write(&other, bytes).unwrap();
+    std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut child = std::process::Command::new(&other)
+        .args(["--exact", TEST, "--nocapture", "--test-threads=1", "-q"])
+        .env("HYPERNODES_PROCESS", "1")
+        .env("HYPERNODES_HOSTS", addresses.join(","))
+        .env("HYPERNODES_WORKERS", "1")
+        .env("HYPERNODES_LAUNCHED", "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let outcome = scoring().with_engine(cluster(0)).map(texts(1_000));
+    let status = child.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let err = match outcome {
+        Ok(outs) => panic!(
+            "a process of another build took part in a run of {} items",
+            outs.len()
+        ),
+        Err(err) => err,
+    };
+    assert!(
+        matches!(err.kind(), ErrorKind::Cluster(m) if m.contains("another build")),
+        "{err}"
+    );
+    assert!(!status.success(), "process 1 fails too: {status}");
+}

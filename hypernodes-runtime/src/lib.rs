@@ -4,6 +4,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(any(feature = "cluster", all(feature = "process", unix)))]
+mod binary;
 #[cfg(feature = "cache")]
 pub mod cache;
 #[cfg(feature = "cluster")]

@@ -17,21 +17,25 @@ pub struct Hello {
     pub processes: u64,
     /// Workers per process.
     pub workers: u64,
+    /// The sender's build (`build::fingerprint`).
+    pub build: u64,
     /// Which pipeline the run is for.
     pub pipeline: u64,
 }
 
-const MAGIC: u64 = u64::from_le_bytes(*b"hypn\x00\x00\x00\x01");
+const MAGIC: u64 = u64::from_le_bytes(*b"hypn\x00\x00\x00\x02");
+const HELLO_BYTES: usize = 6 * 8;
 const POLL: Duration = Duration::from_millis(20);
 
 impl Hello {
     fn write_to(&self, stream: &mut TcpStream) -> io::Result<()> {
-        let mut bytes = Vec::with_capacity(40);
+        let mut bytes = Vec::with_capacity(HELLO_BYTES);
         for word in [
             MAGIC,
             self.process,
             self.processes,
             self.workers,
+            self.build,
             self.pipeline,
         ] {
             bytes.extend_from_slice(&word.to_le_bytes());
@@ -40,7 +44,7 @@ impl Hello {
     }
 
     fn read_from(stream: &mut TcpStream) -> io::Result<Option<Hello>> {
-        let mut bytes = [0u8; 40];
+        let mut bytes = [0u8; HELLO_BYTES];
         stream.read_exact(&mut bytes)?;
         let word = |i: usize| {
             let mut w = [0u8; 8];
@@ -54,7 +58,8 @@ impl Hello {
             process: word(1),
             processes: word(2),
             workers: word(3),
-            pipeline: word(4),
+            build: word(4),
+            pipeline: word(5),
         }))
     }
 
@@ -69,6 +74,12 @@ impl Hello {
             Some(format!(
                 "process {expected} runs {} processes × {} workers, process {} runs {} × {}",
                 peer.processes, peer.workers, self.process, self.processes, self.workers
+            ))
+        } else if peer.build != self.build {
+            Some(format!(
+                "process {expected} runs another build of the program than process {}: every process must run the same binary (or name one build with {})",
+                self.process,
+                super::env::BUILD_ID
             ))
         } else if peer.pipeline != self.pipeline {
             Some(format!(
@@ -223,6 +234,7 @@ mod tests {
             process,
             processes: 2,
             workers: 2,
+            build: 3,
             pipeline: 7,
         }
     }
@@ -283,6 +295,24 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.contains("another pipeline"), "{err}");
+        let _ = dialer.join();
+    }
+
+    #[test]
+    fn another_build_is_refused() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
+        let other = Hello {
+            build: 4,
+            ..hello(1)
+        };
+        let dialer = dialer(other, &addresses);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let err = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(err.contains("another build"), "{err}");
         let _ = dialer.join();
     }
 }

@@ -10,6 +10,8 @@ pub const HOSTS: &str = "HYPERNODES_HOSTS";
 pub const HOSTFILE: &str = "HYPERNODES_HOSTFILE";
 pub const WORKERS: &str = "HYPERNODES_WORKERS";
 pub const CONNECT_TIMEOUT: &str = "HYPERNODES_CONNECT_TIMEOUT";
+/// Names the build instead of the binary's hash (see `build::fingerprint`).
+pub const BUILD_ID: &str = "HYPERNODES_BUILD_ID";
 /// Set on the processes [`Cluster::local`] starts.
 pub const LAUNCHED: &str = "HYPERNODES_LAUNCHED";
 

@@ -8,6 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::env;
+use crate::binary::running_binary;
 
 /// The processes this one started; they are killed if the run ends without them.
 pub struct Launch {
@@ -54,6 +55,9 @@ impl Launch {
     ) -> Result<Launch, String> {
         let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
         let in_test = under_test_harness(&exe);
+        // Started from the running image, not its path: a rebuild during the run replaces the
+        // file, and a copy of another build would be refused at the handshake.
+        let exe = running_binary().map_err(|e| format!("cannot find this binary: {e}"))?;
         let args = match args {
             Some(args) => args.to_vec(),
             None => this_run_args(in_test),

@@ -5,6 +5,7 @@
 //! Process 0 holds the items, sends them in units to every worker of every process, and gets
 //! the results back in input order. The other processes serve the run, then exit.
 
+mod build;
 mod connect;
 mod env;
 mod launch;
@@ -218,6 +219,7 @@ impl Cluster {
             process: self.process as u64,
             processes: addresses.len() as u64,
             workers: self.workers as u64,
+            build: build::fingerprint()?,
             pipeline,
         };
         let mut alive = || launch.as_mut().map_or(Ok(()), Launch::alive);

@@ -142,7 +142,8 @@ impl Processes {
     fn start(&self, slot: usize) -> Result<Worker, Error> {
         let fail = |what: String| Error::worker_died(self.node, what);
         let socket = Socket::new().map_err(|e| fail(format!("cannot open a socket: {e}")))?;
-        let exe = std::env::current_exe()
+        // The running image, not its path: a rebuild during the run replaces the file.
+        let exe = crate::binary::running_binary()
             .map_err(|e| fail(format!("cannot find this program to start it: {e}")))?;
         let mut child = Command::new(exe)
             // A test binary runs only its worker entry; a program's `main` exits in
