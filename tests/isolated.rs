@@ -184,3 +184,55 @@ fn a_crash_is_retried_in_a_new_worker_per_max_retries() {
     );
     let _ = std::fs::remove_file(&marker);
 }
+
+/// Set in the copy of this test binary that the next test runs.
+const REPLACED: &str = "HN_TEST_BINARY_REPLACED";
+
+/// A rebuild during a run puts a new file where the program was started from. Workers started
+/// after that (here, after each crash) must still be this program: before they were started
+/// from the running image, every later item failed.
+#[test]
+fn a_binary_replaced_during_the_run_fails_no_later_item() {
+    const TEST: &str = "a_binary_replaced_during_the_run_fails_no_later_item";
+    if std::env::var_os(REPLACED).is_some() {
+        let me = std::env::current_exe().unwrap();
+        std::fs::remove_file(&me).unwrap();
+        std::fs::write(&me, "#!/bin/sh\nexit 3\n").unwrap();
+        make_executable(&me);
+        let texts = ["a", "abort", "bb", "abort", "ccc", "abort", "dddd"];
+        let results = Scores::new()
+            .with_engine(Sequential)
+            .map_results(inputs(&texts));
+        for (text, result) in texts.iter().zip(&results) {
+            match *text {
+                "abort" => assert!(
+                    matches!(result.as_ref().unwrap_err().kind(), ErrorKind::WorkerDied(how) if how.contains("SIGABRT")),
+                    "{result:?}"
+                ),
+                _ => assert_eq!(result.as_ref().unwrap().score, text.len(), "{result:?}"),
+            }
+        }
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("hn-replaced-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let copy = dir.join("isolated-copy");
+    std::fs::copy(std::env::current_exe().unwrap(), &copy).unwrap();
+    make_executable(&copy);
+    let status = std::process::Command::new(&copy)
+        .args(["--exact", TEST, "--nocapture", "--test-threads=1", "-q"])
+        .env(REPLACED, "1")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        status.success(),
+        "the run in the replaced binary failed: {status}"
+    );
+}
+
+fn make_executable(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
