@@ -236,3 +236,33 @@ fn make_executable(path: &std::path::Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// Set in the copy of this test binary that the next test runs.
+const RAN_MAIN: &str = "HN_TEST_WORKER_RAN_MAIN";
+
+/// A worker copy of a program that forgot `serve_if_worker` runs `main`, whose `map` would
+/// start more copies, each doing the same (84 copies for a 4-item map before this was fixed).
+/// Here the copy is this binary started as a worker of `score` but on this test: its `map`
+/// must end it at once, with the fix in its message, rather than start workers.
+#[test]
+fn a_worker_copy_that_runs_the_program_starts_no_workers_of_its_own() {
+    const TEST: &str = "a_worker_copy_that_runs_the_program_starts_no_workers_of_its_own";
+    if std::env::var_os(RAN_MAIN).is_some() {
+        let _ = Scores::new().map_results(inputs(&["a", "b"]));
+        println!("started workers");
+        return;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", TEST, "--nocapture", "--test-threads=1", "-q"])
+        .env(RAN_MAIN, "1")
+        .env("HYPERNODES_WORKER_NODE", "some-node")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("started workers"),
+        "the copy ran its map"
+    );
+    assert_eq!(out.status.code(), Some(86), "{stderr}");
+    assert!(stderr.contains("hypernodes::serve_if_worker()"), "{stderr}");
+}

@@ -7,6 +7,7 @@ mod pool;
 mod serve;
 
 pub use pool::Processes;
+use serve::{exit_if_unserving_worker, UNSERVING_EXIT};
 pub use serve::{serve_if_worker, serve_node, WorkerEntry};
 
 /// Which node a worker process serves (its `Isolated::KEY`).

@@ -16,11 +16,13 @@ use serde::{de::DeserializeOwned, Serialize};
 
 use super::frame::{read_frame, write_frame};
 use super::serve::Reply;
-use super::{NODE_VAR, SLOT_VAR, SOCKET_VAR, TEST_ENTRY};
+use super::{exit_if_unserving_worker, NODE_VAR, SLOT_VAR, SOCKET_VAR, TEST_ENTRY, UNSERVING_EXIT};
 use crate::error::Error;
 
-/// How long a new worker process may take to connect back.
-const CONNECT_DEADLINE: Duration = Duration::from_secs(30);
+/// How long a new worker process may take to connect back: it starts, reaches
+/// `serve_if_worker` first in `main` and connects, in milliseconds; one that has not within
+/// this time runs something else and is killed.
+const CONNECT_DEADLINE: Duration = Duration::from_secs(10);
 
 /// The worker processes of one `use_process` node during one run; dropping it ends them.
 pub struct Processes {
@@ -140,6 +142,7 @@ impl Processes {
 
     /// Starts this binary in worker mode for place `slot` and waits for it to connect.
     fn start(&self, slot: usize) -> Result<Worker, Error> {
+        exit_if_unserving_worker();
         let fail = |what: String| Error::worker_died(self.node, what);
         let socket = Socket::new().map_err(|e| fail(format!("cannot open a socket: {e}")))?;
         // The running image, not its path: a rebuild during the run replaces the file.
@@ -224,6 +227,10 @@ fn describe(status: ExitStatus) -> String {
     }
 }
 
+const FORGOT_TO_SERVE: &str = "a program with `use_process` nodes must call \
+    `hypernodes::serve_if_worker()` first in `main`, and a test file `hypernodes::test_worker!()` \
+    at its root";
+
 /// A listening socket at a path of its own, removed when dropped.
 struct Socket {
     listener: UnixListener,
@@ -260,16 +267,21 @@ impl Socket {
                 Err(e) => return Err(format!("cannot accept its connection: {e}")),
             }
             if let Ok(Some(status)) = child.try_wait() {
+                let ran_main = status.code() == Some(UNSERVING_EXIT);
                 return Err(format!(
-                    "a new worker process ended before connecting ({}): a program with \
-                     `use_process` nodes must call `hypernodes::serve_if_worker()` first in \
-                     `main`, and a test file `hypernodes::test_worker!()` at its root",
-                    describe(status)
+                    "a new worker process ended before connecting ({}{}): {FORGOT_TO_SERVE}",
+                    describe(status),
+                    if ran_main {
+                        ", after running the program instead of serving"
+                    } else {
+                        ""
+                    }
                 ));
             }
             if start.elapsed() > CONNECT_DEADLINE {
                 return Err(format!(
-                    "a new worker process did not connect within {CONNECT_DEADLINE:?}"
+                    "a new worker process did not connect within {CONNECT_DEADLINE:?} and was \
+                     killed: {FORGOT_TO_SERVE}"
                 ));
             }
             std::thread::sleep(Duration::from_millis(1));

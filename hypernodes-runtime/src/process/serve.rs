@@ -63,6 +63,25 @@ pub fn serve_if_worker() {
     std::process::exit(code);
 }
 
+/// Ends this process if it was started as a worker but runs the program instead of serving
+/// (its `main` forgot [`serve_if_worker`]): were it to start workers of its own, each would do
+/// the same, without end. Its parent reports the exit with the fix.
+pub fn exit_if_unserving_worker() {
+    let Ok(key) = std::env::var(NODE_VAR) else {
+        return;
+    };
+    eprintln!(
+        "hypernodes: this process was started as a worker of a `use_process` node (key `{key}`) \
+         but ran the program instead of serving it, and would start workers of its own: call \
+         `hypernodes::serve_if_worker()` first in `main` (in a test file, put \
+         `hypernodes::test_worker!();` at its root). It exits now."
+    );
+    std::process::exit(UNSERVING_EXIT);
+}
+
+/// The exit code of a worker copy that ran the program instead of serving.
+pub const UNSERVING_EXIT: i32 = 86;
+
 fn serve(key: &str) -> Result<(), String> {
     let entry = inventory::iter::<WorkerEntry>
         .into_iter()
