@@ -266,3 +266,20 @@ fn a_worker_copy_that_runs_the_program_starts_no_workers_of_its_own() {
     assert_eq!(out.status.code(), Some(86), "{stderr}");
     assert!(stderr.contains("hypernodes::serve_if_worker()"), "{stderr}");
 }
+
+/// Before dead idle workers were replaced, the next item after a kill failed with
+/// `WorkerDied` though it had nothing to do with it.
+#[test]
+fn a_worker_killed_while_idle_is_replaced_before_the_next_item() {
+    let p = Scores::new();
+    let first = p.run(ScoresInputs { text: "a".into() }).unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &first.pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let second = p.run(ScoresInputs { text: "bb".into() }).unwrap();
+    assert_eq!(second.score, 2);
+    assert_ne!(second.pid, first.pid, "a new worker served it");
+}

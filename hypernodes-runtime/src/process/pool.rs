@@ -112,7 +112,13 @@ impl Processes {
     fn take(&self) -> Result<Worker, Error> {
         let mut pool = self.lock();
         loop {
-            if let Some(worker) = pool.idle.pop() {
+            if let Some(mut worker) = pool.idle.pop() {
+                if worker.has_exited() {
+                    // Killed while idle: its place is filled anew, and no item pays for it.
+                    pool.free.push(worker.slot);
+                    let _ = worker.end();
+                    continue;
+                }
                 return Ok(worker);
             }
             if let Some(slot) = pool.free.pop() {
@@ -192,6 +198,11 @@ impl Worker {
     fn round_trip(&mut self, request: &[u8]) -> io::Result<Vec<u8>> {
         write_frame(&mut self.stream, request)?;
         read_frame(&mut self.stream)?.ok_or_else(|| io::ErrorKind::UnexpectedEof.into())
+    }
+
+    /// Whether the process has ended (and is reaped).
+    fn has_exited(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Closes the connection (a live worker exits on it) and says how the process ended.
