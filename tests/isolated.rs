@@ -283,3 +283,125 @@ fn a_worker_killed_while_idle_is_replaced_before_the_next_item() {
     assert_eq!(second.score, 2);
     assert_ne!(second.pid, first.pid, "a new worker served it");
 }
+
+/// Hangs on "hang" (a call that never ends), after writing its worker's pid where the test
+/// says; returns the length of other texts.
+#[node(output = "length", config(use_process = true, timeout_ms = 300))]
+fn maybe_hang(text: String) -> usize {
+    if text == "hang" {
+        if let Ok(path) = std::env::var(HANG_PID_FILE) {
+            std::fs::write(path, std::process::id().to_string()).unwrap();
+        }
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        }
+    }
+    text.len()
+}
+
+pipeline! { MaybeHang = [maybe_hang] }
+
+const HANG_PID_FILE: &str = "HN_TEST_HANG_PID_FILE";
+
+fn hang_inputs(texts: &[&str]) -> Vec<MaybeHangInputs> {
+    texts
+        .iter()
+        .map(|t| MaybeHangInputs {
+            text: (*t).to_owned(),
+        })
+        .collect()
+}
+
+#[test]
+fn a_call_past_its_timeout_fails_its_item_and_the_worker_is_replaced() {
+    let start = std::time::Instant::now();
+    let results = MaybeHang::new()
+        .with_engine(Sequential)
+        .map_results(hang_inputs(&["a", "hang", "bb", "hang", "ccc"]));
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    for (i, result) in results.iter().enumerate() {
+        match i {
+            1 | 3 => {
+                let err = result.as_ref().unwrap_err();
+                assert_eq!(err.item(), Some(i));
+                assert!(
+                    matches!(err.kind(), ErrorKind::WorkerDied(how) if how.contains("300 ms")),
+                    "{err}"
+                );
+            }
+            _ => assert_eq!(result.as_ref().unwrap().length, i / 2 + 1),
+        }
+    }
+}
+
+/// Set in the copy of this test binary that the next test runs and kills.
+const KILLED_PARENT: &str = "HN_TEST_KILLED_PARENT";
+
+/// A program killed with `kill -9` while its worker hangs in a call: the worker must not run
+/// on, reparented, for ever.
+#[test]
+fn workers_end_with_their_program_even_while_a_call_hangs() {
+    const TEST: &str = "workers_end_with_their_program_even_while_a_call_hangs";
+    if std::env::var_os(KILLED_PARENT).is_some() {
+        let engine = Sequential;
+        let _ = Hangs::new()
+            .with_engine(engine)
+            .map_results(["hang"].map(|t| HangsInputs { text: t.to_owned() }));
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("hn-killed-parent-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pid_file = dir.join("worker.pid");
+    let mut program = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", TEST, "--nocapture", "--test-threads=1", "-q"])
+        .env(KILLED_PARENT, "1")
+        .env(HANG_PID_FILE, &pid_file)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let worker = wait_for("the worker's pid", || {
+        std::fs::read_to_string(&pid_file)
+            .ok()
+            .filter(|p| !p.is_empty())
+    });
+    program.kill().unwrap();
+    program.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    wait_for("the worker to end with its program", || {
+        (!runs(&worker)).then_some(())
+    });
+}
+
+/// A node that hangs without a timeout: only its program's end can end its worker.
+#[node(output = "length", config(use_process = true))]
+fn hang_forever(text: String) -> usize {
+    maybe_hang(text)
+}
+
+pipeline! { Hangs = [hang_forever] }
+
+/// Polls `check` for up to 10 s for `what`.
+fn wait_for<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "timed out"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Whether process `pid` still runs (a zombie waiting for a reaper does not).
+fn runs(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}

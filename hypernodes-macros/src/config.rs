@@ -14,15 +14,17 @@ pub enum Key {
     UseProcess,
     Gpus,
     MaxRetries,
+    TimeoutMs,
 }
 
 impl Key {
-    pub const ALL: [Key; 5] = [
+    pub const ALL: [Key; 6] = [
         Key::BatchSize,
         Key::MaxConcurrency,
         Key::UseProcess,
         Key::Gpus,
         Key::MaxRetries,
+        Key::TimeoutMs,
     ];
 
     pub fn name(self) -> &'static str {
@@ -32,6 +34,7 @@ impl Key {
             Key::UseProcess => "use_process",
             Key::Gpus => "gpus",
             Key::MaxRetries => "max_retries",
+            Key::TimeoutMs => "timeout_ms",
         }
     }
 
@@ -46,6 +49,8 @@ impl Key {
             Key::MaxConcurrency => Some((1, 65_536)),
             Key::Gpus => Some((0, 1_024)),
             Key::MaxRetries => Some((0, 100)),
+            // At most a day: a longer bound is no bound.
+            Key::TimeoutMs => Some((1, 86_400_000)),
             Key::UseProcess => None,
         }
     }
@@ -186,6 +191,7 @@ fn example(key: Key) -> u64 {
         Key::BatchSize => 1024,
         Key::MaxConcurrency | Key::Gpus => 1,
         Key::MaxRetries => 3,
+        Key::TimeoutMs => 1000,
         Key::UseProcess => 0,
     }
 }

@@ -177,17 +177,24 @@ impl Plan {
     }
 
     /// The worker processes of the `index`-th node in run order, a `use_process` node
-    /// registered as `key`: one per place it may run at once.
+    /// registered as `key`: one per place it may run at once, each call bounded by
+    /// `timeout_ms` (0: unbounded).
     #[cfg(all(feature = "process", unix))]
     #[doc(hidden)]
-    pub fn processes(&self, index: usize, key: &'static str) -> crate::private::Processes {
+    pub fn processes(
+        &self,
+        index: usize,
+        key: &'static str,
+        timeout_ms: u64,
+    ) -> crate::private::Processes {
         let node = &self.nodes[index];
         let places = node
             .config
             .max_concurrency
             .value
             .unwrap_or(self.settings.workers);
-        crate::private::Processes::new(node.name, key, places)
+        let timeout = (timeout_ms > 0).then(|| std::time::Duration::from_millis(timeout_ms));
+        crate::private::Processes::new(node.name, key, places, timeout)
     }
 
     /// The plan of the nested pipeline that is the `index`-th node in run order.

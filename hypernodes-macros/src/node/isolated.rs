@@ -20,6 +20,14 @@ pub fn requested(config: &Config) -> bool {
 /// The kinds of node process isolation does not cover yet, each a compile error on its token.
 pub fn check(func: &ItemFn, batch: bool, config: &Config, errors: &mut Errors) {
     if !requested(config) {
+        if let Some(entry) = config.entries.iter().find(|e| e.key == Key::TimeoutMs) {
+            errors.push(syn::Error::new(
+                entry.span,
+                "`timeout_ms` bounds calls in worker processes, and this node runs in the \
+                 caller's: add `use_process = true` (a call in this process cannot be stopped \
+                 safely, a worker process can be killed)",
+            ));
+        }
         return;
     }
     let span = config
@@ -43,8 +51,12 @@ pub fn check(func: &ItemFn, batch: bool, config: &Config, errors: &mut Errors) {
 }
 
 /// The `Isolated` facts and the worker registration of node `name`.
-pub fn expand(krate: &TokenStream, func: &ItemFn, sig: &Signature) -> TokenStream {
+pub fn expand(krate: &TokenStream, func: &ItemFn, sig: &Signature, config: &Config) -> TokenStream {
     let name = &func.sig.ident;
+    let timeout_ms = match config.get(Key::TimeoutMs) {
+        Some(Value::Int(ms)) => ms,
+        _ => 0,
+    };
     let key = format!("{name}_{}", unique_suffix(name));
     let mut arg_types = Vec::new();
     let mut arg_locals = Vec::new();
@@ -85,6 +97,7 @@ pub fn expand(krate: &TokenStream, func: &ItemFn, sig: &Signature) -> TokenStrea
     quote! { #krate::__private::if_process! { #name_str
         impl #krate::__private::Isolated for #name {
             const KEY: &'static str = #key;
+            const TIMEOUT_MS: u64 = #timeout_ms;
             type Args = (#(#arg_types,)*);
             type Value = #value_ty;
         }

@@ -34,7 +34,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let name = &func.sig.ident;
     let vis = &func.vis;
     let isolation = (isolated::requested(&args.config) && errors.is_empty())
-        .then(|| isolated::expand(&quote!(#krate), &func, &sig));
+        .then(|| isolated::expand(&quote!(#krate), &func, &sig, &args.config));
 
     let meta = NodeMeta {
         needs: Vec::new(),

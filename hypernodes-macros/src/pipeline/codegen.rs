@@ -281,6 +281,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                     #(#process_fields: plan.processes(
                         #process_positions,
                         <#process_paths as #krate::__private::Isolated>::KEY,
+                        <#process_paths as #krate::__private::Isolated>::TIMEOUT_MS,
                     ),)*
                     #(#nested_fields: <#nested_types as #krate::Pipeline>::__hypernodes_shared(
                         &self.#nested_fields,

@@ -84,6 +84,16 @@ impl Header {
                     "`use_process = true` is set on each node that needs it (`#[node(config(use_process = true))]`), not for a whole pipeline",
                 ));
             }
+            if let Some(entry) = config
+                .entries
+                .iter()
+                .find(|e| e.key == crate::config::Key::TimeoutMs)
+            {
+                errors.push(syn::Error::new(
+                    entry.span,
+                    "`timeout_ms` is set on each `use_process` node that needs it (`#[node(config(use_process = true, timeout_ms = 1000))]`), not for a whole pipeline",
+                ));
+            }
         } else if path.is_ident("bind") {
             let binds = &mut self.binds;
             let parsed = attr.parse_nested_meta(|entry| {

@@ -24,6 +24,9 @@ const TEST_ENTRY: &str = "__hypernodes_worker";
 pub trait Isolated {
     /// Unique in the binary: how a worker process finds the node's serving code.
     const KEY: &'static str;
+    /// Longest a call may take before its worker is killed and the item fails (`timeout_ms`);
+    /// 0: no bound.
+    const TIMEOUT_MS: u64;
     /// The node's wired parameters, owned.
     type Args: ProcessValue;
     /// What the node returns (its `Ok` value for a fallible node).

@@ -29,6 +29,8 @@ pub struct Processes {
     node: &'static str,
     key: &'static str,
     capacity: usize,
+    /// Longest a call may take; past it the worker is killed and the item fails.
+    timeout: Option<Duration>,
     pool: Mutex<Pool>,
     available: Condvar,
 }
@@ -47,13 +49,20 @@ struct Worker {
 }
 
 impl Processes {
-    /// At most `capacity` worker processes serving the node `node`, registered as `key`.
-    pub fn new(node: &'static str, key: &'static str, capacity: usize) -> Self {
+    /// At most `capacity` worker processes serving the node `node`, registered as `key`, each
+    /// call bounded by `timeout`.
+    pub fn new(
+        node: &'static str,
+        key: &'static str,
+        capacity: usize,
+        timeout: Option<Duration>,
+    ) -> Self {
         let capacity = capacity.max(1);
         Processes {
             node,
             key,
             capacity,
+            timeout,
             pool: Mutex::new(Pool {
                 idle: Vec::new(),
                 free: (0..capacity).rev().collect(),
@@ -71,14 +80,28 @@ impl Processes {
             )
         })?;
         let mut worker = self.take()?;
-        match worker.round_trip(&request) {
+        match worker.round_trip(&request, self.timeout) {
             Ok(reply) => {
                 self.give_back(worker);
                 self.decode(&reply)
             }
-            Err(_) => {
+            Err(e) => {
                 let slot = worker.slot;
-                let how = worker.end();
+                let timed_out = matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                );
+                let how = match (timed_out, self.timeout) {
+                    (true, Some(limit)) => {
+                        worker.kill();
+                        format!(
+                            "its call did not end within {} ms (`timeout_ms`), so the worker \
+                             was killed",
+                            limit.as_millis()
+                        )
+                    }
+                    _ => worker.end(),
+                };
                 self.free(slot);
                 Err(Error::worker_died(self.node, how))
             }
@@ -195,9 +218,19 @@ impl Drop for Processes {
 }
 
 impl Worker {
-    fn round_trip(&mut self, request: &[u8]) -> io::Result<Vec<u8>> {
+    /// Sends the item and reads the reply, waiting at most `timeout` for each read of it: a
+    /// worker that sends nothing for that long is stuck in the call.
+    fn round_trip(&mut self, request: &[u8], timeout: Option<Duration>) -> io::Result<Vec<u8>> {
         write_frame(&mut self.stream, request)?;
+        self.stream.set_read_timeout(timeout)?;
         read_frame(&mut self.stream)?.ok_or_else(|| io::ErrorKind::UnexpectedEof.into())
+    }
+
+    /// Kills a worker stuck in a call and reaps it.
+    fn kill(self) {
+        let Worker { mut child, .. } = self;
+        let _ = child.kill();
+        let _ = child.wait();
     }
 
     /// Whether the process has ended (and is reaped).

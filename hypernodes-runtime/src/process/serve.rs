@@ -90,9 +90,31 @@ fn serve(key: &str) -> Result<(), String> {
     let socket = std::env::var(SOCKET_VAR).map_err(|_| format!("{SOCKET_VAR} is not set"))?;
     let stream = UnixStream::connect(&socket)
         .map_err(|e| format!("cannot connect to the parent at {socket}: {e}"))?;
+    die_with_parent();
     (entry.serve)(stream, slot());
     Ok(())
 }
+
+/// Ends this worker when its parent is gone, even while a call hangs: a parent killed with
+/// `kill -9` cannot end its workers, which would otherwise run on, reparented, for ever. The
+/// parent's death is seen as a change of parent process id, checked every 100 ms by a thread
+/// of its own (portable, and without the unsafe `prctl(PR_SET_PDEATHSIG)`).
+fn die_with_parent() {
+    let parent = std::os::unix::process::parent_id();
+    let watch = move || loop {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if std::os::unix::process::parent_id() != parent {
+            std::process::exit(PARENT_GONE_EXIT);
+        }
+    };
+    // Without the thread the worker still ends when its connection closes between calls.
+    let _ = std::thread::Builder::new()
+        .name("hypernodes-parent-watch".into())
+        .spawn(watch);
+}
+
+/// The exit code of a worker whose parent died.
+const PARENT_GONE_EXIT: i32 = 87;
 
 /// The worker's context from its slot in the pool (`index/count`).
 fn slot() -> WorkerContext {
