@@ -389,7 +389,7 @@ fn wait_for<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
         }
         assert!(
             start.elapsed() < std::time::Duration::from_secs(10),
-            "timed out"
+            "waited 10 s for {what}"
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
