@@ -412,3 +412,44 @@ fn nodes_with_the_same_tokens_in_different_modules_never_share_entries() {
     assert_eq!(wrong, 0, "{wrong} of 100 values came from the other `bump`");
     assert_eq!(two.cache().unwrap().stats().hits, 0);
 }
+
+static TAGGED: AtomicUsize = AtomicUsize::new(0);
+
+#[node(output = "tag_count")]
+pub fn count_tags(tags: std::collections::HashMap<String, u32>) -> usize {
+    TAGGED.fetch_add(1, Ordering::Relaxed);
+    tags.values().map(|&n| n as usize).sum()
+}
+
+pipeline! { pub Tags = [count_tags] }
+
+/// Each run builds its maps anew, as a new process would, in another order: before keys were
+/// canonical, every run missed and wrote one more entry per item.
+#[test]
+fn hash_map_inputs_hit_whatever_order_they_iterate_in() {
+    let dir = fresh_dir("hash-maps");
+    let items = |reversed: bool| -> Vec<TagsInputs> {
+        (0..20)
+            .map(|i| {
+                let mut names: Vec<u32> = (0..50).collect();
+                if reversed {
+                    names.reverse();
+                }
+                TagsInputs {
+                    tags: names.iter().map(|n| (format!("tag {n}"), n + i)).collect(),
+                }
+            })
+            .collect()
+    };
+    let p = Tags::new().with_cache(DiskCache::open(&dir).unwrap());
+    let first = p.with_engine(Sequential).map(items(false)).unwrap();
+    let second = p.with_engine(Sequential).map(items(true)).unwrap();
+    let counts = |outs: &[TagsOutputs]| outs.iter().map(|o| o.tag_count).collect::<Vec<_>>();
+    assert_eq!(counts(&first), counts(&second));
+    assert_eq!(
+        TAGGED.load(Ordering::Relaxed),
+        20,
+        "the second run was all hits"
+    );
+    assert_eq!(p.cache().unwrap().stats().writes, 20);
+}

@@ -1,10 +1,11 @@
 //! Cache keys: blake3 over a node's code hash, its upstream nodes' keys and its input values
-//! (postcard-encoded, so the same value gives the same key in every process and on every
-//! machine).
+//! (written canonically, so equal values give the same key in every run, process and machine).
 
 use std::fmt;
 
 use serde::Serialize;
+
+use super::canonical::{self, KeyError};
 
 /// The key of one node's value for one item.
 ///
@@ -30,7 +31,7 @@ impl Key {
     /// tokens), bumped by hand with `#[node(version = ..)]`.
     pub fn builder(code: u64, version: u64) -> KeyBuilder {
         let mut hasher = blake3::Hasher::new();
-        hasher.update(b"hypernodes cache key v2");
+        hasher.update(b"hypernodes cache key v3");
         hasher.update(&code.to_le_bytes());
         hasher.update(&version.to_le_bytes());
         KeyBuilder(hasher)
@@ -50,29 +51,26 @@ impl KeyBuilder {
         self
     }
 
-    /// An input value, encoded with postcard.
-    pub fn value<T: Serialize + ?Sized>(mut self, value: &T) -> Result<Self, postcard::Error> {
+    /// An input value, as serde serializes it: maps and hash sets whatever order they iterate
+    /// in, struct fields with their names.
+    ///
+    /// ```
+    /// use std::collections::HashSet;
+    /// use hypernodes::cache::Key;
+    /// let tags: HashSet<&str> = ["rust", "data", "fast"].into();
+    /// let same: HashSet<&str> = ["fast", "data", "rust"].into();
+    /// let key = |v: &HashSet<&str>| Key::builder(1, 0).value(v).unwrap().finish();
+    /// assert_eq!(key(&tags), key(&same));
+    /// ```
+    pub fn value<T: Serialize + ?Sized>(mut self, value: &T) -> Result<Self, KeyError> {
         self.0.update(b"v");
-        postcard::to_io(value, &mut HashWriter(&mut self.0))?;
+        canonical::write(&mut self.0, value)?;
         Ok(self)
     }
 
     /// The key.
     pub fn finish(self) -> Key {
         Key(*self.0.finalize().as_bytes())
-    }
-}
-
-/// Feeds postcard's output straight into the hasher, without an intermediate buffer.
-struct HashWriter<'a>(&'a mut blake3::Hasher);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.update(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 

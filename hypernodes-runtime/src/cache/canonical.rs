@@ -1,0 +1,456 @@
+//! How an input value enters its cache key: serde's data model written into the key's hash,
+//! each value behind a tag of its kind, so that values equal for `==` give one key in every
+//! run and on every machine.
+//!
+//! A general-purpose format (postcard, as before) writes what serde hands it in the order it
+//! comes, which is not enough for a key: a `HashMap` or `HashSet` iterates in a different order
+//! in every run (no hit ever), and fields left out by `skip_serializing_if` make
+//! `{a: Some(1), b: None}` and `{a: None, b: Some(1)}` the same bytes (a wrong value). Here a
+//! map is the set of its entries and a hash set the set of its elements (each hashed on its
+//! own, then in sorted order), and struct fields are written with their names.
+
+use std::any::type_name;
+use std::fmt;
+
+use serde::ser::{self, Serialize};
+
+/// Why a value could not be written into a key (its `Serialize` impl failed).
+#[derive(Debug)]
+pub struct KeyError(String);
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot hash the value into a cache key: {}", self.0)
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+impl ser::Error for KeyError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        KeyError(msg.to_string())
+    }
+}
+
+/// Writes `value` into `out`.
+pub fn write<T: Serialize + ?Sized>(out: &mut blake3::Hasher, value: &T) -> Result<(), KeyError> {
+    value.serialize(Writer::of::<T>(out))
+}
+
+/// The hash of `value` alone: one entry of a map, one element of a set.
+fn digest<T: Serialize + ?Sized>(value: &T) -> Result<[u8; 32], KeyError> {
+    let mut out = blake3::Hasher::new();
+    write(&mut out, value)?;
+    Ok(*out.finalize().as_bytes())
+}
+
+/// Whether values of `T` are hash sets, whose elements come in no fixed order. serde gives
+/// their serializer a plain sequence; only the type, known where each value is handed over,
+/// tells them apart from a `Vec`.
+fn is_hash_set<T: ?Sized>() -> bool {
+    let name = type_name::<T>().trim_start_matches(['&', ' ']);
+    let name = name.strip_prefix("mut ").unwrap_or(name);
+    name.starts_with("std::collections::hash::set::HashSet<")
+        || name.starts_with("hashbrown::set::HashSet<")
+}
+
+fn len(out: &mut blake3::Hasher, n: usize) {
+    out.update(&(n as u64).to_le_bytes());
+}
+
+/// Writes one value; `set` when the value is a hash set.
+struct Writer<'a> {
+    out: &'a mut blake3::Hasher,
+    set: bool,
+}
+
+impl<'a> Writer<'a> {
+    fn of<T: ?Sized>(out: &'a mut blake3::Hasher) -> Self {
+        Writer {
+            out,
+            set: is_hash_set::<T>(),
+        }
+    }
+
+    fn tagged(self, tag: u8, bytes: &[u8]) -> Result<(), KeyError> {
+        self.out.update(&[tag]);
+        self.out.update(bytes);
+        Ok(())
+    }
+
+    fn sized(self, tag: u8, bytes: &[u8]) -> Result<(), KeyError> {
+        self.out.update(&[tag]);
+        len(self.out, bytes.len());
+        self.out.update(bytes);
+        Ok(())
+    }
+
+    fn variant(self, tag: u8, index: u32) -> &'a mut blake3::Hasher {
+        self.out.update(&[tag]);
+        self.out.update(&index.to_le_bytes());
+        self.out
+    }
+}
+
+macro_rules! numbers {
+    ($($method:ident: $ty:ty => $tag:literal,)*) => {$(
+        fn $method(self, v: $ty) -> Result<(), KeyError> {
+            self.tagged($tag, &v.to_le_bytes())
+        }
+    )*};
+}
+
+impl<'a> ser::Serializer for Writer<'a> {
+    type Ok = ();
+    type Error = KeyError;
+    type SerializeSeq = Seq<'a>;
+    type SerializeTuple = Ordered<'a>;
+    type SerializeTupleStruct = Ordered<'a>;
+    type SerializeTupleVariant = Ordered<'a>;
+    type SerializeMap = Map<'a>;
+    type SerializeStruct = Ordered<'a>;
+    type SerializeStructVariant = Ordered<'a>;
+
+    numbers! {
+        serialize_i8: i8 => b'a', serialize_i16: i16 => b'b', serialize_i32: i32 => b'c',
+        serialize_i64: i64 => b'd', serialize_i128: i128 => b'e',
+        serialize_u8: u8 => b'A', serialize_u16: u16 => b'B', serialize_u32: u32 => b'C',
+        serialize_u64: u64 => b'D', serialize_u128: u128 => b'E',
+        serialize_f32: f32 => b'f', serialize_f64: f64 => b'F',
+    }
+
+    fn serialize_bool(self, v: bool) -> Result<(), KeyError> {
+        self.tagged(b'?', &[u8::from(v)])
+    }
+    fn serialize_char(self, v: char) -> Result<(), KeyError> {
+        self.tagged(b'h', &u32::from(v).to_le_bytes())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), KeyError> {
+        self.sized(b's', v.as_bytes())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), KeyError> {
+        self.sized(b'y', v)
+    }
+    fn serialize_none(self) -> Result<(), KeyError> {
+        self.tagged(b'n', &[])
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), KeyError> {
+        self.out.update(b"o");
+        write(self.out, value)
+    }
+    fn serialize_unit(self) -> Result<(), KeyError> {
+        self.tagged(b'z', &[])
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), KeyError> {
+        self.tagged(b'z', &[])
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        index: u32,
+        _variant: &'static str,
+    ) -> Result<(), KeyError> {
+        self.variant(b'v', index);
+        Ok(())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<(), KeyError> {
+        write(self.out, value)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        index: u32,
+        _variant: &'static str,
+        value: &T,
+    ) -> Result<(), KeyError> {
+        write(self.variant(b'w', index), value)
+    }
+    fn serialize_seq(self, _len: Option<usize>) -> Result<Seq<'a>, KeyError> {
+        Ok(match self.set {
+            true => Seq::Unordered(Unordered {
+                out: self.out,
+                tag: b'U',
+                items: Vec::new(),
+                key: None,
+            }),
+            false => {
+                self.out.update(b"[");
+                Seq::Ordered(Ordered {
+                    out: self.out,
+                    count: 0,
+                })
+            }
+        })
+    }
+    fn serialize_tuple(self, _len: usize) -> Result<Ordered<'a>, KeyError> {
+        self.out.update(b"(");
+        Ok(Ordered::new(self.out))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Ordered<'a>, KeyError> {
+        self.out.update(b"(");
+        Ok(Ordered::new(self.out))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _name: &'static str,
+        index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Ordered<'a>, KeyError> {
+        Ok(Ordered::new(self.variant(b'(', index)))
+    }
+    fn serialize_map(self, _len: Option<usize>) -> Result<Map<'a>, KeyError> {
+        Ok(Unordered {
+            out: self.out,
+            tag: b'M',
+            items: Vec::new(),
+            key: None,
+        })
+    }
+    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Ordered<'a>, KeyError> {
+        self.out.update(b"{");
+        Ok(Ordered::new(self.out))
+    }
+    fn serialize_struct_variant(
+        self,
+        _name: &'static str,
+        index: u32,
+        _variant: &'static str,
+        _len: usize,
+    ) -> Result<Ordered<'a>, KeyError> {
+        Ok(Ordered::new(self.variant(b'{', index)))
+    }
+}
+
+/// Elements, fields or entries in the order they come, then their count.
+struct Ordered<'a> {
+    out: &'a mut blake3::Hasher,
+    count: usize,
+}
+
+impl<'a> Ordered<'a> {
+    fn new(out: &'a mut blake3::Hasher) -> Self {
+        Ordered { out, count: 0 }
+    }
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), KeyError> {
+        self.count += 1;
+        write(self.out, value)
+    }
+    fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), KeyError> {
+        self.out.update(b"=");
+        len(self.out, name.len());
+        self.out.update(name.as_bytes());
+        self.element(value)
+    }
+    fn finish(self) -> Result<(), KeyError> {
+        self.out.update(b"]");
+        len(self.out, self.count);
+        Ok(())
+    }
+}
+
+/// Elements of a set, or entries of a map, each hashed alone; written sorted at the end.
+struct Unordered<'a> {
+    out: &'a mut blake3::Hasher,
+    tag: u8,
+    items: Vec<[u8; 32]>,
+    /// A map entry's key, until its value comes.
+    key: Option<[u8; 32]>,
+}
+
+type Map<'a> = Unordered<'a>;
+
+impl Unordered<'_> {
+    fn finish(mut self) -> Result<(), KeyError> {
+        self.items.sort_unstable();
+        self.out.update(&[self.tag]);
+        len(self.out, self.items.len());
+        for item in &self.items {
+            self.out.update(item);
+        }
+        Ok(())
+    }
+}
+
+/// A sequence: in order, or (a hash set) as a set.
+enum Seq<'a> {
+    Ordered(Ordered<'a>),
+    Unordered(Unordered<'a>),
+}
+
+impl ser::SerializeSeq for Seq<'_> {
+    type Ok = ();
+    type Error = KeyError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), KeyError> {
+        match self {
+            Seq::Ordered(seq) => seq.element(value),
+            Seq::Unordered(set) => {
+                set.items.push(digest(value)?);
+                Ok(())
+            }
+        }
+    }
+    fn end(self) -> Result<(), KeyError> {
+        match self {
+            Seq::Ordered(seq) => seq.finish(),
+            Seq::Unordered(set) => set.finish(),
+        }
+    }
+}
+
+macro_rules! ordered {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Ordered<'_> {
+            type Ok = ();
+            type Error = KeyError;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), KeyError> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), KeyError> {
+                self.finish()
+            }
+        }
+    )*};
+}
+
+ordered!(
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+macro_rules! named {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for Ordered<'_> {
+            type Ok = ();
+            type Error = KeyError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                name: &'static str,
+                value: &T,
+            ) -> Result<(), KeyError> {
+                self.field(name, value)
+            }
+            fn end(self) -> Result<(), KeyError> {
+                self.finish()
+            }
+        }
+    )*};
+}
+
+named!(SerializeStruct, SerializeStructVariant);
+
+impl ser::SerializeMap for Map<'_> {
+    type Ok = ();
+    type Error = KeyError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), KeyError> {
+        self.key = Some(digest(key)?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), KeyError> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| ser::Error::custom("a map value came without its key"))?;
+        let mut entry = blake3::Hasher::new();
+        entry.update(&key);
+        entry.update(&digest(value)?);
+        self.items.push(*entry.finalize().as_bytes());
+        Ok(())
+    }
+    fn end(self) -> Result<(), KeyError> {
+        self.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashMap, HashSet};
+
+    use serde::Serialize;
+
+    use super::*;
+
+    fn key<T: Serialize + ?Sized>(value: &T) -> [u8; 32] {
+        digest(value).unwrap()
+    }
+
+    #[test]
+    fn hash_maps_and_sets_key_the_same_whatever_their_order() {
+        let words: Vec<String> = (0..200).map(|i| format!("word {i}")).collect();
+        let forward: HashSet<&String> = words.iter().collect();
+        let backward: HashSet<&String> = words.iter().rev().collect();
+        assert_ne!(
+            forward.iter().collect::<Vec<_>>(),
+            backward.iter().collect::<Vec<_>>(),
+            "two tables of one set iterate in different orders (else this test proves nothing)"
+        );
+        assert_eq!(key(&forward), key(&backward));
+        let counts = |order: &mut dyn Iterator<Item = &String>| -> HashMap<String, usize> {
+            order.map(|w| (w.clone(), w.len())).collect()
+        };
+        let a = counts(&mut words.iter());
+        let b = counts(&mut words.iter().rev());
+        assert_eq!(key(&a), key(&b));
+        let sorted: BTreeMap<_, _> = a.clone().into_iter().collect();
+        assert_eq!(key(&a), key(&sorted), "a map is its entries");
+        #[derive(Serialize)]
+        struct Nested<'a> {
+            tags: &'a HashSet<&'a String>,
+        }
+        assert_eq!(
+            key(&Nested { tags: &forward }),
+            key(&Nested { tags: &backward })
+        );
+    }
+
+    #[test]
+    fn different_values_give_different_keys() {
+        assert_ne!(
+            key(&vec![1u32, 2]),
+            key(&vec![2u32, 1]),
+            "a Vec keeps its order"
+        );
+        let one: HashSet<u32> = [1, 2].into();
+        let other: HashSet<u32> = [1, 3].into();
+        assert_ne!(key(&one), key(&other));
+        assert_ne!(key("ab"), key(&("a", "b")));
+        assert_ne!(key(&1u32), key(&1u64));
+        assert_ne!(key(&Some(())), key(&None::<()>));
+        assert_ne!(key(&[["a"], ["b"]]), key(&[["a", "b"]]));
+    }
+
+    #[test]
+    fn fields_left_out_by_skip_serializing_if_are_told_apart() {
+        #[derive(Serialize)]
+        struct Sparse {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            a: Option<u8>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            b: Option<u8>,
+        }
+        let first = Sparse {
+            a: Some(1),
+            b: None,
+        };
+        let second = Sparse {
+            a: None,
+            b: Some(1),
+        };
+        assert_ne!(key(&first), key(&second));
+        let both = (postcard::to_stdvec(&first), postcard::to_stdvec(&second));
+        assert_eq!(
+            both.0.unwrap(),
+            both.1.unwrap(),
+            "postcard cannot tell them apart"
+        );
+    }
+}
