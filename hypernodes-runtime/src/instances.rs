@@ -4,7 +4,7 @@
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
-use crate::error::{BoxError, Error};
+use crate::error::{panic_message, BoxError, Error};
 use crate::stateful::WorkerContext;
 
 /// A function that builds a stateful resource, given to a pipeline's builder to replace
@@ -35,11 +35,20 @@ impl InstanceLayout {
     }
 }
 
+/// One instance's place: not built yet, built, or failed to build (the reason kept, so the
+/// constructor is not called again for every item, as Ray treats an actor whose constructor
+/// failed).
+enum Slot<T> {
+    Empty,
+    Built(T),
+    Failed(String),
+}
+
 /// The instances of one stateful resource for one run; dropping it drops them (teardown).
 pub struct Instances<T> {
     layout: InstanceLayout,
     factory: Option<Factory<T>>,
-    slots: Box<[Mutex<Option<T>>]>,
+    slots: Box<[Mutex<Slot<T>>]>,
     /// Present when there are fewer instances than workers: the indices of idle instances.
     pool: Option<FreeList>,
 }
@@ -50,7 +59,7 @@ impl<T> Instances<T> {
         let count = layout.count();
         let pool = (count < layout.workers).then(|| FreeList::new(count));
         Instances {
-            slots: (0..count).map(|_| Mutex::new(None)).collect(),
+            slots: (0..count).map(|_| Mutex::new(Slot::Empty)).collect(),
             layout,
             factory,
             pool,
@@ -61,13 +70,14 @@ impl<T> Instances<T> {
     pub fn built(&self) -> usize {
         self.slots
             .iter()
-            .filter(|slot| lock(slot).is_some())
+            .filter(|slot| matches!(*lock(slot), Slot::Built(_)))
             .count()
     }
 
     /// Exclusive use of an instance for one call: worker `worker`'s own, or (when pooled) the
     /// next idle one, waiting for it if all are busy. Built on first use by `create`, unless a
-    /// factory was given; a failed build names `node` and `param` and is tried again next time.
+    /// factory was given. A failed or panicking build names `node` and `param`; that instance
+    /// stays failed for the run, and its later items get the same error without another call.
     pub fn checkout(
         &self,
         worker: usize,
@@ -85,25 +95,45 @@ impl<T> Instances<T> {
             release: pool.map(|pool| (pool, index)),
         };
         let slot = checkout.guard.as_mut().expect("held until drop");
-        if slot.is_none() {
-            let ctx = WorkerContext::new(
-                index,
-                self.layout.count(),
-                self.layout.devices[index].clone(),
-            );
-            let built = match &self.factory {
-                Some(factory) => factory(&ctx),
-                None => create(&ctx),
-            };
-            **slot = Some(built.map_err(|source| Error::stateful(node, param, source))?);
+        match &**slot {
+            Slot::Built(_) => {}
+            Slot::Failed(reason) => {
+                return Err(Error::stateful(node, param, reason.clone().into()))
+            }
+            Slot::Empty => match self.build(index, create) {
+                Ok(built) => **slot = Slot::Built(built),
+                Err(source) => {
+                    **slot = Slot::Failed(source.to_string());
+                    return Err(Error::stateful(node, param, source));
+                }
+            },
         }
         Ok(checkout)
+    }
+
+    /// Instance `index`, built by the factory or `create`; a panic is its error.
+    fn build(
+        &self,
+        index: usize,
+        create: fn(&WorkerContext) -> Result<T, BoxError>,
+    ) -> Result<T, BoxError> {
+        let ctx = WorkerContext::new(
+            index,
+            self.layout.count(),
+            self.layout.devices[index].clone(),
+        );
+        // AssertUnwindSafe: after a panic nothing built is kept, only its message.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &self.factory {
+            Some(factory) => factory(&ctx),
+            None => create(&ctx),
+        }))
+        .unwrap_or_else(|payload| Err(format!("it panicked: {}", panic_message(payload)).into()))
     }
 }
 
 /// One instance held for one call; released (and, when pooled, handed back) on drop.
 pub struct Checkout<'a, T> {
-    guard: Option<MutexGuard<'a, Option<T>>>,
+    guard: Option<MutexGuard<'a, Slot<T>>>,
     release: Option<(&'a FreeList, usize)>,
 }
 
@@ -112,7 +142,7 @@ impl<T> Deref for Checkout<'_, T> {
     #[inline]
     fn deref(&self) -> &T {
         match self.guard.as_deref() {
-            Some(Some(value)) => value,
+            Some(Slot::Built(value)) => value,
             _ => unreachable!("a checkout always holds a built instance"),
         }
     }
@@ -122,7 +152,7 @@ impl<T> DerefMut for Checkout<'_, T> {
     #[inline]
     fn deref_mut(&mut self) -> &mut T {
         match self.guard.as_deref_mut() {
-            Some(Some(value)) => value,
+            Some(Slot::Built(value)) => value,
             _ => unreachable!("a checkout always holds a built instance"),
         }
     }
@@ -278,20 +308,47 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_build_names_node_and_param_and_is_retried() {
+    fn a_failed_build_names_node_and_param_and_is_not_tried_again() {
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        fn refused(_: &WorkerContext) -> Result<usize, BoxError> {
+            CALLS.fetch_add(1, Ordering::SeqCst);
+            Err("no model file".into())
+        }
+        let instances: Instances<usize> = Instances::new(InstanceLayout::per_worker(2), None);
+        for _ in 0..100 {
+            for worker in 0..2 {
+                let err = instances
+                    .checkout(worker, "predict", "model", refused)
+                    .err()
+                    .unwrap();
+                assert_eq!(
+                    err.to_string(),
+                    "node `predict`: could not build stateful `model`: no model file"
+                );
+            }
+        }
+        assert_eq!(CALLS.load(Ordering::SeqCst), 2, "once per instance");
+    }
+
+    #[test]
+    fn a_panicking_build_is_an_error_naming_the_parameter() {
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        fn panics(_: &WorkerContext) -> Result<usize, BoxError> {
+            CALLS.fetch_add(1, Ordering::SeqCst);
+            panic!("GPU not found")
+        }
         let instances: Instances<usize> = Instances::new(InstanceLayout::per_worker(1), None);
-        let err = instances
-            .checkout(0, "predict", "model", never)
-            .err()
-            .unwrap();
-        assert_eq!(
-            err.to_string(),
-            "node `predict`: could not build stateful `model`: no factory"
-        );
-        let ok = instances
-            .checkout(0, "predict", "model", |_| Ok(5))
-            .unwrap();
-        assert_eq!(*ok, 5);
+        for _ in 0..10 {
+            let err = instances
+                .checkout(0, "predict", "model", panics)
+                .err()
+                .unwrap();
+            assert_eq!(
+                err.to_string(),
+                "node `predict`: could not build stateful `model`: it panicked: GPU not found"
+            );
+        }
+        assert_eq!(CALLS.load(Ordering::SeqCst), 1);
     }
 
     #[test]
