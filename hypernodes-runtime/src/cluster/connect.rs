@@ -5,6 +5,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -26,6 +27,8 @@ pub struct Hello {
 const MAGIC: u64 = u64::from_le_bytes(*b"hypn\x00\x00\x00\x02");
 const HELLO_BYTES: usize = 6 * 8;
 const POLL: Duration = Duration::from_millis(20);
+/// How long a new connection has to say hello before it is dropped as a stranger.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Hello {
     fn write_to(&self, stream: &mut TcpStream) -> io::Result<()> {
@@ -178,51 +181,65 @@ fn accept_all(
         .set_nonblocking(true)
         .map_err(|e| format!("cannot poll the listener: {e}"))?;
     let index = me.process as usize;
+    // Each connection says hello on a thread of its own: a stranger that connects and stays
+    // silent holds up no one, and is dropped after `HELLO_TIMEOUT`.
+    let (hellos, greeted) = mpsc::channel::<(TcpStream, Hello)>();
     while sockets[index + 1..].iter().any(Option::is_none) {
         alive()?;
         match listener.accept() {
-            Ok((mut stream, _)) => {
-                stream.set_nonblocking(false).map_err(|e| e.to_string())?;
-                let left = deadline.saturating_duration_since(Instant::now()).max(POLL);
-                stream
-                    .set_read_timeout(Some(left))
-                    .map_err(|e| e.to_string())?;
-                // A stranger or a slow peer must not stop the others from joining.
-                let Ok(Some(hello)) = Hello::read_from(&mut stream) else {
-                    continue;
-                };
-                let peer = hello.process as usize;
-                if peer <= index || peer >= sockets.len() || sockets[peer].is_some() {
-                    continue;
-                }
-                // Answer first, so a mismatched peer learns why too.
-                me.write_to(&mut stream)
-                    .map_err(|e| format!("process {peer} left during the handshake: {e}"))?;
-                if let Some(why) = me.mismatch(&hello, hello.process) {
-                    return Err(why);
-                }
-                sockets[peer] = Some(stream);
+            Ok((stream, _)) => {
+                let hellos = hellos.clone();
+                let left = deadline.saturating_duration_since(Instant::now());
+                let wait = left.clamp(POLL, HELLO_TIMEOUT);
+                thread::spawn(move || {
+                    if let Some(hello) = read_hello(stream, wait) {
+                        let _ = hellos.send(hello);
+                    }
+                });
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                if Instant::now() >= deadline {
-                    let missing: Vec<String> = sockets
-                        .iter()
-                        .enumerate()
-                        .skip(index + 1)
-                        .filter(|(_, s)| s.is_none())
-                        .map(|(peer, _)| peer.to_string())
-                        .collect();
-                    return Err(format!(
-                        "process(es) {} did not connect before the connect deadline",
-                        missing.join(", ")
-                    ));
-                }
-                thread::sleep(POLL);
-            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
             Err(e) => return Err(format!("cannot accept connections: {e}")),
         }
+        while let Ok((mut stream, hello)) = greeted.try_recv() {
+            let peer = hello.process as usize;
+            if peer <= index || peer >= sockets.len() || sockets[peer].is_some() {
+                continue;
+            }
+            // Answer first, so a mismatched peer learns why too.
+            me.write_to(&mut stream)
+                .map_err(|e| format!("process {peer} left during the handshake: {e}"))?;
+            if let Some(why) = me.mismatch(&hello, hello.process) {
+                return Err(why);
+            }
+            sockets[peer] = Some(stream);
+        }
+        if sockets[index + 1..].iter().all(Option::is_some) {
+            break;
+        }
+        if Instant::now() >= deadline {
+            let missing: Vec<String> = sockets
+                .iter()
+                .enumerate()
+                .skip(index + 1)
+                .filter(|(_, s)| s.is_none())
+                .map(|(peer, _)| peer.to_string())
+                .collect();
+            return Err(format!(
+                "process(es) {} did not connect before the connect deadline",
+                missing.join(", ")
+            ));
+        }
+        thread::sleep(POLL);
     }
     Ok(())
+}
+
+/// The hello on a new connection, if one comes within `wait`; `None` for a stranger.
+fn read_hello(mut stream: TcpStream, wait: Duration) -> Option<(TcpStream, Hello)> {
+    stream.set_nonblocking(false).ok()?;
+    stream.set_read_timeout(Some(wait)).ok()?;
+    let hello = Hello::read_from(&mut stream).ok()??;
+    Some((stream, hello))
 }
 
 #[cfg(test)]
@@ -314,5 +331,29 @@ mod tests {
         .unwrap_err();
         assert!(err.contains("another build"), "{err}");
         let _ = dialer.join();
+    }
+
+    #[test]
+    fn a_silent_stranger_holds_up_no_one() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let addresses = vec![address.to_string(), "unused".into()];
+        let stranger = TcpStream::connect(address).unwrap();
+        thread::sleep(Duration::from_millis(100));
+        let dialer = dialer(hello(1), &addresses);
+        let start = Instant::now();
+        let deadline = start + Duration::from_secs(20);
+        let mine = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
+            Ok(())
+        })
+        .unwrap();
+        assert!(mine[1].is_some());
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            start.elapsed()
+        );
+        dialer.join().unwrap().unwrap();
+        drop(stranger);
     }
 }
