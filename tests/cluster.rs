@@ -221,3 +221,61 @@ fn a_process_of_another_build_is_refused_before_any_item_moves() {
     );
     assert!(!status.success(), "process 1 fails too: {status}");
 }
+
+/// A value whose own serde impls fail: encoding for numbers ending in 3, decoding for those
+/// ending in 7.
+#[derive(Debug, PartialEq)]
+pub struct Picky(u64);
+
+impl serde::Serialize for Picky {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0 % 10 == 3 {
+            return Err(serde::ser::Error::custom("refuses to be encoded"));
+        }
+        serializer.serialize_u64(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Picky {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let n = u64::deserialize(deserializer)?;
+        if n % 10 == 7 {
+            return Err(serde::de::Error::custom("refuses to be decoded"));
+        }
+        Ok(Picky(n))
+    }
+}
+
+#[node(output = "picky")]
+pub fn make_picky(x: u64) -> Picky {
+    Picky(x)
+}
+
+pipeline! { Pickies = [make_picky] }
+
+/// Before each result crossed on its own, one output that failed to decode tore down the run,
+/// and one that failed to encode failed its whole unit.
+#[test]
+fn an_output_that_cannot_cross_is_its_items_error_only() {
+    let results = Pickies::new()
+        .with_engine(Cluster::local(2, 1).batch_size(10))
+        .map_results((0..400).map(|x| PickiesInputs { x }));
+    assert_eq!(results.len(), 400);
+    let mut failed = 0;
+    for (x, result) in (0u64..).zip(&results) {
+        match (x % 10, result) {
+            (_, Ok(out)) => assert_eq!(out.picky, Picky(x)),
+            (3 | 7, Err(err)) => {
+                failed += 1;
+                let what = if x % 10 == 3 { "encode" } else { "decode" };
+                assert!(err.to_string().contains(what), "item {x}: {err}");
+                assert_eq!(err.item(), Some(x as usize));
+            }
+            (_, Err(err)) => panic!("item {x} failed with another's fault: {err}"),
+        }
+    }
+    assert!(
+        failed > 0,
+        "no unit crossed processes: the test proves nothing"
+    );
+}

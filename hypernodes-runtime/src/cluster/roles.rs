@@ -47,7 +47,7 @@ where
             &mut results,
         );
         let results = KeepAll::join(vec![results]);
-        transport.send_results((unit, wire::encode_results::<P>(results)))
+        transport.send_results((unit, wire::encode_results::<P>(first, results)))
     }
 
     /// A worker that only runs units: until the run is over everywhere or has failed.

@@ -52,44 +52,65 @@ where
     Ok((first as usize, items))
 }
 
-/// Encodes a unit's results.
-pub fn encode_results<P: Pipeline>(results: Vec<Result<P::Outputs, Error>>) -> Vec<u8>
+/// Encodes the results of a unit whose first item is `first`: each in a frame of its own (in
+/// one buffer), so an output whose `Serialize` fails is that item's error, and one that fails
+/// to decode on process 0 fails only its item too.
+pub fn encode_results<P: Pipeline>(first: usize, results: Vec<Result<P::Outputs, Error>>) -> Vec<u8>
 where
     P::OutputFields: Crosses,
 {
-    let count = results.len();
-    let results: Vec<Result<P::OutputFields, WireError>> = results
-        .into_iter()
-        .map(|result| {
-            result
-                .map(P::__hypernodes_outputs_to_fields)
-                .map_err(|error| WireError::from(&error))
-        })
-        .collect();
-    postcard::to_allocvec(&results).unwrap_or_else(|e| {
-        // A value's own `Serialize` failed: every item of the unit reports it.
-        let failed = Error::cluster(format!("cannot encode the outputs: {e}"));
-        let failed: Vec<Result<P::OutputFields, WireError>> =
-            (0..count).map(|_| Err(WireError::from(&failed))).collect();
-        postcard::to_allocvec(&failed).unwrap_or_default()
-    })
+    let mut out = Vec::with_capacity(16 + results.len() * 16);
+    out.extend_from_slice(&(first as u64).to_le_bytes());
+    for (result, item) in results.into_iter().zip(first..) {
+        let result = result
+            .map(P::__hypernodes_outputs_to_fields)
+            .map_err(|error| WireError::from(&error));
+        let start = out.len();
+        out.extend_from_slice(&[0; 4]);
+        if let Err(e) = postcard::to_io(&result, &mut out) {
+            out.truncate(start + 4);
+            let failed = Error::cluster(format!("cannot encode the item's outputs: {e}"));
+            let failed: Result<P::OutputFields, WireError> =
+                Err(WireError::from(&failed.at_item(item)));
+            postcard::to_io(&failed, &mut out).expect("an error's fields encode");
+        }
+        let len = (out.len() - start - 4) as u32;
+        out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+    }
+    out
 }
 
-/// Decodes a unit's results.
+/// Decodes a unit's results; an output that cannot be decoded is that item's error.
 pub fn decode_results<P: Pipeline>(bytes: &[u8]) -> Result<Vec<Result<P::Outputs, Error>>, Error>
 where
     P::OutputFields: Crosses,
 {
-    let results: Vec<Result<P::OutputFields, WireError>> = postcard::from_bytes(bytes)
-        .map_err(|e| Error::cluster(format!("cannot decode a unit of results: {e}")))?;
-    Ok(results
-        .into_iter()
-        .map(|result| {
-            result
-                .map(P::__hypernodes_outputs_from_fields)
-                .map_err(WireError::into_error)
-        })
-        .collect())
+    let damaged = || Error::cluster("a unit of results arrived damaged".to_owned());
+    let (first, mut rest) = bytes.split_first_chunk::<8>().ok_or_else(damaged)?;
+    let mut results = Vec::new();
+    for item in u64::from_le_bytes(*first) as usize.. {
+        let Some((len, after)) = rest.split_first_chunk::<4>() else {
+            break;
+        };
+        let (frame, after) = after
+            .split_at_checked(u32::from_le_bytes(*len) as usize)
+            .ok_or_else(damaged)?;
+        rest = after;
+        results.push(
+            match postcard::from_bytes::<Result<P::OutputFields, WireError>>(frame) {
+                Ok(result) => result
+                    .map(P::__hypernodes_outputs_from_fields)
+                    .map_err(WireError::into_error),
+                Err(e) => Err(
+                    Error::cluster(format!("cannot decode the item's outputs: {e}")).at_item(item),
+                ),
+            },
+        );
+    }
+    if !rest.is_empty() {
+        return Err(damaged());
+    }
+    Ok(results)
 }
 
 /// An [`Error`] as data: a node's own error source becomes its message.
