@@ -302,3 +302,65 @@ fn hooks_see_the_stream_start_its_items_and_its_end_when_dropped() {
     let items = counts.items.load(Ordering::SeqCst);
     assert!((20..=20 + 3 * 4).contains(&items), "{items}");
 }
+
+/// Released at the end of the test that hangs a node, so its stuck thread can end.
+static RELEASE: Mutex<bool> = Mutex::new(false);
+static SLOW_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// 20 ms per item; item 5 hangs until released.
+#[node(output = "waited")]
+fn sleepy(x: u64) -> u64 {
+    SLOW_CALLS.fetch_add(1, Ordering::SeqCst);
+    if x == 5 {
+        while !*RELEASE.lock().unwrap() {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+    std::thread::sleep(Duration::from_millis(20));
+    x
+}
+
+pipeline! { Sleepy = [sleepy] }
+
+/// Before, dropping waited for the whole units in flight (here two units of 50 items of 20 ms
+/// that had just started: a second) and never returned while a node hung.
+#[test]
+fn dropping_a_stream_returns_at_once_even_while_a_node_hangs() {
+    let p = Sleepy::new();
+    let engine = Streaming::new().threads(2).batch_size(50).in_flight(4);
+    let mut stream = p
+        .with_engine(engine)
+        .stream((6..).map(|x| SleepyInputs { x }))
+        .unwrap();
+    assert_eq!(stream.next().unwrap().unwrap().waited, 6);
+    let start = Instant::now();
+    drop(stream);
+    assert!(
+        start.elapsed() < Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
+    let calls = SLOW_CALLS.load(Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(200));
+    let later = SLOW_CALLS.load(Ordering::SeqCst);
+    assert!(
+        later <= calls + 2,
+        "items went on running after the drop: {calls} → {later}"
+    );
+
+    // Item 5 hangs on one worker; the other yields the next items.
+    let mut hung = p
+        .with_engine(Streaming::new().threads(2).batch_size(1))
+        .stream((5..).map(|x| SleepyInputs { x }))
+        .unwrap()
+        .as_completed();
+    assert_eq!(hung.next().unwrap().1.unwrap().waited, 6);
+    let start = Instant::now();
+    drop(hung);
+    assert!(
+        start.elapsed() < Duration::from_millis(300),
+        "{:?}",
+        start.elapsed()
+    );
+    *RELEASE.lock().unwrap() = true;
+}

@@ -177,10 +177,12 @@ impl<P: Pipeline, I: Iterator<Item = P::Inputs>> Flow<P, I> {
 }
 
 impl<P: Pipeline, I> Flow<P, I> {
-    /// Closes both ends: the workers stop after their current unit.
-    pub fn close(&mut self) {
+    /// Closes both ends: the workers stop after their current unit. Whether every unit sent
+    /// had come back (then the workers have nothing left to do).
+    pub fn close(&mut self) -> bool {
         self.feed = None;
         let (_, closed) = crossbeam_channel::bounded(0);
         self.finished = closed;
+        self.in_flight.is_empty()
     }
 }

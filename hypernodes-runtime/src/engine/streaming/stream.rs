@@ -24,8 +24,9 @@ struct Running<P: Pipeline, H> {
 
 /// Per-item results of [`Runner::stream`](crate::Runner::stream), in input order: each is the
 /// item's outputs or its error (which names the node and the item). Items are pulled from the
-/// input only as results are taken, so an endless input is fine; dropping the stream stops the
-/// stage threads and drops the stateful instances.
+/// input only as results are taken, so an endless input is fine. Dropping the stream returns at
+/// once: its threads stop after their current item and drop the stateful instances as the last
+/// of them ends.
 ///
 /// ```
 /// use hypernodes::{node, pipeline, Streaming};
@@ -184,19 +185,24 @@ where
 }
 
 impl<P: Pipeline, I, H: Hooks> Stream<P, I, H> {
-    /// Stops the threads, waits for them (so stateful instances are dropped once they are the
-    /// last owners) and tells the hooks the run ended.
+    /// Stops the threads and tells the hooks the run ended. At the end of the input the
+    /// threads are done and are joined (so the stateful instances are dropped by then). A
+    /// stream dropped before its end does not wait: its threads stop after their current item
+    /// (a stage of several nodes after its current unit) and drop the instances as the last
+    /// of them ends; a thread stuck in a node's code is left to it, never joined.
     fn end(&mut self) {
         if self.ended {
             return;
         }
         self.ended = true;
         self.running.stop.store(true, Ordering::Relaxed);
-        self.flow.close();
+        let finished = self.flow.close();
         for thread in self.threads.drain(..) {
-            // A stage thread's panics are caught per unit; one that escaped has already
-            // failed its unit's items, so there is nothing more to report.
-            let _ = thread.join();
+            if finished || thread.is_finished() {
+                // A stage thread's panics are caught per unit; one that escaped has already
+                // failed its unit's items, so there is nothing more to report.
+                let _ = thread.join();
+            }
         }
         if H::ACTIVE {
             self.running.hooks.on(&Event::MapEnd {

@@ -105,7 +105,7 @@ impl<P: Pipeline> Job<P> {
                 work,
             } = unit;
             let processed = catch_unwind(AssertUnwindSafe(|| {
-                self.process(pipeline, shared, hooks, first, len, work)
+                self.process(pipeline, shared, hooks, stop, (first, len), work)
             }));
             let results = match processed {
                 Ok(Processed::Columns(columns)) => {
@@ -149,15 +149,27 @@ impl<P: Pipeline> Job<P> {
         pipeline: &P,
         shared: &P::Shared,
         hooks: &H,
-        first: usize,
-        len: usize,
+        stop: &AtomicBool,
+        (first, len): (usize, usize),
         work: Work<P>,
     ) -> Processed<P> {
         let mut out = KeepAll::with_capacity(len);
         let mut columns = match work {
             Work::Items(items) if self.whole => {
-                pipeline.__hypernodes_unit(shared, self.worker, hooks, first, items, &mut out);
-                return Processed::Done(KeepAll::join(vec![out]));
+                // Item by item: a dropped stream stops this unit after the current item.
+                let mut until_stopped = UntilStopped {
+                    kept: KeepAll::with_capacity(len),
+                    stop: Some(stop),
+                };
+                pipeline.__hypernodes_unit(
+                    shared,
+                    self.worker,
+                    hooks,
+                    first,
+                    items,
+                    &mut until_stopped,
+                );
+                return Processed::Done(KeepAll::join(vec![until_stopped.kept]));
             }
             Work::Items(items) => pipeline.__hypernodes_columns(hooks, first, items),
             Work::Columns(columns) => columns,
@@ -170,5 +182,33 @@ impl<P: Pipeline> Job<P> {
         }
         pipeline.__hypernodes_finish(hooks, columns, &mut out);
         Processed::Done(KeepAll::join(vec![out]))
+    }
+}
+
+/// Keeps every result until the stream is stopped: then asks the unit to end after the item
+/// that just finished.
+struct UntilStopped<'a, O> {
+    kept: KeepAll<O>,
+    stop: Option<&'a AtomicBool>,
+}
+
+impl<O> Collect<O> for UntilStopped<'_, O> {
+    type Output = Vec<Result<O, Error>>;
+
+    fn with_capacity(capacity: usize) -> Self {
+        UntilStopped {
+            kept: KeepAll::with_capacity(capacity),
+            stop: None,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, result: Result<O, Error>) -> bool {
+        self.kept.push(result);
+        !self.stop.is_some_and(|stop| stop.load(Ordering::Relaxed))
+    }
+
+    fn join(units: Vec<Self>) -> Self::Output {
+        KeepAll::join(units.into_iter().map(|unit| unit.kept).collect())
     }
 }
