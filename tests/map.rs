@@ -584,3 +584,66 @@ fn nodes_sharing_pooled_resources_in_any_parameter_order_never_deadlock() {
         .expect("the map finishes");
     assert_eq!(outcome.unwrap(), 2000);
 }
+
+/// A resource whose `Drop` panics (a flaky close of a connection, say).
+pub struct Fragile;
+
+impl Stateful for Fragile {
+    fn create(_: &WorkerContext) -> Result<Self, BoxError> {
+        Ok(Fragile)
+    }
+}
+
+impl Drop for Fragile {
+    fn drop(&mut self) {
+        panic!("could not close cleanly");
+    }
+}
+
+#[node(output = "kept", stateful(fragile))]
+fn use_fragile(x: u64, fragile: &Fragile) -> u64 {
+    let _ = fragile;
+    x + 1
+}
+
+/// A panic payload whose own `Drop` panics.
+struct Grenade;
+
+impl Drop for Grenade {
+    fn drop(&mut self) {
+        panic!("the payload panicked while dropped");
+    }
+}
+
+#[node(output = "thrown")]
+fn throw(kept: u64) -> u64 {
+    if kept == 3 {
+        std::panic::panic_any(Grenade);
+    }
+    kept
+}
+
+pipeline! { FragileEnd = [use_fragile, throw] }
+
+/// Before, `map` panicked with one worker (results lost) and the process aborted with two;
+/// the payload's panic escaped `map_results`.
+#[test]
+fn a_panicking_drop_loses_no_result() {
+    let items = || (0..40).map(|x| FragileEndInputs { x });
+    for threads in [1, 2] {
+        let results = FragileEnd::new()
+            .with_engine(Parallel::new().threads(threads).batch_size(4))
+            .map_results(items());
+        assert_eq!(results.len(), 40);
+        for (x, result) in (0u64..).zip(&results) {
+            match x {
+                2 => assert!(result.as_ref().unwrap_err().is_panic()),
+                _ => assert_eq!(result.as_ref().unwrap().thrown, x + 1),
+            }
+        }
+    }
+    let results = FragileEnd::new()
+        .with_engine(Sequential)
+        .map_results(items());
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 39);
+}

@@ -399,9 +399,31 @@ pub(crate) fn panic_message(payload: Box<dyn Any + Send>) -> String {
         Ok(message) => *message,
         Err(payload) => match payload.downcast::<&'static str>() {
             Ok(message) => (*message).to_owned(),
-            Err(_) => "panic with a non-string payload".to_owned(),
+            Err(payload) => {
+                drop_quietly(payload);
+                "panic with a non-string payload".to_owned()
+            }
         },
     }
+}
+
+/// Drops `value`, containing a panic of its `Drop`: a value that panics while dropped must not
+/// take the run's other results with it. What such a panic carries is leaked, not dropped (its
+/// own drop could panic again).
+pub(crate) fn drop_quietly<T>(value: T) -> Option<String> {
+    let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(value)));
+    dropped
+        .err()
+        .map(|payload| match payload.downcast_ref::<String>() {
+            Some(message) => message.clone(),
+            None => match payload.downcast_ref::<&'static str>() {
+                Some(message) => (*message).to_owned(),
+                None => {
+                    std::mem::forget(payload);
+                    "a panic with a non-string payload".to_owned()
+                }
+            },
+        })
 }
 
 #[cfg(test)]
@@ -414,6 +436,19 @@ mod tests {
         let err = Error::failed("parse", "bad digit".into()).at_item(7);
         assert_eq!(err.to_string(), "node `parse` failed on item 7: bad digit");
         assert_eq!(err.source().unwrap().to_string(), "bad digit");
+    }
+
+    #[test]
+    fn a_payload_whose_drop_panics_stays_inside() {
+        struct Grenade;
+        impl Drop for Grenade {
+            fn drop(&mut self) {
+                panic!("boom while dropped");
+            }
+        }
+        let caught = std::panic::catch_unwind(|| std::panic::panic_any(Grenade)).unwrap_err();
+        let err = Error::panicked("node", caught);
+        assert!(err.to_string().contains("non-string payload"), "{err}");
     }
 
     #[test]

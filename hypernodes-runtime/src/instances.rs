@@ -4,7 +4,7 @@
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 
-use crate::error::{panic_message, BoxError, Error};
+use crate::error::{drop_quietly, panic_message, BoxError, Error};
 use crate::stateful::WorkerContext;
 
 /// A function that builds a stateful resource, given to a pipeline's builder to replace
@@ -128,6 +128,25 @@ impl<T> Instances<T> {
             None => create(&ctx),
         }))
         .unwrap_or_else(|payload| Err(format!("it panicked: {}", panic_message(payload)).into()))
+    }
+}
+
+impl<T> Drop for Instances<T> {
+    /// Drops every instance; one whose `Drop` panics is reported on standard error and the
+    /// others are still dropped, so the run's results reach the caller (a panic here would lose
+    /// them, or abort the process while another thread unwinds).
+    fn drop(&mut self) {
+        for slot in self.slots.iter_mut() {
+            let slot = slot.get_mut().unwrap_or_else(PoisonError::into_inner);
+            if let Slot::Built(instance) = std::mem::replace(slot, Slot::Empty) {
+                if let Some(message) = drop_quietly(instance) {
+                    eprintln!(
+                        "hypernodes: a stateful `{}` panicked while being dropped: {message}",
+                        std::any::type_name::<T>()
+                    );
+                }
+            }
+        }
     }
 }
 

@@ -77,11 +77,7 @@ impl Failure {
 /// leave them waiting for it. timely panics in its queues once a peer is gone.
 pub fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|payload| {
-        let message = payload
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("a panic");
+        let message = crate::error::panic_message(payload);
         Err(format!("a worker thread panicked: {message}"))
     })
 }
