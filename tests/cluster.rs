@@ -279,3 +279,47 @@ fn an_output_that_cannot_cross_is_its_items_error_only() {
         "no unit crossed processes: the test proves nothing"
     );
 }
+
+#[node(output = "frozen")]
+pub fn freeze_process_1(score: u64, index: usize) -> u64 {
+    // A real `SIGSTOP` of process 1 at its first item past the middle: its connections stay
+    // open, it just never answers again.
+    if index >= 2_000 && std::env::var("HYPERNODES_PROCESS").as_deref() == Ok("1") {
+        let pid = std::process::id().to_string();
+        let _ = std::process::Command::new("kill")
+            .args(["-STOP", &pid])
+            .status();
+    }
+    score
+}
+
+pipeline! { Freezing = [clean, predict, freeze_process_1] }
+
+/// Before heartbeats, a frozen peer hung the run for ever.
+#[test]
+fn a_frozen_process_is_an_error_after_the_heartbeat_timeout() {
+    let items = (0..4_000).map(|index| FreezingInputs {
+        text: format!("item {index}"),
+        index,
+    });
+    let engine = Cluster::local(2, 2)
+        .batch_size(50)
+        .heartbeat_timeout(Duration::from_secs(2));
+    let start = Instant::now();
+    let each = Freezing::new().with_engine(engine).map_results(items);
+    let elapsed = start.elapsed();
+    assert!(elapsed < Duration::from_secs(15), "took {elapsed:?}");
+    assert!(elapsed >= Duration::from_secs(2), "took {elapsed:?}");
+    let lost = each
+        .iter()
+        .filter_map(|r| r.as_ref().err())
+        .inspect(|e| {
+            assert!(
+                matches!(e.kind(), ErrorKind::Cluster(m) if m.contains("process 1 stopped answering")),
+                "{e}"
+            )
+        })
+        .count();
+    assert!(lost > 0, "the frozen process's items are errors");
+    assert!(each[..100].iter().all(Result::is_ok));
+}

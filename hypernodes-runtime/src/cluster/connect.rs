@@ -20,12 +20,18 @@ pub struct Hello {
     pub workers: u64,
     /// The sender's build (`build::fingerprint`).
     pub build: u64,
+    /// Which connection of the pair this is: [`DATA`] or [`BEATS`].
+    pub channel: u64,
     /// Which pipeline the run is for.
     pub pipeline: u64,
 }
 
 const MAGIC: u64 = u64::from_le_bytes(*b"hypn\x00\x00\x00\x02");
-const HELLO_BYTES: usize = 6 * 8;
+const HELLO_BYTES: usize = 7 * 8;
+/// The connection timely moves records on.
+pub const DATA: u64 = 0;
+/// The connection heartbeats go on, beside it (see `heartbeat`).
+pub const BEATS: u64 = 1;
 const POLL: Duration = Duration::from_millis(20);
 /// How long a new connection has to say hello before it is dropped as a stranger.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
@@ -39,6 +45,7 @@ impl Hello {
             self.processes,
             self.workers,
             self.build,
+            self.channel,
             self.pipeline,
         ] {
             bytes.extend_from_slice(&word.to_le_bytes());
@@ -62,7 +69,8 @@ impl Hello {
             processes: word(2),
             workers: word(3),
             build: word(4),
-            pipeline: word(5),
+            channel: word(5),
+            pipeline: word(6),
         }))
     }
 
@@ -95,19 +103,48 @@ impl Hello {
     }
 }
 
-/// One socket per process, `None` at `me.process`, each after a matching hello; or why not
-/// by `deadline`. `alive` is asked while waiting, so a launcher can report a peer that exited.
+/// The two connections to one other process.
+#[derive(Debug)]
+pub struct Link {
+    /// Where timely moves records.
+    pub data: TcpStream,
+    /// Where heartbeats go.
+    pub beats: TcpStream,
+}
+
+/// One link per process, `None` at `me.process`, each after matching hellos; or why not by
+/// `deadline`. `alive` is asked while waiting, so a launcher can report a peer that exited.
 pub fn connect(
     me: Hello,
     addresses: &[String],
     listener: Option<TcpListener>,
     deadline: Instant,
     alive: &mut dyn FnMut() -> Result<(), String>,
-) -> Result<Vec<Option<TcpStream>>, String> {
+) -> Result<Vec<Option<Link>>, String> {
     let index = me.process as usize;
-    let mut sockets: Vec<Option<TcpStream>> = (0..addresses.len()).map(|_| None).collect();
+    let mut links: Vec<Option<Link>> = (0..addresses.len()).map(|_| None).collect();
     for (peer, address) in addresses.iter().enumerate().take(index) {
-        sockets[peer] = Some(dial(me, peer, address, deadline, alive)?);
+        let data = dial(
+            Hello {
+                channel: DATA,
+                ..me
+            },
+            peer,
+            address,
+            deadline,
+            alive,
+        )?;
+        let beats = dial(
+            Hello {
+                channel: BEATS,
+                ..me
+            },
+            peer,
+            address,
+            deadline,
+            alive,
+        )?;
+        links[peer] = Some(Link { data, beats });
     }
     if index + 1 < addresses.len() {
         let listener = match listener {
@@ -115,15 +152,17 @@ pub fn connect(
             None => TcpListener::bind(&addresses[index])
                 .map_err(|e| format!("cannot listen on {}: {e}", addresses[index]))?,
         };
-        accept_all(me, &listener, &mut sockets, deadline, alive)?;
+        accept_all(me, &listener, &mut links, deadline, alive)?;
     }
-    for socket in sockets.iter().flatten() {
-        socket
-            .set_read_timeout(None)
-            .and_then(|()| socket.set_nodelay(true))
-            .map_err(|e| format!("cannot configure a connection: {e}"))?;
+    for link in links.iter().flatten() {
+        for socket in [&link.data, &link.beats] {
+            socket
+                .set_read_timeout(None)
+                .and_then(|()| socket.set_nodelay(true))
+                .map_err(|e| format!("cannot configure a connection: {e}"))?;
+        }
     }
-    Ok(sockets)
+    Ok(links)
 }
 
 fn dial(
@@ -173,7 +212,7 @@ fn dial(
 fn accept_all(
     me: Hello,
     listener: &TcpListener,
-    sockets: &mut [Option<TcpStream>],
+    links: &mut [Option<Link>],
     deadline: Instant,
     alive: &mut dyn FnMut() -> Result<(), String>,
 ) -> Result<(), String> {
@@ -181,10 +220,12 @@ fn accept_all(
         .set_nonblocking(true)
         .map_err(|e| format!("cannot poll the listener: {e}"))?;
     let index = me.process as usize;
+    // Both connections of each later process, by channel, until the pair is complete.
+    let mut halves: Vec<[Option<TcpStream>; 2]> = (0..links.len()).map(|_| [None, None]).collect();
     // Each connection says hello on a thread of its own: a stranger that connects and stays
     // silent holds up no one, and is dropped after `HELLO_TIMEOUT`.
     let (hellos, greeted) = mpsc::channel::<(TcpStream, Hello)>();
-    while sockets[index + 1..].iter().any(Option::is_none) {
+    while links[index + 1..].iter().any(Option::is_none) {
         alive()?;
         match listener.accept() {
             Ok((stream, _)) => {
@@ -201,23 +242,38 @@ fn accept_all(
             Err(e) => return Err(format!("cannot accept connections: {e}")),
         }
         while let Ok((mut stream, hello)) = greeted.try_recv() {
-            let peer = hello.process as usize;
-            if peer <= index || peer >= sockets.len() || sockets[peer].is_some() {
+            let (peer, channel) = (hello.process as usize, hello.channel as usize);
+            if peer <= index
+                || peer >= links.len()
+                || channel > 1
+                || halves[peer][channel].is_some()
+            {
                 continue;
             }
             // Answer first, so a mismatched peer learns why too.
-            me.write_to(&mut stream)
-                .map_err(|e| format!("process {peer} left during the handshake: {e}"))?;
+            Hello {
+                channel: hello.channel,
+                ..me
+            }
+            .write_to(&mut stream)
+            .map_err(|e| format!("process {peer} left during the handshake: {e}"))?;
             if let Some(why) = me.mismatch(&hello, hello.process) {
                 return Err(why);
             }
-            sockets[peer] = Some(stream);
+            halves[peer][channel] = Some(stream);
+            if let [Some(_), Some(_)] = &halves[peer] {
+                let [data, beats] = std::mem::take(&mut halves[peer]);
+                links[peer] = Some(Link {
+                    data: data.expect("checked"),
+                    beats: beats.expect("checked"),
+                });
+            }
         }
-        if sockets[index + 1..].iter().all(Option::is_some) {
+        if links[index + 1..].iter().all(Option::is_some) {
             break;
         }
         if Instant::now() >= deadline {
-            let missing: Vec<String> = sockets
+            let missing: Vec<String> = links
                 .iter()
                 .enumerate()
                 .skip(index + 1)
@@ -252,6 +308,7 @@ mod tests {
             processes: 2,
             workers: 2,
             build: 3,
+            channel: DATA,
             pipeline: 7,
         }
     }
@@ -260,7 +317,7 @@ mod tests {
     fn dialer(
         me: Hello,
         addresses: &[String],
-    ) -> thread::JoinHandle<Result<Vec<Option<TcpStream>>, String>> {
+    ) -> thread::JoinHandle<Result<Vec<Option<Link>>, String>> {
         let addresses = addresses.to_vec();
         thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(5);

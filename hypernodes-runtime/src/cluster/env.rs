@@ -10,6 +10,7 @@ pub const HOSTS: &str = "HYPERNODES_HOSTS";
 pub const HOSTFILE: &str = "HYPERNODES_HOSTFILE";
 pub const WORKERS: &str = "HYPERNODES_WORKERS";
 pub const CONNECT_TIMEOUT: &str = "HYPERNODES_CONNECT_TIMEOUT";
+pub const HEARTBEAT_TIMEOUT: &str = "HYPERNODES_HEARTBEAT_TIMEOUT";
 /// Names the build instead of the binary's hash (see `build::fingerprint`).
 pub const BUILD_ID: &str = "HYPERNODES_BUILD_ID";
 /// Set on the processes [`Cluster::local`] starts.
@@ -50,6 +51,9 @@ pub fn from_env() -> Result<Cluster, String> {
     }
     if let Some(seconds) = var(CONNECT_TIMEOUT)? {
         cluster = cluster.connect_timeout(seconds_of(CONNECT_TIMEOUT, &seconds)?);
+    }
+    if let Some(seconds) = var(HEARTBEAT_TIMEOUT)? {
+        cluster = cluster.heartbeat_timeout(seconds_of(HEARTBEAT_TIMEOUT, &seconds)?);
     }
     Ok(cluster)
 }

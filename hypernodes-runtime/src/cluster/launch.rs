@@ -50,7 +50,7 @@ impl Launch {
     pub fn start(
         addresses: &[String],
         workers: usize,
-        connect_timeout: Duration,
+        (connect_timeout, heartbeat_timeout): (Duration, Duration),
         args: Option<&[OsString]>,
     ) -> Result<Launch, String> {
         let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
@@ -74,6 +74,10 @@ impl Launch {
                 .env(
                     env::CONNECT_TIMEOUT,
                     connect_timeout.as_secs_f64().to_string(),
+                )
+                .env(
+                    env::HEARTBEAT_TIMEOUT,
+                    heartbeat_timeout.as_secs_f64().to_string(),
                 )
                 .env(env::LAUNCHED, "1")
                 .stdin(Stdio::null())

@@ -8,6 +8,7 @@
 mod build;
 mod connect;
 mod env;
+mod heartbeat;
 mod launch;
 mod roles;
 mod transport;
@@ -23,9 +24,13 @@ use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
 use connect::Hello;
+use heartbeat::Heartbeats;
 use launch::Launch;
 use roles::{Driven, Work};
 use transport::{guarded, Failure, Network, Transport};
+
+/// How long a process may stay silent before the run fails, unless set.
+const DEFAULT_HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Units in flight per worker: enough to keep workers busy, few enough to bound memory.
 const UNITS_IN_FLIGHT_PER_WORKER: usize = 4;
@@ -44,7 +49,10 @@ const EXIT_GRACE: Duration = Duration::from_secs(10);
 /// every engine; a process that dies or a connection that breaks ends the run within a
 /// moment with [`ErrorKind::Cluster`](crate::ErrorKind::Cluster) for every item without a
 /// result (`map_results` keeps the others); peers that do not connect before the connect
-/// deadline (30 s unless set) are the same error. Nothing is printed to standard output.
+/// deadline (30 s unless set) are the same error, and so is a process that stops answering
+/// (frozen, stopped, its host unreachable): every pair of processes exchanges heartbeats, and
+/// one silent for the heartbeat timeout (30 s unless set) fails the run, naming it. Nothing is
+/// printed to standard output.
 ///
 /// ```no_run
 /// use hypernodes::{node, pipeline, Cluster};
@@ -65,6 +73,7 @@ pub struct Cluster {
     hosts: Vec<String>,
     workers: usize,
     connect_timeout: Duration,
+    heartbeat_timeout: Duration,
     /// Set on process 0 of [`Cluster::local`]: it starts the other processes itself.
     launch: bool,
     worker_args: Option<Vec<OsString>>,
@@ -88,6 +97,7 @@ impl Cluster {
             hosts: hosts.into_iter().map(Into::into).collect(),
             workers: default_workers(),
             connect_timeout: Duration::from_secs(30),
+            heartbeat_timeout: DEFAULT_HEARTBEAT_TIMEOUT,
             launch: false,
             worker_args: None,
             config: EngineConfig::default(),
@@ -157,6 +167,20 @@ impl Cluster {
         self
     }
 
+    /// How long a process may send no heartbeat before the run fails (30 s unless set;
+    /// `HYPERNODES_HEARTBEAT_TIMEOUT` in seconds for [`Cluster::from_env`]). Heartbeats come
+    /// from threads of their own, so nodes that compute for longer are not taken for a frozen
+    /// process; only a frozen, stopped or unreachable one is.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let cluster = hypernodes::Cluster::local(2, 1).heartbeat_timeout(Duration::from_secs(10));
+    /// ```
+    pub fn heartbeat_timeout(mut self, timeout: Duration) -> Self {
+        self.heartbeat_timeout = timeout.max(Duration::from_millis(100));
+        self
+    }
+
     /// The arguments [`Cluster::local`] starts the other processes with, instead of this
     /// program's own (or the current test's, under `cargo test`).
     pub fn worker_args<S: Into<OsString>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
@@ -194,7 +218,7 @@ impl Cluster {
         pipeline: u64,
         failure: &Failure,
         launch: &mut Option<Launch>,
-    ) -> Result<(Vec<transport::TcpBuilder>, Network), String> {
+    ) -> Result<(Vec<transport::TcpBuilder>, Network, Heartbeats), String> {
         if self.process >= self.hosts.len() {
             return Err(format!(
                 "process index {} is not below the {} processes listed",
@@ -208,7 +232,7 @@ impl Cluster {
             *launch = Some(Launch::start(
                 &ports.addresses,
                 self.workers,
-                self.connect_timeout,
+                (self.connect_timeout, self.heartbeat_timeout),
                 self.worker_args.as_deref(),
             )?);
             (ports.addresses, Some(ports.listener))
@@ -220,11 +244,25 @@ impl Cluster {
             processes: addresses.len() as u64,
             workers: self.workers as u64,
             build: build::fingerprint()?,
+            channel: connect::DATA,
             pipeline,
         };
         let mut alive = || launch.as_mut().map_or(Ok(()), Launch::alive);
-        let sockets = connect::connect(me, &addresses, listener, deadline, &mut alive)?;
-        transport::network(sockets, self.process, self.workers, failure)
+        let links = connect::connect(me, &addresses, listener, deadline, &mut alive)?;
+        let mut data = Vec::with_capacity(links.len());
+        let mut beats = Vec::with_capacity(links.len());
+        for (peer, link) in links.into_iter().enumerate() {
+            match link {
+                Some(link) => {
+                    data.push(Some(link.data));
+                    beats.push((peer, link.beats));
+                }
+                None => data.push(None),
+            }
+        }
+        let heartbeats = heartbeat::start(beats, self.heartbeat_timeout, failure);
+        let (builders, network) = transport::network(data, self.process, self.workers, failure)?;
+        Ok((builders, network, heartbeats))
     }
 
     /// The whole run on this process's workers: process 0's first worker drives on the
@@ -349,14 +387,16 @@ where
         let mut launch = None;
         let driven = match self.start(fingerprint::<P>(), &failure, &mut launch) {
             Err(reason) => Err(reason),
-            Ok((builders, network)) => {
+            Ok((builders, network, heartbeats)) => {
                 let work = Work {
                     pipeline,
                     shared,
                     hooks,
                 };
                 let ran = self.run_workers::<P, C, H>(&work, builders, &failure, unit, items);
-                network.close(failure.reason().is_some() || ran.is_err());
+                let failed = failure.reason().is_some() || ran.is_err();
+                heartbeats.finish(!failed);
+                network.close(failed);
                 ran
             }
         };

@@ -49,7 +49,7 @@ impl Failure {
     }
 
     /// Records that a connection was lost, over any reason recorded before but another loss.
-    fn set_lost(&self, reason: String) {
+    pub(super) fn set_lost(&self, reason: String) {
         self.record(true, reason);
     }
 
