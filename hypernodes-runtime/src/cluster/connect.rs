@@ -33,6 +33,8 @@ pub const DATA: u64 = 0;
 /// The connection heartbeats go on, beside it (see `heartbeat`).
 pub const BEATS: u64 = 1;
 const POLL: Duration = Duration::from_millis(20);
+/// The longest pause between two looks for new connections while accepting.
+const ACCEPT_POLL: Duration = Duration::from_millis(2);
 /// How long a new connection has to say hello before it is dropped as a stranger.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -227,21 +229,26 @@ fn accept_all(
     let (hellos, greeted) = mpsc::channel::<(TcpStream, Hello)>();
     while links[index + 1..].iter().any(Option::is_none) {
         alive()?;
-        match listener.accept() {
-            Ok((stream, _)) => {
-                let hellos = hellos.clone();
-                let left = deadline.saturating_duration_since(Instant::now());
-                let wait = left.clamp(POLL, HELLO_TIMEOUT);
-                thread::spawn(move || {
-                    if let Some(hello) = read_hello(stream, wait) {
-                        let _ = hellos.send(hello);
-                    }
-                });
+        // Every connection waiting, each greeted on a thread of its own.
+        loop {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    let hellos = hellos.clone();
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    let wait = left.clamp(POLL, HELLO_TIMEOUT);
+                    thread::spawn(move || {
+                        if let Some(hello) = read_hello(stream, wait) {
+                            let _ = hellos.send(hello);
+                        }
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+                Err(e) => return Err(format!("cannot accept connections: {e}")),
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-            Err(e) => return Err(format!("cannot accept connections: {e}")),
         }
-        while let Ok((mut stream, hello)) = greeted.try_recv() {
+        // Hellos as they come: waiting for one is the loop's only pause.
+        let first = greeted.recv_timeout(ACCEPT_POLL).ok();
+        for (mut stream, hello) in first.into_iter().chain(greeted.try_iter()) {
             let (peer, channel) = (hello.process as usize, hello.channel as usize);
             if peer <= index
                 || peer >= links.len()
@@ -285,7 +292,6 @@ fn accept_all(
                 missing.join(", ")
             ));
         }
-        thread::sleep(POLL);
     }
     Ok(())
 }
