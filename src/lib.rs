@@ -63,7 +63,7 @@
 ///
 /// A node returning `Result<T, E>` (any `E` convertible into [`BoxError`]) has the output `T`.
 ///
-/// An `async fn` is a node too (feature `async`, on by default): in a `map` the calls of one
+/// An `async fn` is a node too (feature `async`): in a `map` the calls of one
 /// unit of items overlap, awaited on a tokio runtime, with at most the node's `max_concurrency`
 /// in flight over all workers; `run` awaits its one call. Its stateful parameters are `&T`,
 /// shared by the overlapping calls.

@@ -124,6 +124,7 @@ impl Error {
     }
 
     /// The worker process of `node` died while running its call; `message` says how.
+    #[cfg(all(feature = "process", unix))]
     pub(crate) fn worker_died(node: &'static str, message: String) -> Self {
         Self::new(node, ErrorKind::WorkerDied(message))
     }

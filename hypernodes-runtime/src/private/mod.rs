@@ -55,7 +55,7 @@ macro_rules! __hypernodes_require_async {
 macro_rules! __hypernodes_require_async {
     ($node:literal) => {
         ::core::compile_error!(::core::concat!(
-            "node `", $node, "` is an `async fn`: async nodes need the `async` feature of hypernodes (on by default)"
+            "node `", $node, "` is an `async fn`: async nodes need the `async` feature of hypernodes: `hypernodes = { version = \"0.1\", features = [\"async\"] }`"
         ));
     };
 }
@@ -78,7 +78,7 @@ macro_rules! __hypernodes_if_process {
 macro_rules! __hypernodes_if_process {
     ($node:literal $($item:tt)*) => {
         ::core::compile_error!(::core::concat!(
-            "node `", $node, "` sets `use_process`: worker processes need the `process` feature of hypernodes (on by default) and a Unix target"
+            "node `", $node, "` sets `use_process`: worker processes need the `process` feature of hypernodes (`features = [\"process\"]`) and a Unix target"
         ));
     };
 }
