@@ -323,3 +323,56 @@ fn a_frozen_process_is_an_error_after_the_heartbeat_timeout() {
     assert!(lost > 0, "the frozen process's items are errors");
     assert!(each[..100].iter().all(Result::is_ok));
 }
+
+/// An input whose own serde impls fail: encoding for numbers ending in 1, decoding for those
+/// ending in 9.
+#[derive(Clone, Debug)]
+pub struct PickyIn(u64);
+
+impl serde::Serialize for PickyIn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0 % 10 == 1 {
+            return Err(serde::ser::Error::custom("refuses to be encoded"));
+        }
+        serializer.serialize_u64(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for PickyIn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let n = u64::deserialize(deserializer)?;
+        if n % 10 == 9 {
+            return Err(serde::de::Error::custom("refuses to be decoded"));
+        }
+        Ok(PickyIn(n))
+    }
+}
+
+#[node(output = "value")]
+pub fn unwrap_picky(input: PickyIn) -> u64 {
+    input.0
+}
+
+pipeline! { PickyInputs = [unwrap_picky] }
+
+/// Before items crossed in frames of their own, one item that failed to encode failed its
+/// whole unit (and one that failed to decode, the run).
+#[test]
+fn an_input_that_cannot_cross_is_its_items_error_only() {
+    let results = PickyInputs::new()
+        .with_engine(Cluster::local(2, 1).batch_size(10))
+        .map_results((0..200).map(|x| PickyInputsInputs { input: PickyIn(x) }));
+    assert_eq!(results.len(), 200);
+    for (x, result) in (0u64..).zip(&results) {
+        match (x % 10, result) {
+            (1 | 9, Err(err)) => {
+                let what = if x % 10 == 1 { "encode" } else { "decode" };
+                assert!(err.to_string().contains(what), "item {x}: {err}");
+                assert_eq!(err.item(), Some(x as usize));
+            }
+            (1 | 9, Ok(_)) => panic!("item {x} crossed though it cannot"),
+            (_, Ok(out)) => assert_eq!(out.value, x),
+            (_, Err(err)) => panic!("item {x} failed with another's fault: {err}"),
+        }
+    }
+}

@@ -38,16 +38,42 @@ where
     ) -> Result<(), String> {
         let (first, items) = wire::decode_items::<P>(&bytes)?;
         let mut results = KeepAll::with_capacity(items.len());
-        self.pipeline.__hypernodes_unit(
-            self.shared,
-            worker,
-            self.hooks,
-            first,
-            items,
-            &mut results,
-        );
+        // Runs of items that arrived whole go through the pipeline together; an item that
+        // could not cross is its own error, in its place.
+        let mut run: Vec<P::Inputs> = Vec::new();
+        let mut run_first = first;
+        for (item, index) in items.into_iter().zip(first..) {
+            match item {
+                Ok(inputs) => {
+                    if run.is_empty() {
+                        run_first = index;
+                    }
+                    run.push(inputs);
+                }
+                Err(reason) => {
+                    let whole = std::mem::take(&mut run);
+                    self.run_items(worker, run_first, whole, &mut results);
+                    results.push(Err(Error::cluster(reason).at_item(index)));
+                }
+            }
+        }
+        self.run_items(worker, run_first, run, &mut results);
         let results = KeepAll::join(vec![results]);
         transport.send_results((unit, wire::encode_results::<P>(first, results)))
+    }
+
+    /// Items `first..` through the pipeline, their results pushed to `results`.
+    fn run_items(
+        &self,
+        worker: usize,
+        first: usize,
+        items: Vec<P::Inputs>,
+        results: &mut KeepAll<P::Outputs>,
+    ) {
+        if !items.is_empty() {
+            self.pipeline
+                .__hypernodes_unit(self.shared, worker, self.hooks, first, items, results);
+        }
     }
 
     /// A worker that only runs units: until the run is over everywhere or has failed.
@@ -176,8 +202,8 @@ where
         }
     }
 
-    /// Sends units until `window` are in flight beyond the `delivered` ones. A unit whose
-    /// items cannot be encoded gets its errors at once, without travelling.
+    /// Sends units until `window` are in flight beyond the `delivered` ones (an item that
+    /// cannot be encoded travels as its error).
     fn send<C: Collect<P::Outputs>>(
         &mut self,
         transport: &mut Transport,
@@ -195,16 +221,7 @@ where
             let len = items.len();
             self.sent.push((first, len));
             self.next += len;
-            match wire::encode_items::<P>(first, items) {
-                Ok(bytes) => transport.send_unit((index, bytes))?,
-                Err(reason) => {
-                    let errors = (first..first + len)
-                        .map(|item| Err(Error::cluster(reason.clone()).at_item(item)))
-                        .collect();
-                    gather.pending.insert(index, errors);
-                    gather.deliver();
-                }
-            }
+            transport.send_unit((index, wire::encode_items::<P>(first, items)))?;
         }
         Ok(())
     }

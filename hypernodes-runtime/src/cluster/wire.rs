@@ -24,32 +24,73 @@ pub trait Crosses: Serialize + DeserializeOwned {}
 
 impl<T: Serialize + DeserializeOwned> Crosses for T {}
 
-/// Encodes a unit of items starting at item `first`; fails only when a value's own
-/// `Serialize` does.
-pub fn encode_items<P: Pipeline>(first: usize, items: Vec<P::Inputs>) -> Result<Vec<u8>, String>
+/// Encodes a unit of items starting at item `first`, each in a frame of its own: an item whose
+/// `Serialize` fails travels as its error, and the unit's other items still run.
+pub fn encode_items<P: Pipeline>(first: usize, items: Vec<P::Inputs>) -> Vec<u8>
 where
     P::InputFields: Crosses,
 {
-    let fields: Vec<P::InputFields> = items
-        .into_iter()
-        .map(P::__hypernodes_inputs_to_fields)
-        .collect();
-    postcard::to_allocvec(&(first as u64, fields))
-        .map_err(|e| format!("cannot encode the items: {e}"))
+    let mut out = Vec::with_capacity(16 + items.len() * 16);
+    out.extend_from_slice(&(first as u64).to_le_bytes());
+    for item in items {
+        let fields = P::__hypernodes_inputs_to_fields(item);
+        let start = out.len();
+        out.extend_from_slice(&[0; 4]);
+        out.push(ITEM);
+        if let Err(e) = postcard::to_io(&fields, &mut out) {
+            out.truncate(start + 4);
+            out.push(UNENCODABLE);
+            out.extend_from_slice(format!("cannot encode the item: {e}").as_bytes());
+        }
+        close_frame(&mut out, start);
+    }
+    out
 }
 
-/// Decodes a unit of items: the index of its first item, and the items.
-pub fn decode_items<P: Pipeline>(bytes: &[u8]) -> Result<(usize, Vec<P::Inputs>), String>
+/// Decodes a unit of items: the index of its first item, and each item or why it cannot run
+/// (its encoding or decoding failed).
+pub fn decode_items<P: Pipeline>(
+    bytes: &[u8],
+) -> Result<(usize, Vec<Result<P::Inputs, String>>), String>
 where
     P::InputFields: Crosses,
 {
-    let (first, fields): (u64, Vec<P::InputFields>) =
-        postcard::from_bytes(bytes).map_err(|e| format!("cannot decode a unit of items: {e}"))?;
-    let items = fields
+    let (first, frames) = frames(bytes).ok_or("a unit of items arrived damaged")?;
+    let items = frames
         .into_iter()
-        .map(P::__hypernodes_inputs_from_fields)
+        .map(|frame| match frame.split_first() {
+            Some((&ITEM, fields)) => postcard::from_bytes::<P::InputFields>(fields)
+                .map(P::__hypernodes_inputs_from_fields)
+                .map_err(|e| format!("cannot decode the item: {e}")),
+            Some((&UNENCODABLE, message)) => Err(String::from_utf8_lossy(message).into_owned()),
+            _ => Err("the item arrived damaged".to_owned()),
+        })
         .collect();
-    Ok((first as usize, items))
+    Ok((first, items))
+}
+
+/// An item frame's first byte: the item's fields follow.
+const ITEM: u8 = 0;
+/// An item frame's first byte: why the item could not be encoded follows.
+const UNENCODABLE: u8 = 1;
+
+/// Writes the length of the frame begun at `start` (4 bytes kept there) into its place.
+fn close_frame(out: &mut [u8], start: usize) {
+    let len = (out.len() - start - 4) as u32;
+    out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+}
+
+/// The first item's index and the frames of a unit; `None` if the bytes are damaged.
+fn frames(bytes: &[u8]) -> Option<(usize, Vec<&[u8]>)> {
+    let (first, mut rest) = bytes.split_first_chunk::<8>()?;
+    let mut frames = Vec::new();
+    while let Some((len, after)) = rest.split_first_chunk::<4>() {
+        let (frame, after) = after.split_at_checked(u32::from_le_bytes(*len) as usize)?;
+        frames.push(frame);
+        rest = after;
+    }
+    rest.is_empty()
+        .then_some((u64::from_le_bytes(*first) as usize, frames))
 }
 
 /// Encodes the results of a unit whose first item is `first`: each in a frame of its own (in
@@ -74,8 +115,7 @@ where
                 Err(WireError::from(&failed.at_item(item)));
             postcard::to_io(&failed, &mut out).expect("an error's fields encode");
         }
-        let len = (out.len() - start - 4) as u32;
-        out[start..start + 4].copy_from_slice(&len.to_le_bytes());
+        close_frame(&mut out, start);
     }
     out
 }
@@ -85,18 +125,12 @@ pub fn decode_results<P: Pipeline>(bytes: &[u8]) -> Result<Vec<Result<P::Outputs
 where
     P::OutputFields: Crosses,
 {
-    let damaged = || Error::cluster("a unit of results arrived damaged".to_owned());
-    let (first, mut rest) = bytes.split_first_chunk::<8>().ok_or_else(damaged)?;
-    let mut results = Vec::new();
-    for item in u64::from_le_bytes(*first) as usize.. {
-        let Some((len, after)) = rest.split_first_chunk::<4>() else {
-            break;
-        };
-        let (frame, after) = after
-            .split_at_checked(u32::from_le_bytes(*len) as usize)
-            .ok_or_else(damaged)?;
-        rest = after;
-        results.push(
+    let (first, frames) = frames(bytes)
+        .ok_or_else(|| Error::cluster("a unit of results arrived damaged".to_owned()))?;
+    Ok(frames
+        .into_iter()
+        .zip(first..)
+        .map(|(frame, item)| {
             match postcard::from_bytes::<Result<P::OutputFields, WireError>>(frame) {
                 Ok(result) => result
                     .map(P::__hypernodes_outputs_from_fields)
@@ -104,13 +138,9 @@ where
                 Err(e) => Err(
                     Error::cluster(format!("cannot decode the item's outputs: {e}")).at_item(item),
                 ),
-            },
-        );
-    }
-    if !rest.is_empty() {
-        return Err(damaged());
-    }
-    Ok(results)
+            }
+        })
+        .collect())
 }
 
 /// An [`Error`] as data: a node's own error source becomes its message.
