@@ -69,6 +69,9 @@ where
     Ok((first, items))
 }
 
+/// A unit of items as it arrived: the first item's index, and each item or why it cannot run.
+pub type ArrivedItems<P> = (usize, Vec<Result<<P as Pipeline>::Inputs, String>>);
+
 /// An item frame's first byte: the item's fields follow.
 const ITEM: u8 = 0;
 /// An item frame's first byte: why the item could not be encoded follows.
