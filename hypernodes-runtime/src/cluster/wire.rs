@@ -49,9 +49,7 @@ where
 
 /// Decodes a unit of items: the index of its first item, and each item or why it cannot run
 /// (its encoding or decoding failed).
-pub fn decode_items<P: Pipeline>(
-    bytes: &[u8],
-) -> Result<(usize, Vec<Result<P::Inputs, String>>), String>
+pub fn decode_items<P: Pipeline>(bytes: &[u8]) -> Result<ArrivedItems<P>, String>
 where
     P::InputFields: Crosses,
 {
