@@ -4,6 +4,7 @@ mod body;
 mod cache;
 mod codegen;
 mod columns;
+mod debug;
 mod fallback;
 mod fields;
 pub mod front;
@@ -102,6 +103,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
         // the pipeline too, so the code around it keeps compiling.
         graph.check_visibility(&header, &mut errors);
         let pipeline = codegen::generate(&krate, &header, &graph);
+        debug::print_if_asked(&header.name.to_string(), &pipeline);
         let errors = errors.into_compile_errors();
         quote::quote!(#errors #pipeline)
     } else {
