@@ -254,6 +254,18 @@ pub fn code_hash(tokens: &TokenStream) -> u64 {
 /// file name when the path is elsewhere, so snapshots do not depend on the checkout location).
 pub fn unique_suffix(name: &Ident) -> String {
     use std::hash::{Hash, Hasher};
+    // FNV-1a: stable across Rust versions, unlike `DefaultHasher`.
+    let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
+    (place_of(name), name.to_string()).hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
+
+/// The file, line and column of `name`; nothing outside a macro expansion (the crate's unit
+/// tests), where no source location exists.
+fn place_of(name: &Ident) -> (String, usize, usize) {
+    if !proc_macro::is_available() {
+        return (String::new(), 0, 0);
+    }
     let span = name.span().unwrap();
     let file = span.file();
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
@@ -264,10 +276,7 @@ pub fn unique_suffix(name: &Ident) -> String {
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or(file),
     };
-    // FNV-1a: stable across Rust versions, unlike `DefaultHasher`.
-    let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
-    (file, span.line(), span.column(), name.to_string()).hash(&mut hasher);
-    format!("{:016x}", hasher.finish())
+    (file, span.line(), span.column())
 }
 
 struct Fnv(u64);

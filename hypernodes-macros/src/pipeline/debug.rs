@@ -22,16 +22,20 @@ pub fn print_if_asked(name: &str, expansion: &TokenStream) {
     {
         return;
     }
-    // `$crate` is how the chain names the runtime; rustfmt cannot parse it, and the reader
-    // knows it as `::hypernodes`.
-    let text = expansion
-        .to_string()
-        .replace("$ crate", "::hypernodes")
-        .replace("$crate", "::hypernodes");
     eprintln!(
         "// ---- {VARIABLE}: pipeline `{name}` expands to ----\n{}\n// ---- end of `{name}` ----",
-        formatted(&text).unwrap_or(text.clone())
+        readable(&expansion.to_string())
     );
+}
+
+/// `code` formatted by `rustfmt` when it can be, as it is otherwise.
+pub fn readable(code: &str) -> String {
+    // `$crate` is how the chain names the runtime; rustfmt cannot parse it, and the reader
+    // knows it as `::hypernodes`.
+    let code = code
+        .replace("$ crate", "::hypernodes")
+        .replace("$crate", "::hypernodes");
+    formatted(&code).unwrap_or(code)
 }
 
 /// `code` through `rustfmt`, if it is installed and the code parses.

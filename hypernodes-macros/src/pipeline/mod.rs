@@ -16,6 +16,9 @@ mod steps;
 mod surface;
 mod usage;
 
+#[cfg(test)]
+mod tests;
+
 use proc_macro2::TokenStream;
 use syn::parse::{Parse, ParseStream};
 use syn::{bracketed, parenthesized, Path, Token};

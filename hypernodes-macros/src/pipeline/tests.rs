@@ -1,0 +1,207 @@
+//! Unit tests of the pipeline model: the metadata's write/read round trip, the graph's wiring
+//! checks, and a golden expansion of a small pipeline (`UPDATE_GOLDEN=1` rewrites it).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse::Parser;
+
+use super::graph::{Graph, Node};
+use super::header::Header;
+use crate::errors::Errors;
+use crate::meta::{Kind, Mode, NodeMeta, CHAIN_VERSION};
+
+/// A function node's metadata as the chain carries it: `name(params) -> outputs`.
+fn meta(name: &str, params: &[(&str, &str)], outputs: &[&str]) -> TokenStream {
+    let name = syn::Ident::new(name, proc_macro2::Span::call_site());
+    let params = params.iter().map(|(param, mode)| {
+        let param = syn::Ident::new(param, proc_macro2::Span::call_site());
+        let mode = syn::Ident::new(mode, proc_macro2::Span::call_site());
+        quote!(#param: #mode)
+    });
+    let outputs = outputs
+        .iter()
+        .map(|o| syn::Ident::new(o, proc_macro2::Span::call_site()));
+    quote! {{
+        kind = function, name = #name, vis = public, fallible = false, batch = false,
+        asynchronous = false, poisoned = false, params = [#(#params),*], outputs = [#(#outputs),*],
+        needs = [], code = 7, version = 0, cached = true, config = { }
+    }}
+}
+
+fn node(meta_tokens: TokenStream) -> Node {
+    let meta: NodeMeta = syn::parse2(meta_tokens).expect("metadata parses");
+    let path = syn::Path::from(meta.name.clone());
+    Node {
+        path,
+        meta,
+        nested: None,
+    }
+}
+
+fn header(tokens: TokenStream) -> Header {
+    let mut errors = Errors::default();
+    let header = Parser::parse2(
+        |input: syn::parse::ParseStream| Header::parse(input, &mut errors),
+        tokens,
+    )
+    .expect("header parses");
+    assert!(errors.is_empty());
+    header
+}
+
+/// Every message of a graph's errors, in order.
+fn messages(errors: Errors) -> Vec<String> {
+    match errors.into_result() {
+        Ok(()) => Vec::new(),
+        Err(error) => error.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+fn words_nodes() -> Vec<Node> {
+    vec![
+        node(meta("clean", &[("text", "by_ref")], &["cleaned"])),
+        node(meta("tokenize", &[("cleaned", "by_ref")], &["tokens"])),
+        node(meta("count", &[("tokens", "by_ref")], &["word_count"])),
+        node(meta("shout", &[("cleaned", "by_ref")], &["loud"])),
+    ]
+}
+
+#[test]
+fn metadata_survives_its_round_trip_through_the_chain() {
+    let written = meta(
+        "clean",
+        &[("text", "by_ref"), ("model", "stateful_mut")],
+        &["a", "b"],
+    );
+    let read: NodeMeta = syn::parse2(written).unwrap();
+    let again: NodeMeta = syn::parse2(read.to_tokens()).unwrap();
+    for m in [&read, &again] {
+        assert_eq!(m.kind, Kind::Function);
+        assert_eq!(m.name, "clean");
+        let params: Vec<_> = m
+            .params
+            .iter()
+            .map(|p| (p.name.to_string(), p.mode))
+            .collect();
+        assert_eq!(
+            params,
+            [
+                ("text".into(), Mode::Ref),
+                ("model".into(), Mode::StatefulMut)
+            ]
+        );
+        assert_eq!(m.outputs, ["a", "b"]);
+        assert_eq!((m.code, m.version, m.cached), (7, 0, true));
+    }
+    assert_eq!(read.to_tokens().to_string(), again.to_tokens().to_string());
+}
+
+#[test]
+fn inputs_are_the_values_no_node_produces_and_order_is_topological() {
+    // Listed out of order: `count` reads what `tokenize` produces after it in the list.
+    let mut nodes = words_nodes();
+    nodes.swap(1, 2);
+    let (graph, errors) = Graph::build(&header(quote!(pub Words)), nodes);
+    assert!(messages(errors).is_empty());
+    let inputs: Vec<_> = graph.inputs.iter().map(|i| i.name.to_string()).collect();
+    assert_eq!(inputs, ["text"]);
+    let order: Vec<_> = graph
+        .order
+        .iter()
+        .map(|&n| graph.nodes[n].label())
+        .collect();
+    assert_eq!(order, ["clean", "tokenize", "count", "shout"]);
+}
+
+#[test]
+fn selected_outputs_need_only_the_nodes_that_lead_to_them() {
+    let (graph, errors) = Graph::build(
+        &header(quote!(#[outputs(word_count)] pub Words)),
+        words_nodes(),
+    );
+    assert!(messages(errors).is_empty());
+    let pruned: Vec<_> = graph
+        .pruned
+        .iter()
+        .map(|&n| graph.nodes[n].label())
+        .collect();
+    assert_eq!(pruned, ["shout"]);
+    // One kept output: bit 0 marks the nodes it needs.
+    assert_eq!(graph.dependents(), Some(vec![1, 1, 1, 0]));
+    assert_eq!(graph.input_needs(), [1]);
+}
+
+#[test]
+fn a_cycle_is_reported_with_the_nodes_on_it() {
+    let nodes = vec![
+        node(meta("a", &[("y", "value")], &["x"])),
+        node(meta("b", &[("x", "value")], &["y"])),
+    ];
+    let (_, errors) = Graph::build(&header(quote!(pub Loop)), nodes);
+    let messages = messages(errors);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("cycle"), "{}", messages[0]);
+    assert!(
+        messages[0].contains("`a`") && messages[0].contains("`b`"),
+        "{}",
+        messages[0]
+    );
+}
+
+#[test]
+fn two_producers_of_one_output_are_an_error_naming_both() {
+    let nodes = vec![
+        node(meta("a", &[("x", "value")], &["y"])),
+        node(meta("b", &[("x", "value")], &["y"])),
+    ];
+    let (_, errors) = Graph::build(&header(quote!(pub Twice)), nodes);
+    let messages = messages(errors);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].starts_with("duplicate output `y`: produced by both `a` and `b`"));
+}
+
+#[test]
+fn an_unknown_selected_output_suggests_the_closest_name() {
+    let (_, errors) = Graph::build(
+        &header(quote!(#[outputs(word_cont)] pub Words)),
+        words_nodes(),
+    );
+    let messages = messages(errors);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains("did you mean `word_count`?"),
+        "{}",
+        messages[0]
+    );
+}
+
+/// The final step's whole input for `pub Words = [clean, tokenize, count, shout]`.
+fn words_chain() -> TokenStream {
+    let version = syn::Ident::new(CHAIN_VERSION, proc_macro2::Span::call_site());
+    let entries = words_nodes().into_iter().map(|n| {
+        let path = &n.path;
+        let meta = n.meta.to_tokens();
+        quote!(([#path] #meta))
+    });
+    quote! {
+        @#version { [::hypernodes] [() () () ()] #[outputs(word_count, loud)] pub Words }
+        [ #(#entries)* ] [::hypernodes::__private::pipeline_impl] []
+    }
+}
+
+#[test]
+fn a_small_pipeline_expands_as_recorded() {
+    let expansion = super::expand(words_chain()).to_string();
+    let text = super::debug::readable(&expansion);
+    let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/words.rs");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &text).unwrap();
+    }
+    let recorded = std::fs::read_to_string(&golden).unwrap_or_default();
+    assert!(
+        text == recorded,
+        "the expansion of `Words` changed; if that is intended, review the difference with \
+         `UPDATE_GOLDEN=1 cargo test -p hypernodes-macros` and `git diff {}`",
+        golden.display()
+    );
+}

@@ -1,0 +1,1158 @@
+pub struct Words {
+    __hypernodes_cache: ::core::option::Option<__HypernodesWordsCache>,
+    __hypernodes_single: ::hypernodes::__private::OnceCell<__HypernodesWordsShared>,
+}
+#[doc = r" What the workers of one run share; not public API."]
+#[doc(hidden)]
+pub struct __HypernodesWordsShared {
+    __hypernodes_limit_0: ::hypernodes::__private::Limiter,
+    __hypernodes_limit_1: ::hypernodes::__private::Limiter,
+    __hypernodes_limit_2: ::hypernodes::__private::Limiter,
+    __hypernodes_limit_3: ::hypernodes::__private::Limiter,
+}
+#[doc = r" A unit of items between the steps of a staged run; not public API."]
+#[doc(hidden)]
+#[allow(non_snake_case)]
+pub struct __HypernodesWordsColumns {
+    first: usize,
+    n: usize,
+    failed: ::std::vec::Vec<::core::option::Option<::hypernodes::Error>>,
+    col_text:
+        ::std::vec::Vec<::core::option::Option<<clean as ::hypernodes::__private::In<0usize>>::Ty>>,
+    col_cleaned: ::std::vec::Vec<
+        ::core::option::Option<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
+    >,
+    col_tokens: ::std::vec::Vec<
+        ::core::option::Option<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
+    >,
+    col_word_count: ::std::vec::Vec<
+        ::core::option::Option<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
+    >,
+    col_loud: ::std::vec::Vec<
+        ::core::option::Option<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
+    >,
+}
+#[doc = "Inputs of [`Words`]: one field per value no node of the pipeline produces."]
+#[allow(dead_code)]
+pub struct WordsInputs {
+    #[doc = "Read by `clean`."]
+    pub text: <clean as ::hypernodes::__private::In<0usize>>::Ty,
+}
+#[doc = "Outputs of [`Words`]: one field per kept output."]
+#[allow(dead_code)]
+pub struct WordsOutputs {
+    #[doc = "Produced by `count`."]
+    pub word_count: <count as ::hypernodes::__private::Out<0usize>>::Ty,
+    #[doc = "Produced by `shout`."]
+    pub loud: <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+}
+impl ::core::fmt::Debug for WordsInputs {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        #[allow(unused_imports)]
+        use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
+        f.debug_struct("WordsInputs")
+            .field(
+                "text",
+                &(&::hypernodes::__private::Field(&self.text)).repr(),
+            )
+            .finish()
+    }
+}
+impl ::core::fmt::Debug for WordsOutputs {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        #[allow(unused_imports)]
+        use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
+        f.debug_struct("WordsOutputs")
+            .field(
+                "word_count",
+                &(&::hypernodes::__private::Field(&self.word_count)).repr(),
+            )
+            .field(
+                "loud",
+                &(&::hypernodes::__private::Field(&self.loud)).repr(),
+            )
+            .finish()
+    }
+}
+#[doc = "Builds a [`Words`] with factories for its stateful resources and values for its bound inputs."]
+pub struct WordsBuilder {
+    pipeline: Words,
+}
+impl Words {
+    #[doc = r" A builder to give factories for stateful resources."]
+    pub fn builder() -> WordsBuilder {
+        WordsBuilder {
+            pipeline: Words::new(),
+        }
+    }
+}
+impl WordsBuilder {
+    #[doc = r" The pipeline."]
+    pub fn build(self) -> Words {
+        self.pipeline
+    }
+}
+#[doc = "The cache functions of [`Words`]'s nodes; not public API."]
+#[doc(hidden)]
+#[allow(clippy::type_complexity)]
+#[derive(Clone)]
+pub struct __HypernodesWordsCache {
+    store: ::std::sync::Arc<::hypernodes::__private::DiskCache>,
+    get_0: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+    ) -> ::core::option::Option<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
+    get_1: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+    )
+        -> ::core::option::Option<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
+    get_2: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+    ) -> ::core::option::Option<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
+    get_3: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+    ) -> ::core::option::Option<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
+    put_0: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
+    ),
+    put_1: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+        &<tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+    ),
+    put_2: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+        &<count as ::hypernodes::__private::Out<0usize>>::Ty,
+    ),
+    put_3: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+        &<shout as ::hypernodes::__private::Out<0usize>>::Ty,
+    ),
+    hash_0_0: fn(
+        ::hypernodes::__private::KeyBuilder,
+        &<clean as ::hypernodes::__private::In<0usize>>::Ty,
+    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
+    hash_1_0: fn(
+        ::hypernodes::__private::KeyBuilder,
+        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
+    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
+    hash_2_0: fn(
+        ::hypernodes::__private::KeyBuilder,
+        &<tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
+    hash_3_0: fn(
+        ::hypernodes::__private::KeyBuilder,
+        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
+    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
+}
+::hypernodes::__private::if_cache! { impl < S : :: hypernodes :: __private :: Store > :: hypernodes :: __private :: Cacheable < S > for Words where :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , clean > : :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > : :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > : :: hypernodes :: __private :: CacheValue < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > : :: hypernodes :: __private :: CacheValue < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean > : :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > : :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > : :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > : :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , { fn set_cache (& mut self , store : & :: std :: sync :: Arc < :: hypernodes :: __private :: DiskCache >) { self . __hypernodes_cache = :: core :: option :: Option :: Some (__HypernodesWordsCache { store : :: std :: sync :: Arc :: clone (store) , get_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , clean > as :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , get_1 : < :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > as :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , get_2 : < :: hypernodes :: __private :: Slot < S , < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > as :: hypernodes :: __private :: CacheValue < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , get_3 : < :: hypernodes :: __private :: Slot < S , < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > as :: hypernodes :: __private :: CacheValue < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , put_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , clean > as :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , put_1 : < :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > as :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , put_2 : < :: hypernodes :: __private :: Slot < S , < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > as :: hypernodes :: __private :: CacheValue < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , put_3 : < :: hypernodes :: __private :: Slot < S , < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > as :: hypernodes :: __private :: CacheValue < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , hash_0_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean > as :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty >> :: hash , hash_1_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > as :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: hash , hash_2_0 : < :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > as :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: hash , hash_3_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > as :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: hash , }) ; } } impl Words { # [doc = r" This pipeline with a cache: each cached node's value for each item is looked up"] # [doc = r" first and computed (and stored) only on a miss. Nested pipelines share it."] # [doc = r" Needs serde's `Serialize` and `Deserialize` on the values of cached nodes."] pub fn with_cache < S : :: hypernodes :: __private :: Store > (mut self , cache : S) -> Self where Self : :: hypernodes :: __private :: Cacheable < S > , { let store = :: std :: sync :: Arc :: new (:: hypernodes :: __private :: Store :: into_disk_cache (cache)) ; < Self as :: hypernodes :: __private :: Cacheable < S >> :: set_cache (& mut self , & store) ; self } # [doc = r" The cache given by `with_cache`, if any (for its counters)."] pub fn cache (& self) -> :: core :: option :: Option < & :: hypernodes :: __private :: DiskCache > { :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | table | & * table . store) } } }
+impl Words {
+    #[doc = r" A pipeline ready to run; stateful resources are built on first use, with"]
+    #[doc = r" `Stateful::create` (see `builder` to give factories instead)."]
+    pub fn new() -> Self {
+        Words {
+            __hypernodes_cache: ::core::option::Option::None,
+            __hypernodes_single: ::hypernodes::__private::OnceCell::new(),
+        }
+    }
+    #[doc = r" Runs every needed node once, in topological order."]
+    #[doc = r""]
+    #[doc = r" A node's `Err` or panic stops the run and comes back as an error naming the node."]
+    #[doc = r" Stateful resources are built on the first run and kept by the pipeline value."]
+    pub fn run(
+        &self,
+        inputs: WordsInputs,
+    ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
+        <Self as ::hypernodes::Pipeline>::__hypernodes_run(
+            self,
+            &::hypernodes::__private::NoHooks,
+            inputs,
+        )
+    }
+    #[doc = r" Runs every item on the default engine (`Parallel`, on"]
+    #[doc = r" rayon's global pool), keeping input order; stops at the first error, which names"]
+    #[doc = r" the node and the item index. Stateful resources are built once per worker."]
+    pub fn map<I>(
+        &self,
+        items: I,
+    ) -> ::core::result::Result<::std::vec::Vec<WordsOutputs>, ::hypernodes::Error>
+    where
+        I: ::core::iter::IntoIterator<Item = WordsInputs>,
+        for<'a> &'a Self: ::hypernodes::__private::MapOn<
+            ::hypernodes::Parallel,
+            Inputs = WordsInputs,
+            Outputs = WordsOutputs,
+        >,
+    {
+        ::hypernodes::__private::MapOn::map_on(self, ::hypernodes::Parallel::new(), items)
+    }
+    #[doc = r" Runs every item on the default engine and returns each item's outcome in input"]
+    #[doc = r" order: a failing item never loses the others."]
+    pub fn map_results<I>(
+        &self,
+        items: I,
+    ) -> ::std::vec::Vec<::core::result::Result<WordsOutputs, ::hypernodes::Error>>
+    where
+        I: ::core::iter::IntoIterator<Item = WordsInputs>,
+        for<'a> &'a Self: ::hypernodes::__private::MapOn<
+            ::hypernodes::Parallel,
+            Inputs = WordsInputs,
+            Outputs = WordsOutputs,
+        >,
+    {
+        ::hypernodes::__private::MapOn::map_results_on(self, ::hypernodes::Parallel::new(), items)
+    }
+    #[doc = r" This pipeline on `engine`: `p.with_engine(Sequential).map(items)`."]
+    pub fn with_engine<E: ::hypernodes::Engine>(
+        &self,
+        engine: E,
+    ) -> ::hypernodes::Runner<'_, Self, E> {
+        ::hypernodes::Runner::new(self, engine)
+    }
+    #[doc = r" This pipeline on the default engine, telling `hooks` what happens:"]
+    #[doc = r" `p.with_hooks(h).run(inputs)` or `.map(items)`."]
+    pub fn with_hooks<H: ::hypernodes::Hooks>(
+        &self,
+        hooks: H,
+    ) -> ::hypernodes::Runner<'_, Self, ::hypernodes::Parallel, H> {
+        ::hypernodes::Runner::new(self, ::hypernodes::Parallel::new()).with_hooks(hooks)
+    }
+    #[doc = r" Every node's settings on the default engine and where each came from."]
+    pub fn plan(&self) -> ::hypernodes::Plan {
+        self.with_engine(::hypernodes::Parallel::new()).plan()
+    }
+    #[doc(hidden)]
+    #[inline]
+    #[allow(
+        unused_braces,
+        unused_variables,
+        clippy::too_many_arguments,
+        clippy::let_unit_value,
+        clippy::unit_arg,
+        clippy::redundant_closure
+    )]
+    pub fn __hypernodes_call<
+        const MASK: u64,
+        H: ::hypernodes::__private::Hooks,
+        A0: ::hypernodes::__private::Arg<<clean as ::hypernodes::__private::In<0usize>>::Ty>,
+    >(
+        &self,
+        __hypernodes_shared: &__HypernodesWordsShared,
+        __hypernodes_worker: usize,
+        __hypernodes_hooks: &H,
+        __hypernodes_scope: &::hypernodes::__private::Scope<'_>,
+        text: A0,
+    ) -> ::core::result::Result<
+        (
+            ::core::option::Option<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
+            ::core::option::Option<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
+        ),
+        ::hypernodes::Error,
+    > {
+        #[allow(unused_imports)]
+        use ::hypernodes::__private::{
+            checkout as __hypernodes_checkout, clone_for as __hypernodes_clone_for,
+            clone_for_retry as __hypernodes_clone_for_retry, retrying as __hypernodes_retrying,
+            SameInput as __HypernodesSameInput, SameStateful as __HypernodesSameStateful,
+            Wire as __HypernodesWire,
+        };
+        let __hypernodes_running = ::core::cell::Cell::new("");
+        :: hypernodes :: __private :: run_catching (& __hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let cleaned = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("clean") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "clean" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_0 . enter () ; clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "clean" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let tokens = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("tokenize") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_1 . enter () ; tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let word_count = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("count") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "count" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_2 . enter () ; count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "count" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let loud = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("shout") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "shout" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_3 . enter () ; shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "shout" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
+    }
+    #[doc = r" The pipeline's structure, generated at compile time."]
+    pub const INFO: ::hypernodes::PipelineInfo = ::hypernodes::PipelineInfo {
+        name: "Words",
+        order: &["clean", "tokenize", "count", "shout"],
+        inputs: &["text"],
+        outputs: &["word_count", "loud"],
+        bound: &[],
+        nodes: &[
+            ::hypernodes::NodeInfo {
+                name: "clean",
+                kind: ::hypernodes::NodeKind::Function,
+                batch: false,
+                inputs: &["text"],
+                stateful: &[],
+                outputs: &["cleaned"],
+                config: ::hypernodes::NodeConfig {
+                    batch_size: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_BATCH_SIZE,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    max_concurrency: ::hypernodes::Setting::new(
+                        ::core::option::Option::None,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    use_process: ::hypernodes::Setting::new(
+                        false,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    gpus: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_GPUS,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    max_retries: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_MAX_RETRIES,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                },
+                runs: true,
+                nested: ::core::option::Option::None,
+                renamed: &[],
+                map_over: &[],
+                product: false,
+            },
+            ::hypernodes::NodeInfo {
+                name: "tokenize",
+                kind: ::hypernodes::NodeKind::Function,
+                batch: false,
+                inputs: &["cleaned"],
+                stateful: &[],
+                outputs: &["tokens"],
+                config: ::hypernodes::NodeConfig {
+                    batch_size: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_BATCH_SIZE,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    max_concurrency: ::hypernodes::Setting::new(
+                        ::core::option::Option::None,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    use_process: ::hypernodes::Setting::new(
+                        false,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    gpus: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_GPUS,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    max_retries: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_MAX_RETRIES,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                },
+                runs: true,
+                nested: ::core::option::Option::None,
+                renamed: &[],
+                map_over: &[],
+                product: false,
+            },
+            ::hypernodes::NodeInfo {
+                name: "count",
+                kind: ::hypernodes::NodeKind::Function,
+                batch: false,
+                inputs: &["tokens"],
+                stateful: &[],
+                outputs: &["word_count"],
+                config: ::hypernodes::NodeConfig {
+                    batch_size: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_BATCH_SIZE,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    max_concurrency: ::hypernodes::Setting::new(
+                        ::core::option::Option::None,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    use_process: ::hypernodes::Setting::new(
+                        false,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    gpus: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_GPUS,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    max_retries: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_MAX_RETRIES,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                },
+                runs: true,
+                nested: ::core::option::Option::None,
+                renamed: &[],
+                map_over: &[],
+                product: false,
+            },
+            ::hypernodes::NodeInfo {
+                name: "shout",
+                kind: ::hypernodes::NodeKind::Function,
+                batch: false,
+                inputs: &["cleaned"],
+                stateful: &[],
+                outputs: &["loud"],
+                config: ::hypernodes::NodeConfig {
+                    batch_size: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_BATCH_SIZE,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    max_concurrency: ::hypernodes::Setting::new(
+                        ::core::option::Option::None,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    use_process: ::hypernodes::Setting::new(
+                        false,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    gpus: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_GPUS,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                    max_retries: ::hypernodes::Setting::new(
+                        ::hypernodes::config::DEFAULT_MAX_RETRIES,
+                        ::hypernodes::ConfigSource::Default,
+                    ),
+                },
+                runs: true,
+                nested: ::core::option::Option::None,
+                renamed: &[],
+                map_over: &[],
+                product: false,
+            },
+        ],
+        config: ::hypernodes::NodeConfig {
+            batch_size: ::hypernodes::Setting::new(
+                ::hypernodes::config::DEFAULT_BATCH_SIZE,
+                ::hypernodes::ConfigSource::Default,
+            ),
+            max_concurrency: ::hypernodes::Setting::new(
+                ::core::option::Option::None,
+                ::hypernodes::ConfigSource::Default,
+            ),
+            use_process: ::hypernodes::Setting::new(false, ::hypernodes::ConfigSource::Default),
+            gpus: ::hypernodes::Setting::new(
+                ::hypernodes::config::DEFAULT_GPUS,
+                ::hypernodes::ConfigSource::Default,
+            ),
+            max_retries: ::hypernodes::Setting::new(
+                ::hypernodes::config::DEFAULT_MAX_RETRIES,
+                ::hypernodes::ConfigSource::Default,
+            ),
+        },
+    };
+}
+#[doc = r" A copy sharing the stateful factories, bound values and cache (each copy builds its"]
+#[doc = r" own stateful instances when it runs)."]
+impl ::core::clone::Clone for Words {
+    fn clone(&self) -> Self {
+        Words {
+            __hypernodes_cache: ::core::clone::Clone::clone(&self.__hypernodes_cache),
+            __hypernodes_single: ::hypernodes::__private::OnceCell::new(),
+        }
+    }
+}
+impl ::core::default::Default for Words {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+impl ::hypernodes::Pipeline for Words {
+    type Inputs = WordsInputs;
+    type Outputs = WordsOutputs;
+    const INFO: ::hypernodes::PipelineInfo = Words::INFO;
+    fn run(
+        &self,
+        inputs: WordsInputs,
+    ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
+        Words::run(self, inputs)
+    }
+    type Shared = __HypernodesWordsShared;
+    type InputFields = (<clean as ::hypernodes::__private::In<0usize>>::Ty, ());
+    type OutputFields = (
+        <count as ::hypernodes::__private::Out<0usize>>::Ty,
+        (<shout as ::hypernodes::__private::Out<0usize>>::Ty, ()),
+    );
+    #[inline]
+    #[allow(clippy::unused_unit)]
+    fn __hypernodes_inputs_to_fields(
+        value: WordsInputs,
+    ) -> (<clean as ::hypernodes::__private::In<0usize>>::Ty, ()) {
+        let WordsInputs { text: text } = value;
+        (text, ())
+    }
+    #[inline]
+    fn __hypernodes_inputs_from_fields(
+        fields: (<clean as ::hypernodes::__private::In<0usize>>::Ty, ()),
+    ) -> WordsInputs {
+        let (text, ()) = fields;
+        WordsInputs { text: text }
+    }
+    #[inline]
+    #[allow(clippy::unused_unit)]
+    fn __hypernodes_outputs_to_fields(
+        value: WordsOutputs,
+    ) -> (
+        <count as ::hypernodes::__private::Out<0usize>>::Ty,
+        (<shout as ::hypernodes::__private::Out<0usize>>::Ty, ()),
+    ) {
+        let WordsOutputs {
+            word_count: word_count,
+            loud: loud,
+        } = value;
+        (word_count, (loud, ()))
+    }
+    #[inline]
+    fn __hypernodes_outputs_from_fields(
+        fields: (
+            <count as ::hypernodes::__private::Out<0usize>>::Ty,
+            (<shout as ::hypernodes::__private::Out<0usize>>::Ty, ()),
+        ),
+    ) -> WordsOutputs {
+        let (word_count, (loud, ())) = fields;
+        WordsOutputs {
+            word_count: word_count,
+            loud: loud,
+        }
+    }
+    type Columns = __HypernodesWordsColumns;
+    const STEPS: usize = 4usize;
+    fn __hypernodes_columns<H: ::hypernodes::__private::Hooks>(
+        &self,
+        __hypernodes_hooks: &H,
+        __hypernodes_first: usize,
+        items: ::std::vec::Vec<WordsInputs>,
+    ) -> __HypernodesWordsColumns {
+        let __hypernodes_n = items.len();
+        let mut col_text = ::std::vec::Vec::with_capacity(__hypernodes_n);
+        for item in items {
+            let WordsInputs { text: text } = item;
+            col_text.push(::core::option::Option::Some(text));
+        }
+        for i in 0..__hypernodes_n {
+            ::hypernodes::__private::item_start(
+                __hypernodes_hooks,
+                &::hypernodes::__private::Scope::map_item(Self::INFO.name, __hypernodes_first + i),
+            );
+        }
+        __HypernodesWordsColumns {
+            first: __hypernodes_first,
+            n: __hypernodes_n,
+            failed: (0..__hypernodes_n)
+                .map(|_| ::core::option::Option::None)
+                .collect(),
+            col_text,
+            col_cleaned: ::std::vec::Vec::new(),
+            col_tokens: ::std::vec::Vec::new(),
+            col_word_count: ::std::vec::Vec::new(),
+            col_loud: ::std::vec::Vec::new(),
+        }
+    }
+    #[allow(
+        unused_braces,
+        unused_variables,
+        unused_mut,
+        clippy::let_unit_value,
+        clippy::unit_arg,
+        clippy::redundant_closure
+    )]
+    fn __hypernodes_step<H: ::hypernodes::__private::Hooks>(
+        &self,
+        __hypernodes_shared: &__HypernodesWordsShared,
+        __hypernodes_worker: usize,
+        __hypernodes_hooks: &H,
+        step: usize,
+        __hypernodes_columns: &mut __HypernodesWordsColumns,
+    ) {
+        #[allow(unused_imports)]
+        use ::hypernodes::__private::{
+            checkout as __hypernodes_checkout, clone_for as __hypernodes_clone_for,
+            clone_for_retry as __hypernodes_clone_for_retry, retrying as __hypernodes_retrying,
+            SameInput as __HypernodesSameInput, SameStateful as __HypernodesSameStateful,
+            Wire as __HypernodesWire,
+        };
+        let __hypernodes_n = __hypernodes_columns.n;
+        let __hypernodes_first = __hypernodes_columns.first;
+        let __hypernodes_running_cell = ::core::cell::Cell::new("");
+        let __hypernodes_running = &__hypernodes_running_cell;
+        let __hypernodes_failed = &mut __hypernodes_columns.failed;
+        match step {
+            0usize => {
+                let __hypernodes_col_text = &mut __hypernodes_columns.col_text;
+                let mut __hypernodes_col_cleaned = ::std::vec::Vec::with_capacity(__hypernodes_n);
+                for __hypernodes_i in 0..__hypernodes_n {
+                    if __hypernodes_failed[__hypernodes_i].is_some() {
+                        __hypernodes_col_cleaned.push(::core::option::Option::None);
+                        continue;
+                    }
+                    let text = __hypernodes_col_text[__hypernodes_i]
+                        .take()
+                        .expect("a live item has every value");
+                    let __hypernodes_item_scope = ::hypernodes::__private::Scope::map_item(
+                        Self::INFO.name,
+                        __hypernodes_first + __hypernodes_i,
+                    );
+                    let __hypernodes_scope = &__hypernodes_item_scope;
+                    let result = ::hypernodes::__private::catching(
+                        "clean",
+                        move || -> ::core::result::Result<_, ::hypernodes::Error> {
+                            let __hypernodes_key_0: ::core::option::Option<
+                                ::hypernodes::__private::Key,
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                                    let __hypernodes_builder =
+                                        ::hypernodes::__private::Key::builder(
+                                            <clean as ::hypernodes::__private::NodeCode>::CODE,
+                                            0u64,
+                                        );
+                                    let __hypernodes_builder =
+                                        (__hypernodes_table.hash_0_0)(__hypernodes_builder, &text)?;
+                                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                                })(
+                                ),
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
+                            let cleaned = {
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_0,
+                                    ),
+                                    &__hypernodes_key_0,
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "clean",
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("clean");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "clean",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_0
+                                                    .enter();
+                                                clean(&text)
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "clean",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_0)
+                                        {
+                                            (__hypernodes_table.put_0)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
+                            };
+                            ::core::result::Result::Ok(((cleaned,), ()))
+                        },
+                    );
+                    match result {
+                        ::core::result::Result::Ok(((cleaned,), ())) => {
+                            __hypernodes_col_cleaned.push(::core::option::Option::Some(cleaned));
+                        }
+                        ::core::result::Result::Err(error) => {
+                            __hypernodes_failed[__hypernodes_i] = ::core::option::Option::Some(
+                                error.at_item(__hypernodes_first + __hypernodes_i),
+                            );
+                            __hypernodes_col_cleaned.push(::core::option::Option::None);
+                        }
+                    }
+                }
+                __hypernodes_columns.col_cleaned = __hypernodes_col_cleaned;
+            }
+            1usize => {
+                let __hypernodes_col_cleaned = &mut __hypernodes_columns.col_cleaned;
+                let mut __hypernodes_col_tokens = ::std::vec::Vec::with_capacity(__hypernodes_n);
+                for __hypernodes_i in 0..__hypernodes_n {
+                    if __hypernodes_failed[__hypernodes_i].is_some() {
+                        __hypernodes_col_tokens.push(::core::option::Option::None);
+                        continue;
+                    }
+                    let cleaned = __hypernodes_col_cleaned[__hypernodes_i]
+                        .take()
+                        .expect("a live item has every value");
+                    let __hypernodes_item_scope = ::hypernodes::__private::Scope::map_item(
+                        Self::INFO.name,
+                        __hypernodes_first + __hypernodes_i,
+                    );
+                    let __hypernodes_scope = &__hypernodes_item_scope;
+                    let result = ::hypernodes::__private::catching(
+                        "tokenize",
+                        move || -> ::core::result::Result<_, ::hypernodes::Error> {
+                            let __hypernodes_key_1: ::core::option::Option<
+                                ::hypernodes::__private::Key,
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => {
+                                    (|| {
+                                        let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ;
+                                        let __hypernodes_builder = (__hypernodes_table.hash_1_0)(
+                                            __hypernodes_builder,
+                                            &cleaned,
+                                        )?;
+                                        ::core::option::Option::Some(__hypernodes_builder.finish())
+                                    })()
+                                }
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
+                            let tokens = {
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_1,
+                                    ),
+                                    &__hypernodes_key_1,
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "tokenize",
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("tokenize");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "tokenize",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_1
+                                                    .enter();
+                                                tokenize(__HypernodesWire::<
+                                                    <tokenize as ::hypernodes::__private::In<
+                                                        0usize,
+                                                    >>::Ty,
+                                                    clean,
+                                                    tokenize,
+                                                >::wire_ref(
+                                                    {
+                                                    &cleaned
+                                                }
+                                                ))
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "tokenize",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_1)
+                                        {
+                                            (__hypernodes_table.put_1)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
+                            };
+                            ::core::result::Result::Ok(((tokens,), (cleaned,)))
+                        },
+                    );
+                    match result {
+                        ::core::result::Result::Ok(((tokens,), (cleaned,))) => {
+                            __hypernodes_col_tokens.push(::core::option::Option::Some(tokens));
+                            __hypernodes_col_cleaned[__hypernodes_i] =
+                                ::core::option::Option::Some(cleaned);
+                        }
+                        ::core::result::Result::Err(error) => {
+                            __hypernodes_failed[__hypernodes_i] = ::core::option::Option::Some(
+                                error.at_item(__hypernodes_first + __hypernodes_i),
+                            );
+                            __hypernodes_col_tokens.push(::core::option::Option::None);
+                        }
+                    }
+                }
+                __hypernodes_columns.col_tokens = __hypernodes_col_tokens;
+            }
+            2usize => {
+                let __hypernodes_col_tokens = &mut __hypernodes_columns.col_tokens;
+                let mut __hypernodes_col_word_count =
+                    ::std::vec::Vec::with_capacity(__hypernodes_n);
+                for __hypernodes_i in 0..__hypernodes_n {
+                    if __hypernodes_failed[__hypernodes_i].is_some() {
+                        __hypernodes_col_word_count.push(::core::option::Option::None);
+                        continue;
+                    }
+                    let tokens = __hypernodes_col_tokens[__hypernodes_i]
+                        .take()
+                        .expect("a live item has every value");
+                    let __hypernodes_item_scope = ::hypernodes::__private::Scope::map_item(
+                        Self::INFO.name,
+                        __hypernodes_first + __hypernodes_i,
+                    );
+                    let __hypernodes_scope = &__hypernodes_item_scope;
+                    let result = ::hypernodes::__private::catching(
+                        "count",
+                        move || -> ::core::result::Result<_, ::hypernodes::Error> {
+                            let __hypernodes_key_2: ::core::option::Option<
+                                ::hypernodes::__private::Key,
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                                    let __hypernodes_builder =
+                                        ::hypernodes::__private::Key::builder(
+                                            <count as ::hypernodes::__private::NodeCode>::CODE,
+                                            0u64,
+                                        );
+                                    let __hypernodes_builder = (__hypernodes_table.hash_2_0)(
+                                        __hypernodes_builder,
+                                        &tokens,
+                                    )?;
+                                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                                })(
+                                ),
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
+                            let word_count = {
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_2,
+                                    ),
+                                    &__hypernodes_key_2,
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "count",
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("count");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "count",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_2
+                                                    .enter();
+                                                count(__HypernodesWire::<
+                                                    <count as ::hypernodes::__private::In<
+                                                        0usize,
+                                                    >>::Ty,
+                                                    tokenize,
+                                                    count,
+                                                >::wire_ref(
+                                                    {
+                                                    &tokens
+                                                }
+                                                ))
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "count",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_2)
+                                        {
+                                            (__hypernodes_table.put_2)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
+                            };
+                            ::core::result::Result::Ok(((word_count,), ()))
+                        },
+                    );
+                    match result {
+                        ::core::result::Result::Ok(((word_count,), ())) => {
+                            __hypernodes_col_word_count
+                                .push(::core::option::Option::Some(word_count));
+                        }
+                        ::core::result::Result::Err(error) => {
+                            __hypernodes_failed[__hypernodes_i] = ::core::option::Option::Some(
+                                error.at_item(__hypernodes_first + __hypernodes_i),
+                            );
+                            __hypernodes_col_word_count.push(::core::option::Option::None);
+                        }
+                    }
+                }
+                __hypernodes_columns.col_word_count = __hypernodes_col_word_count;
+            }
+            3usize => {
+                let __hypernodes_col_cleaned = &mut __hypernodes_columns.col_cleaned;
+                let mut __hypernodes_col_loud = ::std::vec::Vec::with_capacity(__hypernodes_n);
+                for __hypernodes_i in 0..__hypernodes_n {
+                    if __hypernodes_failed[__hypernodes_i].is_some() {
+                        __hypernodes_col_loud.push(::core::option::Option::None);
+                        continue;
+                    }
+                    let cleaned = __hypernodes_col_cleaned[__hypernodes_i]
+                        .take()
+                        .expect("a live item has every value");
+                    let __hypernodes_item_scope = ::hypernodes::__private::Scope::map_item(
+                        Self::INFO.name,
+                        __hypernodes_first + __hypernodes_i,
+                    );
+                    let __hypernodes_scope = &__hypernodes_item_scope;
+                    let result = ::hypernodes::__private::catching(
+                        "shout",
+                        move || -> ::core::result::Result<_, ::hypernodes::Error> {
+                            let __hypernodes_key_3: ::core::option::Option<
+                                ::hypernodes::__private::Key,
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                                    let __hypernodes_builder =
+                                        ::hypernodes::__private::Key::builder(
+                                            <shout as ::hypernodes::__private::NodeCode>::CODE,
+                                            0u64,
+                                        );
+                                    let __hypernodes_builder = (__hypernodes_table.hash_3_0)(
+                                        __hypernodes_builder,
+                                        &cleaned,
+                                    )?;
+                                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                                })(
+                                ),
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
+                            let loud = {
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_3,
+                                    ),
+                                    &__hypernodes_key_3,
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "shout",
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("shout");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "shout",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_3
+                                                    .enter();
+                                                shout(__HypernodesWire::<
+                                                    <shout as ::hypernodes::__private::In<
+                                                        0usize,
+                                                    >>::Ty,
+                                                    clean,
+                                                    shout,
+                                                >::wire_ref(
+                                                    {
+                                                    &cleaned
+                                                }
+                                                ))
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "shout",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_3)
+                                        {
+                                            (__hypernodes_table.put_3)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
+                            };
+                            ::core::result::Result::Ok(((loud,), ()))
+                        },
+                    );
+                    match result {
+                        ::core::result::Result::Ok(((loud,), ())) => {
+                            __hypernodes_col_loud.push(::core::option::Option::Some(loud));
+                        }
+                        ::core::result::Result::Err(error) => {
+                            __hypernodes_failed[__hypernodes_i] = ::core::option::Option::Some(
+                                error.at_item(__hypernodes_first + __hypernodes_i),
+                            );
+                            __hypernodes_col_loud.push(::core::option::Option::None);
+                        }
+                    }
+                }
+                __hypernodes_columns.col_loud = __hypernodes_col_loud;
+            }
+            _ => {}
+        }
+    }
+    fn __hypernodes_finish<
+        C: ::hypernodes::__private::Collect<WordsOutputs>,
+        H: ::hypernodes::__private::Hooks,
+    >(
+        &self,
+        __hypernodes_hooks: &H,
+        __hypernodes_columns: __HypernodesWordsColumns,
+        out: &mut C,
+    ) -> bool {
+        let __HypernodesWordsColumns {
+            first,
+            mut failed,
+            mut col_word_count,
+            mut col_loud,
+            ..
+        } = __hypernodes_columns;
+        for (i, failure) in failed.iter_mut().enumerate() {
+            let result = match failure.take() {
+                ::core::option::Option::Some(error) => ::core::result::Result::Err(error),
+                ::core::option::Option::None => ::core::result::Result::Ok(WordsOutputs {
+                    word_count: col_word_count[i]
+                        .take()
+                        .expect("a live item has every value"),
+                    loud: col_loud[i].take().expect("a live item has every value"),
+                }),
+            };
+            ::hypernodes::__private::item_end(
+                __hypernodes_hooks,
+                &::hypernodes::__private::Scope::map_item(Self::INFO.name, first + i),
+                &result,
+            );
+            if !::hypernodes::__private::Collect::push(out, result) {
+                return false;
+            }
+        }
+        true
+    }
+    fn __hypernodes_shared(&self, plan: &::hypernodes::Plan) -> __HypernodesWordsShared {
+        __HypernodesWordsShared {
+            __hypernodes_limit_0: plan.limiter(0usize),
+            __hypernodes_limit_1: plan.limiter(1usize),
+            __hypernodes_limit_2: plan.limiter(2usize),
+            __hypernodes_limit_3: plan.limiter(3usize),
+        }
+    }
+    fn __hypernodes_run<H: ::hypernodes::__private::Hooks>(
+        &self,
+        __hypernodes_hooks: &H,
+        inputs: WordsInputs,
+    ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
+        let __hypernodes_scope = ::hypernodes::__private::Scope::root("Words");
+        ::hypernodes::__private::hooked_run(__hypernodes_hooks, &__hypernodes_scope, || {
+            let __hypernodes_shared = self.__hypernodes_single.get_or_try_init(|| {
+                let plan =
+                    ::hypernodes::Plan::resolve(&Self::INFO, &::hypernodes::RunSettings::single());
+                plan.check()?;
+                ::core::result::Result::Ok::<_, ::hypernodes::Error>(
+                    <Self as ::hypernodes::Pipeline>::__hypernodes_shared(self, &plan),
+                )
+            })?;
+            let WordsInputs { text: text } = inputs;
+            let (word_count , loud ,) = self . __hypernodes_call :: < { u64 :: MAX } , H , < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty > (__hypernodes_shared , 0 , __hypernodes_hooks , & __hypernodes_scope , text) ? ;
+            ::core::result::Result::Ok(WordsOutputs {
+                word_count: ::hypernodes::__private::present(word_count),
+                loud: ::hypernodes::__private::present(loud),
+            })
+        })
+    }
+    #[inline]
+    fn __hypernodes_item<H: ::hypernodes::__private::Hooks>(
+        &self,
+        __hypernodes_shared: &__HypernodesWordsShared,
+        __hypernodes_worker: usize,
+        __hypernodes_hooks: &H,
+        __hypernodes_scope: &::hypernodes::__private::Scope<'_>,
+        inputs: WordsInputs,
+    ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
+        let WordsInputs { text: text } = inputs;
+        let (word_count , loud ,) = self . __hypernodes_call :: < { u64 :: MAX } , H , < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty > (__hypernodes_shared , __hypernodes_worker , __hypernodes_hooks , __hypernodes_scope , text) ? ;
+        ::core::result::Result::Ok(WordsOutputs {
+            word_count: ::hypernodes::__private::present(word_count),
+            loud: ::hypernodes::__private::present(loud),
+        })
+    }
+}
+impl ::hypernodes::__private::In<0usize> for Words {
+    type Ty = <clean as ::hypernodes::__private::In<0usize>>::Ty;
+}
+impl ::hypernodes::__private::Out<0usize> for Words {
+    type Ty = <count as ::hypernodes::__private::Out<0usize>>::Ty;
+}
+impl ::hypernodes::__private::Out<1usize> for Words {
+    type Ty = <shout as ::hypernodes::__private::Out<0usize>>::Ty;
+}
+#[doc(hidden)]
+#[allow(non_snake_case)]
+pub mod __hypernodes_meta_Words_ebe4ba38a187b26c {
+    #[doc(hidden)]
+    #[macro_export]
+    macro_rules ! __hypernodes_node_Words_ebe4ba38a187b26c { (@ hypernodes_chain_v5 $ ctx : tt [$ ($ done : tt) *] $ current : tt [[$ ($ next : tt) *] $ ($ rest : tt) *]) => { $ ($ next) * ! { @ hypernodes_chain_v5 $ ctx [$ ($ done) * ($ current { kind = pipeline , name = Words , vis = public , fallible = true , batch = false , asynchronous = false , poisoned = false , params = [text : value] , outputs = [word_count , loud] , needs = [3] , code = 0 , version = 0 , cached = false , config = { } })] [$ ($ next) *] [$ ($ rest) *] } } ; ($ ($ other : tt) *) => { :: core :: compile_error ! { "node `Words` was compiled by another version of hypernodes-macros; rebuild it with the version the pipeline uses" } } ; }
+    pub use __hypernodes_node_Words_ebe4ba38a187b26c as m;
+}
+#[doc(hidden)]
+#[allow(unused_imports)]
+pub use __hypernodes_meta_Words_ebe4ba38a187b26c::m as Words;
