@@ -196,6 +196,34 @@ fn stateful_resources_are_built_once_per_worker_and_dropped_at_the_end() {
     assert_eq!(MODEL_DROPS.load(Ordering::SeqCst), 5);
 }
 
+/// `let runner = P::new().with_engine(e);` used to be E0716 (the runner borrowed a temporary).
+/// An owned runner runs like the pipeline it came from: its single runs share the pipeline's
+/// instances, built once.
+#[test]
+fn a_runner_may_outlive_the_pipeline_value_it_came_from() {
+    let _serial = reset();
+    let runner = Scores::new().with_engine(Sequential);
+    assert_eq!(runner.map(score_inputs(30)).unwrap().len(), 30);
+    assert_eq!(MODEL_BUILDS.load(Ordering::SeqCst), 1);
+
+    let p = Scores::new();
+    let single = |p: &Scores| {
+        p.with_engine(Sequential)
+            .run(ScoresInputs { text: "abc".into() })
+    };
+    assert_eq!(single(&p).unwrap().score, 3);
+    assert_eq!(p.run(ScoresInputs { text: "ab".into() }).unwrap().score, 2);
+    assert_eq!(single(&p).unwrap().score, 3);
+    assert_eq!(
+        MODEL_BUILDS.load(Ordering::SeqCst),
+        2,
+        "the runners' single runs and the pipeline's share one instance"
+    );
+
+    let hooked = Scores::new().with_hooks(hypernodes::NoHooks);
+    assert_eq!(hooked.map(score_inputs(5)).unwrap().len(), 5);
+}
+
 #[node(output = "score", stateful(model), config(max_concurrency = 2))]
 fn capped_score(text: &str, model: &Model) -> u64 {
     let now = IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;

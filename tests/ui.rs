@@ -1,6 +1,9 @@
-//! Compile-time behaviour, in one trybuild run so the dependencies build once:
-//! every compile error (one `.rs` + `.stderr` pair each, in `tests/ui/`), and flat pipelines
-//! generated at the size limits. Regenerate snapshots with `TRYBUILD=overwrite cargo test --test ui`.
+//! Compile-time behaviour, in one trybuild run so the dependencies build once: every compile
+//! error (one `.rs` + `.stderr` pair each, in a folder of `tests/ui/` named after the check that
+//! owns it: `node/` for `#[node]`, `list/` for the pipeline list and header, `wiring/` for the
+//! graph, `nesting/` for pipelines used as nodes, `types/` for what rustc checks through the
+//! runtime's traits), programs that must build and run (`pass/`), and flat pipelines generated
+//! at the size limits. Regenerate snapshots with `TRYBUILD=overwrite cargo test --test ui`.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -11,7 +14,10 @@ const FLAT_NODES_AT_DEFAULT_LIMIT: usize = 120;
 #[test]
 fn compile_errors_and_size_limits() {
     let cases = trybuild::TestCases::new();
-    cases.compile_fail("tests/ui/*.rs");
+    for check in ["node", "list", "wiring", "nesting", "types"] {
+        cases.compile_fail(format!("tests/ui/{check}/*.rs"));
+    }
+    cases.pass("tests/ui/pass/*.rs");
     cases.pass(flat_pipeline(
         "flat_at_default_limit",
         FLAT_NODES_AT_DEFAULT_LIMIT,

@@ -29,16 +29,58 @@ use crate::private::Clock;
 /// ```
 #[derive(Clone, Debug)]
 pub struct Runner<'p, P, E, H = NoHooks> {
-    pipeline: &'p P,
+    pipeline: Held<'p, P>,
     engine: E,
     hooks: H,
+}
+
+/// The pipeline a runner runs: borrowed (`Runner::new`), or a handle of its own, so that
+/// `let runner = P::new().with_engine(e);` outlives the temporary it was made from.
+#[derive(Clone, Debug)]
+enum Held<'p, P> {
+    Borrowed(&'p P),
+    Owned(P),
+}
+
+impl<P> std::ops::Deref for Held<'_, P> {
+    type Target = P;
+
+    fn deref(&self) -> &P {
+        match self {
+            Held::Borrowed(pipeline) => pipeline,
+            Held::Owned(pipeline) => pipeline,
+        }
+    }
 }
 
 impl<'p, P: Pipeline, E: Engine> Runner<'p, P, E> {
     /// `pipeline` on `engine`, without hooks.
     pub fn new(pipeline: &'p P, engine: E) -> Self {
         Runner {
-            pipeline,
+            pipeline: Held::Borrowed(pipeline),
+            engine,
+            hooks: NoHooks,
+        }
+    }
+
+    /// `pipeline` on `engine`, owned by the runner. A pipeline's `with_engine` gives it a
+    /// handle that shares its stateful instances, factories, bound values and cache.
+    ///
+    /// ```
+    /// use hypernodes::{node, pipeline, Runner, Sequential};
+    ///
+    /// #[node]
+    /// fn double(x: u32) -> u32 { x * 2 }
+    /// pipeline! { Double = [double] }
+    ///
+    /// let runner = Runner::owning(Double::new(), Sequential);
+    /// let out = runner.map((1..=3).map(|x| DoubleInputs { x }))?;
+    /// assert_eq!(out.iter().map(|o| o.double).collect::<Vec<_>>(), [2, 4, 6]);
+    /// # Ok::<(), hypernodes::Error>(())
+    /// ```
+    pub fn owning(pipeline: P, engine: E) -> Self {
+        Runner {
+            pipeline: Held::Owned(pipeline),
             engine,
             hooks: NoHooks,
         }
@@ -134,7 +176,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         let unit = plan.unit_items();
         Executes::<P, C>::run(
             &self.engine,
-            self.pipeline,
+            &*self.pipeline,
             &shared,
             &self.hooks,
             unit,
@@ -204,7 +246,7 @@ impl<P: Pipeline, H: Hooks> Runner<'_, P, Streaming, H> {
     {
         let plan = self.plan();
         plan.check()?;
-        let pipeline = self.pipeline.clone();
+        let pipeline = P::clone(&self.pipeline);
         let shared = pipeline.__hypernodes_shared(&plan);
         Ok(Stream::start(
             &self.engine,

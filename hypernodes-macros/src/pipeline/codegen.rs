@@ -137,7 +137,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             #(#nested_fields: #nested_types,)*
             #(#bound_fields: ::std::sync::Arc<#bound_types>,)*
             __hypernodes_cache: ::core::option::Option<#cache_ty>,
-            __hypernodes_single: #krate::__private::OnceCell<#shared_ty>,
+            __hypernodes_single: ::std::sync::Arc<#krate::__private::OnceCell<#shared_ty>>,
         }
 
         /// What the workers of one run share; not public API.
@@ -165,7 +165,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                     #(#nested_fields: <#nested_types>::new(),)*
                     #(#bound_fields: ::std::sync::Arc::new(#bound_values),)*
                     __hypernodes_cache: ::core::option::Option::None,
-                    __hypernodes_single: #krate::__private::OnceCell::new(),
+                    __hypernodes_single: ::core::default::Default::default(),
                 }
             }
 
@@ -198,15 +198,17 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 #krate::__private::MapOn::map_results_on(self, #krate::Parallel::new(), items)
             }
 
-            /// This pipeline on `engine`: `p.with_engine(Sequential).map(items)`.
-            pub fn with_engine<E: #krate::Engine>(&self, engine: E) -> #krate::Runner<'_, Self, E> {
-                #krate::Runner::new(self, engine)
+            /// This pipeline on `engine`: `p.with_engine(Sequential).map(items)`. The runner
+            /// holds a handle of its own, sharing this pipeline's stateful instances, so it may
+            /// outlive `self` (`let r = P::new().with_engine(e);`).
+            pub fn with_engine<E: #krate::Engine>(&self, engine: E) -> #krate::Runner<'static, Self, E> {
+                #krate::Runner::owning(self.__hypernodes_handle(), engine)
             }
 
             /// This pipeline on the default engine, telling `hooks` what happens:
             /// `p.with_hooks(h).run(inputs)` or `.map(items)`.
-            pub fn with_hooks<H: #krate::Hooks>(&self, hooks: H) -> #krate::Runner<'_, Self, #krate::Parallel, H> {
-                #krate::Runner::new(self, #krate::Parallel::new()).with_hooks(hooks)
+            pub fn with_hooks<H: #krate::Hooks>(&self, hooks: H) -> #krate::Runner<'static, Self, #krate::Parallel, H> {
+                self.with_engine(#krate::Parallel::new()).with_hooks(hooks)
             }
 
             /// Every node's settings on the default engine and where each came from.
@@ -247,7 +249,22 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                     #(#nested_fields: ::core::clone::Clone::clone(&self.#nested_fields),)*
                     #(#bound_fields: ::core::clone::Clone::clone(&self.#bound_fields),)*
                     __hypernodes_cache: ::core::clone::Clone::clone(&self.__hypernodes_cache),
-                    __hypernodes_single: #krate::__private::OnceCell::new(),
+                    __hypernodes_single: ::core::default::Default::default(),
+                }
+            }
+        }
+
+        impl #name {
+            /// A copy that also shares the stateful instances already built: what an owned
+            /// runner holds, so it runs exactly as the pipeline it came from would.
+            #[doc(hidden)]
+            pub fn __hypernodes_handle(&self) -> Self {
+                #name {
+                    #(#factories: ::core::clone::Clone::clone(&self.#factories),)*
+                    #(#nested_fields: ::core::clone::Clone::clone(&self.#nested_fields),)*
+                    #(#bound_fields: ::core::clone::Clone::clone(&self.#bound_fields),)*
+                    __hypernodes_cache: ::core::clone::Clone::clone(&self.__hypernodes_cache),
+                    __hypernodes_single: ::core::clone::Clone::clone(&self.__hypernodes_single),
                 }
             }
         }
@@ -340,7 +357,7 @@ pub struct Stateful {
 }
 
 impl Stateful {
-    fn of(types: &Types) -> Self {
+    pub fn of(types: &Types) -> Self {
         let declared = &types.graph.stateful;
         Stateful {
             fields: declared
@@ -361,14 +378,14 @@ impl Stateful {
 }
 
 /// `#[bind(..)]` inputs: fields on the pipeline, their types and their values in `new()`.
-struct Bound {
-    fields: Vec<Ident>,
-    types: Vec<TokenStream>,
-    values: Vec<TokenStream>,
+pub struct Bound {
+    pub fields: Vec<Ident>,
+    pub types: Vec<TokenStream>,
+    pub values: Vec<TokenStream>,
 }
 
 impl Bound {
-    fn of(types: &Types, header: &Header) -> Self {
+    pub fn of(types: &Types, header: &Header) -> Self {
         let bound = &types.graph.bound;
         Bound {
             fields: bound

@@ -3,8 +3,10 @@
 //! (thiserror's `fallback.rs`). `run` never executes: the crate does not build.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
+use syn::Ident;
 
+use super::codegen::{Bound, Stateful};
 use super::graph::Graph;
 use super::header::Header;
 use super::names::Types;
@@ -26,11 +28,15 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     let vis = &header.vis;
     let passthrough = &header.passthrough;
     let message = format!("pipeline `{name}` did not compile");
+    let runner = format_ident!("__Hypernodes{}Runner", name);
+    let builder = builder(krate, header, &types, &message);
+    let results = quote!(::std::vec::Vec<::core::result::Result<#outputs_ty, #krate::Error>>);
     quote! {
         #(#passthrough)*
         #vis struct #name {}
 
         #structs
+        #builder
 
         impl #name {
             /// A pipeline ready to run.
@@ -44,10 +50,148 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 ::core::unreachable!(#message)
             }
 
+            /// Runs every item on the default engine.
+            pub fn map<I>(&self, items: I) -> ::core::result::Result<::std::vec::Vec<#outputs_ty>, #krate::Error>
+            where
+                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+            {
+                let _ = items;
+                ::core::unreachable!(#message)
+            }
+
+            /// Runs every item on the default engine, each item's outcome kept.
+            pub fn map_results<I>(&self, items: I) -> #results
+            where
+                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+            {
+                let _ = items;
+                ::core::unreachable!(#message)
+            }
+
+            /// This pipeline on `engine`.
+            pub fn with_engine<E: #krate::Engine>(&self, engine: E) -> #runner<E> {
+                let _ = engine;
+                ::core::unreachable!(#message)
+            }
+
+            /// This pipeline on the default engine, telling `hooks` what happens.
+            pub fn with_hooks<H: #krate::Hooks>(&self, hooks: H) -> #runner<#krate::Parallel, H> {
+                let _ = hooks;
+                ::core::unreachable!(#message)
+            }
+
+            /// Every node's settings on the default engine.
+            pub fn plan(&self) -> #krate::Plan {
+                ::core::unreachable!(#message)
+            }
+
             #info
         }
 
+        /// What `with_engine` returns, for the code around a pipeline that did not compile.
+        #[doc(hidden)]
+        #vis struct #runner<E, H = #krate::NoHooks>(::core::marker::PhantomData<(E, H)>);
+
+        impl<E, H> #runner<E, H> {
+            /// Runs one item.
+            pub fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
+                let _ = inputs;
+                ::core::unreachable!(#message)
+            }
+
+            /// Runs every item.
+            pub fn map<I>(&self, items: I) -> ::core::result::Result<::std::vec::Vec<#outputs_ty>, #krate::Error>
+            where
+                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+            {
+                let _ = items;
+                ::core::unreachable!(#message)
+            }
+
+            /// Runs every item, each item's outcome kept.
+            pub fn map_results<I>(&self, items: I) -> #results
+            where
+                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+            {
+                let _ = items;
+                ::core::unreachable!(#message)
+            }
+
+            /// Each item's outcome as it comes.
+            pub fn stream<I>(&self, items: I) -> ::core::result::Result<::std::vec::IntoIter<::core::result::Result<#outputs_ty, #krate::Error>>, #krate::Error>
+            where
+                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+            {
+                let _ = items;
+                ::core::unreachable!(#message)
+            }
+
+            /// The same run telling `hooks` what happens.
+            pub fn with_hooks<H2: #krate::Hooks>(self, hooks: H2) -> #runner<E, H2> {
+                let _ = hooks;
+                ::core::unreachable!(#message)
+            }
+
+            /// Every node's settings on this engine.
+            pub fn plan(&self) -> #krate::Plan {
+                ::core::unreachable!(#message)
+            }
+        }
+
         #quiet
+    }
+}
+
+/// `<Name>Builder` with the methods of the real one, storing nothing.
+fn builder(krate: &TokenStream, header: &Header, types: &Types, message: &str) -> TokenStream {
+    let name = &header.name;
+    let vis = &header.vis;
+    let builder = format_ident!("{}Builder", name);
+    let stateful = Stateful::of(types);
+    let factories = stateful.names.iter().map(|param| {
+        let method = Ident::new(param, proc_macro2::Span::call_site());
+        quote! {
+            #[allow(missing_docs)]
+            pub fn #method<F, R>(self, factory: F) -> Self
+            where
+                F: ::core::ops::Fn(&#krate::WorkerContext) -> R + ::core::marker::Send + ::core::marker::Sync + 'static,
+            {
+                let _ = factory;
+                self
+            }
+        }
+    });
+    let bound = Bound::of(types, header);
+    let bound = types.graph.bound.iter().zip(&bound.types).map(|(b, ty)| {
+        let method = Ident::new(&b.name.to_string(), proc_macro2::Span::call_site());
+        quote! {
+            #[allow(missing_docs)]
+            pub fn #method(self, value: #ty) -> Self {
+                let _ = value;
+                self
+            }
+        }
+    });
+    quote! {
+        #[allow(missing_docs)]
+        #vis struct #builder {}
+
+        impl #name {
+            /// A builder to give factories for stateful resources.
+            pub fn builder() -> #builder {
+                #builder {}
+            }
+        }
+
+        impl #builder {
+            #(#factories)*
+            #(#bound)*
+
+            /// The pipeline.
+            pub fn build(self) -> #name {
+                ::core::unreachable!(#message)
+            }
+        }
     }
 }
 

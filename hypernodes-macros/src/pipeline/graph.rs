@@ -326,6 +326,7 @@ impl Graph {
                 .enumerate()
                 .flat_map(|(n, node)| (0..node.meta.outputs.len()).map(move |o| (n, o)))
         };
+        let mut unknown = false;
         let kept: Vec<(usize, usize)> = match &header.outputs {
             // Every output, in the order the nodes run (after a duplicate, its first producer's).
             None => topological
@@ -352,13 +353,16 @@ impl Graph {
                                 quoted_list(all.iter().map(String::as_str))
                             ),
                         );
+                        unknown = true;
                         None
                     }
                 })
                 .collect(),
         };
-        let mut needed = vec![header.outputs.is_none(); self.nodes.len()];
-        if header.outputs.is_some() {
+        // After an unknown name, every node stays (and every input with it), so the code
+        // around the pipeline sees the inputs it was written for and only the name is reported.
+        let mut needed = vec![header.outputs.is_none() || unknown; self.nodes.len()];
+        if header.outputs.is_some() && !unknown {
             let mut stack: Vec<usize> = kept.iter().map(|&(n, _)| n).collect();
             while let Some(node) = stack.pop() {
                 if !std::mem::replace(&mut needed[node], true) {

@@ -1,6 +1,7 @@
 pub struct Words {
     __hypernodes_cache: ::core::option::Option<__HypernodesWordsCache>,
-    __hypernodes_single: ::hypernodes::__private::OnceCell<__HypernodesWordsShared>,
+    __hypernodes_single:
+        ::std::sync::Arc<::hypernodes::__private::OnceCell<__HypernodesWordsShared>>,
 }
 #[doc = r" What the workers of one run share; not public API."]
 #[doc(hidden)]
@@ -159,7 +160,7 @@ impl Words {
     pub fn new() -> Self {
         Words {
             __hypernodes_cache: ::core::option::Option::None,
-            __hypernodes_single: ::hypernodes::__private::OnceCell::new(),
+            __hypernodes_single: ::core::default::Default::default(),
         }
     }
     #[doc = r" Runs every needed node once, in topological order."]
@@ -209,20 +210,23 @@ impl Words {
     {
         ::hypernodes::__private::MapOn::map_results_on(self, ::hypernodes::Parallel::new(), items)
     }
-    #[doc = r" This pipeline on `engine`: `p.with_engine(Sequential).map(items)`."]
+    #[doc = r" This pipeline on `engine`: `p.with_engine(Sequential).map(items)`. The runner"]
+    #[doc = r" holds a handle of its own, sharing this pipeline's stateful instances, so it may"]
+    #[doc = r" outlive `self` (`let r = P::new().with_engine(e);`)."]
     pub fn with_engine<E: ::hypernodes::Engine>(
         &self,
         engine: E,
-    ) -> ::hypernodes::Runner<'_, Self, E> {
-        ::hypernodes::Runner::new(self, engine)
+    ) -> ::hypernodes::Runner<'static, Self, E> {
+        ::hypernodes::Runner::owning(self.__hypernodes_handle(), engine)
     }
     #[doc = r" This pipeline on the default engine, telling `hooks` what happens:"]
     #[doc = r" `p.with_hooks(h).run(inputs)` or `.map(items)`."]
     pub fn with_hooks<H: ::hypernodes::Hooks>(
         &self,
         hooks: H,
-    ) -> ::hypernodes::Runner<'_, Self, ::hypernodes::Parallel, H> {
-        ::hypernodes::Runner::new(self, ::hypernodes::Parallel::new()).with_hooks(hooks)
+    ) -> ::hypernodes::Runner<'static, Self, ::hypernodes::Parallel, H> {
+        self.with_engine(::hypernodes::Parallel::new())
+            .with_hooks(hooks)
     }
     #[doc = r" Every node's settings on the default engine and where each came from."]
     pub fn plan(&self) -> ::hypernodes::Plan {
@@ -442,7 +446,18 @@ impl ::core::clone::Clone for Words {
     fn clone(&self) -> Self {
         Words {
             __hypernodes_cache: ::core::clone::Clone::clone(&self.__hypernodes_cache),
-            __hypernodes_single: ::hypernodes::__private::OnceCell::new(),
+            __hypernodes_single: ::core::default::Default::default(),
+        }
+    }
+}
+impl Words {
+    #[doc = r" A copy that also shares the stateful instances already built: what an owned"]
+    #[doc = r" runner holds, so it runs exactly as the pipeline it came from would."]
+    #[doc(hidden)]
+    pub fn __hypernodes_handle(&self) -> Self {
+        Words {
+            __hypernodes_cache: ::core::clone::Clone::clone(&self.__hypernodes_cache),
+            __hypernodes_single: ::core::clone::Clone::clone(&self.__hypernodes_single),
         }
     }
 }
