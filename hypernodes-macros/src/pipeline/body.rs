@@ -111,8 +111,9 @@ impl<'a> Body<'a> {
         });
         quote! {
             #imports
-            let #running = ::core::cell::Cell::new("");
-            #krate::__private::run_catching(&#running, || -> ::core::result::Result<#values_ty, #krate::Error> {
+            let __hypernodes_running_cell = ::core::cell::Cell::new("");
+            let #running = &__hypernodes_running_cell;
+            #krate::__private::run_catching(#running, || -> ::core::result::Result<#values_ty, #krate::Error> {
                 #(#calls)*
                 ::core::result::Result::Ok((#(#values,)*))
             })
@@ -141,13 +142,21 @@ impl<'a> Body<'a> {
         let key = self.cache_key(index);
         let body = match node.meta.kind {
             Kind::Pipeline => self.nested_node(index),
+            // Outside a future, the call goes through the runtime's `call_cached`, which looks
+            // the cache up itself; inside one, the statement is written out here.
             Kind::Function if isolated(node) => {
                 let compute = self.isolated_node(index);
-                self.cached(index, compute)
+                match self.in_future {
+                    true => self.cached(index, compute),
+                    false => compute,
+                }
             }
             Kind::Function => {
                 let compute = self.function_node(index);
-                self.cached(index, compute)
+                match self.in_future {
+                    true => self.cached(index, compute),
+                    false => compute,
+                }
             }
         };
         let bind = self.bindings(node);
@@ -254,6 +263,9 @@ impl<'a> Body<'a> {
         let name = node.meta.name.to_string();
         let shared = shared_ident();
         let limiter = private_ident("limit", index);
+        if !self.in_future {
+            return self.runtime_call(index, setup, call);
+        }
         let (start, end) = self.hook_calls(node);
         let permit = match self.in_future {
             true => quote!(#shared.#limiter.enter_async().await),
@@ -270,6 +282,32 @@ impl<'a> Body<'a> {
             };
             #end
             __hypernodes_value
+        }
+    }
+
+    /// A call made by the runtime's `call_node` (or `call_cached` for a cached node), which
+    /// names the node, tells the hooks, takes its permit and looks up and fills the cache.
+    fn runtime_call(
+        &self,
+        index: usize,
+        setup: Vec<TokenStream>,
+        call: TokenStream,
+    ) -> TokenStream {
+        let krate = self.types.krate;
+        let name = self.graph.nodes[index].meta.name.to_string();
+        let (running, hooks, scope) = (running_ident(), hooks_ident(), scope_ident());
+        let (shared, limiter) = (shared_ident(), private_ident("limit", index));
+        let enter = quote!(|| #shared.#limiter.enter());
+        let compute = quote!(|| ::core::result::Result::Ok({ #(#setup)* #call }));
+        if !super::cache::is_cached(self.graph, index) {
+            return quote! {
+                #krate::__private::call_node(#running, #hooks, #scope, #name, #enter, #compute)?
+            };
+        }
+        let key = super::cache::key_ident(index);
+        let slot = super::cache::slot(index);
+        quote! {
+            #krate::__private::call_cached(#running, #hooks, #scope, #name, #slot, &#key, #enter, #compute)?
         }
     }
 

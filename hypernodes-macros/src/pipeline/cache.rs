@@ -72,6 +72,15 @@ fn wired(graph: &Graph, n: usize) -> impl Iterator<Item = usize> + '_ {
     (0..params.len()).filter(|&p| !params[p].mode.is_stateful())
 }
 
+/// Cached node `n`'s `CacheSlot`: the store and its read and write functions, if a cache is set.
+pub fn slot(n: usize) -> TokenStream {
+    let (get, put) = (get_field(n), put_field(n));
+    let table = ident("__hypernodes_table");
+    quote! {
+        ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |#table| (&*#table.store, #table.#get, #table.#put))
+    }
+}
+
 impl Body<'_> {
     /// `let key = ..;` for cached node `index`: `None` without a cache or when an input cannot
     /// be encoded (then the item is computed and not stored).
@@ -102,14 +111,13 @@ impl Body<'_> {
         let code = quote!(<#path as #krate::__private::NodeCode>::CODE);
         let version = proc_macro2::Literal::u64_suffixed(node.meta.version);
         Some(quote! {
-            let #key: ::core::option::Option<#krate::__private::Key> = match &self.__hypernodes_cache {
-                ::core::option::Option::Some(#table) => (|| {
-                    let #builder = #krate::__private::Key::builder(#code, #version);
+            let #key: ::core::option::Option<#krate::__private::Key> = #krate::__private::node_key(
+                self.__hypernodes_cache.as_ref(), #code, #version,
+                |#table, #builder| {
                     #(let #builder = #parts;)*
-                    ::core::option::Option::Some(#builder.finish())
-                })(),
-                ::core::option::Option::None => ::core::option::Option::None,
-            };
+                    ::core::option::Option::Some(#builder)
+                },
+            );
         })
     }
 

@@ -47,10 +47,30 @@ fn formatted(code: &str) -> Option<String> {
         .stderr(Stdio::null())
         .spawn()
         .ok()?;
-    rustfmt.stdin.take()?.write_all(code.as_bytes()).ok()?;
-    let output = rustfmt.wait_with_output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    // Written from another thread: rustfmt answers while it reads, and a large expansion
+    // would fill both pipes if this thread wrote everything before reading.
+    let mut stdin = rustfmt.stdin.take()?;
+    let code = code.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(code.as_bytes()));
+    let mut stdout = rustfmt.stdout.take()?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+    });
+    // rustfmt can take very long over a huge single line: give up and print it unformatted.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        match rustfmt.try_wait().ok()? {
+            Some(status) => break status,
+            None if std::time::Instant::now() > deadline => {
+                let _ = rustfmt.kill();
+                let _ = rustfmt.wait();
+                return None;
+            }
+            None => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
+    writer.join().ok()?.ok()?;
+    let text = reader.join().ok()?.ok()?;
+    status.success().then_some(text)
 }

@@ -13,6 +13,7 @@ mod debug;
 mod hooked;
 mod map_on;
 mod nested;
+mod node_call;
 mod retry;
 mod wire;
 
@@ -37,6 +38,7 @@ pub use cache_off::{cache_lookup, DiskCache, Key, KeyBuilder};
 #[cfg(feature = "cache")]
 pub use cached::{cache_lookup, CacheValue, Cacheable, Slot, Store};
 pub use checkout::checkout;
+pub use node_call::{call_cached, call_node, node_key, CacheSlot};
 
 /// Nothing with the `async` feature; without it, the error a pipeline with an `async fn` node
 /// reports instead of a missing item of `__private`.
