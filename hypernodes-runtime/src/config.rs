@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::devices::Devices;
+
 /// Built-in default for `batch_size`: the executor's unit of work and a batch node's batch.
 pub const DEFAULT_BATCH_SIZE: usize = 1024;
 /// Built-in default for `max_retries`: no retry.
@@ -120,5 +122,48 @@ impl fmt::Display for NodeConfig {
             self.max_retries.value,
             self.max_retries.source,
         )
+    }
+}
+
+/// The engine level of the config hierarchy: settings given at run time, above the pipeline's
+/// `#[config]` and below each node's own `config(..)`.
+///
+/// ```
+/// use hypernodes::{Engine, Parallel};
+/// let engine = Parallel::new().batch_size(512).max_concurrency(2);
+/// assert_eq!(engine.settings().config.batch_size, Some(512));
+/// assert_eq!(engine.settings().config.max_concurrency, Some(2));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EngineConfig {
+    /// Items per unit of work, and the batch of batch nodes without their own `batch_size`.
+    pub batch_size: Option<usize>,
+    /// Most instances (and calls at once) of every node without its own `max_concurrency`.
+    pub max_concurrency: Option<usize>,
+}
+
+/// What a run needs from its engine: its name, worker count, settings and devices.
+#[derive(Clone, Debug)]
+pub struct RunSettings {
+    /// The engine's name, for plans.
+    pub engine: &'static str,
+    /// Workers running items at once.
+    pub workers: usize,
+    /// Engine-level config.
+    pub config: EngineConfig,
+    /// Devices for nodes with `gpus`, when given to the engine; otherwise the visible ones are
+    /// looked up (only if a node sets `gpus`).
+    pub devices: Option<Devices>,
+}
+
+impl RunSettings {
+    /// The settings of a single-item `run`: one worker, no engine config, visible devices.
+    pub fn single() -> Self {
+        RunSettings {
+            engine: "run",
+            workers: 1,
+            config: EngineConfig::default(),
+            devices: None,
+        }
     }
 }

@@ -27,18 +27,17 @@ mod runner;
 mod stateful;
 
 #[doc(hidden)]
-#[path = "private/mod.rs"]
 pub mod __private;
-use __private as private;
+mod collect;
+mod map_on;
+mod plumbing;
 
 #[cfg(feature = "cluster")]
 pub use cluster::{Cluster, Crosses};
 pub use config::{ConfigSource, NodeConfig, Setting};
+pub use config::{EngineConfig, RunSettings};
 pub use devices::Devices;
-pub use engine::{
-    AsCompleted, Engine, EngineConfig, Executes, Parallel, RunSettings, Sequential, Stream,
-    Streaming,
-};
+pub use engine::{AsCompleted, Engine, Executes, Parallel, Sequential, Stream, Streaming};
 pub use error::{BoxError, Error, ErrorKind};
 #[cfg(feature = "progress")]
 pub use hooks::Progress;

@@ -1,6 +1,6 @@
 //! The trait every generated pipeline implements, for code generic over pipelines.
 
-use crate::engine::Collect;
+use crate::collect::Collect;
 use crate::error::Error;
 use crate::hooks::{Hooks, Scope};
 use crate::info::PipelineInfo;
@@ -134,11 +134,11 @@ pub trait Pipeline: Sized {
     ) -> bool {
         for (offset, inputs) in items.into_iter().enumerate() {
             let scope = Scope::map_item(Self::INFO.name, first + offset);
-            crate::__private::item_start(hooks, &scope);
+            crate::plumbing::hooked::item_start(hooks, &scope);
             let result = self
                 .__hypernodes_item(shared, worker, hooks, &scope, inputs)
                 .map_err(|error| error.at_item(first + offset));
-            crate::__private::item_end(hooks, &scope, &result);
+            crate::plumbing::hooked::item_end(hooks, &scope, &result);
             if !out.push(result) {
                 return false;
             }

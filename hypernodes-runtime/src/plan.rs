@@ -4,8 +4,8 @@
 use std::fmt;
 
 use crate::config::{ConfigSource, NodeConfig, Setting};
+use crate::config::{EngineConfig, RunSettings};
 use crate::devices::Devices;
-use crate::engine::{EngineConfig, RunSettings};
 use crate::error::Error;
 use crate::info::{NodeKind, PipelineInfo};
 use crate::instances::{InstanceLayout, Limiter};
@@ -168,12 +168,12 @@ impl Plan {
     /// The limiter of calls in flight of the `index`-th node in run order, an `async fn`.
     #[cfg(feature = "async")]
     #[doc(hidden)]
-    pub fn async_limiter(&self, index: usize) -> crate::private::AsyncLimiter {
+    pub fn async_limiter(&self, index: usize) -> crate::plumbing::asynchronous::AsyncLimiter {
         let limit = self
             .nodes
             .get(index)
             .and_then(|n| n.config.max_concurrency.value);
-        crate::private::AsyncLimiter::new(limit)
+        crate::plumbing::asynchronous::AsyncLimiter::new(limit)
     }
 
     /// The worker processes of the `index`-th node in run order, a `use_process` node
@@ -186,7 +186,7 @@ impl Plan {
         index: usize,
         key: &'static str,
         timeout_ms: u64,
-    ) -> crate::private::Processes {
+    ) -> crate::process::Processes {
         let node = &self.nodes[index];
         let places = node
             .config
@@ -194,7 +194,7 @@ impl Plan {
             .value
             .unwrap_or(self.settings.workers);
         let timeout = (timeout_ms > 0).then(|| std::time::Duration::from_millis(timeout_ms));
-        crate::private::Processes::new(node.name, key, places, timeout)
+        crate::process::Processes::new(node.name, key, places, timeout)
     }
 
     /// The plan of the nested pipeline that is the `index`-th node in run order.

@@ -1,11 +1,12 @@
 //! A pipeline paired with an engine and hooks: `p.with_engine(Sequential).with_hooks(h)`.
 
-use crate::engine::{Collect, Engine, Executes, FailFast, KeepAll, Stream, Streaming};
+use crate::collect::{Collect, FailFast, KeepAll};
+use crate::engine::{Engine, Executes, Stream, Streaming};
 use crate::error::Error;
 use crate::hooks::{Event, Hooks, NoHooks};
 use crate::pipeline::Pipeline;
 use crate::plan::Plan;
-use crate::private::Clock;
+use crate::plumbing::hooked::Clock;
 
 /// A pipeline with the engine that will run it and the hooks told what happens; made by
 /// `p.with_engine(engine)` or `p.with_hooks(hooks)`.

@@ -5,8 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::parse::Parser;
 
-use super::graph::{Graph, Node};
-use super::header::Header;
+use super::model::graph::Graph;
+use super::model::node::Node;
+use super::parse::header::Header;
 use crate::errors::Errors;
 use crate::meta::{Kind, Mode, NodeMeta, CHAIN_VERSION};
 
@@ -30,12 +31,7 @@ fn meta(name: &str, params: &[(&str, &str)], outputs: &[&str]) -> TokenStream {
 
 fn node(meta_tokens: TokenStream) -> Node {
     let meta: NodeMeta = syn::parse2(meta_tokens).expect("metadata parses");
-    let path = syn::Path::from(meta.name.clone());
-    Node {
-        path,
-        meta,
-        nested: None,
-    }
+    Node::new(syn::Path::from(meta.name.clone()), meta)
 }
 
 fn header(tokens: TokenStream) -> Header {
@@ -192,7 +188,7 @@ fn words_chain() -> TokenStream {
 #[test]
 fn a_small_pipeline_expands_as_recorded() {
     let expansion = super::expand(words_chain()).to_string();
-    let text = super::debug::readable(&expansion);
+    let text = super::expand::debug::readable(&expansion);
     let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/words.rs");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden, &text).unwrap();

@@ -19,7 +19,9 @@ use std::time::{Duration, Instant};
 
 pub use wire::Crosses;
 
-use crate::engine::{Collect, Engine, EngineConfig, Executes, RunSettings};
+use crate::collect::Collect;
+use crate::config::{EngineConfig, RunSettings};
+use crate::engine::{Engine, Executes};
 use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;

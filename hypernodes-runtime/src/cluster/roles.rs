@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::transport::{Failure, Transport};
 use super::wire::{self, Crosses};
-use crate::engine::{Collect, KeepAll};
+use crate::collect::{Collect, KeepAll};
 use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;

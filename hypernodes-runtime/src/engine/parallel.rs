@@ -9,9 +9,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::ThreadPool;
 
-use super::collect::Collect;
-use super::{Engine, EngineConfig, Executes, RunSettings};
+use crate::collect::Collect;
+use crate::config::{EngineConfig, RunSettings};
 use crate::devices::Devices;
+use crate::engine::{Engine, Executes};
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
 

@@ -1,8 +1,9 @@
 //! Every item on the calling thread, in order.
 
-use super::collect::Collect;
-use super::{Engine, EngineConfig, Executes, RunSettings};
+use crate::collect::Collect;
+use crate::config::{EngineConfig, RunSettings};
 use crate::devices::Devices;
+use crate::engine::{Engine, Executes};
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
 

@@ -11,9 +11,10 @@ use std::thread;
 
 pub use stream::{AsCompleted, Stream};
 
-use super::collect::Collect;
-use super::{Engine, EngineConfig, Executes, RunSettings};
+use crate::collect::Collect;
+use crate::config::{EngineConfig, RunSettings};
 use crate::devices::Devices;
+use crate::engine::{Engine, Executes};
 use crate::hooks::Hooks;
 use crate::info::PipelineInfo;
 use crate::pipeline::Pipeline;

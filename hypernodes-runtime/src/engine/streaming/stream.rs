@@ -11,7 +11,7 @@ use super::Streaming;
 use crate::error::Error;
 use crate::hooks::{Event, Hooks};
 use crate::pipeline::Pipeline;
-use crate::private::Clock;
+use crate::plumbing::hooked::Clock;
 
 /// What the stage threads share for the length of a stream: a copy of the pipeline, the run's
 /// shared state (its stateful instances, dropped when the last thread is done) and the hooks.

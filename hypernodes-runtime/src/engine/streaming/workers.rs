@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crossbeam_channel::{Receiver, Sender};
 
 use super::stages::Stage;
-use crate::engine::collect::{Collect, KeepAll};
+use crate::collect::{Collect, KeepAll};
 use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;

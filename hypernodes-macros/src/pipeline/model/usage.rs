@@ -4,119 +4,13 @@
 //! is rewritten to the outer names, so the graph sees an ordinary node.
 
 use proc_macro2::{Span, TokenStream};
-use syn::parse::{ParseStream, Parser};
-use syn::{parenthesized, Ident, Token};
+use syn::parse::Parser;
+use syn::Ident;
 
-use super::graph::Node;
+use super::node::{NestedUse, Node};
 use crate::errors::{did_you_mean, quoted_list, Errors};
 use crate::meta::Kind;
-
-/// How the outer pipeline calls a nested one.
-#[derive(Clone, Debug)]
-pub struct NestedUse {
-    /// Per parameter of the node (outer view), the inner input position it feeds.
-    pub params_at: Vec<usize>,
-    /// Every input of the inner pipeline, outer-wired or not.
-    pub inner_params: usize,
-    /// Per output of the node (outer view), the inner output position it comes from.
-    pub outputs_at: Vec<usize>,
-    /// The inner outputs asked for, as bits by position (all bits past 64 outputs).
-    pub mask: u64,
-    /// Per parameter: a list whose elements the inner pipeline runs on (`map_over`).
-    pub mapped: Vec<bool>,
-    /// `map_over(product(..))`: every combination rather than a zip.
-    pub product: bool,
-    /// `(inner name, outer name)` of each renamed input and output.
-    pub renamed: Vec<(String, String)>,
-}
-
-impl NestedUse {
-    pub fn maps(&self) -> bool {
-        self.mapped.iter().any(|&m| m)
-    }
-}
-
-#[derive(Default)]
-struct Usage {
-    inputs: Vec<(Ident, Ident)>,
-    outputs: Option<(Span, Vec<(Ident, Ident)>)>,
-    map_over: Vec<Ident>,
-    product: bool,
-}
-
-/// `inner = outer`, or `inner` alone (same name) where `optional_value`.
-fn parse_pair(entry: ParseStream, optional_value: bool) -> syn::Result<(Ident, Ident)> {
-    let inner: Ident = entry.parse()?;
-    if optional_value && !entry.peek(Token![=]) {
-        return Ok((inner.clone(), inner));
-    }
-    entry
-        .parse::<Token![=]>()
-        .map_err(|e| syn::Error::new(e.span(), "expected `inner_name = outer_name`"))?;
-    Ok((inner, entry.parse()?))
-}
-
-fn parse_pairs(input: ParseStream, optional_value: bool) -> syn::Result<Vec<(Ident, Ident)>> {
-    let list = match optional_value {
-        true => input.parse_terminated(|e| parse_pair(e, true), Token![,])?,
-        false => input.parse_terminated(|e| parse_pair(e, false), Token![,])?,
-    };
-    Ok(list.into_iter().collect())
-}
-
-fn parse_usage(input: ParseStream) -> syn::Result<Usage> {
-    let mut usage = Usage::default();
-    let mut seen: Vec<String> = Vec::new();
-    while !input.is_empty() {
-        let key: Ident = input.parse()?;
-        let content;
-        parenthesized!(content in input);
-        if seen.contains(&key.to_string()) {
-            return Err(syn::Error::new(
-                key.span(),
-                format!("`{key}(..)` is given twice"),
-            ));
-        }
-        seen.push(key.to_string());
-        match key.to_string().as_str() {
-            "inputs" => usage.inputs = parse_pairs(&content, false)?,
-            "outputs" => usage.outputs = Some((key.span(), parse_pairs(&content, true)?)),
-            "map_over" => {
-                let product = content.peek(Ident) && content.peek2(syn::token::Paren)
-                    && content.fork().parse::<Ident>()? == "product";
-                let names;
-                let list = if product {
-                    content.parse::<Ident>()?;
-                    parenthesized!(names in content);
-                    &names
-                } else {
-                    &content
-                };
-                usage.product = product;
-                usage.map_over = list
-                    .parse_terminated(<Ident as syn::parse::Parse>::parse, Token![,])?
-                    .into_iter()
-                    .collect();
-                if usage.map_over.is_empty() {
-                    return Err(syn::Error::new(
-                        key.span(),
-                        "`map_over(..)` names the inputs to map over",
-                    ));
-                }
-            }
-            _ => {
-                return Err(syn::Error::new(
-                    key.span(),
-                    format!("unknown option `{key}`: expected `inputs(..)`, `outputs(..)` or `map_over(..)`"),
-                ))
-            }
-        }
-        if !input.is_empty() {
-            input.parse::<Token![,]>()?;
-        }
-    }
-    Ok(usage)
-}
+use crate::pipeline::parse::usage::{parse_usage, Usage};
 
 /// Rewrites `node`'s metadata to the outer names and records how to call it. Every mistake is
 /// reported at the user's token; after one, the node keeps its inner names.

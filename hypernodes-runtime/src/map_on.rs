@@ -1,6 +1,7 @@
 //! The bounds behind a generated pipeline's `map`, and what a builder's factory may return.
 
-use crate::engine::{Executes, KeepAll};
+use crate::collect::KeepAll;
+use crate::engine::Executes;
 use crate::error::{BoxError, Error};
 use crate::pipeline::Pipeline;
 use crate::runner::Runner;

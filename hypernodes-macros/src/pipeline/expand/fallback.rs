@@ -7,11 +7,11 @@ use quote::{format_ident, quote};
 use syn::Ident;
 
 use super::codegen::{Bound, Stateful};
-use super::graph::Graph;
-use super::header::Header;
 use super::names::Types;
 use super::surface::Surface;
 use crate::meta::{emit_meta_macro, Kind, NodeMeta, Vis};
+use crate::pipeline::model::graph::Graph;
+use crate::pipeline::parse::header::Header;
 
 pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
     let types = Types { krate, graph };

@@ -9,13 +9,14 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::Ident;
 
-use super::graph::{Graph, Node, Source};
 use super::names::{
     hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident, user_spanned,
     worker_ident, Types,
 };
 use crate::config::{Config, Key, Value};
 use crate::meta::{Kind, Mode};
+use crate::pipeline::model::graph::{Graph, Source};
+use crate::pipeline::model::node::Node;
 
 /// The statements of `run`: one call per node, values moved on their last use.
 pub struct Body<'a> {
@@ -139,7 +140,9 @@ impl<'a> Body<'a> {
     /// only some outputs need runs under the call's `MASK`, its values then `Option`s.
     pub(super) fn node(&mut self, index: usize) -> TokenStream {
         let node = &self.graph.nodes[index];
-        let key = self.cache_key(index);
+        let key = super::cache::key_statement(self.types, index, self.keys_flow(), |name| {
+            self.access(name, Access::Ref, node)
+        });
         let body = match node.meta.kind {
             Kind::Pipeline => self.nested_node(index),
             // Outside a future, the call goes through the runtime's `call_cached`, which looks
@@ -147,14 +150,14 @@ impl<'a> Body<'a> {
             Kind::Function if isolated(node) => {
                 let compute = self.isolated_node(index);
                 match self.in_future {
-                    true => self.cached(index, compute),
+                    true => super::cache::looked_up(self.types, index, compute),
                     false => compute,
                 }
             }
             Kind::Function => {
                 let compute = self.function_node(index);
                 match self.in_future {
-                    true => self.cached(index, compute),
+                    true => super::cache::looked_up(self.types, index, compute),
                     false => compute,
                 }
             }

@@ -11,11 +11,10 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Ident;
 
-use super::body::{Access, Body};
-use super::graph::{Graph, Source};
-use super::header::Header;
 use super::names::{hooks_ident, private_ident, scope_ident, Types};
 use crate::meta::Kind;
+use crate::pipeline::model::graph::{Graph, Source};
+use crate::pipeline::parse::header::Header;
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
@@ -81,74 +80,79 @@ pub fn slot(n: usize) -> TokenStream {
     }
 }
 
-impl Body<'_> {
-    /// `let key = ..;` for cached node `index`: `None` without a cache or when an input cannot
-    /// be encoded (then the item is computed and not stored).
-    pub(super) fn cache_key(&self, index: usize) -> Option<TokenStream> {
-        let graph = self.graph;
-        if !is_cached(graph, index) {
-            return None;
-        }
-        let krate = self.types.krate;
-        let node = &graph.nodes[index];
-        let (table, builder) = (ident("__hypernodes_table"), ident("__hypernodes_builder"));
-        let parts = wired(graph, index).map(|param| {
-            let name = &node.meta.params[param].name;
-            match graph.source_of(name) {
-                Source::Output { node: from, .. } if self.keys_flow() && is_cached(graph, from) => {
-                    let upstream = key_ident(from);
-                    quote!(#builder.upstream(::core::option::Option::as_ref(&#upstream)?))
-                }
-                _ => {
-                    let field = hash_field(index, param);
-                    let value = self.access(name, Access::Ref, node);
-                    quote!((#table.#field)(#builder, #value)?)
-                }
-            }
-        });
-        let key = key_ident(index);
-        let path = &node.path;
-        let code = quote!(<#path as #krate::__private::NodeCode>::CODE);
-        let version = proc_macro2::Literal::u64_suffixed(node.meta.version);
-        Some(quote! {
-            let #key: ::core::option::Option<#krate::__private::Key> = #krate::__private::node_key(
-                self.__hypernodes_cache.as_ref(), #code, #version,
-                |#table, #builder| {
-                    #(let #builder = #parts;)*
-                    ::core::option::Option::Some(#builder)
-                },
-            );
-        })
+/// `let key = ..;` for cached node `index`: `None` without a cache or when an input cannot be
+/// encoded (then the item is computed and not stored). Where keys flow (`keys_flow`), an input
+/// made by a cached node adds that node's key; any other input adds its value, read by `value`.
+pub fn key_statement(
+    types: &Types,
+    index: usize,
+    keys_flow: bool,
+    value: impl Fn(&Ident) -> TokenStream,
+) -> Option<TokenStream> {
+    let graph = types.graph;
+    if !is_cached(graph, index) {
+        return None;
     }
-
-    /// `compute` behind a cache lookup for cached node `index`: a hit is the value (and a
-    /// `CacheHit` event); a miss computes and stores it.
-    pub(super) fn cached(&self, index: usize, compute: TokenStream) -> TokenStream {
-        if !is_cached(self.graph, index) {
-            return compute;
+    let krate = types.krate;
+    let node = &graph.nodes[index];
+    let (table, builder) = (ident("__hypernodes_table"), ident("__hypernodes_builder"));
+    let parts = wired(graph, index).map(|param| {
+        let name = &node.meta.params[param].name;
+        match graph.source_of(name) {
+            Source::Output { node: from, .. } if keys_flow && is_cached(graph, from) => {
+                let upstream = key_ident(from);
+                quote!(#builder.upstream(::core::option::Option::as_ref(&#upstream)?))
+            }
+            _ => {
+                let field = hash_field(index, param);
+                let value = value(name);
+                quote!((#table.#field)(#builder, #value)?)
+            }
         }
-        let krate = self.types.krate;
-        let name = self.graph.nodes[index].meta.name.to_string();
-        let key = key_ident(index);
-        let (get, put) = (get_field(index), put_field(index));
-        let (hooks, scope) = (hooks_ident(), scope_ident());
-        let (table, value) = (ident("__hypernodes_table"), ident("__hypernodes_value"));
-        quote! {
-            match #krate::__private::cache_lookup(
-                ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |#table| &*#table.store),
-                ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |#table| #table.#get),
-                &#key, #hooks, #scope, #name,
-            ) {
-                ::core::option::Option::Some(#value) => #value,
-                ::core::option::Option::None => {
-                    let #value = { #compute };
-                    if let (::core::option::Option::Some(#table), ::core::option::Option::Some(__hypernodes_k)) =
-                        (&self.__hypernodes_cache, &#key)
-                    {
-                        (#table.#put)(&#table.store, __hypernodes_k, &#value);
-                    }
-                    #value
+    });
+    let key = key_ident(index);
+    let path = &node.path;
+    let code = quote!(<#path as #krate::__private::NodeCode>::CODE);
+    let version = proc_macro2::Literal::u64_suffixed(node.meta.version);
+    Some(quote! {
+        let #key: ::core::option::Option<#krate::__private::Key> = #krate::__private::node_key(
+            self.__hypernodes_cache.as_ref(), #code, #version,
+            |#table, #builder| {
+                #(let #builder = #parts;)*
+                ::core::option::Option::Some(#builder)
+            },
+        );
+    })
+}
+
+/// `compute` behind a cache lookup for cached node `index`, written out (inside a future, where
+/// the runtime's `call_cached` cannot await): a hit is the value (and a `CacheHit` event); a
+/// miss computes and stores it.
+pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStream {
+    if !is_cached(types.graph, index) {
+        return compute;
+    }
+    let krate = types.krate;
+    let name = types.graph.nodes[index].meta.name.to_string();
+    let key = key_ident(index);
+    let (get, put) = (get_field(index), put_field(index));
+    let (hooks, scope) = (hooks_ident(), scope_ident());
+    let (table, value) = (ident("__hypernodes_table"), ident("__hypernodes_value"));
+    quote! {
+        match #krate::__private::cache_lookup(
+            ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |#table| &*#table.store),
+            ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |#table| #table.#get),
+            &#key, #hooks, #scope, #name,
+        ) {
+            ::core::option::Option::Some(#value) => #value,
+            ::core::option::Option::None => {
+                let #value = { #compute };
+                if let (::core::option::Option::Some(#table), ::core::option::Option::Some(__hypernodes_k)) =
+                    (&self.__hypernodes_cache, &#key)
+                {
+                    (#table.#put)(&#table.store, __hypernodes_k, &#value);
                 }
+                #value
             }
         }
     }

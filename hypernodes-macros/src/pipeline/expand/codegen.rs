@@ -6,13 +6,13 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 use super::body::Body;
-use super::graph::{Graph, Source};
-use super::header::Header;
 use super::names::{
     hooks_ident, local, private_ident, scope_ident, shared_ident, user_spanned, worker_ident, Types,
 };
 use super::surface::Surface;
 use crate::meta::{emit_meta_macro, Kind, Mode, NodeMeta, Param, Vis};
+use crate::pipeline::model::graph::{Graph, Source};
+use crate::pipeline::parse::header::Header;
 
 pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
     let types = Types { krate, graph };

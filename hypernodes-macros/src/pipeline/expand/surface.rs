@@ -6,9 +6,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::Ident;
 
-use super::graph::Graph;
-use super::header::Header;
 use super::names::{local, Types};
+use crate::pipeline::model::graph::Graph;
+use crate::pipeline::parse::header::Header;
 
 pub struct Surface<'a> {
     pub inputs_ty: Ident,

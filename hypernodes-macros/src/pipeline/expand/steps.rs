@@ -10,10 +10,10 @@ use quote::{format_ident, quote};
 use syn::Ident;
 
 use super::body::Body;
-use super::graph::Source;
-use super::header::Header;
 use super::names::{hooks_ident, running_ident, shared_ident, worker_ident, Types};
 use super::surface::Surface;
+use crate::pipeline::model::graph::Source;
+use crate::pipeline::parse::header::Header;
 
 /// The hidden columns struct, and the `Pipeline` items working on it.
 pub struct Steps {

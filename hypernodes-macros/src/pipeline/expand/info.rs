@@ -3,10 +3,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::graph::{Graph, Node};
-use super::header::Header;
 use crate::config::{Config, Key, Value};
 use crate::meta::Kind;
+use crate::pipeline::model::graph::Graph;
+use crate::pipeline::model::node::Node;
+use crate::pipeline::parse::header::Header;
 
 pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
     let name = header.name.to_string();

@@ -5,7 +5,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
-use super::graph::{Graph, Node};
+use crate::pipeline::model::graph::Graph;
+use crate::pipeline::model::node::Node;
 
 /// A local variable for a value, with one hygiene context for all of them (names arriving
 /// through different metadata macros carry different marks) and the user's location.

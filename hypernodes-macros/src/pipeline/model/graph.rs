@@ -3,35 +3,12 @@
 
 use std::collections::HashMap;
 
-use proc_macro2::Span;
-use quote::ToTokens;
-use syn::{Ident, Path};
+use syn::Ident;
 
-use super::header::Header;
-use super::usage::NestedUse;
+use super::node::Node;
 use crate::errors::{did_you_mean, quoted_list, Errors};
-use crate::meta::{Mode, NodeMeta, Vis};
-
-pub struct Node {
-    pub path: Path,
-    pub meta: NodeMeta,
-    /// How the outer pipeline calls it, for a nested pipeline.
-    pub nested: Option<NestedUse>,
-}
-
-impl Node {
-    /// Where errors about this node point: its entry in the pipeline list.
-    pub fn span(&self) -> Span {
-        self.path
-            .segments
-            .last()
-            .map_or_else(Span::call_site, |s| s.ident.span())
-    }
-
-    pub fn label(&self) -> String {
-        self.path.to_token_stream().to_string().replace(' ', "")
-    }
-}
+use crate::meta::{Mode, Vis};
+use crate::pipeline::parse::header::Header;
 
 /// A value read by nodes: where it comes from.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

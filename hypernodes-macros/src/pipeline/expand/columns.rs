@@ -8,12 +8,12 @@ use quote::{quote, quote_spanned};
 use syn::Ident;
 
 use super::body::Body;
-use super::graph::Source;
 use super::names::{
     hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident, user_spanned,
 };
 use super::surface::Surface;
 use crate::meta::Mode;
+use crate::pipeline::model::graph::Source;
 
 fn column(name: &Ident) -> Ident {
     Ident::new(&format!("__hypernodes_col_{name}"), Span::mixed_site())
@@ -412,7 +412,7 @@ pub fn unit_params() -> (Ident, Ident, Ident) {
 
 /// Whether any node that runs is a batch node or an `async fn`: the pipeline then runs unit by
 /// unit, so a batch node sees batches and an async node's calls of one unit overlap.
-pub fn batched(graph: &super::graph::Graph) -> bool {
+pub fn batched(graph: &crate::pipeline::model::graph::Graph) -> bool {
     graph
         .order
         .iter()

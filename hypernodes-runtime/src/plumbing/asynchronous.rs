@@ -60,7 +60,7 @@ pub fn run_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
 
 /// Waits before retry `retry` of an async node, without holding the thread.
 pub async fn retry_pause(retry: u32) {
-    tokio::time::sleep(super::backoff(retry)).await;
+    tokio::time::sleep(super::retry::backoff(retry)).await;
 }
 
 /// At most `max_concurrency` calls of an async node in flight at once, over every worker.

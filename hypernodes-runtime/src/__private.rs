@@ -1,0 +1,39 @@
+//! What generated code names and users never do, in one place: only re-exports (the code is in
+//! `plumbing` and the modules it belongs to). Not covered by semver.
+
+pub use crate::__hypernodes_if_cache as if_cache;
+pub use crate::__hypernodes_if_process as if_process;
+pub use crate::__hypernodes_require_async as require_async;
+#[cfg(feature = "cache")]
+pub use crate::cache::{DiskCache, Key, KeyBuilder};
+pub use crate::collect::{Collect, FailFast, KeepAll};
+pub use crate::config::RunSettings;
+pub use crate::hooks::{Hooks, NoHooks, Scope};
+pub use crate::instances::{Checkout, Instances, Limiter, Permit};
+pub use crate::map_on::{Built, MapOn};
+pub use crate::plan::Plan;
+#[cfg(feature = "async")]
+pub use crate::plumbing::asynchronous::{block_on, guarded, retry_pause, run_all, AsyncLimiter};
+pub use crate::plumbing::batch::{batch_values, catching, single_value};
+#[cfg(not(feature = "cache"))]
+pub use crate::plumbing::cache_off::{cache_lookup, DiskCache, Key, KeyBuilder};
+#[cfg(feature = "cache")]
+pub use crate::plumbing::cached::{cache_lookup, CacheValue, Cacheable, Slot, Store};
+pub use crate::plumbing::call::{node_result, run_catching, NodeResult};
+pub use crate::plumbing::checkout::checkout;
+pub use crate::plumbing::debug::{Field, Repr, ViaDebug, ViaTypeName};
+pub use crate::plumbing::hooked::{
+    hooked_run, item_end, item_start, nested_end, nested_start, node_end, node_start, Clock,
+};
+pub use crate::plumbing::nested::{absent, needs, present, present_ref, zip_len, Absent, Arg};
+pub use crate::plumbing::node_call::{call_cached, call_node, node_key, CacheSlot};
+pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRetry};
+pub use crate::plumbing::wire::{
+    clone_for, code_at, CloneForLaterUse, In, NodeCode, Out, SameInput, SameStateful, Wire,
+};
+#[cfg(all(feature = "process", unix))]
+pub use crate::process::{serve_node, Isolated, ProcessValue, Processes, WorkerEntry};
+pub use hypernodes_macros::{__pipeline_front as pipeline_front, __pipeline_impl as pipeline_impl};
+#[cfg(all(feature = "process", unix))]
+pub use inventory;
+pub use once_cell::sync::OnceCell;
