@@ -12,7 +12,8 @@ mod workloads;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use hypernodes::{Event, Hooks, NoHooks, Sequential};
+use hypernodes::hooks::{Event, Hooks, NoHooks};
+use hypernodes::Sequential;
 use measure::batched;
 use workloads::*;
 

@@ -8,7 +8,8 @@
 
 use std::collections::HashMap;
 
-use hypernodes::{node, pipeline, BoxError, Progress, Stateful, WorkerContext};
+use hypernodes::hooks::Progress;
+use hypernodes::{node, pipeline, BoxError, Stateful, WorkerContext};
 
 /// Term weights: rarer words weigh more. Built once per worker (it stands for a model).
 pub struct Weights(HashMap<&'static str, f64>);

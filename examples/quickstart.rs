@@ -7,7 +7,8 @@
 
 use std::collections::HashSet;
 
-use hypernodes::{node, pipeline, BoxError, Progress, Stateful, WorkerContext};
+use hypernodes::hooks::Progress;
+use hypernodes::{node, pipeline, BoxError, Stateful, WorkerContext};
 
 /// Built-in data: short product reviews, some starting with a star rating.
 const REVIEWS: &[&str] = &[

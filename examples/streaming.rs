@@ -6,7 +6,8 @@
 
 use std::sync::Arc;
 
-use hypernodes::{node, pipeline, Progress, Streaming};
+use hypernodes::hooks::Progress;
+use hypernodes::{node, pipeline, Streaming};
 
 #[node(output = "cleaned")]
 fn clean(text: String) -> String {

@@ -94,23 +94,116 @@
 /// `async fn`.
 pub use hypernodes_macros::node;
 
-#[cfg(feature = "cache")]
-pub use hypernodes_runtime::cache;
-#[cfg(feature = "progress")]
-pub use hypernodes_runtime::Progress;
-#[cfg(feature = "tracing")]
-pub use hypernodes_runtime::Tracing;
+#[cfg(feature = "cluster")]
+pub use hypernodes_runtime::Cluster;
 pub use hypernodes_runtime::{
-    config, pipeline, product, AsCompleted, BoxError, ConfigSource, Devices, Engine, EngineConfig,
-    Error, ErrorKind, Event, Executes, Factory, Hooks, InstanceLayout, NoHooks, NodeConfig,
-    NodeInfo, NodeKind, NodePlan, Parallel, Picture, Pipeline, PipelineInfo, Plan, Product,
-    RunSettings, Runner, Scope, Sequential, Setting, Shared, Stateful, StatefulPlan, Stream,
-    Streaming, WorkerContext,
+    pipeline, product, BoxError, Error, ErrorKind, Factory, Parallel, Pipeline, Product, Runner,
+    Sequential, Shared, Stateful, Streaming, WorkerContext,
 };
 #[cfg(all(feature = "process", unix))]
 pub use hypernodes_runtime::{serve_if_worker, test_worker};
+
+/// The config hierarchy: a node's settings and where each came from, the engine level, and
+/// the built-in defaults.
+pub use hypernodes_runtime::config;
+
+#[cfg(feature = "cache")]
+pub use hypernodes_runtime::cache;
+
+/// Engines and what they share: the [`Engine`](engine::Engine) and
+/// [`Executes`](engine::Executes) traits, streams of results and devices for `gpus` nodes.
+/// The engines themselves are also at the crate root.
+///
+/// ```
+/// use hypernodes::engine::Engine;
+/// use hypernodes::Parallel;
+///
+/// let settings = Parallel::new().batch_size(256).settings();
+/// assert_eq!(settings.config.batch_size, Some(256));
+/// ```
+pub mod engine {
+    #[cfg(feature = "cluster")]
+    pub use hypernodes_runtime::Cluster;
+    pub use hypernodes_runtime::{
+        AsCompleted, Devices, Engine, Executes, Parallel, Sequential, Stream, Streaming,
+    };
+}
+
+/// Watching runs: the [`Hooks`](hooks::Hooks) trait, its [`Event`](hooks::Event)s and their
+/// [`Scope`](hooks::Scope), and the hooks that come with the crate (`Progress`, `Tracing`).
+///
+/// ```
+/// use hypernodes::hooks::{Event, Hooks};
+/// use hypernodes::{node, pipeline};
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+///
+/// #[derive(Default)]
+/// struct Calls(AtomicUsize);
+/// impl Hooks for Calls {
+///     fn on(&self, event: &Event<'_>) {
+///         if let Event::NodeEnd { .. } = event {
+///             self.0.fetch_add(1, Ordering::Relaxed);
+///         }
+///     }
+/// }
+///
+/// #[node]
+/// fn double(x: u32) -> u32 { x * 2 }
+/// pipeline! { Double = [double] }
+///
+/// let calls = Calls::default();
+/// Double::new().with_hooks(&calls).run(DoubleInputs { x: 1 })?;
+/// assert_eq!(calls.0.load(Ordering::Relaxed), 1);
+/// # Ok::<(), hypernodes::Error>(())
+/// ```
+pub mod hooks {
+    #[cfg(feature = "progress")]
+    pub use hypernodes_runtime::Progress;
+    #[cfg(feature = "tracing")]
+    pub use hypernodes_runtime::Tracing;
+    pub use hypernodes_runtime::{Event, Hooks, NoHooks, Scope};
+}
+
+/// What a run will do before it runs: every node's settings on an engine and the stateful
+/// instances it will build (`p.plan()`, `p.with_engine(e).plan()`).
+///
+/// ```
+/// use hypernodes::{node, pipeline, Sequential};
+///
+/// #[node(config(batch_size = 8))]
+/// fn double(x: u32) -> u32 { x * 2 }
+/// pipeline! { Double = [double] }
+///
+/// let plan: hypernodes::plan::Plan = Double::new().with_engine(Sequential).plan();
+/// assert_eq!(plan.nodes[0].config.batch_size.value, 8);
+/// ```
+pub mod plan {
+    pub use hypernodes_runtime::{InstanceLayout, NodePlan, Plan, StatefulPlan};
+}
+
+/// A pipeline's structure, known at compile time (`Name::INFO`), and pictures of it.
+///
+/// ```
+/// use hypernodes::{node, pipeline};
+/// use hypernodes::info::PipelineInfo;
+///
+/// #[node]
+/// fn double(x: u32) -> u32 { x * 2 }
+/// pipeline! { Double = [double] }
+///
+/// let info: &PipelineInfo = &Double::INFO;
+/// assert_eq!((info.inputs, info.outputs), (&["x"][..], &["double"][..]));
+/// ```
+pub mod info {
+    pub use hypernodes_runtime::{NodeInfo, NodeKind, Picture, PipelineInfo};
+}
+
+/// Running on several processes or hosts: the [`Cluster`](cluster::Cluster) engine and what
+/// values crossing processes need ([`Crosses`](cluster::Crosses)).
 #[cfg(feature = "cluster")]
-pub use hypernodes_runtime::{Cluster, Crosses};
+pub mod cluster {
+    pub use hypernodes_runtime::{Cluster, Crosses};
+}
 
 #[doc(hidden)]
 pub use hypernodes_runtime::__private;

@@ -1,6 +1,7 @@
 //! Nodes from other modules and crates, pipelines declared anywhere, pipelines as nodes.
 
-use hypernodes::{node, pipeline, NodeKind};
+use hypernodes::info::NodeKind;
+use hypernodes::{node, pipeline};
 
 // A pipeline declared before the modules whose nodes it lists, mixing a sibling module,
 // another crate's nested module and crate root, and this crate's root.

@@ -6,9 +6,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use hypernodes::{
-    node, pipeline, BoxError, ConfigSource, Parallel, Sequential, Stateful, WorkerContext,
-};
+use hypernodes::config::ConfigSource;
+use hypernodes::{node, pipeline, BoxError, Parallel, Sequential, Stateful, WorkerContext};
 
 static BUILDS: AtomicUsize = AtomicUsize::new(0);
 

@@ -6,9 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use hypernodes::config::ConfigSource;
+use hypernodes::engine::Devices;
 use hypernodes::{
-    node, pipeline, BoxError, ConfigSource, Devices, ErrorKind, Parallel, Sequential, Stateful,
-    WorkerContext,
+    node, pipeline, BoxError, ErrorKind, Parallel, Sequential, Stateful, WorkerContext,
 };
 
 #[node(output = "cleaned")]
@@ -220,7 +221,7 @@ fn a_runner_may_outlive_the_pipeline_value_it_came_from() {
         "the runners' single runs and the pipeline's share one instance"
     );
 
-    let hooked = Scores::new().with_hooks(hypernodes::NoHooks);
+    let hooked = Scores::new().with_hooks(hypernodes::hooks::NoHooks);
     assert_eq!(hooked.map(score_inputs(5)).unwrap().len(), 5);
 }
 

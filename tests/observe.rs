@@ -2,7 +2,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use hypernodes::{node, pipeline, Progress, Sequential, Tracing};
+use hypernodes::hooks::{Progress, Tracing};
+use hypernodes::{node, pipeline, Sequential};
 use indicatif::{InMemoryTerm, ProgressDrawTarget};
 
 #[node(output = "cleaned")]

@@ -7,9 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hypernodes::{
-    node, pipeline, BoxError, Event, Hooks, Parallel, Stateful, Streaming, WorkerContext,
-};
+use hypernodes::hooks::{Event, Hooks};
+use hypernodes::{node, pipeline, BoxError, Parallel, Stateful, Streaming, WorkerContext};
 
 #[node(output = "cleaned")]
 fn clean(text: String) -> String {

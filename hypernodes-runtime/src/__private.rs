@@ -37,3 +37,13 @@ pub use hypernodes_macros::{__pipeline_front as pipeline_front, __pipeline_impl 
 #[cfg(all(feature = "process", unix))]
 pub use inventory;
 pub use once_cell::sync::OnceCell;
+
+// The public items generated code names, so that it never depends on where the `hypernodes`
+// facade shows them to users.
+pub use crate::config as settings;
+pub use crate::config::{ConfigSource, NodeConfig, Setting};
+pub use crate::engine::{Engine, Parallel};
+pub use crate::info::{NodeInfo, NodeKind, PipelineInfo};
+pub use crate::instances::Factory;
+pub use crate::runner::Runner;
+pub use crate::stateful::WorkerContext;

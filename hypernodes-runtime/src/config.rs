@@ -129,7 +129,8 @@ impl fmt::Display for NodeConfig {
 /// `#[config]` and below each node's own `config(..)`.
 ///
 /// ```
-/// use hypernodes::{Engine, Parallel};
+/// use hypernodes::engine::Engine;
+/// use hypernodes::Parallel;
 /// let engine = Parallel::new().batch_size(512).max_concurrency(2);
 /// assert_eq!(engine.settings().config.batch_size, Some(512));
 /// assert_eq!(engine.settings().config.max_concurrency, Some(2));

@@ -9,7 +9,7 @@ use std::fmt;
 /// `Parallel::new().devices(..)`.
 ///
 /// ```
-/// use hypernodes::Devices;
+/// use hypernodes::engine::Devices;
 /// let two = Devices::from_cuda_visible_devices("3,1");
 /// assert_eq!(two.ordinals(), [0, 1]); // renumbered inside the process, as CUDA does
 /// assert_eq!(Devices::from_cuda_visible_devices("-1").ordinals(), [] as [u32; 0]);

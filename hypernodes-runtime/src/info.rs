@@ -60,7 +60,8 @@ impl PipelineInfo {
 /// What kind of step a node is.
 ///
 /// ```
-/// use hypernodes::{node, pipeline, NodeKind};
+/// use hypernodes::info::NodeKind;
+/// use hypernodes::{node, pipeline};
 /// # #[node] fn twice(x: u32) -> u32 { 2 * x }
 /// # #[node] fn plus_one(twice: u32) -> u32 { twice + 1 }
 /// pipeline! { Inner = [twice] }
@@ -80,7 +81,8 @@ pub enum NodeKind {
 /// One node of a pipeline.
 ///
 /// ```
-/// use hypernodes::{node, pipeline, ConfigSource};
+/// use hypernodes::config::ConfigSource;
+/// use hypernodes::{node, pipeline};
 ///
 /// #[node(output = "score", config(max_retries = 3))]
 /// fn score(text: &str) -> usize { text.len() }

@@ -15,7 +15,8 @@ use crate::instances::{InstanceLayout, Limiter};
 /// `p.plan()` (the default engine) or `p.with_engine(e).plan()`; it prints as a table.
 ///
 /// ```
-/// use hypernodes::{node, pipeline, ConfigSource, Sequential};
+/// use hypernodes::config::ConfigSource;
+/// use hypernodes::{node, pipeline, Sequential};
 ///
 /// #[node(config(max_retries = 2))]
 /// fn double(x: u32) -> u32 { 2 * x }

@@ -219,7 +219,8 @@ impl<P: Pipeline, H: Hooks> Runner<'_, P, Streaming, H> {
     ///
     /// ```
     /// use std::sync::Arc;
-    /// use hypernodes::{node, pipeline, Streaming, Progress};
+    /// use hypernodes::hooks::Progress;
+    /// use hypernodes::{node, pipeline, Streaming};
     ///
     /// #[node]
     /// fn square(x: u64) -> u64 { x * x }

@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use hypernodes::{Event, Hooks};
+use hypernodes::hooks::{Event, Hooks};
 
 /// Records every event as a short line.
 #[derive(Default)]

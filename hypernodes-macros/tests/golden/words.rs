@@ -187,12 +187,16 @@ impl Words {
     where
         I: ::core::iter::IntoIterator<Item = WordsInputs>,
         for<'a> &'a Self: ::hypernodes::__private::MapOn<
-            ::hypernodes::Parallel,
+            ::hypernodes::__private::Parallel,
             Inputs = WordsInputs,
             Outputs = WordsOutputs,
         >,
     {
-        ::hypernodes::__private::MapOn::map_on(self, ::hypernodes::Parallel::new(), items)
+        ::hypernodes::__private::MapOn::map_on(
+            self,
+            ::hypernodes::__private::Parallel::new(),
+            items,
+        )
     }
     #[doc = r" Runs every item on the default engine and returns each item's outcome in input"]
     #[doc = r" order: a failing item never loses the others."]
@@ -203,34 +207,39 @@ impl Words {
     where
         I: ::core::iter::IntoIterator<Item = WordsInputs>,
         for<'a> &'a Self: ::hypernodes::__private::MapOn<
-            ::hypernodes::Parallel,
+            ::hypernodes::__private::Parallel,
             Inputs = WordsInputs,
             Outputs = WordsOutputs,
         >,
     {
-        ::hypernodes::__private::MapOn::map_results_on(self, ::hypernodes::Parallel::new(), items)
+        ::hypernodes::__private::MapOn::map_results_on(
+            self,
+            ::hypernodes::__private::Parallel::new(),
+            items,
+        )
     }
     #[doc = r" This pipeline on `engine`: `p.with_engine(Sequential).map(items)`. The runner"]
     #[doc = r" holds a handle of its own, sharing this pipeline's stateful instances, so it may"]
     #[doc = r" outlive `self` (`let r = P::new().with_engine(e);`)."]
-    pub fn with_engine<E: ::hypernodes::Engine>(
+    pub fn with_engine<E: ::hypernodes::__private::Engine>(
         &self,
         engine: E,
-    ) -> ::hypernodes::Runner<'static, Self, E> {
-        ::hypernodes::Runner::owning(self.__hypernodes_handle(), engine)
+    ) -> ::hypernodes::__private::Runner<'static, Self, E> {
+        ::hypernodes::__private::Runner::owning(self.__hypernodes_handle(), engine)
     }
     #[doc = r" This pipeline on the default engine, telling `hooks` what happens:"]
     #[doc = r" `p.with_hooks(h).run(inputs)` or `.map(items)`."]
-    pub fn with_hooks<H: ::hypernodes::Hooks>(
+    pub fn with_hooks<H: ::hypernodes::__private::Hooks>(
         &self,
         hooks: H,
-    ) -> ::hypernodes::Runner<'static, Self, ::hypernodes::Parallel, H> {
-        self.with_engine(::hypernodes::Parallel::new())
+    ) -> ::hypernodes::__private::Runner<'static, Self, ::hypernodes::__private::Parallel, H> {
+        self.with_engine(::hypernodes::__private::Parallel::new())
             .with_hooks(hooks)
     }
     #[doc = r" Every node's settings on the default engine and where each came from."]
-    pub fn plan(&self) -> ::hypernodes::Plan {
-        self.with_engine(::hypernodes::Parallel::new()).plan()
+    pub fn plan(&self) -> ::hypernodes::__private::Plan {
+        self.with_engine(::hypernodes::__private::Parallel::new())
+            .plan()
     }
     #[doc(hidden)]
     #[inline]
@@ -272,40 +281,40 @@ impl Words {
         :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: node_key (self . __hypernodes_cache . as_ref () , < clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64 , | __hypernodes_table , __hypernodes_builder | { let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder) } ,) ; let cleaned = { :: hypernodes :: __private :: call_cached (__hypernodes_running , __hypernodes_hooks , __hypernodes_scope , "clean" , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | (& * __hypernodes_table . store , __hypernodes_table . get_0 , __hypernodes_table . put_0)) , & __hypernodes_key_0 , || __hypernodes_shared . __hypernodes_limit_0 . enter () , || :: core :: result :: Result :: Ok ({ clean (:: hypernodes :: __private :: Arg :: get (& text)) })) ? } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: node_key (self . __hypernodes_cache . as_ref () , < tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64 , | __hypernodes_table , __hypernodes_builder | { let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder) } ,) ; let tokens = { :: hypernodes :: __private :: call_cached (__hypernodes_running , __hypernodes_hooks , __hypernodes_scope , "tokenize" , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | (& * __hypernodes_table . store , __hypernodes_table . get_1 , __hypernodes_table . put_1)) , & __hypernodes_key_1 , || __hypernodes_shared . __hypernodes_limit_1 . enter () , || :: core :: result :: Result :: Ok ({ tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) })) ? } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: node_key (self . __hypernodes_cache . as_ref () , < count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64 , | __hypernodes_table , __hypernodes_builder | { let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder) } ,) ; let word_count = { :: hypernodes :: __private :: call_cached (__hypernodes_running , __hypernodes_hooks , __hypernodes_scope , "count" , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | (& * __hypernodes_table . store , __hypernodes_table . get_2 , __hypernodes_table . put_2)) , & __hypernodes_key_2 , || __hypernodes_shared . __hypernodes_limit_2 . enter () , || :: core :: result :: Result :: Ok ({ count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) })) ? } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: node_key (self . __hypernodes_cache . as_ref () , < shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64 , | __hypernodes_table , __hypernodes_builder | { let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder) } ,) ; let loud = { :: hypernodes :: __private :: call_cached (__hypernodes_running , __hypernodes_hooks , __hypernodes_scope , "shout" , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | (& * __hypernodes_table . store , __hypernodes_table . get_3 , __hypernodes_table . put_3)) , & __hypernodes_key_3 , || __hypernodes_shared . __hypernodes_limit_3 . enter () , || :: core :: result :: Result :: Ok ({ shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) })) ? } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
     }
     #[doc = r" The pipeline's structure, generated at compile time."]
-    pub const INFO: ::hypernodes::PipelineInfo = ::hypernodes::PipelineInfo {
+    pub const INFO: ::hypernodes::__private::PipelineInfo = ::hypernodes::__private::PipelineInfo {
         name: "Words",
         order: &["clean", "tokenize", "count", "shout"],
         inputs: &["text"],
         outputs: &["word_count", "loud"],
         bound: &[],
         nodes: &[
-            ::hypernodes::NodeInfo {
+            ::hypernodes::__private::NodeInfo {
                 name: "clean",
-                kind: ::hypernodes::NodeKind::Function,
+                kind: ::hypernodes::__private::NodeKind::Function,
                 batch: false,
                 inputs: &["text"],
                 stateful: &[],
                 outputs: &["cleaned"],
-                config: ::hypernodes::NodeConfig {
-                    batch_size: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_BATCH_SIZE,
-                        ::hypernodes::ConfigSource::Default,
+                config: ::hypernodes::__private::NodeConfig {
+                    batch_size: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_BATCH_SIZE,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    max_concurrency: ::hypernodes::Setting::new(
+                    max_concurrency: ::hypernodes::__private::Setting::new(
                         ::core::option::Option::None,
-                        ::hypernodes::ConfigSource::Default,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    use_process: ::hypernodes::Setting::new(
+                    use_process: ::hypernodes::__private::Setting::new(
                         false,
-                        ::hypernodes::ConfigSource::Default,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    gpus: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_GPUS,
-                        ::hypernodes::ConfigSource::Default,
+                    gpus: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_GPUS,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    max_retries: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_MAX_RETRIES,
-                        ::hypernodes::ConfigSource::Default,
+                    max_retries: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_MAX_RETRIES,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
                 },
                 runs: true,
@@ -314,33 +323,33 @@ impl Words {
                 map_over: &[],
                 product: false,
             },
-            ::hypernodes::NodeInfo {
+            ::hypernodes::__private::NodeInfo {
                 name: "tokenize",
-                kind: ::hypernodes::NodeKind::Function,
+                kind: ::hypernodes::__private::NodeKind::Function,
                 batch: false,
                 inputs: &["cleaned"],
                 stateful: &[],
                 outputs: &["tokens"],
-                config: ::hypernodes::NodeConfig {
-                    batch_size: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_BATCH_SIZE,
-                        ::hypernodes::ConfigSource::Default,
+                config: ::hypernodes::__private::NodeConfig {
+                    batch_size: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_BATCH_SIZE,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    max_concurrency: ::hypernodes::Setting::new(
+                    max_concurrency: ::hypernodes::__private::Setting::new(
                         ::core::option::Option::None,
-                        ::hypernodes::ConfigSource::Default,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    use_process: ::hypernodes::Setting::new(
+                    use_process: ::hypernodes::__private::Setting::new(
                         false,
-                        ::hypernodes::ConfigSource::Default,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    gpus: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_GPUS,
-                        ::hypernodes::ConfigSource::Default,
+                    gpus: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_GPUS,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    max_retries: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_MAX_RETRIES,
-                        ::hypernodes::ConfigSource::Default,
+                    max_retries: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_MAX_RETRIES,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
                 },
                 runs: true,
@@ -349,33 +358,33 @@ impl Words {
                 map_over: &[],
                 product: false,
             },
-            ::hypernodes::NodeInfo {
+            ::hypernodes::__private::NodeInfo {
                 name: "count",
-                kind: ::hypernodes::NodeKind::Function,
+                kind: ::hypernodes::__private::NodeKind::Function,
                 batch: false,
                 inputs: &["tokens"],
                 stateful: &[],
                 outputs: &["word_count"],
-                config: ::hypernodes::NodeConfig {
-                    batch_size: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_BATCH_SIZE,
-                        ::hypernodes::ConfigSource::Default,
+                config: ::hypernodes::__private::NodeConfig {
+                    batch_size: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_BATCH_SIZE,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    max_concurrency: ::hypernodes::Setting::new(
+                    max_concurrency: ::hypernodes::__private::Setting::new(
                         ::core::option::Option::None,
-                        ::hypernodes::ConfigSource::Default,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    use_process: ::hypernodes::Setting::new(
+                    use_process: ::hypernodes::__private::Setting::new(
                         false,
-                        ::hypernodes::ConfigSource::Default,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    gpus: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_GPUS,
-                        ::hypernodes::ConfigSource::Default,
+                    gpus: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_GPUS,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    max_retries: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_MAX_RETRIES,
-                        ::hypernodes::ConfigSource::Default,
+                    max_retries: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_MAX_RETRIES,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
                 },
                 runs: true,
@@ -384,33 +393,33 @@ impl Words {
                 map_over: &[],
                 product: false,
             },
-            ::hypernodes::NodeInfo {
+            ::hypernodes::__private::NodeInfo {
                 name: "shout",
-                kind: ::hypernodes::NodeKind::Function,
+                kind: ::hypernodes::__private::NodeKind::Function,
                 batch: false,
                 inputs: &["cleaned"],
                 stateful: &[],
                 outputs: &["loud"],
-                config: ::hypernodes::NodeConfig {
-                    batch_size: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_BATCH_SIZE,
-                        ::hypernodes::ConfigSource::Default,
+                config: ::hypernodes::__private::NodeConfig {
+                    batch_size: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_BATCH_SIZE,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    max_concurrency: ::hypernodes::Setting::new(
+                    max_concurrency: ::hypernodes::__private::Setting::new(
                         ::core::option::Option::None,
-                        ::hypernodes::ConfigSource::Default,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    use_process: ::hypernodes::Setting::new(
+                    use_process: ::hypernodes::__private::Setting::new(
                         false,
-                        ::hypernodes::ConfigSource::Default,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    gpus: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_GPUS,
-                        ::hypernodes::ConfigSource::Default,
+                    gpus: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_GPUS,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
-                    max_retries: ::hypernodes::Setting::new(
-                        ::hypernodes::config::DEFAULT_MAX_RETRIES,
-                        ::hypernodes::ConfigSource::Default,
+                    max_retries: ::hypernodes::__private::Setting::new(
+                        ::hypernodes::__private::settings::DEFAULT_MAX_RETRIES,
+                        ::hypernodes::__private::ConfigSource::Default,
                     ),
                 },
                 runs: true,
@@ -420,23 +429,26 @@ impl Words {
                 product: false,
             },
         ],
-        config: ::hypernodes::NodeConfig {
-            batch_size: ::hypernodes::Setting::new(
-                ::hypernodes::config::DEFAULT_BATCH_SIZE,
-                ::hypernodes::ConfigSource::Default,
+        config: ::hypernodes::__private::NodeConfig {
+            batch_size: ::hypernodes::__private::Setting::new(
+                ::hypernodes::__private::settings::DEFAULT_BATCH_SIZE,
+                ::hypernodes::__private::ConfigSource::Default,
             ),
-            max_concurrency: ::hypernodes::Setting::new(
+            max_concurrency: ::hypernodes::__private::Setting::new(
                 ::core::option::Option::None,
-                ::hypernodes::ConfigSource::Default,
+                ::hypernodes::__private::ConfigSource::Default,
             ),
-            use_process: ::hypernodes::Setting::new(false, ::hypernodes::ConfigSource::Default),
-            gpus: ::hypernodes::Setting::new(
-                ::hypernodes::config::DEFAULT_GPUS,
-                ::hypernodes::ConfigSource::Default,
+            use_process: ::hypernodes::__private::Setting::new(
+                false,
+                ::hypernodes::__private::ConfigSource::Default,
             ),
-            max_retries: ::hypernodes::Setting::new(
-                ::hypernodes::config::DEFAULT_MAX_RETRIES,
-                ::hypernodes::ConfigSource::Default,
+            gpus: ::hypernodes::__private::Setting::new(
+                ::hypernodes::__private::settings::DEFAULT_GPUS,
+                ::hypernodes::__private::ConfigSource::Default,
+            ),
+            max_retries: ::hypernodes::__private::Setting::new(
+                ::hypernodes::__private::settings::DEFAULT_MAX_RETRIES,
+                ::hypernodes::__private::ConfigSource::Default,
             ),
         },
     };
@@ -470,7 +482,7 @@ impl ::core::default::Default for Words {
 impl ::hypernodes::Pipeline for Words {
     type Inputs = WordsInputs;
     type Outputs = WordsOutputs;
-    const INFO: ::hypernodes::PipelineInfo = Words::INFO;
+    const INFO: ::hypernodes::__private::PipelineInfo = Words::INFO;
     fn run(
         &self,
         inputs: WordsInputs,
@@ -952,7 +964,7 @@ impl ::hypernodes::Pipeline for Words {
         }
         true
     }
-    fn __hypernodes_shared(&self, plan: &::hypernodes::Plan) -> __HypernodesWordsShared {
+    fn __hypernodes_shared(&self, plan: &::hypernodes::__private::Plan) -> __HypernodesWordsShared {
         __HypernodesWordsShared {
             __hypernodes_limit_0: plan.limiter(0usize),
             __hypernodes_limit_1: plan.limiter(1usize),
@@ -968,8 +980,10 @@ impl ::hypernodes::Pipeline for Words {
         let __hypernodes_scope = ::hypernodes::__private::Scope::root("Words");
         ::hypernodes::__private::hooked_run(__hypernodes_hooks, &__hypernodes_scope, || {
             let __hypernodes_shared = self.__hypernodes_single.get_or_try_init(|| {
-                let plan =
-                    ::hypernodes::Plan::resolve(&Self::INFO, &::hypernodes::RunSettings::single());
+                let plan = ::hypernodes::__private::Plan::resolve(
+                    &Self::INFO,
+                    &::hypernodes::__private::RunSettings::single(),
+                );
                 plan.check()?;
                 ::core::result::Result::Ok::<_, ::hypernodes::Error>(
                     <Self as ::hypernodes::Pipeline>::__hypernodes_shared(self, &plan),

@@ -88,7 +88,8 @@ impl Cluster {
     /// Start the same binary on every host, each with its own index.
     ///
     /// ```
-    /// use hypernodes::{Cluster, Engine};
+    /// use hypernodes::engine::Engine;
+    /// use hypernodes::Cluster;
     /// let cluster = Cluster::new(1, ["10.0.0.1:4100", "10.0.0.2:4100"]).workers(8);
     /// assert_eq!(cluster.process_index(), 1);
     /// assert_eq!(cluster.settings().workers, 8);
@@ -112,7 +113,8 @@ impl Cluster {
     /// started copy, the same call returns that copy's place in the cluster.
     ///
     /// ```
-    /// use hypernodes::{Cluster, Engine};
+    /// use hypernodes::engine::Engine;
+    /// use hypernodes::Cluster;
     /// let cluster = Cluster::local(2, 3);
     /// assert_eq!(cluster.processes(), 2);
     /// assert_eq!(cluster.settings().workers, 3);

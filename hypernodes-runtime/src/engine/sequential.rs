@@ -47,7 +47,8 @@ impl Sequential {
     /// Items per unit of work and batch of batch nodes, unless a node sets its own.
     ///
     /// ```
-    /// use hypernodes::{Engine, Sequential};
+    /// use hypernodes::engine::Engine;
+    /// use hypernodes::Sequential;
     /// let engine = Sequential.batch_size(100);
     /// assert_eq!(engine.settings().config.batch_size, Some(100));
     /// assert_eq!(engine.settings().workers, 1);

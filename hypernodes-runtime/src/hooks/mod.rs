@@ -22,7 +22,8 @@ pub use tracing::Tracing;
 ///
 /// ```
 /// use std::sync::Mutex;
-/// use hypernodes::{node, pipeline, Event, Hooks, Sequential};
+/// use hypernodes::hooks::{Event, Hooks};
+/// use hypernodes::{node, pipeline, Sequential};
 ///
 /// #[node]
 /// fn double(x: u32) -> u32 { 2 * x }
@@ -56,7 +57,7 @@ pub trait Hooks: Sync {
 /// No hooks: the default, costing nothing.
 ///
 /// ```
-/// use hypernodes::{Hooks, NoHooks};
+/// use hypernodes::hooks::{Hooks, NoHooks};
 /// const { assert!(!NoHooks::ACTIVE) };
 /// ```
 #[derive(Clone, Copy, Debug, Default)]

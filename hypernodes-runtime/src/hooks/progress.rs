@@ -19,7 +19,8 @@ type Key = (&'static str, usize, &'static str);
 /// calls, and under a nested pipeline its own nodes, indented.
 ///
 /// ```
-/// use hypernodes::{node, pipeline, Progress};
+/// use hypernodes::hooks::Progress;
+/// use hypernodes::{node, pipeline};
 ///
 /// #[node]
 /// fn double(x: u32) -> u32 { 2 * x }
@@ -59,7 +60,7 @@ impl Progress {
     ///
     /// ```
     /// use std::io::IsTerminal;
-    /// use hypernodes::Progress;
+    /// use hypernodes::hooks::Progress;
     /// assert_eq!(Progress::new().is_hidden(), !std::io::stderr().is_terminal());
     /// ```
     pub fn is_hidden(&self) -> bool {

@@ -7,7 +7,7 @@ use std::fmt;
 /// it. Scopes live on the stack of the run: building one allocates nothing.
 ///
 /// ```
-/// use hypernodes::Scope;
+/// use hypernodes::hooks::Scope;
 /// let item = Scope::map_item("Retrieval", 7);
 /// let chunk = item.nested("Scoring", Some(2));
 /// assert_eq!(chunk.to_string(), "Retrieval[7].Scoring[2]");

@@ -12,7 +12,8 @@ use super::{Event, Hooks};
 /// recorded as `error` events inside the failing run's or item's span.
 ///
 /// ```
-/// use hypernodes::{node, pipeline, Tracing};
+/// use hypernodes::hooks::Tracing;
+/// use hypernodes::{node, pipeline};
 ///
 /// #[node]
 /// fn double(x: u32) -> u32 { 2 * x }

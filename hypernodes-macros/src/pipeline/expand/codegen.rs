@@ -127,13 +127,13 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         items: steps,
     } = super::steps::generate(&types, header, &surface);
     let map_bound = quote! {
-        for<'a> &'a Self: #krate::__private::MapOn<#krate::Parallel, Inputs = #inputs_ty, Outputs = #outputs_ty>
+        for<'a> &'a Self: #krate::__private::MapOn<#krate::__private::Parallel, Inputs = #inputs_ty, Outputs = #outputs_ty>
     };
 
     quote! {
         #(#passthrough)*
         #vis struct #name {
-            #(#factories: ::core::option::Option<#krate::Factory<#stateful_types>>,)*
+            #(#factories: ::core::option::Option<#krate::__private::Factory<#stateful_types>>,)*
             #(#nested_fields: #nested_types,)*
             #(#bound_fields: ::std::sync::Arc<#bound_types>,)*
             __hypernodes_cache: ::core::option::Option<#cache_ty>,
@@ -185,7 +185,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 I: ::core::iter::IntoIterator<Item = #inputs_ty>,
                 #map_bound
             {
-                #krate::__private::MapOn::map_on(self, #krate::Parallel::new(), items)
+                #krate::__private::MapOn::map_on(self, #krate::__private::Parallel::new(), items)
             }
 
             /// Runs every item on the default engine and returns each item's outcome in input
@@ -195,25 +195,25 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 I: ::core::iter::IntoIterator<Item = #inputs_ty>,
                 #map_bound
             {
-                #krate::__private::MapOn::map_results_on(self, #krate::Parallel::new(), items)
+                #krate::__private::MapOn::map_results_on(self, #krate::__private::Parallel::new(), items)
             }
 
             /// This pipeline on `engine`: `p.with_engine(Sequential).map(items)`. The runner
             /// holds a handle of its own, sharing this pipeline's stateful instances, so it may
             /// outlive `self` (`let r = P::new().with_engine(e);`).
-            pub fn with_engine<E: #krate::Engine>(&self, engine: E) -> #krate::Runner<'static, Self, E> {
-                #krate::Runner::owning(self.__hypernodes_handle(), engine)
+            pub fn with_engine<E: #krate::__private::Engine>(&self, engine: E) -> #krate::__private::Runner<'static, Self, E> {
+                #krate::__private::Runner::owning(self.__hypernodes_handle(), engine)
             }
 
             /// This pipeline on the default engine, telling `hooks` what happens:
             /// `p.with_hooks(h).run(inputs)` or `.map(items)`.
-            pub fn with_hooks<H: #krate::Hooks>(&self, hooks: H) -> #krate::Runner<'static, Self, #krate::Parallel, H> {
-                self.with_engine(#krate::Parallel::new()).with_hooks(hooks)
+            pub fn with_hooks<H: #krate::__private::Hooks>(&self, hooks: H) -> #krate::__private::Runner<'static, Self, #krate::__private::Parallel, H> {
+                self.with_engine(#krate::__private::Parallel::new()).with_hooks(hooks)
             }
 
             /// Every node's settings on the default engine and where each came from.
-            pub fn plan(&self) -> #krate::Plan {
-                self.with_engine(#krate::Parallel::new()).plan()
+            pub fn plan(&self) -> #krate::__private::Plan {
+                self.with_engine(#krate::__private::Parallel::new()).plan()
             }
 
             #[doc(hidden)]
@@ -278,7 +278,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         impl #krate::Pipeline for #name {
             type Inputs = #inputs_ty;
             type Outputs = #outputs_ty;
-            const INFO: #krate::PipelineInfo = #name::INFO;
+            const INFO: #krate::__private::PipelineInfo = #name::INFO;
             fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
                 #name::run(self, inputs)
             }
@@ -287,7 +287,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             #fields
             #steps
 
-            fn __hypernodes_shared(&self, plan: &#krate::Plan) -> #shared_ty {
+            fn __hypernodes_shared(&self, plan: &#krate::__private::Plan) -> #shared_ty {
                 #shared_ty {
                     #(#stateful_fields: #krate::__private::Instances::new(
                         plan.layout(#stateful_names),
@@ -315,7 +315,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 let #scope = #krate::__private::Scope::root(#name_str);
                 #krate::__private::hooked_run(#hooks, &#scope, || {
                     let #shared = self.__hypernodes_single.get_or_try_init(|| {
-                        let plan = #krate::Plan::resolve(&Self::INFO, &#krate::RunSettings::single());
+                        let plan = #krate::__private::Plan::resolve(&Self::INFO, &#krate::__private::RunSettings::single());
                         plan.check()?;
                         ::core::result::Result::Ok::<_, #krate::Error>(
                             <Self as #krate::Pipeline>::__hypernodes_shared(self, &plan),
@@ -507,11 +507,11 @@ fn builder(
             #[doc = #doc]
             pub fn #method<F, R>(mut self, factory: F) -> Self
             where
-                F: ::core::ops::Fn(&#krate::WorkerContext) -> R + ::core::marker::Send + ::core::marker::Sync + 'static,
+                F: ::core::ops::Fn(&#krate::__private::WorkerContext) -> R + ::core::marker::Send + ::core::marker::Sync + 'static,
                 R: #krate::__private::Built<#ty>,
             {
                 self.pipeline.#field = ::core::option::Option::Some(::std::sync::Arc::new(
-                    move |ctx: &#krate::WorkerContext| #krate::__private::Built::into_built(factory(ctx)),
+                    move |ctx: &#krate::__private::WorkerContext| #krate::__private::Built::into_built(factory(ctx)),
                 ));
                 self
             }

@@ -69,19 +69,19 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             }
 
             /// This pipeline on `engine`.
-            pub fn with_engine<E: #krate::Engine>(&self, engine: E) -> #runner<E> {
+            pub fn with_engine<E: #krate::__private::Engine>(&self, engine: E) -> #runner<E> {
                 let _ = engine;
                 ::core::unreachable!(#message)
             }
 
             /// This pipeline on the default engine, telling `hooks` what happens.
-            pub fn with_hooks<H: #krate::Hooks>(&self, hooks: H) -> #runner<#krate::Parallel, H> {
+            pub fn with_hooks<H: #krate::__private::Hooks>(&self, hooks: H) -> #runner<#krate::__private::Parallel, H> {
                 let _ = hooks;
                 ::core::unreachable!(#message)
             }
 
             /// Every node's settings on the default engine.
-            pub fn plan(&self) -> #krate::Plan {
+            pub fn plan(&self) -> #krate::__private::Plan {
                 ::core::unreachable!(#message)
             }
 
@@ -90,7 +90,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
 
         /// What `with_engine` returns, for the code around a pipeline that did not compile.
         #[doc(hidden)]
-        #vis struct #runner<E, H = #krate::NoHooks>(::core::marker::PhantomData<(E, H)>);
+        #vis struct #runner<E, H = #krate::__private::NoHooks>(::core::marker::PhantomData<(E, H)>);
 
         impl<E, H> #runner<E, H> {
             /// Runs one item.
@@ -127,13 +127,13 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             }
 
             /// The same run telling `hooks` what happens.
-            pub fn with_hooks<H2: #krate::Hooks>(self, hooks: H2) -> #runner<E, H2> {
+            pub fn with_hooks<H2: #krate::__private::Hooks>(self, hooks: H2) -> #runner<E, H2> {
                 let _ = hooks;
                 ::core::unreachable!(#message)
             }
 
             /// Every node's settings on this engine.
-            pub fn plan(&self) -> #krate::Plan {
+            pub fn plan(&self) -> #krate::__private::Plan {
                 ::core::unreachable!(#message)
             }
         }
@@ -154,7 +154,7 @@ fn builder(krate: &TokenStream, header: &Header, types: &Types, message: &str) -
             #[allow(missing_docs)]
             pub fn #method<F, R>(self, factory: F) -> Self
             where
-                F: ::core::ops::Fn(&#krate::WorkerContext) -> R + ::core::marker::Send + ::core::marker::Sync + 'static,
+                F: ::core::ops::Fn(&#krate::__private::WorkerContext) -> R + ::core::marker::Send + ::core::marker::Sync + 'static,
             {
                 let _ = factory;
                 self

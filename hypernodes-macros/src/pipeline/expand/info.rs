@@ -33,7 +33,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     let pipeline_config = resolved_config(krate, &header.config, &Config::default());
     quote! {
         /// The pipeline's structure, generated at compile time.
-        pub const INFO: #krate::PipelineInfo = #krate::PipelineInfo {
+        pub const INFO: #krate::__private::PipelineInfo = #krate::__private::PipelineInfo {
             name: #name,
             order: &[#(#order),*],
             inputs: &[#(#inputs),*],
@@ -86,9 +86,9 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
         None => (Vec::new(), Vec::new(), false),
     };
     quote! {
-        #krate::NodeInfo {
+        #krate::__private::NodeInfo {
             name: #name,
-            kind: #krate::NodeKind::#kind,
+            kind: #krate::__private::NodeKind::#kind,
             batch: #batch,
             inputs: &[#(#inputs),*],
             stateful: &[#(#stateful),*],
@@ -111,17 +111,17 @@ fn resolved_config(krate: &TokenStream, pipeline: &Config, node: &Config) -> Tok
             (Some(v), _) => (literal(v), quote!(Node)),
             (None, Some(v)) => (literal(v), quote!(Pipeline)),
             (None, None) => {
-                return quote!(#krate::Setting::new(#builtin, #krate::ConfigSource::Default))
+                return quote!(#krate::__private::Setting::new(#builtin, #krate::__private::ConfigSource::Default))
             }
         };
         let value = wrap(value);
-        quote!(#krate::Setting::new(#value, #krate::ConfigSource::#source))
+        quote!(#krate::__private::Setting::new(#value, #krate::__private::ConfigSource::#source))
     };
     let same = |v| v;
     let some = |v| quote!(::core::option::Option::Some(#v));
     let batch_size = setting(
         Key::BatchSize,
-        quote!(#krate::config::DEFAULT_BATCH_SIZE),
+        quote!(#krate::__private::settings::DEFAULT_BATCH_SIZE),
         same,
     );
     let max_concurrency = setting(
@@ -130,14 +130,18 @@ fn resolved_config(krate: &TokenStream, pipeline: &Config, node: &Config) -> Tok
         some,
     );
     let use_process = setting(Key::UseProcess, quote!(false), same);
-    let gpus = setting(Key::Gpus, quote!(#krate::config::DEFAULT_GPUS), same);
+    let gpus = setting(
+        Key::Gpus,
+        quote!(#krate::__private::settings::DEFAULT_GPUS),
+        same,
+    );
     let max_retries = setting(
         Key::MaxRetries,
-        quote!(#krate::config::DEFAULT_MAX_RETRIES),
+        quote!(#krate::__private::settings::DEFAULT_MAX_RETRIES),
         same,
     );
     quote! {
-        #krate::NodeConfig { batch_size: #batch_size, max_concurrency: #max_concurrency,
+        #krate::__private::NodeConfig { batch_size: #batch_size, max_concurrency: #max_concurrency,
             use_process: #use_process, gpus: #gpus, max_retries: #max_retries }
     }
 }
