@@ -278,7 +278,7 @@ impl Words {
         };
         let __hypernodes_running_cell = ::core::cell::Cell::new("");
         let __hypernodes_running = &__hypernodes_running_cell;
-        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: node_key (self . __hypernodes_cache . as_ref () , < clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64 , | __hypernodes_table , __hypernodes_builder | { let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder) } ,) ; let cleaned = { :: hypernodes :: __private :: call_cached (__hypernodes_running , __hypernodes_hooks , __hypernodes_scope , "clean" , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | (& * __hypernodes_table . store , __hypernodes_table . get_0 , __hypernodes_table . put_0)) , & __hypernodes_key_0 , || __hypernodes_shared . __hypernodes_limit_0 . enter () , || :: core :: result :: Result :: Ok ({ clean (:: hypernodes :: __private :: Arg :: get (& text)) })) ? } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: node_key (self . __hypernodes_cache . as_ref () , < tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64 , | __hypernodes_table , __hypernodes_builder | { let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder) } ,) ; let tokens = { :: hypernodes :: __private :: call_cached (__hypernodes_running , __hypernodes_hooks , __hypernodes_scope , "tokenize" , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | (& * __hypernodes_table . store , __hypernodes_table . get_1 , __hypernodes_table . put_1)) , & __hypernodes_key_1 , || __hypernodes_shared . __hypernodes_limit_1 . enter () , || :: core :: result :: Result :: Ok ({ tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) })) ? } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: node_key (self . __hypernodes_cache . as_ref () , < count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64 , | __hypernodes_table , __hypernodes_builder | { let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder) } ,) ; let word_count = { :: hypernodes :: __private :: call_cached (__hypernodes_running , __hypernodes_hooks , __hypernodes_scope , "count" , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | (& * __hypernodes_table . store , __hypernodes_table . get_2 , __hypernodes_table . put_2)) , & __hypernodes_key_2 , || __hypernodes_shared . __hypernodes_limit_2 . enter () , || :: core :: result :: Result :: Ok ({ count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) })) ? } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: node_key (self . __hypernodes_cache . as_ref () , < shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64 , | __hypernodes_table , __hypernodes_builder | { let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder) } ,) ; let loud = { :: hypernodes :: __private :: call_cached (__hypernodes_running , __hypernodes_hooks , __hypernodes_scope , "shout" , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | (& * __hypernodes_table . store , __hypernodes_table . get_3 , __hypernodes_table . put_3)) , & __hypernodes_key_3 , || __hypernodes_shared . __hypernodes_limit_3 . enter () , || :: core :: result :: Result :: Ok ({ shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) })) ? } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
+        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let cleaned = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("clean") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "clean" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_0 . enter () ; clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "clean" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let tokens = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("tokenize") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_1 . enter () ; tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let word_count = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("count") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "count" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_2 . enter () ; count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "count" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let loud = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("shout") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "shout" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_3 . enter () ; shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "shout" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
     }
     #[doc = r" The pipeline's structure, generated at compile time."]
     pub const INFO: ::hypernodes::__private::PipelineInfo = ::hypernodes::__private::PipelineInfo {
@@ -620,36 +620,77 @@ impl ::hypernodes::Pipeline for Words {
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
                             let __hypernodes_key_0: ::core::option::Option<
                                 ::hypernodes::__private::Key,
-                            > = ::hypernodes::__private::node_key(
-                                self.__hypernodes_cache.as_ref(),
-                                <clean as ::hypernodes::__private::NodeCode>::CODE,
-                                0u64,
-                                |__hypernodes_table, __hypernodes_builder| {
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                                    let __hypernodes_builder =
+                                        ::hypernodes::__private::Key::builder(
+                                            <clean as ::hypernodes::__private::NodeCode>::CODE,
+                                            0u64,
+                                        );
                                     let __hypernodes_builder =
                                         (__hypernodes_table.hash_0_0)(__hypernodes_builder, &text)?;
-                                    ::core::option::Option::Some(__hypernodes_builder)
-                                },
-                            );
+                                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                                })(
+                                ),
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
                             let cleaned = {
-                                ::hypernodes::__private::call_cached(
-                                    __hypernodes_running,
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_0,
+                                    ),
+                                    &__hypernodes_key_0,
                                     __hypernodes_hooks,
                                     __hypernodes_scope,
                                     "clean",
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| {
-                                            (
-                                                &*__hypernodes_table.store,
-                                                __hypernodes_table.get_0,
-                                                __hypernodes_table.put_0,
-                                            )
-                                        },
-                                    ),
-                                    &__hypernodes_key_0,
-                                    || __hypernodes_shared.__hypernodes_limit_0.enter(),
-                                    || ::core::result::Result::Ok({ clean(&text) }),
-                                )?
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("clean");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "clean",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_0
+                                                    .enter();
+                                                clean(&text)
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "clean",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_0)
+                                        {
+                                            (__hypernodes_table.put_0)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
                             };
                             ::core::result::Result::Ok(((cleaned,), ()))
                         },
@@ -689,39 +730,51 @@ impl ::hypernodes::Pipeline for Words {
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
                             let __hypernodes_key_1: ::core::option::Option<
                                 ::hypernodes::__private::Key,
-                            > = ::hypernodes::__private::node_key(
-                                self.__hypernodes_cache.as_ref(),
-                                <tokenize as ::hypernodes::__private::NodeCode>::CODE,
-                                0u64,
-                                |__hypernodes_table, __hypernodes_builder| {
-                                    let __hypernodes_builder = (__hypernodes_table.hash_1_0)(
-                                        __hypernodes_builder,
-                                        &cleaned,
-                                    )?;
-                                    ::core::option::Option::Some(__hypernodes_builder)
-                                },
-                            );
-                            let tokens =
-                                {
-                                    ::hypernodes::__private::call_cached(
-                                        __hypernodes_running,
-                                        __hypernodes_hooks,
-                                        __hypernodes_scope,
-                                        "tokenize",
-                                        ::core::option::Option::map(
-                                            self.__hypernodes_cache.as_ref(),
-                                            |__hypernodes_table| {
-                                                (
-                                                    &*__hypernodes_table.store,
-                                                    __hypernodes_table.get_1,
-                                                    __hypernodes_table.put_1,
-                                                )
-                                            },
-                                        ),
-                                        &__hypernodes_key_1,
-                                        || __hypernodes_shared.__hypernodes_limit_1.enter(),
-                                        || {
-                                            ::core::result::Result::Ok({
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => {
+                                    (|| {
+                                        let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ;
+                                        let __hypernodes_builder = (__hypernodes_table.hash_1_0)(
+                                            __hypernodes_builder,
+                                            &cleaned,
+                                        )?;
+                                        ::core::option::Option::Some(__hypernodes_builder.finish())
+                                    })()
+                                }
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
+                            let tokens = {
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_1,
+                                    ),
+                                    &__hypernodes_key_1,
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "tokenize",
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("tokenize");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "tokenize",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_1
+                                                    .enter();
                                                 tokenize(__HypernodesWire::<
                                                     <tokenize as ::hypernodes::__private::In<
                                                         0usize,
@@ -733,10 +786,31 @@ impl ::hypernodes::Pipeline for Words {
                                                     &cleaned
                                                 }
                                                 ))
-                                            })
-                                        },
-                                    )?
-                                };
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "tokenize",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_1)
+                                        {
+                                            (__hypernodes_table.put_1)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
+                            };
                             ::core::result::Result::Ok(((tokens,), (cleaned,)))
                         },
                     );
@@ -778,50 +852,89 @@ impl ::hypernodes::Pipeline for Words {
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
                             let __hypernodes_key_2: ::core::option::Option<
                                 ::hypernodes::__private::Key,
-                            > = ::hypernodes::__private::node_key(
-                                self.__hypernodes_cache.as_ref(),
-                                <count as ::hypernodes::__private::NodeCode>::CODE,
-                                0u64,
-                                |__hypernodes_table, __hypernodes_builder| {
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                                    let __hypernodes_builder =
+                                        ::hypernodes::__private::Key::builder(
+                                            <count as ::hypernodes::__private::NodeCode>::CODE,
+                                            0u64,
+                                        );
                                     let __hypernodes_builder = (__hypernodes_table.hash_2_0)(
                                         __hypernodes_builder,
                                         &tokens,
                                     )?;
-                                    ::core::option::Option::Some(__hypernodes_builder)
-                                },
-                            );
+                                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                                })(
+                                ),
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
                             let word_count = {
-                                ::hypernodes::__private::call_cached(
-                                    __hypernodes_running,
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_2,
+                                    ),
+                                    &__hypernodes_key_2,
                                     __hypernodes_hooks,
                                     __hypernodes_scope,
                                     "count",
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| {
-                                            (
-                                                &*__hypernodes_table.store,
-                                                __hypernodes_table.get_2,
-                                                __hypernodes_table.put_2,
-                                            )
-                                        },
-                                    ),
-                                    &__hypernodes_key_2,
-                                    || __hypernodes_shared.__hypernodes_limit_2.enter(),
-                                    || {
-                                        ::core::result::Result::Ok({
-                                            count(__HypernodesWire::<
-                                                <count as ::hypernodes::__private::In<0usize>>::Ty,
-                                                tokenize,
-                                                count,
-                                            >::wire_ref(
-                                                {
-                                                &tokens
-                                            }
-                                            ))
-                                        })
-                                    },
-                                )?
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("count");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "count",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_2
+                                                    .enter();
+                                                count(__HypernodesWire::<
+                                                    <count as ::hypernodes::__private::In<
+                                                        0usize,
+                                                    >>::Ty,
+                                                    tokenize,
+                                                    count,
+                                                >::wire_ref(
+                                                    {
+                                                    &tokens
+                                                }
+                                                ))
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "count",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_2)
+                                        {
+                                            (__hypernodes_table.put_2)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
                             };
                             ::core::result::Result::Ok(((word_count,), ()))
                         },
@@ -862,50 +975,89 @@ impl ::hypernodes::Pipeline for Words {
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
                             let __hypernodes_key_3: ::core::option::Option<
                                 ::hypernodes::__private::Key,
-                            > = ::hypernodes::__private::node_key(
-                                self.__hypernodes_cache.as_ref(),
-                                <shout as ::hypernodes::__private::NodeCode>::CODE,
-                                0u64,
-                                |__hypernodes_table, __hypernodes_builder| {
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                                    let __hypernodes_builder =
+                                        ::hypernodes::__private::Key::builder(
+                                            <shout as ::hypernodes::__private::NodeCode>::CODE,
+                                            0u64,
+                                        );
                                     let __hypernodes_builder = (__hypernodes_table.hash_3_0)(
                                         __hypernodes_builder,
                                         &cleaned,
                                     )?;
-                                    ::core::option::Option::Some(__hypernodes_builder)
-                                },
-                            );
+                                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                                })(
+                                ),
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
                             let loud = {
-                                ::hypernodes::__private::call_cached(
-                                    __hypernodes_running,
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_3,
+                                    ),
+                                    &__hypernodes_key_3,
                                     __hypernodes_hooks,
                                     __hypernodes_scope,
                                     "shout",
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| {
-                                            (
-                                                &*__hypernodes_table.store,
-                                                __hypernodes_table.get_3,
-                                                __hypernodes_table.put_3,
-                                            )
-                                        },
-                                    ),
-                                    &__hypernodes_key_3,
-                                    || __hypernodes_shared.__hypernodes_limit_3.enter(),
-                                    || {
-                                        ::core::result::Result::Ok({
-                                            shout(__HypernodesWire::<
-                                                <shout as ::hypernodes::__private::In<0usize>>::Ty,
-                                                clean,
-                                                shout,
-                                            >::wire_ref(
-                                                {
-                                                &cleaned
-                                            }
-                                            ))
-                                        })
-                                    },
-                                )?
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("shout");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "shout",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_3
+                                                    .enter();
+                                                shout(__HypernodesWire::<
+                                                    <shout as ::hypernodes::__private::In<
+                                                        0usize,
+                                                    >>::Ty,
+                                                    clean,
+                                                    shout,
+                                                >::wire_ref(
+                                                    {
+                                                    &cleaned
+                                                }
+                                                ))
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "shout",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_3)
+                                        {
+                                            (__hypernodes_table.put_3)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
                             };
                             ::core::result::Result::Ok(((loud,), ()))
                         },

@@ -12,16 +12,8 @@ pub mod checkout;
 pub mod debug;
 pub mod hooked;
 pub mod nested;
-pub mod node_call;
 pub mod retry;
 pub mod wire;
-
-#[cfg(feature = "cache")]
-pub use crate::cache::{DiskCache, Key, KeyBuilder};
-#[cfg(not(feature = "cache"))]
-pub use cache_off::{DiskCache, Key, KeyBuilder};
-#[cfg(feature = "cache")]
-pub use cached::cache_lookup;
 
 /// Nothing with the `async` feature; without it, the error a pipeline with an `async fn` node
 /// reports instead of a missing item of `__private`.

@@ -145,21 +145,13 @@ impl<'a> Body<'a> {
         });
         let body = match node.meta.kind {
             Kind::Pipeline => self.nested_node(index),
-            // Outside a future, the call goes through the runtime's `call_cached`, which looks
-            // the cache up itself; inside one, the statement is written out here.
             Kind::Function if isolated(node) => {
                 let compute = self.isolated_node(index);
-                match self.in_future {
-                    true => super::cache::looked_up(self.types, index, compute),
-                    false => compute,
-                }
+                super::cache::looked_up(self.types, index, compute)
             }
             Kind::Function => {
                 let compute = self.function_node(index);
-                match self.in_future {
-                    true => super::cache::looked_up(self.types, index, compute),
-                    false => compute,
-                }
+                super::cache::looked_up(self.types, index, compute)
             }
         };
         let bind = self.bindings(node);
@@ -266,9 +258,6 @@ impl<'a> Body<'a> {
         let name = node.meta.name.to_string();
         let shared = shared_ident();
         let limiter = private_ident("limit", index);
-        if !self.in_future {
-            return self.runtime_call(index, setup, call);
-        }
         let (start, end) = self.hook_calls(node);
         let permit = match self.in_future {
             true => quote!(#shared.#limiter.enter_async().await),
@@ -285,32 +274,6 @@ impl<'a> Body<'a> {
             };
             #end
             __hypernodes_value
-        }
-    }
-
-    /// A call made by the runtime's `call_node` (or `call_cached` for a cached node), which
-    /// names the node, tells the hooks, takes its permit and looks up and fills the cache.
-    fn runtime_call(
-        &self,
-        index: usize,
-        setup: Vec<TokenStream>,
-        call: TokenStream,
-    ) -> TokenStream {
-        let krate = self.types.krate;
-        let name = self.graph.nodes[index].meta.name.to_string();
-        let (running, hooks, scope) = (running_ident(), hooks_ident(), scope_ident());
-        let (shared, limiter) = (shared_ident(), private_ident("limit", index));
-        let enter = quote!(|| #shared.#limiter.enter());
-        let compute = quote!(|| ::core::result::Result::Ok({ #(#setup)* #call }));
-        if !super::cache::is_cached(self.graph, index) {
-            return quote! {
-                #krate::__private::call_node(#running, #hooks, #scope, #name, #enter, #compute)?
-            };
-        }
-        let key = super::cache::key_ident(index);
-        let slot = super::cache::slot(index);
-        quote! {
-            #krate::__private::call_cached(#running, #hooks, #scope, #name, #slot, &#key, #enter, #compute)?
         }
     }
 

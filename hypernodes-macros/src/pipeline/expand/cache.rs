@@ -71,15 +71,6 @@ fn wired(graph: &Graph, n: usize) -> impl Iterator<Item = usize> + '_ {
     (0..params.len()).filter(|&p| !params[p].mode.is_stateful())
 }
 
-/// Cached node `n`'s `CacheSlot`: the store and its read and write functions, if a cache is set.
-pub fn slot(n: usize) -> TokenStream {
-    let (get, put) = (get_field(n), put_field(n));
-    let table = ident("__hypernodes_table");
-    quote! {
-        ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |#table| (&*#table.store, #table.#get, #table.#put))
-    }
-}
-
 /// `let key = ..;` for cached node `index`: `None` without a cache or when an input cannot be
 /// encoded (then the item is computed and not stored). Where keys flow (`keys_flow`), an input
 /// made by a cached node adds that node's key; any other input adds its value, read by `value`.
@@ -115,19 +106,26 @@ pub fn key_statement(
     let code = quote!(<#path as #krate::__private::NodeCode>::CODE);
     let version = proc_macro2::Literal::u64_suffixed(node.meta.version);
     Some(quote! {
-        let #key: ::core::option::Option<#krate::__private::Key> = #krate::__private::node_key(
-            self.__hypernodes_cache.as_ref(), #code, #version,
-            |#table, #builder| {
+        let #key: ::core::option::Option<#krate::__private::Key> = match &self.__hypernodes_cache {
+            ::core::option::Option::Some(#table) => (|| {
+                let #builder = #krate::__private::Key::builder(#code, #version);
                 #(let #builder = #parts;)*
-                ::core::option::Option::Some(#builder)
-            },
-        );
+                ::core::option::Option::Some(#builder.finish())
+            })(),
+            ::core::option::Option::None => ::core::option::Option::None,
+        };
     })
 }
 
-/// `compute` behind a cache lookup for cached node `index`, written out (inside a future, where
-/// the runtime's `call_cached` cannot await): a hit is the value (and a `CacheHit` event); a
-/// miss computes and stores it.
+/// `compute` behind a cache lookup for cached node `index`: a hit is the value (and a
+/// `CacheHit` event); a miss computes and stores it.
+///
+/// Written out, like the key, rather than runtime functions taking the call and the key's
+/// parts as closures: that form saved a tenth of a 50-node release build but cost W3 on
+/// `Parallel` up to 45 % (`scripts/bench-ratios.sh w3_cpu w3_cpu_4k 3
+/// parallel_map:hand_written_rayon`: 1.41 median with the closures, 1.00 written out). Written out rather than a runtime function
+/// taking `compute` as a closure: that form cost W3 on `Parallel` 45 % (1.45x rayon, against
+/// 1.00x written out; `cargo bench --bench w3_cpu`), though it saved a tenth of a build.
 pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStream {
     if !is_cached(types.graph, index) {
         return compute;
