@@ -10,8 +10,8 @@ use quote::{quote, quote_spanned};
 use syn::Ident;
 
 use super::names::{
-    hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident, user_spanned,
-    worker_ident, Types,
+    self, hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident,
+    user_spanned, worker_ident, Types,
 };
 use crate::config::{Config, Key, Value};
 use crate::meta::{Kind, Mode};
@@ -282,7 +282,7 @@ impl<'a> Body<'a> {
         let krate = self.types.krate;
         let name = node.meta.name.to_string();
         let (hooks, scope) = (hooks_ident(), scope_ident());
-        let clock = Ident::new("__hypernodes_clock", Span::mixed_site());
+        let clock = names::clock();
         (
             quote!(let #clock = #krate::__private::node_start(#hooks, #scope, #name, 1);),
             quote!(#krate::__private::node_end(#hooks, #scope, #name, 1, #clock);),
@@ -358,7 +358,7 @@ impl<'a> Body<'a> {
                 ).map_err(|#error| #within)?;
             }
         };
-        let clock = Ident::new("__hypernodes_clock", Span::mixed_site());
+        let clock = names::clock();
         if !maps {
             let call = call(
                 quote!(#scope.nested(#name, ::core::option::Option::None)),

@@ -9,7 +9,7 @@ use syn::Ident;
 
 use super::body::Body;
 use super::names::{
-    hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident, user_spanned,
+    self, hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident, user_spanned,
 };
 use super::surface::Surface;
 use crate::meta::Mode;
@@ -28,15 +28,11 @@ impl Body<'_> {
     pub fn columnar(mut self, surface: &Surface) -> TokenStream {
         let krate = self.types.krate;
         let graph = self.graph;
-        let (n, failed, i) = (
-            ident("__hypernodes_n"),
-            ident("__hypernodes_failed"),
-            ident("__hypernodes_i"),
-        );
+        let (n, failed, i) = (names::unit_len(), names::unit_failed(), names::item_index());
         let running = running_ident();
-        let (items, out) = (ident("__hypernodes_items"), ident("__hypernodes_out"));
-        let running_cell = ident("__hypernodes_running_cell");
-        let (hooks, first) = (hooks_ident(), ident("__hypernodes_first"));
+        let (items, out) = (ident("__hypernodes_items"), names::unit_out());
+        let running_cell = names::running_cell();
+        let (hooks, first) = (hooks_ident(), names::unit_first());
         let Surface {
             inputs_ty,
             outputs_ty,
@@ -101,10 +97,10 @@ impl Body<'_> {
         let krate = self.types.krate;
         let node = &self.graph.nodes[index];
         let (n, failed, i, first) = (
-            ident("__hypernodes_n"),
-            ident("__hypernodes_failed"),
-            ident("__hypernodes_i"),
-            ident("__hypernodes_first"),
+            names::unit_len(),
+            names::unit_failed(),
+            names::item_index(),
+            names::unit_first(),
         );
         let ItemCall {
             take,
@@ -148,7 +144,7 @@ impl Body<'_> {
     /// columns, the node's code, and the values to put back (read later) or store (produced).
     fn item_call(&mut self, index: usize) -> ItemCall {
         let node = &self.graph.nodes[index];
-        let i = ident("__hypernodes_i");
+        let i = names::item_index();
         // Bound inputs live on the pipeline, not in columns.
         let wired: Vec<&Ident> = node
             .meta
@@ -195,12 +191,12 @@ impl Body<'_> {
         let krate = self.types.krate;
         let node = &self.graph.nodes[index];
         let (n, failed, i, first) = (
-            ident("__hypernodes_n"),
-            ident("__hypernodes_failed"),
-            ident("__hypernodes_i"),
-            ident("__hypernodes_first"),
+            names::unit_len(),
+            names::unit_failed(),
+            names::item_index(),
+            names::unit_first(),
         );
-        let live = ident("__hypernodes_live");
+        let live = names::unit_live();
         self.in_future = true;
         let ItemCall {
             take,
@@ -260,12 +256,8 @@ impl Body<'_> {
         let graph = self.graph;
         let node = &graph.nodes[index];
         let this = &node.path;
-        let (n, failed, first) = (
-            ident("__hypernodes_n"),
-            ident("__hypernodes_failed"),
-            ident("__hypernodes_first"),
-        );
-        let (chunk, live) = (ident("__hypernodes_chunk"), ident("__hypernodes_live"));
+        let (n, failed, first) = (names::unit_len(), names::unit_failed(), names::unit_first());
+        let (chunk, live) = (ident("__hypernodes_chunk"), names::unit_live());
         let running = running_ident();
         let shared = shared_ident();
         let hooks = hooks_ident();
@@ -404,9 +396,9 @@ struct ItemCall {
 /// The parameters of `__hypernodes_unit`: first item index, items, collector.
 pub fn unit_params() -> (Ident, Ident, Ident) {
     (
-        ident("__hypernodes_first"),
+        names::unit_first(),
         ident("__hypernodes_items"),
-        ident("__hypernodes_out"),
+        names::unit_out(),
     )
 }
 

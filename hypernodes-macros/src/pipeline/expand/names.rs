@@ -49,6 +49,46 @@ pub fn scope_ident() -> Ident {
     Ident::new("__hypernodes_scope", Span::mixed_site())
 }
 
+/// The index (in the whole run) of a unit's first item.
+pub fn unit_first() -> Ident {
+    Ident::new("__hypernodes_first", Span::mixed_site())
+}
+
+/// How many items a unit holds.
+pub fn unit_len() -> Ident {
+    Ident::new("__hypernodes_n", Span::mixed_site())
+}
+
+/// Per item of a unit, its error once a node failed for it.
+pub fn unit_failed() -> Ident {
+    Ident::new("__hypernodes_failed", Span::mixed_site())
+}
+
+/// An item's index within its unit.
+pub fn item_index() -> Ident {
+    Ident::new("__hypernodes_i", Span::mixed_site())
+}
+
+/// The cell behind `running_ident`, where the node running now is named.
+pub fn running_cell() -> Ident {
+    Ident::new("__hypernodes_running_cell", Span::mixed_site())
+}
+
+/// The collector a unit pushes its items' outcomes into.
+pub fn unit_out() -> Ident {
+    Ident::new("__hypernodes_out", Span::mixed_site())
+}
+
+/// The items of a unit no node has failed for.
+pub fn unit_live() -> Ident {
+    Ident::new("__hypernodes_live", Span::mixed_site())
+}
+
+/// When the running node started, for its end event.
+pub fn clock() -> Ident {
+    Ident::new("__hypernodes_clock", Span::mixed_site())
+}
+
 pub fn private_ident(prefix: &str, name: impl std::fmt::Display) -> Ident {
     format_ident!("__hypernodes_{}_{}", prefix, name.to_string())
 }

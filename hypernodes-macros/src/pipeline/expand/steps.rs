@@ -10,7 +10,7 @@ use quote::{format_ident, quote};
 use syn::Ident;
 
 use super::body::Body;
-use super::names::{hooks_ident, running_ident, shared_ident, worker_ident, Types};
+use super::names::{self, hooks_ident, running_ident, shared_ident, worker_ident, Types};
 use super::surface::Surface;
 use crate::pipeline::model::graph::Source;
 use crate::pipeline::parse::header::Header;
@@ -45,13 +45,9 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> Steps {
     let vis = &header.vis;
     let columns_ty = format_ident!("__Hypernodes{}Columns", name);
     let cols = ident("__hypernodes_columns");
-    let (n, first, failed) = (
-        ident("__hypernodes_n"),
-        ident("__hypernodes_first"),
-        ident("__hypernodes_failed"),
-    );
+    let (n, first, failed) = (names::unit_len(), names::unit_first(), names::unit_failed());
     let running = running_ident();
-    let running_cell = ident("__hypernodes_running_cell");
+    let running_cell = names::running_cell();
 
     // Inputs have columns from the start; outputs from the step of the node producing them.
     let mut fields: Vec<Ident> = graph.inputs.iter().map(|i| field(&i.name)).collect();
