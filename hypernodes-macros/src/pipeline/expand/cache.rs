@@ -11,7 +11,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
 use syn::Ident;
 
-use super::names::{hooks_ident, private_ident, scope_ident, Types};
+use super::names::{self, hooks_ident, private_ident, scope_ident, Types};
 use crate::meta::Kind;
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::parse::header::Header;
@@ -80,6 +80,7 @@ pub fn key_statement(
     keys_flow: bool,
     value: impl Fn(&Ident) -> TokenStream,
 ) -> Option<TokenStream> {
+    let cache_field = names::cache_field();
     let graph = types.graph;
     if !is_cached(graph, index) {
         return None;
@@ -106,7 +107,7 @@ pub fn key_statement(
     let code = quote!(<#path as #krate::__private::NodeCode>::CODE);
     let version = proc_macro2::Literal::u64_suffixed(node.meta.version);
     Some(quote! {
-        let #key: ::core::option::Option<#krate::__private::Key> = match &self.__hypernodes_cache {
+        let #key: ::core::option::Option<#krate::__private::Key> = match &self.#cache_field {
             ::core::option::Option::Some(#table) => (|| {
                 let #builder = #krate::__private::Key::builder(#code, #version);
                 #(let #builder = #parts;)*
@@ -127,6 +128,7 @@ pub fn key_statement(
 /// taking `compute` as a closure: that form cost W3 on `Parallel` 45 % (1.45x rayon, against
 /// 1.00x written out; `cargo bench --bench w3_cpu`), though it saved a tenth of a build.
 pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStream {
+    let cache_field = names::cache_field();
     if !is_cached(types.graph, index) {
         return compute;
     }
@@ -138,15 +140,15 @@ pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStre
     let (table, value) = (ident("__hypernodes_table"), ident("__hypernodes_value"));
     quote! {
         match #krate::__private::cache_lookup(
-            ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |#table| &*#table.store),
-            ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |#table| #table.#get),
+            ::core::option::Option::map(self.#cache_field.as_ref(), |#table| &*#table.store),
+            ::core::option::Option::map(self.#cache_field.as_ref(), |#table| #table.#get),
             &#key, #hooks, #scope, #name,
         ) {
             ::core::option::Option::Some(#value) => #value,
             ::core::option::Option::None => {
                 let #value = { #compute };
                 if let (::core::option::Option::Some(#table), ::core::option::Option::Some(__hypernodes_k)) =
-                    (&self.__hypernodes_cache, &#key)
+                    (&self.#cache_field, &#key)
                 {
                     (#table.#put)(&#table.store, __hypernodes_k, &#value);
                 }
@@ -158,6 +160,7 @@ pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStre
 
 /// The pipeline's cache table type, and (with the `cache` feature) `with_cache`.
 pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStream {
+    let cache_field = names::cache_field();
     let graph = types.graph;
     let name = &header.name;
     let vis = &header.vis;
@@ -233,7 +236,7 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
                 #(#nested_types: #p::Cacheable<S>,)*
             {
                 fn set_cache(&mut self, store: &::std::sync::Arc<#p::DiskCache>) {
-                    self.__hypernodes_cache = ::core::option::Option::Some(#table_ty {
+                    self.#cache_field = ::core::option::Option::Some(#table_ty {
                         store: ::std::sync::Arc::clone(store),
                         #(#gets: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::get,)*
                         #(#puts: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::put,)*
@@ -258,7 +261,7 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
 
                 /// The cache given by `with_cache`, if any (for its counters).
                 pub fn cache(&self) -> ::core::option::Option<&#p::DiskCache> {
-                    ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |table| &*table.store)
+                    ::core::option::Option::map(self.#cache_field.as_ref(), |table| &*table.store)
                 }
             }
         }

@@ -7,7 +7,8 @@ use syn::Ident;
 
 use super::body::Body;
 use super::names::{
-    hooks_ident, local, private_ident, scope_ident, shared_ident, user_spanned, worker_ident, Types,
+    self, hooks_ident, local, private_ident, scope_ident, shared_ident, user_spanned, worker_ident,
+    Types,
 };
 use super::surface::Surface;
 use crate::meta::{emit_meta_macro, Kind, Mode, NodeMeta, Param, Vis};
@@ -15,6 +16,7 @@ use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::parse::header::Header;
 
 pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
+    let (cache_field, single_field) = (names::cache_field(), names::single_field());
     let types = Types { krate, graph };
     let surface = Surface::new(&types, header);
     let Surface {
@@ -136,8 +138,8 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             #(#factories: ::core::option::Option<#krate::__private::Factory<#stateful_types>>,)*
             #(#nested_fields: #nested_types,)*
             #(#bound_fields: ::std::sync::Arc<#bound_types>,)*
-            __hypernodes_cache: ::core::option::Option<#cache_ty>,
-            __hypernodes_single: ::std::sync::Arc<#krate::__private::OnceCell<#shared_ty>>,
+            #cache_field: ::core::option::Option<#cache_ty>,
+            #single_field: ::std::sync::Arc<#krate::__private::OnceCell<#shared_ty>>,
         }
 
         /// What the workers of one run share; not public API.
@@ -164,8 +166,8 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                     #(#factories: ::core::option::Option::None,)*
                     #(#nested_fields: <#nested_types>::new(),)*
                     #(#bound_fields: ::std::sync::Arc::new(#bound_values),)*
-                    __hypernodes_cache: ::core::option::Option::None,
-                    __hypernodes_single: ::core::default::Default::default(),
+                    #cache_field: ::core::option::Option::None,
+                    #single_field: ::core::default::Default::default(),
                 }
             }
 
@@ -248,8 +250,8 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                     #(#factories: ::core::clone::Clone::clone(&self.#factories),)*
                     #(#nested_fields: ::core::clone::Clone::clone(&self.#nested_fields),)*
                     #(#bound_fields: ::core::clone::Clone::clone(&self.#bound_fields),)*
-                    __hypernodes_cache: ::core::clone::Clone::clone(&self.__hypernodes_cache),
-                    __hypernodes_single: ::core::default::Default::default(),
+                    #cache_field: ::core::clone::Clone::clone(&self.#cache_field),
+                    #single_field: ::core::default::Default::default(),
                 }
             }
         }
@@ -263,8 +265,8 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                     #(#factories: ::core::clone::Clone::clone(&self.#factories),)*
                     #(#nested_fields: ::core::clone::Clone::clone(&self.#nested_fields),)*
                     #(#bound_fields: ::core::clone::Clone::clone(&self.#bound_fields),)*
-                    __hypernodes_cache: ::core::clone::Clone::clone(&self.__hypernodes_cache),
-                    __hypernodes_single: ::core::clone::Clone::clone(&self.__hypernodes_single),
+                    #cache_field: ::core::clone::Clone::clone(&self.#cache_field),
+                    #single_field: ::core::clone::Clone::clone(&self.#single_field),
                 }
             }
         }
@@ -314,7 +316,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
                 let #scope = #krate::__private::Scope::root(#name_str);
                 #krate::__private::hooked_run(#hooks, &#scope, || {
-                    let #shared = self.__hypernodes_single.get_or_try_init(|| {
+                    let #shared = self.#single_field.get_or_try_init(|| {
                         let plan = #krate::__private::Plan::resolve(&Self::INFO, &#krate::__private::RunSettings::single());
                         plan.check()?;
                         ::core::result::Result::Ok::<_, #krate::Error>(

@@ -89,6 +89,16 @@ pub fn clock() -> Ident {
     Ident::new("__hypernodes_clock", Span::mixed_site())
 }
 
+/// The pipeline's field holding its cache table (`None` until `with_cache`).
+pub fn cache_field() -> Ident {
+    Ident::new("__hypernodes_cache", Span::call_site())
+}
+
+/// The pipeline's field holding the shared state of its single-item runs (`run`).
+pub fn single_field() -> Ident {
+    Ident::new("__hypernodes_single", Span::call_site())
+}
+
 pub fn private_ident(prefix: &str, name: impl std::fmt::Display) -> Ident {
     format_ident!("__hypernodes_{}_{}", prefix, name.to_string())
 }
