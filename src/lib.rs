@@ -198,7 +198,7 @@ pub mod info {
     pub use hypernodes_runtime::{NodeInfo, NodeKind, Picture, PipelineInfo};
 }
 
-/// Running on several processes or hosts: the [`Cluster`](cluster::Cluster) engine and what
+/// Running on several processes or hosts: the [`Cluster`] engine and what
 /// values crossing processes need ([`Crosses`](cluster::Crosses)).
 #[cfg(feature = "cluster")]
 pub mod cluster {

@@ -127,7 +127,7 @@ fn slot() -> WorkerContext {
 }
 
 /// The serving loop of node `N`: decodes each item's arguments, builds the stateful resources
-/// `S` once (on the first item), calls the node and sends back its [`Reply`].
+/// `S` once (on the first item), calls the node and sends back its `Reply`.
 pub fn serve_node<N: Isolated, S>(
     mut stream: UnixStream,
     ctx: WorkerContext,
