@@ -150,6 +150,42 @@ fn unit_and_none_values_are_served_from_the_cache() {
     );
 }
 
+/// An input that can be encoded but never decoded: keys only hash inputs, so a cached node may
+/// read it (it used to need `Deserialize` too, a compile error here).
+#[derive(serde::Serialize)]
+pub struct Query {
+    pub words: Vec<String>,
+}
+
+static QUERY_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+#[node(output = "count")]
+pub fn count_words(query: &Query) -> usize {
+    QUERY_CALLS.fetch_add(1, Ordering::Relaxed);
+    query.words.len()
+}
+
+pipeline! { pub Queries = [count_words] }
+
+#[test]
+fn inputs_need_only_serialize_to_be_keyed() {
+    let dir = fresh_dir("serialize_only");
+    let p = Queries::new().with_cache(DiskCache::open(&dir).unwrap());
+    let query = || QueriesInputs {
+        query: Query {
+            words: vec!["a".into(), "b".into()],
+        },
+    };
+    assert_eq!(p.run(query()).unwrap().count, 2);
+    assert_eq!(p.run(query()).unwrap().count, 2);
+    assert_eq!(
+        QUERY_CALLS.load(Ordering::Relaxed),
+        1,
+        "the second run was a hit"
+    );
+    assert_eq!(p.cache().unwrap().stats().hits, 1);
+}
+
 /// The same pipeline before and after an edit of the middle node: `v1` and `v2` share `base`
 /// and differ only in `scale`'s body, as if it had been edited and recompiled.
 static FIRSTS: AtomicUsize = AtomicUsize::new(0);

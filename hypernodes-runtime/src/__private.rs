@@ -18,7 +18,7 @@ pub use crate::plumbing::batch::{batch_values, catching, single_value};
 #[cfg(not(feature = "cache"))]
 pub use crate::plumbing::cache_off::{cache_lookup, DiskCache, Key, KeyBuilder};
 #[cfg(feature = "cache")]
-pub use crate::plumbing::cached::{cache_lookup, CacheValue, Cacheable, Slot, Store};
+pub use crate::plumbing::cached::{cache_lookup, CacheValue, Cacheable, KeyPart, Slot, Store};
 pub use crate::plumbing::call::{node_result, run_catching, NodeResult};
 pub use crate::plumbing::checkout::checkout;
 pub use crate::plumbing::debug::{Field, Repr, ViaDebug, ViaTypeName};

@@ -31,7 +31,7 @@ impl Store for DiskCache {
     }
 }
 
-/// How a cached node's value is stored, read and hashed.
+/// How a cached node's value is stored and read.
 #[diagnostic::on_unimplemented(
     message = "a cached node's values must implement serde's `Serialize` and `Deserialize`: `{T}` does not",
     label = "a cache is given here",
@@ -42,6 +42,16 @@ pub trait CacheValue<T> {
     fn get(store: &DiskCache, key: &Key) -> Option<T>;
     /// Stores `value` under `key` (a failed write only loses the entry).
     fn put(store: &DiskCache, key: &Key, value: &T);
+}
+
+/// How a value a cached node reads joins its key: only `Serialize` is needed, as the key
+/// hashes the value's encoding and never reads it back.
+#[diagnostic::on_unimplemented(
+    message = "a cached node's inputs must implement serde's `Serialize` to be hashed into its key: `{T}` does not",
+    label = "a cache is given here",
+    note = "`{Self}` names the node; derive `serde::Serialize` for `{T}`, or keep the node out of the cache with `#[node(cache = false)]`"
+)]
+pub trait KeyPart<T> {
     /// Adds `value` to a key (`None` when it cannot be encoded: then the item is not cached).
     fn hash(key: KeyBuilder, value: &T) -> Option<KeyBuilder>;
 }
@@ -53,6 +63,9 @@ impl<T: Serialize + DeserializeOwned, N> CacheValue<T> for Slot<DiskCache, T, N>
     fn put(store: &DiskCache, key: &Key, value: &T) {
         let _ = store.put(key, value);
     }
+}
+
+impl<T: Serialize, N> KeyPart<T> for Slot<DiskCache, T, N> {
     fn hash(key: KeyBuilder, value: &T) -> Option<KeyBuilder> {
         key.value(value).ok()
     }

@@ -199,18 +199,20 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
         .collect();
     let nested_fields = nested.iter().map(|(f, _)| f);
     let nested_types: Vec<&&syn::Path> = nested.iter().map(|(_, t)| t).collect();
-    // One bound per (type, node): a repeated bound would make the solver see two candidates.
+    // One bound per (trait, type, node): a repeated bound would make the solver see two
+    // candidates. Values are stored and read back; inputs are only hashed (`Serialize`).
     let mut slot_bounds: Vec<TokenStream> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
-    let pairs = value_types.iter().zip(node_paths.iter().copied());
-    let pairs = pairs.chain(
-        hash_types
-            .iter()
-            .copied()
-            .zip(hashed.iter().map(|(_, _, n)| *n)),
-    );
-    for (ty, node) in pairs {
-        let bound = quote!(#p::Slot<S, #ty, #node>: #p::CacheValue<#ty>);
+    let values = value_types
+        .iter()
+        .zip(node_paths.iter().copied())
+        .map(|(ty, node)| quote!(#p::Slot<S, #ty, #node>: #p::CacheValue<#ty>));
+    let parts = hash_types
+        .iter()
+        .copied()
+        .zip(hashed.iter().map(|(_, _, n)| *n))
+        .map(|(ty, node)| quote!(#p::Slot<S, #ty, #node>: #p::KeyPart<#ty>));
+    for bound in values.chain(parts) {
         if !seen.contains(&bound.to_string()) {
             seen.push(bound.to_string());
             slot_bounds.push(bound);
@@ -240,7 +242,7 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
                         store: ::std::sync::Arc::clone(store),
                         #(#gets: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::get,)*
                         #(#puts: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::put,)*
-                        #(#hash_fields: <#p::Slot<S, #hash_types, #hash_nodes> as #p::CacheValue<#hash_types>>::hash,)*
+                        #(#hash_fields: <#p::Slot<S, #hash_types, #hash_nodes> as #p::KeyPart<#hash_types>>::hash,)*
                     });
                     #(<#nested_types as #p::Cacheable<S>>::set_cache(&mut self.#nested_fields, store);)*
                 }
@@ -249,7 +251,8 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
             impl #name {
                 /// This pipeline with a cache: each cached node's value for each item is looked up
                 /// first and computed (and stored) only on a miss. Nested pipelines share it.
-                /// Needs serde's `Serialize` and `Deserialize` on the values of cached nodes.
+                /// Needs serde's `Serialize` and `Deserialize` on the values of cached nodes, and
+                /// `Serialize` on the values they read (hashed into their keys).
                 pub fn with_cache<S: #p::Store>(mut self, cache: S) -> Self
                 where
                     Self: #p::Cacheable<S>,

@@ -1,0 +1,16 @@
+// A cached node's input is hashed into its key, so it needs `Serialize` (only).
+use hypernodes::cache::DiskCache;
+use hypernodes::{node, pipeline};
+
+pub struct Query(String);
+
+#[node(output = "length")]
+pub fn length(query: &Query) -> usize {
+    query.0.len()
+}
+
+pipeline! { Lengths = [length] }
+
+fn main() {
+    let _ = Lengths::new().with_cache(DiskCache::open("cache").unwrap());
+}
