@@ -1,6 +1,6 @@
 //! Generated `run` against the same work written by hand, in the same process and run.
 //!
-//! W1 of ../shared/WORKLOADS.md, one item at a time: clean -> tokenize -> count over 100,000
+//! W1 of benches/reference/WORKLOADS.md, one item at a time: clean -> tokenize -> count over 100,000
 //! items. `selected` keeps only `word_count` (as the workload asks); `all_outputs` returns every
 //! value, against a hand-written function returning the same four values.
 //!

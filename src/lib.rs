@@ -40,7 +40,9 @@
 /// | `output = ("a", "b")` | several outputs; the function returns a tuple with one element per name |
 /// | `stateful(model, ..)` | parameters (`&T`, `T: Stateful`) built once per worker and reused instead of wired; a `&mut T` parameter is stateful without being listed |
 /// | `batch` | a batch node: each input is `&[T]` or `Vec<T>`, the result one `Vec` with a value per item; called once per batch of `batch_size` items |
-/// | `config(key = value, ..)` | execution settings: `batch_size` (≥ 1), `max_concurrency` (≥ 1), `use_process` (bool), `gpus` (0–1024), `max_retries` (0–100) |
+/// | `config(key = value, ..)` | execution settings: `batch_size` (≥ 1), `max_concurrency` (≥ 1), `use_process` (bool), `gpus` (0–1024), `max_retries` (0–100), `timeout_ms` (with `use_process`) |
+/// | `cache = false` | never served from a cache (side effects, randomness) |
+/// | `version = N` | part of the node's cache key: bump it when something outside the body changes the result |
 /// | `crate = "path"` | where the `hypernodes` crate is, if it was renamed |
 ///
 /// ```

@@ -1,4 +1,4 @@
-//! The reference workloads give the reference checksums (../shared/WORKLOADS.md), on both
+//! The reference workloads give the reference checksums (benches/reference/WORKLOADS.md), on both
 //! engines, and W2 builds one model per worker.
 
 #[path = "../benches/common/workloads.rs"]

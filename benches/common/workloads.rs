@@ -1,4 +1,4 @@
-//! The reference workloads W1–W4 of ../shared/WORKLOADS.md: their nodes, pipelines and the same
+//! The reference workloads W1–W4 of benches/reference/WORKLOADS.md: their nodes, pipelines and the same
 //! work written by hand. Shared by the benches and by `tests/workloads.rs` (checksums).
 #![allow(dead_code)]
 

@@ -1,5 +1,6 @@
-//! Runtime of [hypernodes](https://docs.rs/hypernodes): errors, config, stateful resources and
-//! the `pipeline!` front macro. Users depend on the `hypernodes` facade, which re-exports all of it.
+//! Runtime of [hypernodes](https://docs.rs/hypernodes): the engines, config, stateful resources,
+//! hooks, caching, worker processes, the cluster, and the `pipeline!` front macro. Users depend
+//! on the `hypernodes` facade, which re-exports what they need of it.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
