@@ -31,6 +31,32 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     let runner = format_ident!("__Hypernodes{}Runner", name);
     let builder = builder(krate, header, &types, &message);
     let results = quote!(::std::vec::Vec<::core::result::Result<#outputs_ty, #krate::Error>>);
+    // What the pipeline and its runner both offer, with the real signatures.
+    let runs = quote! {
+        /// Runs every needed node once, in topological order.
+        pub fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
+            let _ = inputs;
+            ::core::unreachable!(#message)
+        }
+
+        /// Runs every item on the default engine.
+        pub fn map<I>(&self, items: I) -> ::core::result::Result<::std::vec::Vec<#outputs_ty>, #krate::Error>
+        where
+            I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+        {
+            let _ = items;
+            ::core::unreachable!(#message)
+        }
+
+        /// Runs every item on the default engine, each item's outcome kept.
+        pub fn map_results<I>(&self, items: I) -> #results
+        where
+            I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+        {
+            let _ = items;
+            ::core::unreachable!(#message)
+        }
+    };
     quote! {
         #(#passthrough)*
         #vis struct #name {}
@@ -44,29 +70,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 #name {}
             }
 
-            /// Runs every needed node once, in topological order.
-            pub fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
-                let _ = inputs;
-                ::core::unreachable!(#message)
-            }
-
-            /// Runs every item on the default engine.
-            pub fn map<I>(&self, items: I) -> ::core::result::Result<::std::vec::Vec<#outputs_ty>, #krate::Error>
-            where
-                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
-            {
-                let _ = items;
-                ::core::unreachable!(#message)
-            }
-
-            /// Runs every item on the default engine, each item's outcome kept.
-            pub fn map_results<I>(&self, items: I) -> #results
-            where
-                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
-            {
-                let _ = items;
-                ::core::unreachable!(#message)
-            }
+            #runs
 
             /// This pipeline on `engine`.
             pub fn with_engine<E: #krate::__private::Engine>(&self, engine: E) -> #runner<E> {
@@ -93,29 +97,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         #vis struct #runner<E, H = #krate::__private::NoHooks>(::core::marker::PhantomData<(E, H)>);
 
         impl<E, H> #runner<E, H> {
-            /// Runs one item.
-            pub fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
-                let _ = inputs;
-                ::core::unreachable!(#message)
-            }
-
-            /// Runs every item.
-            pub fn map<I>(&self, items: I) -> ::core::result::Result<::std::vec::Vec<#outputs_ty>, #krate::Error>
-            where
-                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
-            {
-                let _ = items;
-                ::core::unreachable!(#message)
-            }
-
-            /// Runs every item, each item's outcome kept.
-            pub fn map_results<I>(&self, items: I) -> #results
-            where
-                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
-            {
-                let _ = items;
-                ::core::unreachable!(#message)
-            }
+            #runs
 
             /// Each item's outcome as it comes.
             pub fn stream<I>(&self, items: I) -> ::core::result::Result<::std::vec::IntoIter<::core::result::Result<#outputs_ty, #krate::Error>>, #krate::Error>
