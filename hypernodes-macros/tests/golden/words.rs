@@ -93,66 +93,7 @@ impl WordsBuilder {
         self.pipeline
     }
 }
-#[doc = "The cache functions of [`Words`]'s nodes; not public API."]
-#[doc(hidden)]
-#[allow(clippy::type_complexity)]
-#[derive(Clone)]
-pub struct __HypernodesWordsCache {
-    store: ::std::sync::Arc<::hypernodes::__private::DiskCache>,
-    get_0: fn(
-        &::hypernodes::__private::DiskCache,
-        &::hypernodes::__private::Key,
-    ) -> ::core::option::Option<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
-    get_1: fn(
-        &::hypernodes::__private::DiskCache,
-        &::hypernodes::__private::Key,
-    )
-        -> ::core::option::Option<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
-    get_2: fn(
-        &::hypernodes::__private::DiskCache,
-        &::hypernodes::__private::Key,
-    ) -> ::core::option::Option<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
-    get_3: fn(
-        &::hypernodes::__private::DiskCache,
-        &::hypernodes::__private::Key,
-    ) -> ::core::option::Option<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
-    put_0: fn(
-        &::hypernodes::__private::DiskCache,
-        &::hypernodes::__private::Key,
-        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
-    ),
-    put_1: fn(
-        &::hypernodes::__private::DiskCache,
-        &::hypernodes::__private::Key,
-        &<tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
-    ),
-    put_2: fn(
-        &::hypernodes::__private::DiskCache,
-        &::hypernodes::__private::Key,
-        &<count as ::hypernodes::__private::Out<0usize>>::Ty,
-    ),
-    put_3: fn(
-        &::hypernodes::__private::DiskCache,
-        &::hypernodes::__private::Key,
-        &<shout as ::hypernodes::__private::Out<0usize>>::Ty,
-    ),
-    hash_0_0: fn(
-        ::hypernodes::__private::KeyBuilder,
-        &<clean as ::hypernodes::__private::In<0usize>>::Ty,
-    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
-    hash_1_0: fn(
-        ::hypernodes::__private::KeyBuilder,
-        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
-    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
-    hash_2_0: fn(
-        ::hypernodes::__private::KeyBuilder,
-        &<tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
-    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
-    hash_3_0: fn(
-        ::hypernodes::__private::KeyBuilder,
-        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
-    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
-}
+::hypernodes::__private::cache_or! { { # [doc = "The cache functions of [`Words`]'s nodes; not public API."] # [doc (hidden)] # [allow (clippy :: type_complexity)] # [derive (Clone)] pub struct __HypernodesWordsCache { store : :: std :: sync :: Arc < :: hypernodes :: __private :: DiskCache > , get_0 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key) -> :: core :: option :: Option < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , get_1 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key) -> :: core :: option :: Option < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , get_2 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key) -> :: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , get_3 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key) -> :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , put_0 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key , & < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty) , put_1 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key , & < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty) , put_2 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key , & < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty) , put_3 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key , & < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty) , hash_0_0 : fn (:: hypernodes :: __private :: KeyBuilder , & < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty) -> :: core :: option :: Option < :: hypernodes :: __private :: KeyBuilder > , hash_1_0 : fn (:: hypernodes :: __private :: KeyBuilder , & < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty) -> :: core :: option :: Option < :: hypernodes :: __private :: KeyBuilder > , hash_2_0 : fn (:: hypernodes :: __private :: KeyBuilder , & < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty) -> :: core :: option :: Option < :: hypernodes :: __private :: KeyBuilder > , hash_3_0 : fn (:: hypernodes :: __private :: KeyBuilder , & < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty) -> :: core :: option :: Option < :: hypernodes :: __private :: KeyBuilder > , } } { # [doc = "The cache functions of [`Words`]'s nodes; not public API."] # [doc (hidden)] # [derive (Clone)] pub struct __HypernodesWordsCache ; } }
 ::hypernodes::__private::if_cache! { impl < S : :: hypernodes :: __private :: Store > :: hypernodes :: __private :: Cacheable < S > for Words where :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , clean > : :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > : :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > : :: hypernodes :: __private :: CacheValue < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > : :: hypernodes :: __private :: CacheValue < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean > : :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > : :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > : :: hypernodes :: __private :: KeyPart < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > : :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , { fn set_cache (& mut self , store : & :: std :: sync :: Arc < :: hypernodes :: __private :: DiskCache >) { self . __hypernodes_cache = :: core :: option :: Option :: Some (__HypernodesWordsCache { store : :: std :: sync :: Arc :: clone (store) , get_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , clean > as :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , get_1 : < :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > as :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , get_2 : < :: hypernodes :: __private :: Slot < S , < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > as :: hypernodes :: __private :: CacheValue < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , get_3 : < :: hypernodes :: __private :: Slot < S , < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > as :: hypernodes :: __private :: CacheValue < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , put_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , clean > as :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , put_1 : < :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > as :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , put_2 : < :: hypernodes :: __private :: Slot < S , < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > as :: hypernodes :: __private :: CacheValue < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , put_3 : < :: hypernodes :: __private :: Slot < S , < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > as :: hypernodes :: __private :: CacheValue < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , hash_0_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean > as :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty >> :: hash , hash_1_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > as :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: hash , hash_2_0 : < :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > as :: hypernodes :: __private :: KeyPart < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: hash , hash_3_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > as :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: hash , }) ; } } impl Words { # [doc = r" This pipeline with a cache: each cached node's value for each item is looked up"] # [doc = r" first and computed (and stored) only on a miss. Nested pipelines share it."] # [doc = r" Needs serde's `Serialize` and `Deserialize` on the values of cached nodes, and"] # [doc = r" `Serialize` on the values they read (hashed into their keys)."] pub fn with_cache < S : :: hypernodes :: __private :: Store > (mut self , cache : S) -> Self where Self : :: hypernodes :: __private :: Cacheable < S > , { let store = :: std :: sync :: Arc :: new (:: hypernodes :: __private :: Store :: into_disk_cache (cache)) ; < Self as :: hypernodes :: __private :: Cacheable < S >> :: set_cache (& mut self , & store) ; self } # [doc = r" The cache given by `with_cache`, if any (for its counters)."] pub fn cache (& self) -> :: core :: option :: Option < & :: hypernodes :: __private :: DiskCache > { :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | table | & * table . store) } } }
 impl Words {
     #[doc = r" A pipeline ready to run; stateful resources are built on first use, with"]
@@ -278,7 +219,7 @@ impl Words {
         };
         let __hypernodes_running_cell = ::core::cell::Cell::new("");
         let __hypernodes_running = &__hypernodes_running_cell;
-        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let cleaned = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("clean") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "clean" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_0 . enter () ; clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "clean" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let tokens = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("tokenize") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_1 . enter () ; tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let word_count = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("count") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "count" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_2 . enter () ; count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "count" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let loud = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("shout") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "shout" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_3 . enter () ; shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "shout" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
+        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let cleaned = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("clean") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "clean" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_0 . enter () ; clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "clean" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let tokens = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("tokenize") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_1 . enter () ; tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let word_count = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("count") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "count" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_2 . enter () ; count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "count" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let loud = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("shout") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "shout" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_3 . enter () ; shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "shout" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
     }
     #[doc = r" The pipeline's structure, generated at compile time."]
     pub const INFO: ::hypernodes::__private::PipelineInfo = ::hypernodes::__private::PipelineInfo {
@@ -620,35 +561,10 @@ impl ::hypernodes::Pipeline for Words {
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
                             let __hypernodes_key_0: ::core::option::Option<
                                 ::hypernodes::__private::Key,
-                            > = match &self.__hypernodes_cache {
-                                ::core::option::Option::Some(__hypernodes_table) => (|| {
-                                    let __hypernodes_builder =
-                                        ::hypernodes::__private::Key::builder(
-                                            <clean as ::hypernodes::__private::NodeCode>::CODE,
-                                            0u64,
-                                        );
-                                    let __hypernodes_builder =
-                                        (__hypernodes_table.hash_0_0)(__hypernodes_builder, &text)?;
-                                    ::core::option::Option::Some(__hypernodes_builder.finish())
-                                })(
-                                ),
-                                ::core::option::Option::None => ::core::option::Option::None,
-                            };
+                            > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , & text) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None });
                             let cleaned = {
-                                match ::hypernodes::__private::cache_lookup(
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| &*__hypernodes_table.store,
-                                    ),
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| __hypernodes_table.get_0,
-                                    ),
-                                    &__hypernodes_key_0,
-                                    __hypernodes_hooks,
-                                    __hypernodes_scope,
-                                    "clean",
-                                ) {
+                                match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) } { :: core :: option :: Option :: None })
+                                {
                                     ::core::option::Option::Some(__hypernodes_value) => {
                                         __hypernodes_value
                                     }
@@ -677,17 +593,7 @@ impl ::hypernodes::Pipeline for Words {
                                             );
                                             __hypernodes_value
                                         };
-                                        if let (
-                                            ::core::option::Option::Some(__hypernodes_table),
-                                            ::core::option::Option::Some(__hypernodes_k),
-                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_0)
-                                        {
-                                            (__hypernodes_table.put_0)(
-                                                &__hypernodes_table.store,
-                                                __hypernodes_k,
-                                                &__hypernodes_value,
-                                            );
-                                        }
+                                        ::hypernodes::__private::if_cache! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } }
                                         __hypernodes_value
                                     }
                                 }
@@ -730,34 +636,10 @@ impl ::hypernodes::Pipeline for Words {
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
                             let __hypernodes_key_1: ::core::option::Option<
                                 ::hypernodes::__private::Key,
-                            > = match &self.__hypernodes_cache {
-                                ::core::option::Option::Some(__hypernodes_table) => {
-                                    (|| {
-                                        let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ;
-                                        let __hypernodes_builder = (__hypernodes_table.hash_1_0)(
-                                            __hypernodes_builder,
-                                            &cleaned,
-                                        )?;
-                                        ::core::option::Option::Some(__hypernodes_builder.finish())
-                                    })()
-                                }
-                                ::core::option::Option::None => ::core::option::Option::None,
-                            };
+                            > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_1_0) (__hypernodes_builder , & cleaned) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None });
                             let tokens = {
-                                match ::hypernodes::__private::cache_lookup(
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| &*__hypernodes_table.store,
-                                    ),
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| __hypernodes_table.get_1,
-                                    ),
-                                    &__hypernodes_key_1,
-                                    __hypernodes_hooks,
-                                    __hypernodes_scope,
-                                    "tokenize",
-                                ) {
+                                match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) } { :: core :: option :: Option :: None })
+                                {
                                     ::core::option::Option::Some(__hypernodes_value) => {
                                         __hypernodes_value
                                     }
@@ -796,17 +678,7 @@ impl ::hypernodes::Pipeline for Words {
                                             );
                                             __hypernodes_value
                                         };
-                                        if let (
-                                            ::core::option::Option::Some(__hypernodes_table),
-                                            ::core::option::Option::Some(__hypernodes_k),
-                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_1)
-                                        {
-                                            (__hypernodes_table.put_1)(
-                                                &__hypernodes_table.store,
-                                                __hypernodes_k,
-                                                &__hypernodes_value,
-                                            );
-                                        }
+                                        ::hypernodes::__private::if_cache! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } }
                                         __hypernodes_value
                                     }
                                 }
@@ -852,37 +724,10 @@ impl ::hypernodes::Pipeline for Words {
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
                             let __hypernodes_key_2: ::core::option::Option<
                                 ::hypernodes::__private::Key,
-                            > = match &self.__hypernodes_cache {
-                                ::core::option::Option::Some(__hypernodes_table) => (|| {
-                                    let __hypernodes_builder =
-                                        ::hypernodes::__private::Key::builder(
-                                            <count as ::hypernodes::__private::NodeCode>::CODE,
-                                            0u64,
-                                        );
-                                    let __hypernodes_builder = (__hypernodes_table.hash_2_0)(
-                                        __hypernodes_builder,
-                                        &tokens,
-                                    )?;
-                                    ::core::option::Option::Some(__hypernodes_builder.finish())
-                                })(
-                                ),
-                                ::core::option::Option::None => ::core::option::Option::None,
-                            };
+                            > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_2_0) (__hypernodes_builder , & tokens) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None });
                             let word_count = {
-                                match ::hypernodes::__private::cache_lookup(
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| &*__hypernodes_table.store,
-                                    ),
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| __hypernodes_table.get_2,
-                                    ),
-                                    &__hypernodes_key_2,
-                                    __hypernodes_hooks,
-                                    __hypernodes_scope,
-                                    "count",
-                                ) {
+                                match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) } { :: core :: option :: Option :: None })
+                                {
                                     ::core::option::Option::Some(__hypernodes_value) => {
                                         __hypernodes_value
                                     }
@@ -921,17 +766,7 @@ impl ::hypernodes::Pipeline for Words {
                                             );
                                             __hypernodes_value
                                         };
-                                        if let (
-                                            ::core::option::Option::Some(__hypernodes_table),
-                                            ::core::option::Option::Some(__hypernodes_k),
-                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_2)
-                                        {
-                                            (__hypernodes_table.put_2)(
-                                                &__hypernodes_table.store,
-                                                __hypernodes_k,
-                                                &__hypernodes_value,
-                                            );
-                                        }
+                                        ::hypernodes::__private::if_cache! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } }
                                         __hypernodes_value
                                     }
                                 }
@@ -975,37 +810,10 @@ impl ::hypernodes::Pipeline for Words {
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
                             let __hypernodes_key_3: ::core::option::Option<
                                 ::hypernodes::__private::Key,
-                            > = match &self.__hypernodes_cache {
-                                ::core::option::Option::Some(__hypernodes_table) => (|| {
-                                    let __hypernodes_builder =
-                                        ::hypernodes::__private::Key::builder(
-                                            <shout as ::hypernodes::__private::NodeCode>::CODE,
-                                            0u64,
-                                        );
-                                    let __hypernodes_builder = (__hypernodes_table.hash_3_0)(
-                                        __hypernodes_builder,
-                                        &cleaned,
-                                    )?;
-                                    ::core::option::Option::Some(__hypernodes_builder.finish())
-                                })(
-                                ),
-                                ::core::option::Option::None => ::core::option::Option::None,
-                            };
+                            > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_3_0) (__hypernodes_builder , & cleaned) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None });
                             let loud = {
-                                match ::hypernodes::__private::cache_lookup(
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| &*__hypernodes_table.store,
-                                    ),
-                                    ::core::option::Option::map(
-                                        self.__hypernodes_cache.as_ref(),
-                                        |__hypernodes_table| __hypernodes_table.get_3,
-                                    ),
-                                    &__hypernodes_key_3,
-                                    __hypernodes_hooks,
-                                    __hypernodes_scope,
-                                    "shout",
-                                ) {
+                                match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) } { :: core :: option :: Option :: None })
+                                {
                                     ::core::option::Option::Some(__hypernodes_value) => {
                                         __hypernodes_value
                                     }
@@ -1044,17 +852,7 @@ impl ::hypernodes::Pipeline for Words {
                                             );
                                             __hypernodes_value
                                         };
-                                        if let (
-                                            ::core::option::Option::Some(__hypernodes_table),
-                                            ::core::option::Option::Some(__hypernodes_k),
-                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_3)
-                                        {
-                                            (__hypernodes_table.put_3)(
-                                                &__hypernodes_table.store,
-                                                __hypernodes_k,
-                                                &__hypernodes_value,
-                                            );
-                                        }
+                                        ::hypernodes::__private::if_cache! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } }
                                         __hypernodes_value
                                     }
                                 }

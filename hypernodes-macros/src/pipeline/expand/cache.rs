@@ -106,27 +106,31 @@ pub fn key_statement(
     let path = &node.path;
     let code = quote!(<#path as #krate::__private::NodeCode>::CODE);
     let version = proc_macro2::Literal::u64_suffixed(node.meta.version);
+    // Without the `cache` feature the key is `None` and nothing of it is compiled.
     Some(quote! {
-        let #key: ::core::option::Option<#krate::__private::Key> = match &self.#cache_field {
-            ::core::option::Option::Some(#table) => (|| {
-                let #builder = #krate::__private::Key::builder(#code, #version);
-                #(let #builder = #parts;)*
-                ::core::option::Option::Some(#builder.finish())
-            })(),
-            ::core::option::Option::None => ::core::option::Option::None,
-        };
+        let #key: ::core::option::Option<#krate::__private::Key> = #krate::__private::cache_or!({
+            match &self.#cache_field {
+                ::core::option::Option::Some(#table) => (|| {
+                    let #builder = #krate::__private::Key::builder(#code, #version);
+                    #(let #builder = #parts;)*
+                    ::core::option::Option::Some(#builder.finish())
+                })(),
+                ::core::option::Option::None => ::core::option::Option::None,
+            }
+        } {
+            ::core::option::Option::None
+        });
     })
 }
 
 /// `compute` behind a cache lookup for cached node `index`: a hit is the value (and a
 /// `CacheHit` event); a miss computes and stores it.
 ///
-/// Written out, like the key, rather than runtime functions taking the call and the key's
-/// parts as closures: that form saved a tenth of a 50-node release build but cost W3 on
-/// `Parallel` up to 45 % (`scripts/bench-ratios.sh w3_cpu w3_cpu_4k 3
-/// parallel_map:hand_written_rayon`: 1.41 median with the closures, 1.00 written out). Written out rather than a runtime function
-/// taking `compute` as a closure: that form cost W3 on `Parallel` 45 % (1.45x rayon, against
-/// 1.00x written out; `cargo bench --bench w3_cpu`), though it saved a tenth of a build.
+/// Without the `cache` feature only `compute` is compiled. Written out, like the key, rather
+/// than runtime functions taking the call and the key's parts as closures: that form saved a
+/// tenth of a 50-node release build but cost W3 on `Parallel` up to 45 %
+/// (`scripts/bench-ratios.sh w3_cpu w3_cpu_4k 3 parallel_map:hand_written_rayon`: 1.41 median
+/// with the closures, 1.00 written out).
 pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStream {
     let cache_field = names::cache_field();
     if !is_cached(types.graph, index) {
@@ -139,18 +143,24 @@ pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStre
     let (hooks, scope) = (hooks_ident(), scope_ident());
     let (table, value) = (ident("__hypernodes_table"), ident("__hypernodes_value"));
     quote! {
-        match #krate::__private::cache_lookup(
-            ::core::option::Option::map(self.#cache_field.as_ref(), |#table| &*#table.store),
-            ::core::option::Option::map(self.#cache_field.as_ref(), |#table| #table.#get),
-            &#key, #hooks, #scope, #name,
-        ) {
+        match #krate::__private::cache_or!({
+            #krate::__private::cache_lookup(
+                ::core::option::Option::map(self.#cache_field.as_ref(), |#table| &*#table.store),
+                ::core::option::Option::map(self.#cache_field.as_ref(), |#table| #table.#get),
+                &#key, #hooks, #scope, #name,
+            )
+        } {
+            ::core::option::Option::None
+        }) {
             ::core::option::Option::Some(#value) => #value,
             ::core::option::Option::None => {
                 let #value = { #compute };
-                if let (::core::option::Option::Some(#table), ::core::option::Option::Some(__hypernodes_k)) =
-                    (&self.#cache_field, &#key)
-                {
-                    (#table.#put)(&#table.store, __hypernodes_k, &#value);
+                #krate::__private::if_cache! {
+                    if let (::core::option::Option::Some(#table), ::core::option::Option::Some(__hypernodes_k)) =
+                        (&self.#cache_field, &#key)
+                    {
+                        (#table.#put)(&#table.store, __hypernodes_k, &#value);
+                    }
                 }
                 #value
             }
@@ -220,16 +230,23 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
     }
     let table_doc = format!("The cache functions of [`{name}`]'s nodes; not public API.");
     quote! {
-        #[doc = #table_doc]
-        #[doc(hidden)]
-        #[allow(clippy::type_complexity)]
-        #[derive(Clone)]
-        #vis struct #table_ty {
-            store: ::std::sync::Arc<#p::DiskCache>,
-            #(#gets: fn(&#p::DiskCache, &#p::Key) -> ::core::option::Option<#value_types>,)*
-            #(#puts: fn(&#p::DiskCache, &#p::Key, &#value_types),)*
-            #(#hash_fields: fn(#p::KeyBuilder, &#hash_types) -> ::core::option::Option<#p::KeyBuilder>,)*
-        }
+        #p::cache_or! {{
+            #[doc = #table_doc]
+            #[doc(hidden)]
+            #[allow(clippy::type_complexity)]
+            #[derive(Clone)]
+            #vis struct #table_ty {
+                store: ::std::sync::Arc<#p::DiskCache>,
+                #(#gets: fn(&#p::DiskCache, &#p::Key) -> ::core::option::Option<#value_types>,)*
+                #(#puts: fn(&#p::DiskCache, &#p::Key, &#value_types),)*
+                #(#hash_fields: fn(#p::KeyBuilder, &#hash_types) -> ::core::option::Option<#p::KeyBuilder>,)*
+            }
+        } {
+            #[doc = #table_doc]
+            #[doc(hidden)]
+            #[derive(Clone)]
+            #vis struct #table_ty;
+        }}
 
         #p::if_cache! {
             impl<S: #p::Store> #p::Cacheable<S> for #name
