@@ -12,6 +12,7 @@ pub use crate::config::RunSettings;
 pub use crate::hooks::{Hooks, NoHooks, Scope};
 pub use crate::instances::{Checkout, Instances, Limiter, Permit};
 pub use crate::map_on::{Built, MapOn};
+pub use crate::pipeline::staged_unit;
 pub use crate::plan::Plan;
 #[cfg(feature = "async")]
 pub use crate::plumbing::asynchronous::{block_on, guarded, retry_pause, run_all, AsyncLimiter};

@@ -146,3 +146,30 @@ pub trait Pipeline: Sized {
         true
     }
 }
+
+#[doc(hidden)]
+/// A unit of a pipeline with batch nodes, run as a staged run does it: the items as columns,
+/// each node's step over the whole unit in run order, then each item's outcome pushed in order
+/// (`false` when the collector asked to stop). Batched pipelines and streaming stages share
+/// this one columnar path, so the macros write it once per pipeline.
+#[inline]
+pub fn staged_unit<P, C, H>(
+    pipeline: &P,
+    shared: &P::Shared,
+    worker: usize,
+    hooks: &H,
+    first: usize,
+    items: Vec<P::Inputs>,
+    out: &mut C,
+) -> bool
+where
+    P: Pipeline,
+    C: Collect<P::Outputs>,
+    H: Hooks,
+{
+    let mut columns = pipeline.__hypernodes_columns(hooks, first, items);
+    for step in 0..P::STEPS {
+        pipeline.__hypernodes_step(shared, worker, hooks, step, &mut columns);
+    }
+    pipeline.__hypernodes_finish(hooks, columns, out)
+}

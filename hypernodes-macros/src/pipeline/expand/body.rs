@@ -79,8 +79,8 @@ impl<'a> Body<'a> {
         }
     }
 
-    /// Whether cache keys flow from node to node (in `__hypernodes_call`; a columnar unit keys
-    /// each node by its input values).
+    /// Whether cache keys flow from node to node (in `__hypernodes_call`; a step over a unit
+    /// keys each node by its input values).
     pub(super) fn keys_flow(&self) -> bool {
         self.masked
     }

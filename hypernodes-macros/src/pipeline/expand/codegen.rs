@@ -49,20 +49,14 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     } = limiters(krate, graph);
     let (batch_fields, batch_positions) = batch_nodes(graph);
     let (process_fields, process_paths, process_positions) = isolated_nodes(graph);
+    // A batched pipeline runs each unit through its steps: one columnar path, shared with
+    // streaming stages, and no second copy of it.
     let unit = super::columns::batched(graph).then(|| {
-        let columnar = Body::new(&types, &header.config).columnar(&surface);
         let (first, items, out) = super::columns::unit_params();
         quote! {
             const BATCHED: bool = true;
 
-            #[allow(
-                unused_braces,
-                unused_variables,
-                unused_mut,
-                clippy::let_unit_value,
-                clippy::unit_arg,
-                clippy::redundant_closure
-            )]
+            #[inline]
             fn __hypernodes_unit<C: #krate::__private::Collect<#outputs_ty>, H: #krate::__private::Hooks>(
                 &self,
                 #shared: &#shared_ty,
@@ -72,7 +66,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
                 #items: ::std::vec::Vec<#inputs_ty>,
                 #out: &mut C,
             ) -> bool {
-                #columnar
+                #krate::__private::staged_unit(self, #shared, #worker, #hooks, #first, #items, #out)
             }
         }
     });

@@ -1,7 +1,7 @@
-//! A unit of items for a pipeline with batch nodes: values kept in columns (one `Vec<Option<T>>`
-//! per value, one slot per item), per-item nodes called item by item, batch nodes called once
-//! per batch of the items still alive. A failed item leaves the later nodes' batches; the others
-//! carry on.
+//! The code of one node's step over a unit of items (see `steps.rs`): values kept in columns
+//! (one `Vec<Option<T>>` per value, one slot per item), a per-item node called item by item, a
+//! batch node called once per batch of the items still alive. A failed item leaves the later
+//! nodes' batches; the others carry on.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -11,83 +11,14 @@ use super::body::Body;
 use super::names::{
     self, hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident, user_spanned,
 };
-use super::surface::Surface;
 use crate::meta::Mode;
 use crate::pipeline::model::graph::Source;
-
-fn column(name: &Ident) -> Ident {
-    Ident::new(&format!("__hypernodes_col_{name}"), Span::mixed_site())
-}
 
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
 }
 
 impl Body<'_> {
-    /// The body of `__hypernodes_unit` (items `items`, collector `out`, first index `first`).
-    pub fn columnar(mut self, surface: &Surface) -> TokenStream {
-        let krate = self.types.krate;
-        let graph = self.graph;
-        let (n, failed, i) = (names::unit_len(), names::unit_failed(), names::item_index());
-        let running = running_ident();
-        let (items, out) = (ident("__hypernodes_items"), names::unit_out());
-        let running_cell = names::running_cell();
-        let (hooks, first) = (hooks_ident(), names::unit_first());
-        let Surface {
-            inputs_ty,
-            outputs_ty,
-            input_fields,
-            input_locals,
-            output_fields,
-            ..
-        } = surface;
-        let input_columns: Vec<Ident> = graph
-            .inputs
-            .iter()
-            .map(|input| column(&input.name))
-            .collect();
-        let steps: Vec<TokenStream> = graph
-            .order
-            .iter()
-            .map(|&node| match graph.nodes[node].meta.batch {
-                true => self.batch_step(node),
-                false => self.item_step(node),
-            })
-            .collect();
-        let output_columns = output_fields.iter().map(|field| column(field));
-        let imports = self.imports();
-        quote! {
-            #imports
-            let #n = #items.len();
-            let #running_cell = ::core::cell::Cell::new("");
-            let #running = &#running_cell;
-            let mut #failed: ::std::vec::Vec<::core::option::Option<#krate::Error>> =
-                (0..#n).map(|_| ::core::option::Option::None).collect();
-            #(let mut #input_columns = ::std::vec::Vec::with_capacity(#n);)*
-            for item in #items {
-                let #inputs_ty { #(#input_fields: #input_locals),* } = item;
-                #(#input_columns.push(::core::option::Option::Some(#input_locals));)*
-            }
-            for #i in 0..#n {
-                #krate::__private::item_start(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, #first + #i));
-            }
-            #(#steps)*
-            for #i in 0..#n {
-                let result = match #failed[#i].take() {
-                    ::core::option::Option::Some(error) => ::core::result::Result::Err(error),
-                    ::core::option::Option::None => ::core::result::Result::Ok(#outputs_ty {
-                        #(#output_fields: #output_columns[#i].take().expect("a live item has every value"),)*
-                    }),
-                };
-                #krate::__private::item_end(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, #first + #i), &result);
-                if !#krate::__private::Collect::push(#out, result) {
-                    return false;
-                }
-            }
-            true
-        }
-    }
-
     /// A per-item node, item by item: its values are taken out of their columns, the node runs
     /// (with its own panic guard), and values later nodes still need go back.
     pub(super) fn item_step(&mut self, index: usize) -> TokenStream {
@@ -157,7 +88,7 @@ impl Body<'_> {
         let take = wired
             .iter()
             .map(|name| {
-                let (local, column) = (local(name), column(name));
+                let (local, column) = (local(name), names::column_local(name));
                 quote!(let #local = #column[#i].take().expect("a live item has every value");)
             })
             .collect();
@@ -165,14 +96,14 @@ impl Body<'_> {
         let (kept_locals, kept_columns) = wired
             .into_iter()
             .filter(|name| self.used_later(name))
-            .map(|k| (local(k), column(k)))
+            .map(|k| (local(k), names::column_local(k)))
             .unzip();
         let (out_locals, out_columns) = node
             .meta
             .outputs
             .iter()
             .filter(|o| self.used_later(o))
-            .map(|o| (local(o), column(o)))
+            .map(|o| (local(o), names::column_local(o)))
             .unzip();
         ItemCall {
             take,
@@ -275,7 +206,7 @@ impl Body<'_> {
             let later_use = self.use_once(&p.name);
             let (vector, column) = (
                 ident(&format!("__hypernodes_batch_{}", p.name)),
-                column(&p.name),
+                names::column_local(&p.name),
             );
             let want = self.types.param(index, param);
             let (check, producer) = match graph.source_of(&p.name) {
@@ -341,7 +272,7 @@ impl Body<'_> {
         let produced = output.filter(|o| self.used_later(o));
         let store = match produced {
             Some(o) => {
-                let column = column(o);
+                let column = names::column_local(o);
                 quote! {
                     for (&i, value) in #chunk.iter().zip(values) {
                         #column[i] = ::core::option::Option::Some(value);
@@ -351,7 +282,7 @@ impl Body<'_> {
             None => quote!(let _ = values;),
         };
         let declare = produced.map(|o| {
-            let column = column(o);
+            let column = names::column_local(o);
             quote!(let mut #column: ::std::vec::Vec<::core::option::Option<_>> = (0..#n).map(|_| ::core::option::Option::None).collect();)
         });
         let limiter = private_ident("limit", index);

@@ -70,6 +70,16 @@ pub fn item_index() -> Ident {
 }
 
 /// The cell behind `running_ident`, where the node running now is named.
+/// A value's column as a local of a step (see `columns.rs`).
+pub fn column_local(name: &Ident) -> Ident {
+    Ident::new(&format!("__hypernodes_col_{name}"), Span::mixed_site())
+}
+
+/// A value's column as a field of the pipeline's columns struct (see `steps.rs`).
+pub fn column_field(name: &Ident) -> Ident {
+    format_ident!("col_{}", name.to_string())
+}
+
 pub fn running_cell() -> Ident {
     Ident::new("__hypernodes_running_cell", Span::mixed_site())
 }

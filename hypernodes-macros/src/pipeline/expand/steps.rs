@@ -2,7 +2,7 @@
 //! nodes of one pipeline apart, each on its own workers. A unit travels between stages as
 //! `__Hypernodes<Name>Columns`: one `Vec<Option<T>>` per value, one slot per item, and the
 //! items' errors. `columns` fills it from the inputs, `step(k)` runs the `k`-th node in run
-//! order over the unit (the same columnar code as a batched unit), `finish` hands each item's
+//! order over the unit (a batched pipeline runs its units the same way), `finish` hands each item's
 //! outcome to a collector.
 
 use proc_macro2::TokenStream;
@@ -21,19 +21,6 @@ pub struct Steps {
     pub items: TokenStream,
 }
 
-/// A value's column in the struct.
-fn field(name: &Ident) -> Ident {
-    format_ident!("col_{}", name.to_string())
-}
-
-/// The same column as a local of the columnar code (see `columns.rs`).
-fn column(name: &Ident) -> Ident {
-    Ident::new(
-        &format!("__hypernodes_col_{name}"),
-        proc_macro2::Span::mixed_site(),
-    )
-}
-
 fn ident(name: &str) -> Ident {
     Ident::new(name, proc_macro2::Span::mixed_site())
 }
@@ -50,7 +37,11 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> Steps {
     let running_cell = names::running_cell();
 
     // Inputs have columns from the start; outputs from the step of the node producing them.
-    let mut fields: Vec<Ident> = graph.inputs.iter().map(|i| field(&i.name)).collect();
+    let mut fields: Vec<Ident> = graph
+        .inputs
+        .iter()
+        .map(|i| names::column_field(&i.name))
+        .collect();
     let mut field_types: Vec<TokenStream> = surface
         .input_types
         .iter()
@@ -81,13 +72,17 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> Steps {
             .collect();
         for &(output, value) in &produced {
             let ty = types.output(index, output);
-            fields.push(field(value));
+            fields.push(names::column_field(value));
             field_types.push(quote!(::std::vec::Vec<::core::option::Option<#ty>>));
         }
-        let (read_locals, read_fields): (Vec<Ident>, Vec<Ident>) =
-            read.iter().map(|r| (column(r), field(r))).unzip();
-        let (made_locals, made_fields): (Vec<Ident>, Vec<Ident>) =
-            produced.iter().map(|(_, o)| (column(o), field(o))).unzip();
+        let (read_locals, read_fields): (Vec<Ident>, Vec<Ident>) = read
+            .iter()
+            .map(|r| (names::column_local(r), names::column_field(r)))
+            .unzip();
+        let (made_locals, made_fields): (Vec<Ident>, Vec<Ident>) = produced
+            .iter()
+            .map(|(_, o)| (names::column_local(o), names::column_field(o)))
+            .unzip();
         arms.push(quote! {
             #position => {
                 #(let #read_locals = &mut #cols.#read_fields;)*
@@ -98,7 +93,11 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> Steps {
     }
     let input_fields = &surface.input_fields;
     let input_locals = &surface.input_locals;
-    let input_columns: Vec<Ident> = graph.inputs.iter().map(|i| field(&i.name)).collect();
+    let input_columns: Vec<Ident> = graph
+        .inputs
+        .iter()
+        .map(|i| names::column_field(&i.name))
+        .collect();
     let later_fields = &fields[input_columns.len()..];
     let Surface {
         inputs_ty,
@@ -106,7 +105,10 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> Steps {
         output_fields,
         ..
     } = surface;
-    let output_columns: Vec<Ident> = output_fields.iter().map(|o| field(o)).collect();
+    let output_columns: Vec<Ident> = output_fields
+        .iter()
+        .map(|o| names::column_field(o))
+        .collect();
     let (shared, worker, hooks) = (shared_ident(), worker_ident(), hooks_ident());
     let shared_ty = format_ident!("__Hypernodes{}Shared", name);
     let imports = body.imports();
