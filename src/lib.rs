@@ -98,9 +98,11 @@ pub use hypernodes_macros::node;
 
 #[cfg(feature = "cluster")]
 pub use hypernodes_runtime::Cluster;
+#[cfg(feature = "streaming")]
+pub use hypernodes_runtime::Streaming;
 pub use hypernodes_runtime::{
     pipeline, product, BoxError, Error, ErrorKind, Factory, Parallel, Pipeline, Product, Runner,
-    Sequential, Shared, Stateful, Streaming, WorkerContext,
+    Sequential, Shared, Stateful, WorkerContext,
 };
 #[cfg(all(feature = "process", unix))]
 pub use hypernodes_runtime::{serve_if_worker, test_worker};
@@ -126,9 +128,9 @@ pub use hypernodes_runtime::cache;
 pub mod engine {
     #[cfg(feature = "cluster")]
     pub use hypernodes_runtime::Cluster;
-    pub use hypernodes_runtime::{
-        AsCompleted, Devices, Engine, Executes, Parallel, Sequential, Stream, Streaming,
-    };
+    #[cfg(feature = "streaming")]
+    pub use hypernodes_runtime::{AsCompleted, Stream, Streaming};
+    pub use hypernodes_runtime::{Devices, Engine, Executes, Parallel, Sequential};
 }
 
 /// Watching runs: the [`Hooks`](hooks::Hooks) trait, its [`Event`](hooks::Event)s and their

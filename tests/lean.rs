@@ -1,8 +1,8 @@
 //! A program built without any hypernodes feature compiles and gives the right results. The
 //! other tests build with every feature (cargo unifies features within one build), so this one
 //! builds the `lean` fixture on its own, with a cargo of its own and a target directory of its
-//! own: the generated code leaves out caching, async, process and cluster code without a
-//! feature, and that form must work too.
+//! own: the generated code leaves out caching, streaming, async, process and cluster code
+//! without a feature, and that form must work too.
 
 use std::process::Command;
 
@@ -23,6 +23,6 @@ fn a_program_without_features_builds_and_runs_right() {
     );
     assert_eq!(
         stdout.trim(),
-        "lean: 40 items right on run and three engines"
+        "lean: 40 items right on run, Sequential and Parallel"
     );
 }

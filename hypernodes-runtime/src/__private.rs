@@ -5,6 +5,7 @@ pub use crate::__hypernodes_cache_or as cache_or;
 pub use crate::__hypernodes_if_cache as if_cache;
 pub use crate::__hypernodes_if_process as if_process;
 pub use crate::__hypernodes_require_async as require_async;
+pub use crate::__hypernodes_streaming_or as streaming_or;
 #[cfg(feature = "cache")]
 pub use crate::cache::{DiskCache, Key, KeyBuilder};
 pub use crate::collect::{Collect, FailFast, KeepAll};
@@ -12,7 +13,7 @@ pub use crate::config::RunSettings;
 pub use crate::hooks::{Hooks, NoHooks, Scope};
 pub use crate::instances::{Checkout, Instances, Limiter, Permit};
 pub use crate::map_on::{Built, MapOn};
-pub use crate::pipeline::staged_unit;
+pub use crate::pipeline::{staged_unit, Staged};
 pub use crate::plan::Plan;
 #[cfg(feature = "async")]
 pub use crate::plumbing::asynchronous::{block_on, guarded, retry_pause, run_all, AsyncLimiter};

@@ -116,6 +116,7 @@ impl Error {
 
     /// Code of `pipeline` outside its nodes (a hook, an engine) panicked while running an item;
     /// the error names the pipeline.
+    #[cfg(feature = "streaming")]
     pub(crate) fn engine_panicked(pipeline: &'static str, message: &str) -> Self {
         Self::new(
             pipeline,

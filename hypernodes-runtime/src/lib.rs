@@ -38,7 +38,9 @@ pub use cluster::{Cluster, Crosses};
 pub use config::{ConfigSource, NodeConfig, Setting};
 pub use config::{EngineConfig, RunSettings};
 pub use devices::Devices;
-pub use engine::{AsCompleted, Engine, Executes, Parallel, Sequential, Stream, Streaming};
+#[cfg(feature = "streaming")]
+pub use engine::{AsCompleted, Stream, Streaming};
+pub use engine::{Engine, Executes, Parallel, Sequential};
 pub use error::{BoxError, Error, ErrorKind};
 #[cfg(feature = "progress")]
 pub use hooks::Progress;

@@ -57,41 +57,6 @@ pub trait Pipeline: Sized {
     #[doc(hidden)]
     fn __hypernodes_outputs_from_fields(fields: Self::OutputFields) -> Self::Outputs;
 
-    /// A unit of items between the per-node steps of a staged run.
-    #[doc(hidden)]
-    type Columns;
-    /// The number of steps: the nodes that run.
-    #[doc(hidden)]
-    const STEPS: usize;
-    /// The items from index `first` on as a unit for the steps, each item's start told to
-    /// `hooks`.
-    #[doc(hidden)]
-    fn __hypernodes_columns<H: Hooks>(
-        &self,
-        hooks: &H,
-        first: usize,
-        items: Vec<Self::Inputs>,
-    ) -> Self::Columns;
-    /// Runs the `step`-th node in run order over every live item of `columns`.
-    #[doc(hidden)]
-    fn __hypernodes_step<H: Hooks>(
-        &self,
-        shared: &Self::Shared,
-        worker: usize,
-        hooks: &H,
-        step: usize,
-        columns: &mut Self::Columns,
-    );
-    /// Each item's outcome pushed in order, its end told to `hooks`; `false` when the collector
-    /// asked to stop.
-    #[doc(hidden)]
-    fn __hypernodes_finish<C: Collect<Self::Outputs>, H: Hooks>(
-        &self,
-        hooks: &H,
-        columns: Self::Columns,
-        out: &mut C,
-    ) -> bool;
-
     /// Whether a batch node makes the pipeline run unit by unit rather than item by item.
     #[doc(hidden)]
     const BATCHED: bool = false;
@@ -147,6 +112,47 @@ pub trait Pipeline: Sized {
     }
 }
 
+/// A pipeline that runs node by node over units of items (columns, one step per node, then each
+/// item's outcome): every pipeline with a batch or `async fn` node, and every pipeline when the
+/// `streaming` feature is on (its stages run the steps). Generated code only.
+#[doc(hidden)]
+pub trait Staged: Pipeline {
+    /// A unit of items between the per-node steps of a staged run.
+    #[doc(hidden)]
+    type Columns;
+    /// The number of steps: the nodes that run.
+    #[doc(hidden)]
+    const STEPS: usize;
+    /// The items from index `first` on as a unit for the steps, each item's start told to
+    /// `hooks`.
+    #[doc(hidden)]
+    fn __hypernodes_columns<H: Hooks>(
+        &self,
+        hooks: &H,
+        first: usize,
+        items: Vec<<Self as Pipeline>::Inputs>,
+    ) -> Self::Columns;
+    /// Runs the `step`-th node in run order over every live item of `columns`.
+    #[doc(hidden)]
+    fn __hypernodes_step<H: Hooks>(
+        &self,
+        shared: &<Self as Pipeline>::Shared,
+        worker: usize,
+        hooks: &H,
+        step: usize,
+        columns: &mut Self::Columns,
+    );
+    /// Each item's outcome pushed in order, its end told to `hooks`; `false` when the collector
+    /// asked to stop.
+    #[doc(hidden)]
+    fn __hypernodes_finish<C: Collect<<Self as Pipeline>::Outputs>, H: Hooks>(
+        &self,
+        hooks: &H,
+        columns: Self::Columns,
+        out: &mut C,
+    ) -> bool;
+}
+
 #[doc(hidden)]
 /// A unit of a pipeline with batch nodes, run as a staged run does it: the items as columns,
 /// each node's step over the whole unit in run order, then each item's outcome pushed in order
@@ -163,7 +169,7 @@ pub fn staged_unit<P, C, H>(
     out: &mut C,
 ) -> bool
 where
-    P: Pipeline,
+    P: Staged,
     C: Collect<P::Outputs>,
     H: Hooks,
 {

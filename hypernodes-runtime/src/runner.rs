@@ -1,7 +1,9 @@
 //! A pipeline paired with an engine and hooks: `p.with_engine(Sequential).with_hooks(h)`.
 
 use crate::collect::{Collect, FailFast, KeepAll};
-use crate::engine::{Engine, Executes, Stream, Streaming};
+use crate::engine::{Engine, Executes};
+#[cfg(feature = "streaming")]
+use crate::engine::{Stream, Streaming};
 use crate::error::Error;
 use crate::hooks::{Event, Hooks, NoHooks};
 use crate::pipeline::Pipeline;
@@ -207,7 +209,8 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
     }
 }
 
-impl<P: Pipeline, H: Hooks> Runner<'_, P, Streaming, H> {
+#[cfg(feature = "streaming")]
+impl<P: crate::pipeline::Staged, H: Hooks> Runner<'_, P, Streaming, H> {
     /// Runs `items` through the pipeline's stages and yields each item's outcome as it comes,
     /// in input order ([`Stream::as_completed`] for completion order). Items are taken from
     /// `items` only as results are taken from the stream, so memory stays bounded whatever

@@ -3,10 +3,12 @@
 
 mod parallel;
 mod sequential;
+#[cfg(feature = "streaming")]
 mod streaming;
 
 pub use parallel::Parallel;
 pub use sequential::Sequential;
+#[cfg(feature = "streaming")]
 pub use streaming::{AsCompleted, Stream, Streaming};
 
 use crate::collect::{Collect, FailFast};

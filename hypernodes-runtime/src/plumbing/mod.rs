@@ -94,3 +94,22 @@ macro_rules! __hypernodes_cache_or {
 macro_rules! __hypernodes_cache_or {
     ({ $($on:tt)* } { $($off:tt)* }) => { $($off)* };
 }
+
+/// The first group with the `streaming` feature, the second without. Generated code puts the
+/// steps of a pipeline without batch or async nodes in the first group: only streaming stages
+/// run such a pipeline node by node, so a program without the `Streaming` engine never
+/// type-checks them.
+#[cfg(feature = "streaming")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __hypernodes_streaming_or {
+    ({ $($on:tt)* } { $($off:tt)* }) => { $($on)* };
+}
+
+/// See the other definition: the second group without the `streaming` feature.
+#[cfg(not(feature = "streaming"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __hypernodes_streaming_or {
+    ({ $($on:tt)* } { $($off:tt)* }) => { $($off)* };
+}

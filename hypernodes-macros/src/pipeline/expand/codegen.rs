@@ -118,10 +118,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     let as_node = as_node(krate, header, graph, &surface);
     let passthrough = &header.passthrough;
     let fields = super::fields::conversions(&surface);
-    let super::steps::Steps {
-        definition: columns_definition,
-        items: steps,
-    } = super::steps::generate(&types, header, &surface);
+    let staged = super::steps::generate(&types, header, &surface);
     let map_bound = quote! {
         for<'a> &'a Self: #krate::__private::MapOn<#krate::__private::Parallel, Inputs = #inputs_ty, Outputs = #outputs_ty>
     };
@@ -146,7 +143,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             #(#nested_fields: <#nested_types as #krate::Pipeline>::Shared,)*
         }
 
-        #columns_definition
+        #staged
 
         #structs
         #builder
@@ -281,7 +278,6 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
 
             type Shared = #shared_ty;
             #fields
-            #steps
 
             fn __hypernodes_shared(&self, plan: &#krate::__private::Plan) -> #shared_ty {
                 #shared_ty {

@@ -15,17 +15,14 @@ use super::surface::Surface;
 use crate::pipeline::model::graph::Source;
 use crate::pipeline::parse::header::Header;
 
-/// The hidden columns struct, and the `Pipeline` items working on it.
-pub struct Steps {
-    pub definition: TokenStream,
-    pub items: TokenStream,
-}
-
 fn ident(name: &str) -> Ident {
     Ident::new(name, proc_macro2::Span::mixed_site())
 }
 
-pub fn generate(types: &Types, header: &Header, surface: &Surface) -> Steps {
+/// The hidden columns struct and the pipeline's `Staged` impl working on it. Only a batched
+/// pipeline needs them to run `map`; any other pipeline runs node by node only on streaming
+/// stages, so its steps are compiled only with the `streaming` feature.
+pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStream {
     let krate = types.krate;
     let graph = types.graph;
     let name = &header.name;
@@ -126,6 +123,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> Steps {
         }
     };
     let items = quote! {
+        impl #krate::__private::Staged for #name {
         type Columns = #columns_ty;
         const STEPS: usize = #steps;
 
@@ -202,6 +200,14 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> Steps {
             }
             true
         }
+        }
     };
-    Steps { definition, items }
+    let staged = quote! {
+        #definition
+        #items
+    };
+    match super::columns::batched(graph) {
+        true => staged,
+        false => quote!(#krate::__private::streaming_or! { { #staged } {} }),
+    }
 }

@@ -8,10 +8,10 @@ use crossbeam_channel::{Receiver, Sender};
 
 use super::workers::{Done, Unit, Work};
 use crate::error::Error;
-use crate::pipeline::Pipeline;
+use crate::pipeline::Staged;
 
 /// Feeds a run from `input` and yields each item's index and outcome.
-pub(crate) struct Flow<P: Pipeline, I> {
+pub(crate) struct Flow<P: Staged, I> {
     input: I,
     /// `None` once the input is exhausted: the workers stop when they have drained the stages.
     feed: Option<Sender<Unit<Work<P>>>>,
@@ -37,7 +37,7 @@ pub(crate) struct Flow<P: Pipeline, I> {
     pub failed: usize,
 }
 
-impl<P: Pipeline, I: Iterator<Item = P::Inputs>> Flow<P, I> {
+impl<P: Staged, I: Iterator<Item = P::Inputs>> Flow<P, I> {
     pub fn new(
         input: I,
         feed: Sender<Unit<Work<P>>>,
@@ -176,7 +176,7 @@ impl<P: Pipeline, I: Iterator<Item = P::Inputs>> Flow<P, I> {
     }
 }
 
-impl<P: Pipeline, I> Flow<P, I> {
+impl<P: Staged, I> Flow<P, I> {
     /// Closes both ends: the workers stop after their current unit. Whether every unit sent
     /// had come back (then the workers have nothing left to do).
     pub fn close(&mut self) -> bool {

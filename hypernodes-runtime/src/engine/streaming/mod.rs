@@ -17,7 +17,7 @@ use crate::devices::Devices;
 use crate::engine::{Engine, Executes};
 use crate::hooks::Hooks;
 use crate::info::PipelineInfo;
-use crate::pipeline::Pipeline;
+use crate::pipeline::Staged;
 use crate::plan::Plan;
 use flow::Flow;
 use stages::Stage;
@@ -136,7 +136,7 @@ impl Engine for Streaming {
 
 impl<P, C> Executes<P, C> for Streaming
 where
-    P: Pipeline + Sync,
+    P: Staged + Sync,
     P::Shared: Sync,
     P::Inputs: Send,
     P::Outputs: Send,

@@ -10,12 +10,12 @@ use super::workers::{self, Job};
 use super::Streaming;
 use crate::error::Error;
 use crate::hooks::{Event, Hooks};
-use crate::pipeline::Pipeline;
+use crate::pipeline::Staged;
 use crate::plumbing::hooked::Clock;
 
 /// What the stage threads share for the length of a stream: a copy of the pipeline, the run's
 /// shared state (its stateful instances, dropped when the last thread is done) and the hooks.
-struct Running<P: Pipeline, H> {
+struct Running<P: Staged, H> {
     pipeline: P,
     shared: P::Shared,
     hooks: H,
@@ -42,7 +42,7 @@ struct Running<P: Pipeline, H> {
 /// assert_eq!(results[2].as_ref().unwrap().parse, 3);
 /// # Ok::<(), hypernodes::Error>(())
 /// ```
-pub struct Stream<P: Pipeline, I, H: Hooks> {
+pub struct Stream<P: Staged, I, H: Hooks> {
     flow: Flow<P, I>,
     running: Arc<Running<P, H>>,
     threads: Vec<JoinHandle<()>>,
@@ -52,7 +52,7 @@ pub struct Stream<P: Pipeline, I, H: Hooks> {
 
 impl<P, I, H> Stream<P, I, H>
 where
-    P: Pipeline + Send + Sync + 'static,
+    P: Staged + Send + Sync + 'static,
     P::Shared: Send + Sync,
     P::Inputs: Send,
     P::Outputs: Send,
@@ -100,7 +100,7 @@ where
 
 impl<P, I, H> Stream<P, I, H>
 where
-    P: Pipeline,
+    P: Staged,
     I: Iterator<Item = P::Inputs>,
     H: Hooks,
 {
@@ -150,7 +150,7 @@ fn exact_len<I: Iterator>(input: &I) -> Option<usize> {
 
 fn spawn<P, H>(job: Job<P>, running: Arc<Running<P, H>>) -> JoinHandle<()>
 where
-    P: Pipeline + Send + Sync + 'static,
+    P: Staged + Send + Sync + 'static,
     P::Shared: Send + Sync,
     P::Inputs: Send,
     P::Outputs: Send,
@@ -173,7 +173,7 @@ where
 
 impl<P, I, H> Iterator for Stream<P, I, H>
 where
-    P: Pipeline,
+    P: Staged,
     I: Iterator<Item = P::Inputs>,
     H: Hooks,
 {
@@ -184,7 +184,7 @@ where
     }
 }
 
-impl<P: Pipeline, I, H: Hooks> Stream<P, I, H> {
+impl<P: Staged, I, H: Hooks> Stream<P, I, H> {
     /// Stops the threads and tells the hooks the run ended. At the end of the input the
     /// threads are done and are joined (so the stateful instances are dropped by then). A
     /// stream dropped before its end does not wait: its threads stop after their current item
@@ -215,7 +215,7 @@ impl<P: Pipeline, I, H: Hooks> Stream<P, I, H> {
     }
 }
 
-impl<P: Pipeline, I, H: Hooks> Drop for Stream<P, I, H> {
+impl<P: Staged, I, H: Hooks> Drop for Stream<P, I, H> {
     fn drop(&mut self) {
         self.end();
     }
@@ -223,11 +223,11 @@ impl<P: Pipeline, I, H: Hooks> Drop for Stream<P, I, H> {
 
 /// A [`Stream`] yielding `(item index, outcome)` as items finish; made by
 /// [`Stream::as_completed`].
-pub struct AsCompleted<P: Pipeline, I, H: Hooks>(Stream<P, I, H>);
+pub struct AsCompleted<P: Staged, I, H: Hooks>(Stream<P, I, H>);
 
 impl<P, I, H> Iterator for AsCompleted<P, I, H>
 where
-    P: Pipeline,
+    P: Staged,
     I: Iterator<Item = P::Inputs>,
     H: Hooks,
 {

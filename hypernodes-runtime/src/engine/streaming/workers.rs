@@ -11,7 +11,7 @@ use super::stages::Stage;
 use crate::collect::{Collect, KeepAll};
 use crate::error::Error;
 use crate::hooks::Hooks;
-use crate::pipeline::Pipeline;
+use crate::pipeline::Staged;
 
 /// A unit of work on its way: its place in the stream, the index of its first item, its item
 /// count, and what it carries.
@@ -23,7 +23,7 @@ pub(crate) struct Unit<W> {
 }
 
 /// What travels between stages: the inputs (into the first stage) or the unit's columns.
-pub(crate) enum Work<P: Pipeline> {
+pub(crate) enum Work<P: Staged> {
     Items(Vec<P::Inputs>),
     Columns(P::Columns),
 }
@@ -32,13 +32,13 @@ pub(crate) enum Work<P: Pipeline> {
 pub(crate) type Done<O> = Unit<Vec<Result<O, Error>>>;
 
 /// A unit after a stage: on to the next stage, or finished.
-enum Processed<P: Pipeline> {
+enum Processed<P: Staged> {
     Columns(P::Columns),
     Done(Vec<Result<P::Outputs, Error>>),
 }
 
 /// One worker of one stage, ready to run on a thread of its own.
-pub(crate) struct Job<P: Pipeline> {
+pub(crate) struct Job<P: Staged> {
     /// The thread's name.
     pub name: String,
     /// The worker's index within its stage: which stateful instances it uses.
@@ -57,14 +57,14 @@ pub(crate) struct Job<P: Pipeline> {
 pub(crate) type Wiring<P> = (
     Vec<Job<P>>,
     Sender<Unit<Work<P>>>,
-    Receiver<Done<<P as Pipeline>::Outputs>>,
+    Receiver<Done<<P as crate::pipeline::Pipeline>::Outputs>>,
 );
 
 /// The channels of a run: a job per worker of every stage, the sender into the first stage and
 /// the receiver of finished units. A later stage's channel holds one unit per worker of the
 /// stage; the first and the output hold `window` units, all that may be in flight, so the
 /// feeder never waits on them.
-pub(crate) fn wire<P: Pipeline>(stages: &[Stage], window: usize) -> Wiring<P> {
+pub(crate) fn wire<P: Staged>(stages: &[Stage], window: usize) -> Wiring<P> {
     let (out, finished) = crossbeam_channel::bounded(window);
     let mut next = None;
     let mut jobs = Vec::new();
@@ -89,7 +89,7 @@ pub(crate) fn wire<P: Pipeline>(stages: &[Stage], window: usize) -> Wiring<P> {
     (jobs, first, finished)
 }
 
-impl<P: Pipeline> Job<P> {
+impl<P: Staged> Job<P> {
     /// Takes units until the channel closes, the next stage or the output is gone, or `stop`
     /// is set. A panic outside the nodes (whose own panics are items' errors already) fails
     /// the unit's items, and the worker goes on.
