@@ -1,11 +1,8 @@
 //! What generated code names and users never do, in one place: only re-exports (the code is in
 //! `plumbing` and the modules it belongs to). Not covered by semver.
 
-pub use crate::__hypernodes_cache_or as cache_or;
-pub use crate::__hypernodes_if_cache as if_cache;
 pub use crate::__hypernodes_if_process as if_process;
 pub use crate::__hypernodes_require_async as require_async;
-pub use crate::__hypernodes_streaming_or as streaming_or;
 #[cfg(feature = "cache")]
 pub use crate::cache::{DiskCache, Key, KeyBuilder};
 pub use crate::collect::{Collect, FailFast, KeepAll};
@@ -18,8 +15,6 @@ pub use crate::plan::Plan;
 #[cfg(feature = "async")]
 pub use crate::plumbing::asynchronous::{block_on, guarded, retry_pause, run_all, AsyncLimiter};
 pub use crate::plumbing::batch::{batch_values, catching, single_value};
-#[cfg(not(feature = "cache"))]
-pub use crate::plumbing::cache_off::Key;
 #[cfg(feature = "cache")]
 pub use crate::plumbing::cached::{cache_lookup, CacheValue, Cacheable, KeyPart, Slot, Store};
 pub use crate::plumbing::call::{node_result, run_catching, NodeResult};

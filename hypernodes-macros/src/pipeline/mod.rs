@@ -19,6 +19,11 @@ use model::usage;
 use parse::ImplInput;
 
 pub fn expand(input: TokenStream) -> TokenStream {
+    expand_for(input, expand::features::Features::BUILD)
+}
+
+/// `expand` for a build with `features`.
+fn expand_for(input: TokenStream, features: expand::features::Features) -> TokenStream {
     let ImplInput {
         krate,
         header,
@@ -46,7 +51,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
         // A node less visible than the pipeline is an error, but the graph is sound: generate
         // the pipeline too, so the code around it keeps compiling.
         graph.check_visibility(&header, &mut errors);
-        let pipeline = codegen::generate(&krate, &header, &graph);
+        let pipeline = codegen::generate(&krate, &header, &graph, features);
         debug::print_if_asked(&header.name.to_string(), &pipeline);
         let errors = errors.into_compile_errors();
         quote::quote!(#errors #pipeline)

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::parse::Parser;
 
+use super::expand::features::Features;
 use super::model::graph::Graph;
 use super::model::node::Node;
 use super::parse::header::Header;
@@ -187,7 +188,7 @@ fn words_chain() -> TokenStream {
 
 #[test]
 fn a_small_pipeline_expands_as_recorded() {
-    let expansion = super::expand(words_chain()).to_string();
+    let expansion = super::expand_for(words_chain(), Features::ALL).to_string();
     let text = super::expand::debug::readable(&expansion);
     let golden = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/words.rs");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {

@@ -11,7 +11,609 @@ pub struct __HypernodesWordsShared {
     __hypernodes_limit_2: ::hypernodes::__private::Limiter,
     __hypernodes_limit_3: ::hypernodes::__private::Limiter,
 }
-::hypernodes::__private::streaming_or! { { # [doc = r" A unit of items between the steps of a staged run; not public API."] # [doc (hidden)] # [allow (non_snake_case)] pub struct __HypernodesWordsColumns { first : usize , n : usize , failed : :: std :: vec :: Vec < :: core :: option :: Option < :: hypernodes :: Error >> , col_text : :: std :: vec :: Vec < :: core :: option :: Option < < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty >> , col_cleaned : :: std :: vec :: Vec < :: core :: option :: Option < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> , col_tokens : :: std :: vec :: Vec < :: core :: option :: Option < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> , col_word_count : :: std :: vec :: Vec < :: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> , col_loud : :: std :: vec :: Vec < :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> , } impl :: hypernodes :: __private :: Staged for Words { type Columns = __HypernodesWordsColumns ; const STEPS : usize = 4usize ; fn __hypernodes_columns < H : :: hypernodes :: __private :: Hooks > (& self , __hypernodes_hooks : & H , __hypernodes_first : usize , items : :: std :: vec :: Vec < WordsInputs > ,) -> __HypernodesWordsColumns { let __hypernodes_n = items . len () ; let mut col_text = :: std :: vec :: Vec :: with_capacity (__hypernodes_n) ; for item in items { let WordsInputs { text : text } = item ; col_text . push (:: core :: option :: Option :: Some (text)) ; } for i in 0 .. __hypernodes_n { :: hypernodes :: __private :: item_start (__hypernodes_hooks , & :: hypernodes :: __private :: Scope :: map_item (Self :: INFO . name , __hypernodes_first + i)) ; } __HypernodesWordsColumns { first : __hypernodes_first , n : __hypernodes_n , failed : (0 .. __hypernodes_n) . map (| _ | :: core :: option :: Option :: None) . collect () , col_text , col_cleaned : :: std :: vec :: Vec :: new () , col_tokens : :: std :: vec :: Vec :: new () , col_word_count : :: std :: vec :: Vec :: new () , col_loud : :: std :: vec :: Vec :: new () , } } # [allow (unused_braces , unused_variables , unused_mut , clippy :: let_unit_value , clippy :: unit_arg , clippy :: redundant_closure)] fn __hypernodes_step < H : :: hypernodes :: __private :: Hooks > (& self , __hypernodes_shared : & __HypernodesWordsShared , __hypernodes_worker : usize , __hypernodes_hooks : & H , step : usize , __hypernodes_columns : & mut __HypernodesWordsColumns ,) { # [allow (unused_imports)] use :: hypernodes :: __private :: { checkout as __hypernodes_checkout , clone_for as __hypernodes_clone_for , clone_for_retry as __hypernodes_clone_for_retry , retrying as __hypernodes_retrying , SameInput as __HypernodesSameInput , SameStateful as __HypernodesSameStateful , Wire as __HypernodesWire , } ; let __hypernodes_n = __hypernodes_columns . n ; let __hypernodes_first = __hypernodes_columns . first ; let __hypernodes_running_cell = :: core :: cell :: Cell :: new ("") ; let __hypernodes_running = & __hypernodes_running_cell ; let __hypernodes_failed = & mut __hypernodes_columns . failed ; match step { 0usize => { let __hypernodes_col_text = & mut __hypernodes_columns . col_text ; let mut __hypernodes_col_cleaned = :: std :: vec :: Vec :: with_capacity (__hypernodes_n) ; for __hypernodes_i in 0 .. __hypernodes_n { if __hypernodes_failed [__hypernodes_i] . is_some () { __hypernodes_col_cleaned . push (:: core :: option :: Option :: None) ; continue ; } let text = __hypernodes_col_text [__hypernodes_i] . take () . expect ("a live item has every value") ; let __hypernodes_item_scope = :: hypernodes :: __private :: Scope :: map_item (Self :: INFO . name , __hypernodes_first + __hypernodes_i) ; let __hypernodes_scope = & __hypernodes_item_scope ; let result = :: hypernodes :: __private :: catching ("clean" , move || -> :: core :: result :: Result < _ , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , & text) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let cleaned = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("clean") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "clean" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_0 . enter () ; clean (& text) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "clean" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; :: core :: result :: Result :: Ok (((cleaned ,) , ())) }) ; match result { :: core :: result :: Result :: Ok (((cleaned ,) , ())) => { __hypernodes_col_cleaned . push (:: core :: option :: Option :: Some (cleaned)) ; } :: core :: result :: Result :: Err (error) => { __hypernodes_failed [__hypernodes_i] = :: core :: option :: Option :: Some (error . at_item (__hypernodes_first + __hypernodes_i)) ; __hypernodes_col_cleaned . push (:: core :: option :: Option :: None) ; } } } __hypernodes_columns . col_cleaned = __hypernodes_col_cleaned ; } 1usize => { let __hypernodes_col_cleaned = & mut __hypernodes_columns . col_cleaned ; let mut __hypernodes_col_tokens = :: std :: vec :: Vec :: with_capacity (__hypernodes_n) ; for __hypernodes_i in 0 .. __hypernodes_n { if __hypernodes_failed [__hypernodes_i] . is_some () { __hypernodes_col_tokens . push (:: core :: option :: Option :: None) ; continue ; } let cleaned = __hypernodes_col_cleaned [__hypernodes_i] . take () . expect ("a live item has every value") ; let __hypernodes_item_scope = :: hypernodes :: __private :: Scope :: map_item (Self :: INFO . name , __hypernodes_first + __hypernodes_i) ; let __hypernodes_scope = & __hypernodes_item_scope ; let result = :: hypernodes :: __private :: catching ("tokenize" , move || -> :: core :: result :: Result < _ , :: hypernodes :: Error > { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_1_0) (__hypernodes_builder , & cleaned) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let tokens = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("tokenize") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_1 . enter () ; tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; :: core :: result :: Result :: Ok (((tokens ,) , (cleaned ,))) }) ; match result { :: core :: result :: Result :: Ok (((tokens ,) , (cleaned ,))) => { __hypernodes_col_tokens . push (:: core :: option :: Option :: Some (tokens)) ; __hypernodes_col_cleaned [__hypernodes_i] = :: core :: option :: Option :: Some (cleaned) ; } :: core :: result :: Result :: Err (error) => { __hypernodes_failed [__hypernodes_i] = :: core :: option :: Option :: Some (error . at_item (__hypernodes_first + __hypernodes_i)) ; __hypernodes_col_tokens . push (:: core :: option :: Option :: None) ; } } } __hypernodes_columns . col_tokens = __hypernodes_col_tokens ; } 2usize => { let __hypernodes_col_tokens = & mut __hypernodes_columns . col_tokens ; let mut __hypernodes_col_word_count = :: std :: vec :: Vec :: with_capacity (__hypernodes_n) ; for __hypernodes_i in 0 .. __hypernodes_n { if __hypernodes_failed [__hypernodes_i] . is_some () { __hypernodes_col_word_count . push (:: core :: option :: Option :: None) ; continue ; } let tokens = __hypernodes_col_tokens [__hypernodes_i] . take () . expect ("a live item has every value") ; let __hypernodes_item_scope = :: hypernodes :: __private :: Scope :: map_item (Self :: INFO . name , __hypernodes_first + __hypernodes_i) ; let __hypernodes_scope = & __hypernodes_item_scope ; let result = :: hypernodes :: __private :: catching ("count" , move || -> :: core :: result :: Result < _ , :: hypernodes :: Error > { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_2_0) (__hypernodes_builder , & tokens) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let word_count = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("count") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "count" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_2 . enter () ; count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ & tokens })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "count" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; :: core :: result :: Result :: Ok (((word_count ,) , ())) }) ; match result { :: core :: result :: Result :: Ok (((word_count ,) , ())) => { __hypernodes_col_word_count . push (:: core :: option :: Option :: Some (word_count)) ; } :: core :: result :: Result :: Err (error) => { __hypernodes_failed [__hypernodes_i] = :: core :: option :: Option :: Some (error . at_item (__hypernodes_first + __hypernodes_i)) ; __hypernodes_col_word_count . push (:: core :: option :: Option :: None) ; } } } __hypernodes_columns . col_word_count = __hypernodes_col_word_count ; } 3usize => { let __hypernodes_col_cleaned = & mut __hypernodes_columns . col_cleaned ; let mut __hypernodes_col_loud = :: std :: vec :: Vec :: with_capacity (__hypernodes_n) ; for __hypernodes_i in 0 .. __hypernodes_n { if __hypernodes_failed [__hypernodes_i] . is_some () { __hypernodes_col_loud . push (:: core :: option :: Option :: None) ; continue ; } let cleaned = __hypernodes_col_cleaned [__hypernodes_i] . take () . expect ("a live item has every value") ; let __hypernodes_item_scope = :: hypernodes :: __private :: Scope :: map_item (Self :: INFO . name , __hypernodes_first + __hypernodes_i) ; let __hypernodes_scope = & __hypernodes_item_scope ; let result = :: hypernodes :: __private :: catching ("shout" , move || -> :: core :: result :: Result < _ , :: hypernodes :: Error > { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_3_0) (__hypernodes_builder , & cleaned) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let loud = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("shout") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "shout" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_3 . enter () ; shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "shout" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; :: core :: result :: Result :: Ok (((loud ,) , ())) }) ; match result { :: core :: result :: Result :: Ok (((loud ,) , ())) => { __hypernodes_col_loud . push (:: core :: option :: Option :: Some (loud)) ; } :: core :: result :: Result :: Err (error) => { __hypernodes_failed [__hypernodes_i] = :: core :: option :: Option :: Some (error . at_item (__hypernodes_first + __hypernodes_i)) ; __hypernodes_col_loud . push (:: core :: option :: Option :: None) ; } } } __hypernodes_columns . col_loud = __hypernodes_col_loud ; } _ => { } } } fn __hypernodes_finish < C : :: hypernodes :: __private :: Collect < WordsOutputs > , H : :: hypernodes :: __private :: Hooks > (& self , __hypernodes_hooks : & H , __hypernodes_columns : __HypernodesWordsColumns , out : & mut C ,) -> bool { let __HypernodesWordsColumns { first , mut failed , mut col_word_count , mut col_loud , .. } = __hypernodes_columns ; for (i , failure) in failed . iter_mut () . enumerate () { let result = match failure . take () { :: core :: option :: Option :: Some (error) => :: core :: result :: Result :: Err (error) , :: core :: option :: Option :: None => :: core :: result :: Result :: Ok (WordsOutputs { word_count : col_word_count [i] . take () . expect ("a live item has every value") , loud : col_loud [i] . take () . expect ("a live item has every value") , }) , } ; :: hypernodes :: __private :: item_end (__hypernodes_hooks , & :: hypernodes :: __private :: Scope :: map_item (Self :: INFO . name , first + i) , & result) ; if ! :: hypernodes :: __private :: Collect :: push (out , result) { return false ; } } true } } } { } }
+#[doc = r" A unit of items between the steps of a staged run; not public API."]
+#[doc(hidden)]
+#[allow(non_snake_case)]
+pub struct __HypernodesWordsColumns {
+    first: usize,
+    n: usize,
+    failed: ::std::vec::Vec<::core::option::Option<::hypernodes::Error>>,
+    col_text:
+        ::std::vec::Vec<::core::option::Option<<clean as ::hypernodes::__private::In<0usize>>::Ty>>,
+    col_cleaned: ::std::vec::Vec<
+        ::core::option::Option<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
+    >,
+    col_tokens: ::std::vec::Vec<
+        ::core::option::Option<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
+    >,
+    col_word_count: ::std::vec::Vec<
+        ::core::option::Option<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
+    >,
+    col_loud: ::std::vec::Vec<
+        ::core::option::Option<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
+    >,
+}
+impl ::hypernodes::__private::Staged for Words {
+    type Columns = __HypernodesWordsColumns;
+    const STEPS: usize = 4usize;
+    fn __hypernodes_columns<H: ::hypernodes::__private::Hooks>(
+        &self,
+        __hypernodes_hooks: &H,
+        __hypernodes_first: usize,
+        items: ::std::vec::Vec<WordsInputs>,
+    ) -> __HypernodesWordsColumns {
+        let __hypernodes_n = items.len();
+        let mut col_text = ::std::vec::Vec::with_capacity(__hypernodes_n);
+        for item in items {
+            let WordsInputs { text: text } = item;
+            col_text.push(::core::option::Option::Some(text));
+        }
+        for i in 0..__hypernodes_n {
+            ::hypernodes::__private::item_start(
+                __hypernodes_hooks,
+                &::hypernodes::__private::Scope::map_item(Self::INFO.name, __hypernodes_first + i),
+            );
+        }
+        __HypernodesWordsColumns {
+            first: __hypernodes_first,
+            n: __hypernodes_n,
+            failed: (0..__hypernodes_n)
+                .map(|_| ::core::option::Option::None)
+                .collect(),
+            col_text,
+            col_cleaned: ::std::vec::Vec::new(),
+            col_tokens: ::std::vec::Vec::new(),
+            col_word_count: ::std::vec::Vec::new(),
+            col_loud: ::std::vec::Vec::new(),
+        }
+    }
+    #[allow(
+        unused_braces,
+        unused_variables,
+        unused_mut,
+        clippy::let_unit_value,
+        clippy::unit_arg,
+        clippy::redundant_closure
+    )]
+    fn __hypernodes_step<H: ::hypernodes::__private::Hooks>(
+        &self,
+        __hypernodes_shared: &__HypernodesWordsShared,
+        __hypernodes_worker: usize,
+        __hypernodes_hooks: &H,
+        step: usize,
+        __hypernodes_columns: &mut __HypernodesWordsColumns,
+    ) {
+        #[allow(unused_imports)]
+        use ::hypernodes::__private::{
+            checkout as __hypernodes_checkout, clone_for as __hypernodes_clone_for,
+            clone_for_retry as __hypernodes_clone_for_retry, retrying as __hypernodes_retrying,
+            SameInput as __HypernodesSameInput, SameStateful as __HypernodesSameStateful,
+            Wire as __HypernodesWire,
+        };
+        let __hypernodes_n = __hypernodes_columns.n;
+        let __hypernodes_first = __hypernodes_columns.first;
+        let __hypernodes_running_cell = ::core::cell::Cell::new("");
+        let __hypernodes_running = &__hypernodes_running_cell;
+        let __hypernodes_failed = &mut __hypernodes_columns.failed;
+        match step {
+            0usize => {
+                let __hypernodes_col_text = &mut __hypernodes_columns.col_text;
+                let mut __hypernodes_col_cleaned = ::std::vec::Vec::with_capacity(__hypernodes_n);
+                for __hypernodes_i in 0..__hypernodes_n {
+                    if __hypernodes_failed[__hypernodes_i].is_some() {
+                        __hypernodes_col_cleaned.push(::core::option::Option::None);
+                        continue;
+                    }
+                    let text = __hypernodes_col_text[__hypernodes_i]
+                        .take()
+                        .expect("a live item has every value");
+                    let __hypernodes_item_scope = ::hypernodes::__private::Scope::map_item(
+                        Self::INFO.name,
+                        __hypernodes_first + __hypernodes_i,
+                    );
+                    let __hypernodes_scope = &__hypernodes_item_scope;
+                    let result = ::hypernodes::__private::catching(
+                        "clean",
+                        move || -> ::core::result::Result<_, ::hypernodes::Error> {
+                            let __hypernodes_key_0: ::core::option::Option<
+                                ::hypernodes::__private::Key,
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                                    let __hypernodes_builder =
+                                        ::hypernodes::__private::Key::builder(
+                                            <clean as ::hypernodes::__private::NodeCode>::CODE,
+                                            0u64,
+                                        );
+                                    let __hypernodes_builder =
+                                        (__hypernodes_table.hash_0_0)(__hypernodes_builder, &text)?;
+                                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                                })(
+                                ),
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
+                            let cleaned = {
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_0,
+                                    ),
+                                    &__hypernodes_key_0,
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "clean",
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("clean");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "clean",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_0
+                                                    .enter();
+                                                clean(&text)
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "clean",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_0)
+                                        {
+                                            (__hypernodes_table.put_0)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
+                            };
+                            ::core::result::Result::Ok(((cleaned,), ()))
+                        },
+                    );
+                    match result {
+                        ::core::result::Result::Ok(((cleaned,), ())) => {
+                            __hypernodes_col_cleaned.push(::core::option::Option::Some(cleaned));
+                        }
+                        ::core::result::Result::Err(error) => {
+                            __hypernodes_failed[__hypernodes_i] = ::core::option::Option::Some(
+                                error.at_item(__hypernodes_first + __hypernodes_i),
+                            );
+                            __hypernodes_col_cleaned.push(::core::option::Option::None);
+                        }
+                    }
+                }
+                __hypernodes_columns.col_cleaned = __hypernodes_col_cleaned;
+            }
+            1usize => {
+                let __hypernodes_col_cleaned = &mut __hypernodes_columns.col_cleaned;
+                let mut __hypernodes_col_tokens = ::std::vec::Vec::with_capacity(__hypernodes_n);
+                for __hypernodes_i in 0..__hypernodes_n {
+                    if __hypernodes_failed[__hypernodes_i].is_some() {
+                        __hypernodes_col_tokens.push(::core::option::Option::None);
+                        continue;
+                    }
+                    let cleaned = __hypernodes_col_cleaned[__hypernodes_i]
+                        .take()
+                        .expect("a live item has every value");
+                    let __hypernodes_item_scope = ::hypernodes::__private::Scope::map_item(
+                        Self::INFO.name,
+                        __hypernodes_first + __hypernodes_i,
+                    );
+                    let __hypernodes_scope = &__hypernodes_item_scope;
+                    let result = ::hypernodes::__private::catching(
+                        "tokenize",
+                        move || -> ::core::result::Result<_, ::hypernodes::Error> {
+                            let __hypernodes_key_1: ::core::option::Option<
+                                ::hypernodes::__private::Key,
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => {
+                                    (|| {
+                                        let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ;
+                                        let __hypernodes_builder = (__hypernodes_table.hash_1_0)(
+                                            __hypernodes_builder,
+                                            &cleaned,
+                                        )?;
+                                        ::core::option::Option::Some(__hypernodes_builder.finish())
+                                    })()
+                                }
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
+                            let tokens = {
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_1,
+                                    ),
+                                    &__hypernodes_key_1,
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "tokenize",
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("tokenize");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "tokenize",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_1
+                                                    .enter();
+                                                tokenize(__HypernodesWire::<
+                                                    <tokenize as ::hypernodes::__private::In<
+                                                        0usize,
+                                                    >>::Ty,
+                                                    clean,
+                                                    tokenize,
+                                                >::wire_ref(
+                                                    {
+                                                    &cleaned
+                                                }
+                                                ))
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "tokenize",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_1)
+                                        {
+                                            (__hypernodes_table.put_1)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
+                            };
+                            ::core::result::Result::Ok(((tokens,), (cleaned,)))
+                        },
+                    );
+                    match result {
+                        ::core::result::Result::Ok(((tokens,), (cleaned,))) => {
+                            __hypernodes_col_tokens.push(::core::option::Option::Some(tokens));
+                            __hypernodes_col_cleaned[__hypernodes_i] =
+                                ::core::option::Option::Some(cleaned);
+                        }
+                        ::core::result::Result::Err(error) => {
+                            __hypernodes_failed[__hypernodes_i] = ::core::option::Option::Some(
+                                error.at_item(__hypernodes_first + __hypernodes_i),
+                            );
+                            __hypernodes_col_tokens.push(::core::option::Option::None);
+                        }
+                    }
+                }
+                __hypernodes_columns.col_tokens = __hypernodes_col_tokens;
+            }
+            2usize => {
+                let __hypernodes_col_tokens = &mut __hypernodes_columns.col_tokens;
+                let mut __hypernodes_col_word_count =
+                    ::std::vec::Vec::with_capacity(__hypernodes_n);
+                for __hypernodes_i in 0..__hypernodes_n {
+                    if __hypernodes_failed[__hypernodes_i].is_some() {
+                        __hypernodes_col_word_count.push(::core::option::Option::None);
+                        continue;
+                    }
+                    let tokens = __hypernodes_col_tokens[__hypernodes_i]
+                        .take()
+                        .expect("a live item has every value");
+                    let __hypernodes_item_scope = ::hypernodes::__private::Scope::map_item(
+                        Self::INFO.name,
+                        __hypernodes_first + __hypernodes_i,
+                    );
+                    let __hypernodes_scope = &__hypernodes_item_scope;
+                    let result = ::hypernodes::__private::catching(
+                        "count",
+                        move || -> ::core::result::Result<_, ::hypernodes::Error> {
+                            let __hypernodes_key_2: ::core::option::Option<
+                                ::hypernodes::__private::Key,
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                                    let __hypernodes_builder =
+                                        ::hypernodes::__private::Key::builder(
+                                            <count as ::hypernodes::__private::NodeCode>::CODE,
+                                            0u64,
+                                        );
+                                    let __hypernodes_builder = (__hypernodes_table.hash_2_0)(
+                                        __hypernodes_builder,
+                                        &tokens,
+                                    )?;
+                                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                                })(
+                                ),
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
+                            let word_count = {
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_2,
+                                    ),
+                                    &__hypernodes_key_2,
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "count",
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("count");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "count",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_2
+                                                    .enter();
+                                                count(__HypernodesWire::<
+                                                    <count as ::hypernodes::__private::In<
+                                                        0usize,
+                                                    >>::Ty,
+                                                    tokenize,
+                                                    count,
+                                                >::wire_ref(
+                                                    {
+                                                    &tokens
+                                                }
+                                                ))
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "count",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_2)
+                                        {
+                                            (__hypernodes_table.put_2)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
+                            };
+                            ::core::result::Result::Ok(((word_count,), ()))
+                        },
+                    );
+                    match result {
+                        ::core::result::Result::Ok(((word_count,), ())) => {
+                            __hypernodes_col_word_count
+                                .push(::core::option::Option::Some(word_count));
+                        }
+                        ::core::result::Result::Err(error) => {
+                            __hypernodes_failed[__hypernodes_i] = ::core::option::Option::Some(
+                                error.at_item(__hypernodes_first + __hypernodes_i),
+                            );
+                            __hypernodes_col_word_count.push(::core::option::Option::None);
+                        }
+                    }
+                }
+                __hypernodes_columns.col_word_count = __hypernodes_col_word_count;
+            }
+            3usize => {
+                let __hypernodes_col_cleaned = &mut __hypernodes_columns.col_cleaned;
+                let mut __hypernodes_col_loud = ::std::vec::Vec::with_capacity(__hypernodes_n);
+                for __hypernodes_i in 0..__hypernodes_n {
+                    if __hypernodes_failed[__hypernodes_i].is_some() {
+                        __hypernodes_col_loud.push(::core::option::Option::None);
+                        continue;
+                    }
+                    let cleaned = __hypernodes_col_cleaned[__hypernodes_i]
+                        .take()
+                        .expect("a live item has every value");
+                    let __hypernodes_item_scope = ::hypernodes::__private::Scope::map_item(
+                        Self::INFO.name,
+                        __hypernodes_first + __hypernodes_i,
+                    );
+                    let __hypernodes_scope = &__hypernodes_item_scope;
+                    let result = ::hypernodes::__private::catching(
+                        "shout",
+                        move || -> ::core::result::Result<_, ::hypernodes::Error> {
+                            let __hypernodes_key_3: ::core::option::Option<
+                                ::hypernodes::__private::Key,
+                            > = match &self.__hypernodes_cache {
+                                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                                    let __hypernodes_builder =
+                                        ::hypernodes::__private::Key::builder(
+                                            <shout as ::hypernodes::__private::NodeCode>::CODE,
+                                            0u64,
+                                        );
+                                    let __hypernodes_builder = (__hypernodes_table.hash_3_0)(
+                                        __hypernodes_builder,
+                                        &cleaned,
+                                    )?;
+                                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                                })(
+                                ),
+                                ::core::option::Option::None => ::core::option::Option::None,
+                            };
+                            let loud = {
+                                match ::hypernodes::__private::cache_lookup(
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| &*__hypernodes_table.store,
+                                    ),
+                                    ::core::option::Option::map(
+                                        self.__hypernodes_cache.as_ref(),
+                                        |__hypernodes_table| __hypernodes_table.get_3,
+                                    ),
+                                    &__hypernodes_key_3,
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "shout",
+                                ) {
+                                    ::core::option::Option::Some(__hypernodes_value) => {
+                                        __hypernodes_value
+                                    }
+                                    ::core::option::Option::None => {
+                                        let __hypernodes_value = {
+                                            __hypernodes_running.set("shout");
+                                            let __hypernodes_clock =
+                                                ::hypernodes::__private::node_start(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "shout",
+                                                    1,
+                                                );
+                                            let __hypernodes_value = {
+                                                let __hypernodes_permit = __hypernodes_shared
+                                                    .__hypernodes_limit_3
+                                                    .enter();
+                                                shout(__HypernodesWire::<
+                                                    <shout as ::hypernodes::__private::In<
+                                                        0usize,
+                                                    >>::Ty,
+                                                    clean,
+                                                    shout,
+                                                >::wire_ref(
+                                                    {
+                                                    &cleaned
+                                                }
+                                                ))
+                                            };
+                                            ::hypernodes::__private::node_end(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                "shout",
+                                                1,
+                                                __hypernodes_clock,
+                                            );
+                                            __hypernodes_value
+                                        };
+                                        if let (
+                                            ::core::option::Option::Some(__hypernodes_table),
+                                            ::core::option::Option::Some(__hypernodes_k),
+                                        ) = (&self.__hypernodes_cache, &__hypernodes_key_3)
+                                        {
+                                            (__hypernodes_table.put_3)(
+                                                &__hypernodes_table.store,
+                                                __hypernodes_k,
+                                                &__hypernodes_value,
+                                            );
+                                        }
+                                        __hypernodes_value
+                                    }
+                                }
+                            };
+                            ::core::result::Result::Ok(((loud,), ()))
+                        },
+                    );
+                    match result {
+                        ::core::result::Result::Ok(((loud,), ())) => {
+                            __hypernodes_col_loud.push(::core::option::Option::Some(loud));
+                        }
+                        ::core::result::Result::Err(error) => {
+                            __hypernodes_failed[__hypernodes_i] = ::core::option::Option::Some(
+                                error.at_item(__hypernodes_first + __hypernodes_i),
+                            );
+                            __hypernodes_col_loud.push(::core::option::Option::None);
+                        }
+                    }
+                }
+                __hypernodes_columns.col_loud = __hypernodes_col_loud;
+            }
+            _ => {}
+        }
+    }
+    fn __hypernodes_finish<
+        C: ::hypernodes::__private::Collect<WordsOutputs>,
+        H: ::hypernodes::__private::Hooks,
+    >(
+        &self,
+        __hypernodes_hooks: &H,
+        __hypernodes_columns: __HypernodesWordsColumns,
+        out: &mut C,
+    ) -> bool {
+        let __HypernodesWordsColumns {
+            first,
+            mut failed,
+            mut col_word_count,
+            mut col_loud,
+            ..
+        } = __hypernodes_columns;
+        for (i, failure) in failed.iter_mut().enumerate() {
+            let result = match failure.take() {
+                ::core::option::Option::Some(error) => ::core::result::Result::Err(error),
+                ::core::option::Option::None => ::core::result::Result::Ok(WordsOutputs {
+                    word_count: col_word_count[i]
+                        .take()
+                        .expect("a live item has every value"),
+                    loud: col_loud[i].take().expect("a live item has every value"),
+                }),
+            };
+            ::hypernodes::__private::item_end(
+                __hypernodes_hooks,
+                &::hypernodes::__private::Scope::map_item(Self::INFO.name, first + i),
+                &result,
+            );
+            if !::hypernodes::__private::Collect::push(out, result) {
+                return false;
+            }
+        }
+        true
+    }
+}
 #[doc = "Inputs of [`Words`]: one field per value no node of the pipeline produces."]
 #[allow(dead_code)]
 pub struct WordsInputs {
@@ -72,8 +674,196 @@ impl WordsBuilder {
         self.pipeline
     }
 }
-::hypernodes::__private::cache_or! { { # [doc = "The cache functions of [`Words`]'s nodes; not public API."] # [doc (hidden)] # [allow (clippy :: type_complexity)] # [derive (Clone)] pub struct __HypernodesWordsCache { store : :: std :: sync :: Arc < :: hypernodes :: __private :: DiskCache > , get_0 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key) -> :: core :: option :: Option < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , get_1 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key) -> :: core :: option :: Option < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , get_2 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key) -> :: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , get_3 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key) -> :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , put_0 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key , & < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty) , put_1 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key , & < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty) , put_2 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key , & < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty) , put_3 : fn (& :: hypernodes :: __private :: DiskCache , & :: hypernodes :: __private :: Key , & < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty) , hash_0_0 : fn (:: hypernodes :: __private :: KeyBuilder , & < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty) -> :: core :: option :: Option < :: hypernodes :: __private :: KeyBuilder > , hash_1_0 : fn (:: hypernodes :: __private :: KeyBuilder , & < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty) -> :: core :: option :: Option < :: hypernodes :: __private :: KeyBuilder > , hash_2_0 : fn (:: hypernodes :: __private :: KeyBuilder , & < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty) -> :: core :: option :: Option < :: hypernodes :: __private :: KeyBuilder > , hash_3_0 : fn (:: hypernodes :: __private :: KeyBuilder , & < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty) -> :: core :: option :: Option < :: hypernodes :: __private :: KeyBuilder > , } } { # [doc = "The cache functions of [`Words`]'s nodes; not public API."] # [doc (hidden)] # [derive (Clone)] pub struct __HypernodesWordsCache ; } }
-::hypernodes::__private::if_cache! { impl < S : :: hypernodes :: __private :: Store > :: hypernodes :: __private :: Cacheable < S > for Words where :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , clean > : :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > : :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > : :: hypernodes :: __private :: CacheValue < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > : :: hypernodes :: __private :: CacheValue < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean > : :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > : :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > : :: hypernodes :: __private :: KeyPart < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > : :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , { fn set_cache (& mut self , store : & :: std :: sync :: Arc < :: hypernodes :: __private :: DiskCache >) { self . __hypernodes_cache = :: core :: option :: Option :: Some (__HypernodesWordsCache { store : :: std :: sync :: Arc :: clone (store) , get_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , clean > as :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , get_1 : < :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > as :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , get_2 : < :: hypernodes :: __private :: Slot < S , < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > as :: hypernodes :: __private :: CacheValue < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , get_3 : < :: hypernodes :: __private :: Slot < S , < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > as :: hypernodes :: __private :: CacheValue < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: get , put_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , clean > as :: hypernodes :: __private :: CacheValue < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , put_1 : < :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > as :: hypernodes :: __private :: CacheValue < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , put_2 : < :: hypernodes :: __private :: Slot < S , < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > as :: hypernodes :: __private :: CacheValue < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , put_3 : < :: hypernodes :: __private :: Slot < S , < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > as :: hypernodes :: __private :: CacheValue < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: put , hash_0_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean > as :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty >> :: hash , hash_1_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , tokenize > as :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: hash , hash_2_0 : < :: hypernodes :: __private :: Slot < S , < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty , count > as :: hypernodes :: __private :: KeyPart < < tokenize as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: hash , hash_3_0 : < :: hypernodes :: __private :: Slot < S , < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty , shout > as :: hypernodes :: __private :: KeyPart < < clean as :: hypernodes :: __private :: Out < 0usize >> :: Ty >> :: hash , }) ; } } impl Words { # [doc = r" This pipeline with a cache: each cached node's value for each item is looked up"] # [doc = r" first and computed (and stored) only on a miss. Nested pipelines share it."] # [doc = r" Needs serde's `Serialize` and `Deserialize` on the values of cached nodes, and"] # [doc = r" `Serialize` on the values they read (hashed into their keys)."] pub fn with_cache < S : :: hypernodes :: __private :: Store > (mut self , cache : S) -> Self where Self : :: hypernodes :: __private :: Cacheable < S > , { let store = :: std :: sync :: Arc :: new (:: hypernodes :: __private :: Store :: into_disk_cache (cache)) ; < Self as :: hypernodes :: __private :: Cacheable < S >> :: set_cache (& mut self , & store) ; self } # [doc = r" The cache given by `with_cache`, if any (for its counters)."] pub fn cache (& self) -> :: core :: option :: Option < & :: hypernodes :: __private :: DiskCache > { :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | table | & * table . store) } } }
+#[doc = "The cache functions of [`Words`]'s nodes; not public API."]
+#[doc(hidden)]
+#[allow(clippy::type_complexity)]
+#[derive(Clone)]
+pub struct __HypernodesWordsCache {
+    store: ::std::sync::Arc<::hypernodes::__private::DiskCache>,
+    get_0: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+    ) -> ::core::option::Option<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
+    get_1: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+    )
+        -> ::core::option::Option<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
+    get_2: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+    ) -> ::core::option::Option<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
+    get_3: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+    ) -> ::core::option::Option<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
+    put_0: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
+    ),
+    put_1: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+        &<tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+    ),
+    put_2: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+        &<count as ::hypernodes::__private::Out<0usize>>::Ty,
+    ),
+    put_3: fn(
+        &::hypernodes::__private::DiskCache,
+        &::hypernodes::__private::Key,
+        &<shout as ::hypernodes::__private::Out<0usize>>::Ty,
+    ),
+    hash_0_0: fn(
+        ::hypernodes::__private::KeyBuilder,
+        &<clean as ::hypernodes::__private::In<0usize>>::Ty,
+    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
+    hash_1_0: fn(
+        ::hypernodes::__private::KeyBuilder,
+        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
+    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
+    hash_2_0: fn(
+        ::hypernodes::__private::KeyBuilder,
+        &<tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
+    hash_3_0: fn(
+        ::hypernodes::__private::KeyBuilder,
+        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
+    ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
+}
+impl<S: ::hypernodes::__private::Store> ::hypernodes::__private::Cacheable<S> for Words
+where
+    ::hypernodes::__private::Slot<S, <clean as ::hypernodes::__private::Out<0usize>>::Ty, clean>:
+        ::hypernodes::__private::CacheValue<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
+    ::hypernodes::__private::Slot<
+        S,
+        <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+        tokenize,
+    >: ::hypernodes::__private::CacheValue<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
+    ::hypernodes::__private::Slot<S, <count as ::hypernodes::__private::Out<0usize>>::Ty, count>:
+        ::hypernodes::__private::CacheValue<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
+    ::hypernodes::__private::Slot<S, <shout as ::hypernodes::__private::Out<0usize>>::Ty, shout>:
+        ::hypernodes::__private::CacheValue<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
+    ::hypernodes::__private::Slot<S, <clean as ::hypernodes::__private::In<0usize>>::Ty, clean>:
+        ::hypernodes::__private::KeyPart<<clean as ::hypernodes::__private::In<0usize>>::Ty>,
+    ::hypernodes::__private::Slot<S, <clean as ::hypernodes::__private::Out<0usize>>::Ty, tokenize>:
+        ::hypernodes::__private::KeyPart<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
+    ::hypernodes::__private::Slot<S, <tokenize as ::hypernodes::__private::Out<0usize>>::Ty, count>:
+        ::hypernodes::__private::KeyPart<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
+    ::hypernodes::__private::Slot<S, <clean as ::hypernodes::__private::Out<0usize>>::Ty, shout>:
+        ::hypernodes::__private::KeyPart<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
+{
+    fn set_cache(&mut self, store: &::std::sync::Arc<::hypernodes::__private::DiskCache>) {
+        self.__hypernodes_cache = ::core::option::Option::Some(__HypernodesWordsCache {
+            store: ::std::sync::Arc::clone(store),
+            get_0: <::hypernodes::__private::Slot<
+                S,
+                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                clean,
+            > as ::hypernodes::__private::CacheValue<
+                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::get,
+            get_1: <::hypernodes::__private::Slot<
+                S,
+                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+                tokenize,
+            > as ::hypernodes::__private::CacheValue<
+                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::get,
+            get_2: <::hypernodes::__private::Slot<
+                S,
+                <count as ::hypernodes::__private::Out<0usize>>::Ty,
+                count,
+            > as ::hypernodes::__private::CacheValue<
+                <count as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::get,
+            get_3: <::hypernodes::__private::Slot<
+                S,
+                <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+                shout,
+            > as ::hypernodes::__private::CacheValue<
+                <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::get,
+            put_0: <::hypernodes::__private::Slot<
+                S,
+                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                clean,
+            > as ::hypernodes::__private::CacheValue<
+                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::put,
+            put_1: <::hypernodes::__private::Slot<
+                S,
+                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+                tokenize,
+            > as ::hypernodes::__private::CacheValue<
+                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::put,
+            put_2: <::hypernodes::__private::Slot<
+                S,
+                <count as ::hypernodes::__private::Out<0usize>>::Ty,
+                count,
+            > as ::hypernodes::__private::CacheValue<
+                <count as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::put,
+            put_3: <::hypernodes::__private::Slot<
+                S,
+                <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+                shout,
+            > as ::hypernodes::__private::CacheValue<
+                <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::put,
+            hash_0_0: <::hypernodes::__private::Slot<
+                S,
+                <clean as ::hypernodes::__private::In<0usize>>::Ty,
+                clean,
+            > as ::hypernodes::__private::KeyPart<
+                <clean as ::hypernodes::__private::In<0usize>>::Ty,
+            >>::hash,
+            hash_1_0: <::hypernodes::__private::Slot<
+                S,
+                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                tokenize,
+            > as ::hypernodes::__private::KeyPart<
+                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::hash,
+            hash_2_0: <::hypernodes::__private::Slot<
+                S,
+                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+                count,
+            > as ::hypernodes::__private::KeyPart<
+                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::hash,
+            hash_3_0: <::hypernodes::__private::Slot<
+                S,
+                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                shout,
+            > as ::hypernodes::__private::KeyPart<
+                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+            >>::hash,
+        });
+    }
+}
+impl Words {
+    #[doc = r" This pipeline with a cache: each cached node's value for each item is looked up"]
+    #[doc = r" first and computed (and stored) only on a miss. Nested pipelines share it."]
+    #[doc = r" Needs serde's `Serialize` and `Deserialize` on the values of cached nodes, and"]
+    #[doc = r" `Serialize` on the values they read (hashed into their keys)."]
+    pub fn with_cache<S: ::hypernodes::__private::Store>(mut self, cache: S) -> Self
+    where
+        Self: ::hypernodes::__private::Cacheable<S>,
+    {
+        let store = ::std::sync::Arc::new(::hypernodes::__private::Store::into_disk_cache(cache));
+        <Self as ::hypernodes::__private::Cacheable<S>>::set_cache(&mut self, &store);
+        self
+    }
+    #[doc = r" The cache given by `with_cache`, if any (for its counters)."]
+    pub fn cache(&self) -> ::core::option::Option<&::hypernodes::__private::DiskCache> {
+        ::core::option::Option::map(self.__hypernodes_cache.as_ref(), |table| &*table.store)
+    }
+}
 impl Words {
     #[doc = r" A pipeline ready to run; stateful resources are built on first use, with"]
     #[doc = r" `Stateful::create` (see `builder` to give factories instead)."]
@@ -198,7 +988,7 @@ impl Words {
         };
         let __hypernodes_running_cell = ::core::cell::Cell::new("");
         let __hypernodes_running = &__hypernodes_running_cell;
-        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let cleaned = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("clean") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "clean" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_0 . enter () ; clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "clean" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let tokens = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("tokenize") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_1 . enter () ; tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let word_count = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("count") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "count" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_2 . enter () ; count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "count" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = :: hypernodes :: __private :: cache_or ! ({ match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } } { :: core :: option :: Option :: None }) ; let loud = { match :: hypernodes :: __private :: cache_or ! ({ :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) } { :: core :: option :: Option :: None }) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("shout") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "shout" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_3 . enter () ; shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "shout" , 1 , __hypernodes_clock) ; __hypernodes_value } ; :: hypernodes :: __private :: if_cache ! { if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
+        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let cleaned = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("clean") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "clean" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_0 . enter () ; clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "clean" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let tokens = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("tokenize") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_1 . enter () ; tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let word_count = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("count") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "count" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_2 . enter () ; count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "count" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let loud = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) { :: core :: option :: Option :: Some (__hypernodes_value) => __hypernodes_value , :: core :: option :: Option :: None => { let __hypernodes_value = { __hypernodes_running . set ("shout") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "shout" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_3 . enter () ; shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "shout" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_value) ; } __hypernodes_value } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
     }
     #[doc = r" The pipeline's structure, generated at compile time."]
     pub const INFO: ::hypernodes::__private::PipelineInfo = ::hypernodes::__private::PipelineInfo {

@@ -3,8 +3,6 @@
 #[cfg(feature = "async")]
 pub mod asynchronous;
 pub mod batch;
-#[cfg(not(feature = "cache"))]
-pub mod cache_off;
 #[cfg(feature = "cache")]
 pub mod cached;
 pub mod call;
@@ -57,59 +55,4 @@ macro_rules! __hypernodes_if_process {
             "node `", $node, "` sets `use_process`: worker processes need the `process` feature of hypernodes (`features = [\"process\"]`) and a Unix target"
         ));
     };
-}
-
-/// Its input with the `cache` feature, nothing without: the items only a cache needs.
-#[cfg(feature = "cache")]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __hypernodes_if_cache {
-    ($($item:tt)*) => { $($item)* };
-}
-
-/// Its input with the `cache` feature, nothing without: the items only a cache needs.
-#[cfg(not(feature = "cache"))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __hypernodes_if_cache {
-    ($($item:tt)*) => {};
-}
-
-/// The first group with the `cache` feature, the second without. Generated code puts each
-/// node's key and lookup in the first group, so a program built without a cache never
-/// type-checks or compiles them (they were about half of a 50-node pipeline's release build).
-#[cfg(feature = "cache")]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __hypernodes_cache_or {
-    ({ $($on:tt)* } { $($off:tt)* }) => { $($on)* };
-}
-
-/// The first group with the `cache` feature, the second without. Generated code puts each
-/// node's key and lookup in the first group, so a program built without a cache never
-/// type-checks or compiles them (they were about half of a 50-node pipeline's release build).
-#[cfg(not(feature = "cache"))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __hypernodes_cache_or {
-    ({ $($on:tt)* } { $($off:tt)* }) => { $($off)* };
-}
-
-/// The first group with the `streaming` feature, the second without. Generated code puts the
-/// steps of a pipeline without batch or async nodes in the first group: only streaming stages
-/// run such a pipeline node by node, so a program without the `Streaming` engine never
-/// type-checks them.
-#[cfg(feature = "streaming")]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __hypernodes_streaming_or {
-    ({ $($on:tt)* } { $($off:tt)* }) => { $($on)* };
-}
-
-/// See the other definition: the second group without the `streaming` feature.
-#[cfg(not(feature = "streaming"))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! __hypernodes_streaming_or {
-    ({ $($on:tt)* } { $($off:tt)* }) => { $($off)* };
 }

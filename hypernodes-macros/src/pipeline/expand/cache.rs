@@ -26,9 +26,9 @@ pub fn key_ident(n: usize) -> Ident {
 }
 
 /// Whether node `n` is cached: a function node not marked `cache = false` (nor a batch node).
-pub fn is_cached(graph: &Graph, n: usize) -> bool {
-    let meta = &graph.nodes[n].meta;
-    meta.kind == Kind::Function && meta.cached
+pub fn is_cached(types: &Types, n: usize) -> bool {
+    let meta = &types.graph.nodes[n].meta;
+    types.features.cache && meta.kind == Kind::Function && meta.cached
 }
 
 fn get_field(n: usize) -> Ident {
@@ -82,7 +82,7 @@ pub fn key_statement(
 ) -> Option<TokenStream> {
     let cache_field = names::cache_field();
     let graph = types.graph;
-    if !is_cached(graph, index) {
+    if !is_cached(types, index) {
         return None;
     }
     let krate = types.krate;
@@ -91,7 +91,7 @@ pub fn key_statement(
     let parts = wired(graph, index).map(|param| {
         let name = &node.meta.params[param].name;
         match graph.source_of(name) {
-            Source::Output { node: from, .. } if keys_flow && is_cached(graph, from) => {
+            Source::Output { node: from, .. } if keys_flow && is_cached(types, from) => {
                 let upstream = key_ident(from);
                 quote!(#builder.upstream(::core::option::Option::as_ref(&#upstream)?))
             }
@@ -106,34 +106,29 @@ pub fn key_statement(
     let path = &node.path;
     let code = quote!(<#path as #krate::__private::NodeCode>::CODE);
     let version = proc_macro2::Literal::u64_suffixed(node.meta.version);
-    // Without the `cache` feature the key is `None` and nothing of it is compiled.
     Some(quote! {
-        let #key: ::core::option::Option<#krate::__private::Key> = #krate::__private::cache_or!({
-            match &self.#cache_field {
-                ::core::option::Option::Some(#table) => (|| {
-                    let #builder = #krate::__private::Key::builder(#code, #version);
-                    #(let #builder = #parts;)*
-                    ::core::option::Option::Some(#builder.finish())
-                })(),
-                ::core::option::Option::None => ::core::option::Option::None,
-            }
-        } {
-            ::core::option::Option::None
-        });
+        let #key: ::core::option::Option<#krate::__private::Key> = match &self.#cache_field {
+            ::core::option::Option::Some(#table) => (|| {
+                let #builder = #krate::__private::Key::builder(#code, #version);
+                #(let #builder = #parts;)*
+                ::core::option::Option::Some(#builder.finish())
+            })(),
+            ::core::option::Option::None => ::core::option::Option::None,
+        };
     })
 }
 
 /// `compute` behind a cache lookup for cached node `index`: a hit is the value (and a
 /// `CacheHit` event); a miss computes and stores it.
 ///
-/// Without the `cache` feature only `compute` is compiled. Written out, like the key, rather
+/// Without the `cache` feature only `compute` is written. Written out, like the key, rather
 /// than runtime functions taking the call and the key's parts as closures: that form saved a
 /// tenth of a 50-node release build but cost W3 on `Parallel` up to 45 %
 /// (`scripts/bench-ratios.sh w3_cpu w3_cpu_4k 3 parallel_map:hand_written_rayon`: 1.41 median
 /// with the closures, 1.00 written out).
 pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStream {
     let cache_field = names::cache_field();
-    if !is_cached(types.graph, index) {
+    if !is_cached(types, index) {
         return compute;
     }
     let krate = types.krate;
@@ -143,24 +138,18 @@ pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStre
     let (hooks, scope) = (hooks_ident(), scope_ident());
     let (table, value) = (ident("__hypernodes_table"), ident("__hypernodes_value"));
     quote! {
-        match #krate::__private::cache_or!({
-            #krate::__private::cache_lookup(
-                ::core::option::Option::map(self.#cache_field.as_ref(), |#table| &*#table.store),
-                ::core::option::Option::map(self.#cache_field.as_ref(), |#table| #table.#get),
-                &#key, #hooks, #scope, #name,
-            )
-        } {
-            ::core::option::Option::None
-        }) {
+        match #krate::__private::cache_lookup(
+            ::core::option::Option::map(self.#cache_field.as_ref(), |#table| &*#table.store),
+            ::core::option::Option::map(self.#cache_field.as_ref(), |#table| #table.#get),
+            &#key, #hooks, #scope, #name,
+        ) {
             ::core::option::Option::Some(#value) => #value,
             ::core::option::Option::None => {
                 let #value = { #compute };
-                #krate::__private::if_cache! {
-                    if let (::core::option::Option::Some(#table), ::core::option::Option::Some(__hypernodes_k)) =
-                        (&self.#cache_field, &#key)
-                    {
-                        (#table.#put)(&#table.store, __hypernodes_k, &#value);
-                    }
+                if let (::core::option::Option::Some(#table), ::core::option::Option::Some(__hypernodes_k)) =
+                    (&self.#cache_field, &#key)
+                {
+                    (#table.#put)(&#table.store, __hypernodes_k, &#value);
                 }
                 #value
             }
@@ -179,7 +168,7 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
         .order
         .iter()
         .copied()
-        .filter(|&n| is_cached(graph, n))
+        .filter(|&n| is_cached(types, n))
         .collect();
     let value_types: Vec<TokenStream> = cached.iter().map(|&n| value_type(types, n)).collect();
     let node_paths: Vec<&syn::Path> = cached.iter().map(|&n| &graph.nodes[n].path).collect();
@@ -229,60 +218,60 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
         }
     }
     let table_doc = format!("The cache functions of [`{name}`]'s nodes; not public API.");
-    quote! {
-        #p::cache_or! {{
-            #[doc = #table_doc]
-            #[doc(hidden)]
-            #[allow(clippy::type_complexity)]
-            #[derive(Clone)]
-            #vis struct #table_ty {
-                store: ::std::sync::Arc<#p::DiskCache>,
-                #(#gets: fn(&#p::DiskCache, &#p::Key) -> ::core::option::Option<#value_types>,)*
-                #(#puts: fn(&#p::DiskCache, &#p::Key, &#value_types),)*
-                #(#hash_fields: fn(#p::KeyBuilder, &#hash_types) -> ::core::option::Option<#p::KeyBuilder>,)*
-            }
-        } {
+    if !types.features.cache {
+        // Without the `cache` feature the field stays `None` and no node is keyed.
+        return quote! {
             #[doc = #table_doc]
             #[doc(hidden)]
             #[derive(Clone)]
             #vis struct #table_ty;
-        }}
+        };
+    }
+    quote! {
+        #[doc = #table_doc]
+        #[doc(hidden)]
+        #[allow(clippy::type_complexity)]
+        #[derive(Clone)]
+        #vis struct #table_ty {
+            store: ::std::sync::Arc<#p::DiskCache>,
+            #(#gets: fn(&#p::DiskCache, &#p::Key) -> ::core::option::Option<#value_types>,)*
+            #(#puts: fn(&#p::DiskCache, &#p::Key, &#value_types),)*
+            #(#hash_fields: fn(#p::KeyBuilder, &#hash_types) -> ::core::option::Option<#p::KeyBuilder>,)*
+        }
 
-        #p::if_cache! {
-            impl<S: #p::Store> #p::Cacheable<S> for #name
+        impl<S: #p::Store> #p::Cacheable<S> for #name
+        where
+            #(#slot_bounds,)*
+            #(#nested_types: #p::Cacheable<S>,)*
+        {
+            fn set_cache(&mut self, store: &::std::sync::Arc<#p::DiskCache>) {
+                self.#cache_field = ::core::option::Option::Some(#table_ty {
+                    store: ::std::sync::Arc::clone(store),
+                    #(#gets: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::get,)*
+                    #(#puts: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::put,)*
+                    #(#hash_fields: <#p::Slot<S, #hash_types, #hash_nodes> as #p::KeyPart<#hash_types>>::hash,)*
+                });
+                #(<#nested_types as #p::Cacheable<S>>::set_cache(&mut self.#nested_fields, store);)*
+            }
+        }
+
+        impl #name {
+            /// This pipeline with a cache: each cached node's value for each item is looked up
+            /// first and computed (and stored) only on a miss. Nested pipelines share it.
+            /// Needs serde's `Serialize` and `Deserialize` on the values of cached nodes, and
+            /// `Serialize` on the values they read (hashed into their keys).
+            pub fn with_cache<S: #p::Store>(mut self, cache: S) -> Self
             where
-                #(#slot_bounds,)*
-                #(#nested_types: #p::Cacheable<S>,)*
+                Self: #p::Cacheable<S>,
             {
-                fn set_cache(&mut self, store: &::std::sync::Arc<#p::DiskCache>) {
-                    self.#cache_field = ::core::option::Option::Some(#table_ty {
-                        store: ::std::sync::Arc::clone(store),
-                        #(#gets: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::get,)*
-                        #(#puts: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::put,)*
-                        #(#hash_fields: <#p::Slot<S, #hash_types, #hash_nodes> as #p::KeyPart<#hash_types>>::hash,)*
-                    });
-                    #(<#nested_types as #p::Cacheable<S>>::set_cache(&mut self.#nested_fields, store);)*
-                }
+                let store = ::std::sync::Arc::new(#p::Store::into_disk_cache(cache));
+                <Self as #p::Cacheable<S>>::set_cache(&mut self, &store);
+                self
             }
 
-            impl #name {
-                /// This pipeline with a cache: each cached node's value for each item is looked up
-                /// first and computed (and stored) only on a miss. Nested pipelines share it.
-                /// Needs serde's `Serialize` and `Deserialize` on the values of cached nodes, and
-                /// `Serialize` on the values they read (hashed into their keys).
-                pub fn with_cache<S: #p::Store>(mut self, cache: S) -> Self
-                where
-                    Self: #p::Cacheable<S>,
-                {
-                    let store = ::std::sync::Arc::new(#p::Store::into_disk_cache(cache));
-                    <Self as #p::Cacheable<S>>::set_cache(&mut self, &store);
-                    self
-                }
-
-                /// The cache given by `with_cache`, if any (for its counters).
-                pub fn cache(&self) -> ::core::option::Option<&#p::DiskCache> {
-                    ::core::option::Option::map(self.#cache_field.as_ref(), |table| &*table.store)
-                }
+            /// The cache given by `with_cache`, if any (for its counters).
+            pub fn cache(&self) -> ::core::option::Option<&#p::DiskCache> {
+                ::core::option::Option::map(self.#cache_field.as_ref(), |table| &*table.store)
             }
         }
     }

@@ -6,6 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 use super::body::Body;
+use super::features::Features;
 use super::names::{
     self, hooks_ident, local, private_ident, scope_ident, shared_ident, user_spanned, worker_ident,
     Types,
@@ -15,9 +16,18 @@ use crate::meta::{emit_meta_macro, Kind, Mode, NodeMeta, Param, Vis};
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::parse::header::Header;
 
-pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
+pub fn generate(
+    krate: &TokenStream,
+    header: &Header,
+    graph: &Graph,
+    features: Features,
+) -> TokenStream {
     let (cache_field, single_field) = (names::cache_field(), names::single_field());
-    let types = Types { krate, graph };
+    let types = Types {
+        krate,
+        graph,
+        features,
+    };
     let surface = Surface::new(&types, header);
     let Surface {
         inputs_ty,

@@ -14,7 +14,11 @@ use crate::pipeline::model::graph::Graph;
 use crate::pipeline::parse::header::Header;
 
 pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
-    let types = Types { krate, graph };
+    let types = Types {
+        krate,
+        graph,
+        features: super::features::Features::BUILD,
+    };
     let surface = Surface::new(&types, header);
     let Surface {
         inputs_ty,

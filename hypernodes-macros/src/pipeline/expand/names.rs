@@ -116,6 +116,8 @@ pub fn private_ident(prefix: &str, name: impl std::fmt::Display) -> Ident {
 pub struct Types<'a> {
     pub krate: &'a TokenStream,
     pub graph: &'a Graph,
+    /// The optional runtime parts the code is written for.
+    pub features: super::features::Features,
 }
 
 impl Types<'_> {

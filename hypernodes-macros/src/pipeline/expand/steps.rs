@@ -206,8 +206,8 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         #definition
         #items
     };
-    match super::columns::batched(graph) {
+    match super::columns::batched(graph) || types.features.streaming {
         true => staged,
-        false => quote!(#krate::__private::streaming_or! { { #staged } {} }),
+        false => TokenStream::new(),
     }
 }

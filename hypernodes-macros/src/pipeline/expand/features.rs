@@ -1,0 +1,27 @@
+//! Which optional parts of the runtime a build has. Code for a part the build leaves out is not
+//! written at all: tokens the macros do not emit cost nothing to expand, type-check or borrow-check.
+
+/// The optional runtime parts generated code depends on.
+#[derive(Clone, Copy, Debug)]
+pub struct Features {
+    /// Per-node cache keys, lookups and stores, and `with_cache`.
+    pub cache: bool,
+    /// The steps of a pipeline without batch or async nodes (only streaming stages run those).
+    pub streaming: bool,
+}
+
+impl Features {
+    /// The parts of this build: the runtime's `cache` and `streaming` features turn on the
+    /// macros' features of the same names, so the two crates always agree.
+    pub const BUILD: Features = Features {
+        cache: cfg!(feature = "cache"),
+        streaming: cfg!(feature = "streaming"),
+    };
+
+    /// Every part, whatever this build has: what the golden expansion shows.
+    #[cfg(test)]
+    pub const ALL: Features = Features {
+        cache: true,
+        streaming: true,
+    };
+}
