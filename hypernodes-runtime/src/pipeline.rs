@@ -85,18 +85,24 @@ pub trait Pipeline: Sized {
     ) -> Result<Self::Outputs, Error>;
 
     /// A unit of work: the items from index `first` on, their results pushed in order;
-    /// `false` when the collector asked to stop.
+    /// `false` when the collector asked to stop. Items are taken from `items` one at a time, so
+    /// a per-item pipeline can run a whole lazy input as one unit.
     #[doc(hidden)]
     #[inline]
-    fn __hypernodes_unit<C: Collect<Self::Outputs>, H: Hooks>(
+    fn __hypernodes_unit<C, H, I>(
         &self,
         shared: &Self::Shared,
         worker: usize,
         hooks: &H,
         first: usize,
-        items: Vec<Self::Inputs>,
+        items: I,
         out: &mut C,
-    ) -> bool {
+    ) -> bool
+    where
+        C: Collect<Self::Outputs>,
+        H: Hooks,
+        I: IntoIterator<Item = Self::Inputs>,
+    {
         for (offset, inputs) in items.into_iter().enumerate() {
             let scope = Scope::map_item(Self::INFO.name, first + offset);
             crate::plumbing::hooked::item_start(hooks, &scope);

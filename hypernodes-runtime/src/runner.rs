@@ -132,17 +132,17 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         E: Executes<P>,
     {
         let plan = self.plan();
-        let items: Vec<P::Inputs> = items.into_iter().collect();
-        let count = items.len();
-        let clock = self.map_start(count);
+        let items = items.into_iter();
+        let clock = self.map_start(exact_len(&items));
         let result = plan
             .check()
-            .and_then(|()| self.execute::<FailFast<P::Outputs>>(&plan, items));
+            .and_then(|()| self.execute::<FailFast<P::Outputs>, _>(&plan, items));
         let (done, failed) = match &result {
             Ok(outputs) => (outputs.len(), 0),
+            // The items before the failing one ran; a plan that cannot be met ran none.
             Err(error) => (error.item().map_or(0, |item| item + 1), 1),
         };
-        self.map_end(done.min(count), failed, clock);
+        self.map_end(done, failed, clock);
         result
     }
 
@@ -154,16 +154,16 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         E: Executes<P, KeepAll<P::Outputs>>,
     {
         let plan = self.plan();
-        let items: Vec<P::Inputs> = items.into_iter().collect();
-        let clock = self.map_start(items.len());
+        let items = items.into_iter();
+        let clock = self.map_start(exact_len(&items));
         let results = match plan.check() {
             Err(error) => {
                 let message = error.to_string();
-                (0..items.len())
+                (0..items.count())
                     .map(|i| Err(Error::config(error.node(), message.clone()).at_item(i)))
                     .collect()
             }
-            Ok(()) => self.execute::<KeepAll<P::Outputs>>(&plan, items),
+            Ok(()) => self.execute::<KeepAll<P::Outputs>, _>(&plan, items),
         };
         let failed = results.iter().filter(|r| r.is_err()).count();
         self.map_end(results.len(), failed, clock);
@@ -171,8 +171,10 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
     }
 
     /// The run's shared state, then every item on the engine, gathered by `C`.
-    fn execute<C: Collect<P::Outputs>>(&self, plan: &Plan, items: Vec<P::Inputs>) -> C::Output
+    fn execute<C, I>(&self, plan: &Plan, items: I) -> C::Output
     where
+        C: Collect<P::Outputs>,
+        I: Iterator<Item = P::Inputs>,
         E: Executes<P, C>,
     {
         let shared = self.pipeline.__hypernodes_shared(plan);
@@ -187,7 +189,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         )
     }
 
-    fn map_start(&self, items: usize) -> Clock {
+    fn map_start(&self, items: Option<usize>) -> Clock {
         if H::ACTIVE {
             self.hooks.on(&Event::MapStart {
                 pipeline: &P::INFO,
@@ -261,5 +263,14 @@ impl<P: crate::pipeline::Staged, H: Hooks> Runner<'_, P, Streaming, H> {
             plan.unit_items(),
             items.into_iter(),
         ))
+    }
+}
+
+/// How many items an input holds, when it says so exactly (a `Vec`, a range, a `map` over
+/// them); `None` for a filter, a reader or an endless iterator.
+fn exact_len<I: Iterator>(items: &I) -> Option<usize> {
+    match items.size_hint() {
+        (low, Some(high)) if low == high => Some(low),
+        _ => None,
     }
 }

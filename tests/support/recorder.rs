@@ -19,7 +19,10 @@ impl Hooks for Recorder {
         let line = match event {
             Event::PipelineStart { scope } => format!("run {scope}"),
             Event::PipelineEnd { scope, ok, .. } => format!("end {scope} ok={ok}"),
-            Event::MapStart { pipeline, items } => format!("map {} items={items}", pipeline.name),
+            Event::MapStart { pipeline, items } => match items {
+                Some(items) => format!("map {} items={items}", pipeline.name),
+                None => format!("map {} items=?", pipeline.name),
+            },
             Event::ItemStart { scope } => format!("item {scope}"),
             Event::ItemEnd { scope, ok } => format!("item end {scope} ok={ok}"),
             Event::MapEnd {

@@ -378,14 +378,17 @@ where
     P::OutputFields: Crosses,
     C: Collect<P::Outputs>,
 {
-    fn run<H: Hooks>(
+    fn run<H: Hooks, I: Iterator<Item = P::Inputs>>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
         hooks: &H,
         unit: usize,
-        items: Vec<P::Inputs>,
+        items: I,
     ) -> C::Output {
+        // Gathered first: a run of few items is cut finer to reach every worker, which needs
+        // their number. (Only process 0 holds items; the others receive encoded units.)
+        let items: Vec<P::Inputs> = items.collect();
         let count = items.len();
         let failure = Failure::default();
         let mut launch = None;

@@ -42,14 +42,24 @@ pub trait Executes<P: Pipeline, C: Collect<P::Outputs> = FailFast<<P as Pipeline
     Engine
 {
     /// Runs `pipeline` over `items` in units of `unit` items, telling `hooks`, each unit's
-    /// results gathered by a `C`.
+    /// results gathered by a `C`. Items are pulled from `items` as workers need them, never
+    /// gathered up front.
     #[doc(hidden)]
-    fn run<H: Hooks>(
+    fn run<H: Hooks, I: Iterator<Item = P::Inputs>>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
         hooks: &H,
         unit: usize,
-        items: Vec<P::Inputs>,
+        items: I,
     ) -> C::Output;
+}
+
+/// Room to reserve for the results of `items`: their number when the input says it exactly,
+/// none otherwise (an endless iterator's lower bound is `usize::MAX`).
+fn results_room<I: Iterator>(items: &I) -> usize {
+    match items.size_hint() {
+        (low, Some(high)) if low == high => low,
+        _ => 0,
+    }
 }

@@ -5,7 +5,7 @@
 //! built once, on first need, and never per rayon split (`map_init` would build one per split).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
 
 use rayon::ThreadPool;
 
@@ -82,13 +82,18 @@ impl Parallel {
         }
     }
 
-    fn run_units<P, C, H>(
+    /// The calling thread pulls units from `items` and hands them over a bounded queue to one
+    /// job per pool thread, so at most a few units per worker wait in memory whatever the
+    /// input's length. Called from inside a rayon pool, it gathers the units first instead:
+    /// a pool thread that feeds cannot also take its share of the work, and with one thread
+    /// that would wait for ever.
+    fn run_units<P, C, H, I>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
         hooks: &H,
         unit: usize,
-        items: Vec<P::Inputs>,
+        items: I,
     ) -> C::Output
     where
         P: Pipeline + Sync,
@@ -96,57 +101,154 @@ impl Parallel {
         P::Inputs: Send,
         C: Collect<P::Outputs> + Send,
         H: Hooks,
+        I: Iterator<Item = P::Inputs>,
     {
-        let unit = unit.max(1);
-        let units = split(items, unit);
-        let next = AtomicUsize::new(0);
-        let stop = AtomicBool::new(false);
+        let units = Units::new(unit, items);
+        let size = units.size;
+        // Inside a pool every unit is queued before the workers start; otherwise the calling
+        // thread feeds a queue of a few units per worker while they work.
+        let inside = rayon::current_thread_index().is_some();
+        let (feeder, receiver) = match inside {
+            true => {
+                let (sender, receiver) = mpsc::channel();
+                units.for_each(|unit| sender.send(unit).expect("the receiver is alive"));
+                (None, receiver)
+            }
+            false => {
+                let (sender, receiver) = mpsc::sync_channel(2 * self.workers());
+                (Some((sender, units)), receiver)
+            }
+        };
+        let queue = Queue::new(receiver, self.workers());
+        let done = Mutex::new(Vec::new());
         let job = |worker: usize| {
-            let mut done = Vec::new();
-            while !stop.load(Ordering::Relaxed) {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(items) = units.get(index) else { break };
-                let items = items
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take()
-                    .unwrap_or_default();
+            let exit = Exit(&queue);
+            let mut mine = Vec::new();
+            while let Some((index, items)) = exit.0.next() {
                 let mut collect = C::with_capacity(items.len());
                 if !pipeline.__hypernodes_unit(
                     shared,
                     worker,
                     hooks,
-                    index * unit,
+                    index * size,
                     items,
                     &mut collect,
                 ) {
-                    stop.store(true, Ordering::Relaxed);
+                    queue.stop();
                 }
-                done.push((index, collect));
+                mine.push((index, collect));
             }
-            done
+            lock(&done).extend(mine);
         };
-        let per_worker = match &self.pool {
-            Some(pool) => pool.broadcast(|ctx| job(ctx.index())),
-            None => rayon::broadcast(|ctx| job(ctx.index())),
-        };
-        let mut done: Vec<(usize, C)> = per_worker.into_iter().flatten().collect();
+        match (feeder, &self.pool) {
+            (None, Some(pool)) => drop(pool.broadcast(|ctx| job(ctx.index()))),
+            (None, None) => drop(rayon::broadcast(|ctx| job(ctx.index()))),
+            (Some((sender, units)), Some(pool)) => pool.in_place_scope(|scope| {
+                scope.spawn_broadcast(|_, ctx| job(ctx.index()));
+                queue.feed(sender, units);
+            }),
+            (Some((sender, units)), None) => rayon::in_place_scope(|scope| {
+                scope.spawn_broadcast(|_, ctx| job(ctx.index()));
+                queue.feed(sender, units);
+            }),
+        }
+        let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
         done.sort_unstable_by_key(|(index, _)| *index);
         C::join(done.into_iter().map(|(_, collect)| collect).collect())
     }
 }
 
-/// Units of work, each taken by exactly one worker.
-fn split<T>(items: Vec<T>, unit: usize) -> Vec<Mutex<Option<Vec<T>>>> {
-    let mut units = Vec::with_capacity(items.len().div_ceil(unit));
-    let mut items = items.into_iter();
-    loop {
-        let chunk: Vec<T> = items.by_ref().take(unit).collect();
-        if chunk.is_empty() {
-            return units;
+/// An input cut into numbered units of `size` items, pulled one unit at a time.
+struct Units<I> {
+    size: usize,
+    items: I,
+    next: usize,
+}
+
+impl<I: Iterator> Units<I> {
+    fn new(size: usize, items: I) -> Self {
+        Units {
+            size: size.max(1),
+            items,
+            next: 0,
         }
-        units.push(Mutex::new(Some(chunk)));
     }
+}
+
+impl<I: Iterator> Iterator for Units<I> {
+    type Item = (usize, Vec<I::Item>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let unit: Vec<I::Item> = self.items.by_ref().take(self.size).collect();
+        if unit.is_empty() {
+            return None;
+        }
+        self.next += 1;
+        Some((self.next - 1, unit))
+    }
+}
+
+/// The units waiting for a worker, shared by the pool's jobs.
+struct Queue<T> {
+    receiver: Mutex<mpsc::Receiver<(usize, T)>>,
+    /// Set when a collector asked to stop, or a worker died: no more units are fed or run.
+    stopped: AtomicBool,
+    /// Workers still taking units.
+    alive: AtomicUsize,
+}
+
+impl<T> Queue<T> {
+    fn new(receiver: mpsc::Receiver<(usize, T)>, workers: usize) -> Self {
+        Queue {
+            receiver: Mutex::new(receiver),
+            stopped: AtomicBool::new(false),
+            alive: AtomicUsize::new(workers),
+        }
+    }
+
+    fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+    }
+
+    /// The next unit to run; `None` once the feeder is done. After a stop, the units still
+    /// queued are taken and dropped, so a feeder blocked on a full queue always goes on.
+    fn next(&self) -> Option<(usize, T)> {
+        loop {
+            let unit = lock(&self.receiver).recv().ok()?;
+            if !self.stopped.load(Ordering::Relaxed) {
+                return Some(unit);
+            }
+        }
+    }
+
+    /// Sends every unit until a stop; the queue closes when `sender` drops.
+    fn feed(&self, sender: mpsc::SyncSender<(usize, T)>, units: impl Iterator<Item = (usize, T)>) {
+        for unit in units {
+            if self.stopped.load(Ordering::Relaxed) || sender.send(unit).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// Held by a worker while it takes units. A worker that leaves by a panic (a hook's, say)
+/// stops the run, and the last worker to leave empties the queue, so the feeder is never left
+/// waiting on a queue nobody reads.
+struct Exit<'a, T>(&'a Queue<T>);
+
+impl<T> Drop for Exit<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
+        if self.0.alive.fetch_sub(1, Ordering::AcqRel) == 1 {
+            while self.0.next().is_some() {}
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl Engine for Parallel {
@@ -168,14 +270,14 @@ where
     P::Outputs: Send,
     C: Collect<P::Outputs> + Send,
 {
-    fn run<H: Hooks>(
+    fn run<H: Hooks, I: Iterator<Item = P::Inputs>>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
         hooks: &H,
         unit: usize,
-        items: Vec<P::Inputs>,
+        items: I,
     ) -> C::Output {
-        self.run_units::<P, C, H>(pipeline, shared, hooks, unit, items)
+        self.run_units::<P, C, H, I>(pipeline, shared, hooks, unit, items)
     }
 }

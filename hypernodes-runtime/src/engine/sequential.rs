@@ -77,33 +77,40 @@ impl Engine for Sequential {
 }
 
 impl<P: Pipeline, C: Collect<P::Outputs>> Executes<P, C> for Sequential {
-    fn run<H: Hooks>(
+    fn run<H: Hooks, I: Iterator<Item = P::Inputs>>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
         hooks: &H,
         unit: usize,
-        items: Vec<P::Inputs>,
+        items: I,
     ) -> C::Output {
-        in_order::<P, C, H>(pipeline, shared, hooks, unit, items)
+        in_order::<P, C, H, I>(pipeline, shared, hooks, unit, items)
     }
 }
 
-/// One collector for the whole run; a pipeline with batch nodes is fed unit by unit.
-fn in_order<P: Pipeline, C: Collect<P::Outputs>, H: Hooks>(
+/// One collector for the whole run; a per-item pipeline takes the items one by one as they
+/// come, a pipeline with batch nodes is fed unit by unit.
+fn in_order<P, C, H, I>(
     pipeline: &P,
     shared: &P::Shared,
     hooks: &H,
     unit: usize,
-    items: Vec<P::Inputs>,
-) -> C::Output {
-    let mut collect = C::with_capacity(items.len());
+    items: I,
+) -> C::Output
+where
+    P: Pipeline,
+    C: Collect<P::Outputs>,
+    H: Hooks,
+    I: Iterator<Item = P::Inputs>,
+{
+    let mut collect = C::with_capacity(super::results_room(&items));
     if !P::BATCHED {
         pipeline.__hypernodes_unit(shared, 0, hooks, 0, items, &mut collect);
         return C::join(vec![collect]);
     }
     let unit = unit.max(1);
-    let mut items = items.into_iter();
+    let mut items = items;
     let mut first = 0;
     loop {
         let chunk: Vec<P::Inputs> = items.by_ref().take(unit).collect();

@@ -37,8 +37,9 @@ pub enum Event<'a> {
     MapStart {
         /// The pipeline's structure (nodes and nested pipelines).
         pipeline: &'static PipelineInfo,
-        /// Items to run.
-        items: usize,
+        /// Items to run, when the input says how many exactly (its `size_hint`): `map` pulls
+        /// its input as workers need it and never counts it up front.
+        items: Option<usize>,
     },
     /// A `stream` starts; it ends with [`Event::MapEnd`], when its last item was taken or it
     /// was dropped. Its items are sent like a `map`'s.

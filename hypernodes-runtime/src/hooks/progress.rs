@@ -148,7 +148,7 @@ fn style(template: &str) -> ProgressStyle {
 impl Hooks for Progress {
     fn on(&self, event: &Event<'_>) {
         match *event {
-            Event::MapStart { pipeline, items } => self.start(pipeline, Some(items)),
+            Event::MapStart { pipeline, items } => self.start(pipeline, items),
             Event::StreamStart { pipeline, items } => self.start(pipeline, items),
             Event::ItemEnd { scope, .. } => {
                 if let Some(bar) = self.bar((scope.pipeline(), 0, "")) {

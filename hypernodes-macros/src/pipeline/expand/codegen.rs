@@ -67,15 +67,21 @@ pub fn generate(
             const BATCHED: bool = true;
 
             #[inline]
-            fn __hypernodes_unit<C: #krate::__private::Collect<#outputs_ty>, H: #krate::__private::Hooks>(
+            fn __hypernodes_unit<C, H, I>(
                 &self,
                 #shared: &#shared_ty,
                 #worker: usize,
                 #hooks: &H,
                 #first: usize,
-                #items: ::std::vec::Vec<#inputs_ty>,
+                #items: I,
                 #out: &mut C,
-            ) -> bool {
+            ) -> bool
+            where
+                C: #krate::__private::Collect<#outputs_ty>,
+                H: #krate::__private::Hooks,
+                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+            {
+                let #items = ::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(#items));
                 #krate::__private::staged_unit(self, #shared, #worker, #hooks, #first, #items, #out)
             }
         }

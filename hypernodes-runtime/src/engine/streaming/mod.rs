@@ -143,18 +143,18 @@ where
     P::Columns: Send,
     C: Collect<P::Outputs>,
 {
-    fn run<H: Hooks>(
+    fn run<H: Hooks, I: Iterator<Item = P::Inputs>>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
         hooks: &H,
         unit: usize,
-        items: Vec<P::Inputs>,
+        items: I,
     ) -> C::Output {
         let (stages, window) = self.layout(&P::INFO);
         let (jobs, feed, finished) = workers::wire::<P>(&stages, window);
         let stop = AtomicBool::new(false);
-        let mut collect = C::with_capacity(items.len());
+        let mut collect = C::with_capacity(super::results_room(&items));
         thread::scope(|scope| {
             for job in jobs {
                 let stop = &stop;
@@ -163,7 +163,7 @@ where
                     .spawn_scoped(scope, move || job.run(pipeline, shared, hooks, stop))
                     .unwrap_or_else(|e| panic!("cannot start a streaming worker: {e}"));
             }
-            let mut flow = Flow::<P, _>::new(items.into_iter(), feed, finished, unit, window);
+            let mut flow = Flow::<P, _>::new(items, feed, finished, unit, window);
             while let Some((_, outcome)) = flow.next() {
                 if !collect.push(outcome) {
                     break;
