@@ -1,0 +1,86 @@
+//! The rows of the zero-cost issue: each pipeline `map` against the form a user would write by
+//! hand without hypernodes, over the same borrowed input (100,000 W1/W4 texts, cloned per item
+//! on both sides), in the same run.
+//!
+//! `scripts/bench-ratios.sh idiomatic idiomatic_100k 3 w1_sequential_map:w1_iter_map w1_all_sequential_map:w1_all_iter_map w1_parallel_map:w1_par_iter_map w4_batch_map:w4_chunks`
+
+#[path = "common/measure.rs"]
+mod measure;
+#[path = "common/workloads.rs"]
+mod workloads;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use hypernodes::{Parallel, Sequential};
+use measure::batched;
+use rayon::prelude::*;
+use workloads::*;
+
+const N: usize = 100_000;
+
+fn idiomatic(c: &mut Criterion) {
+    let mut group = c.benchmark_group("idiomatic_100k");
+    group.sample_size(20);
+    let input = || texts(N);
+
+    // W1, only `word_count` kept: `iter().map(..).collect()`.
+    batched(&mut group, "w1_iter_map", input, |texts| {
+        texts
+            .iter()
+            .map(|t| w1_by_hand(t.clone()))
+            .collect::<Vec<usize>>()
+    });
+    let w1 = W1::new();
+    batched(&mut group, "w1_sequential_map", input, |texts| {
+        let items = texts.iter().map(|t| W1Inputs { text: t.clone() });
+        w1.with_engine(Sequential).map(items).unwrap()
+    });
+
+    // W1, every value kept: the same loop returning the three values.
+    batched(&mut group, "w1_all_iter_map", input, |texts| {
+        texts
+            .iter()
+            .map(|t| {
+                let cleaned = clean(t.clone());
+                let tokens = tokenize(&cleaned);
+                let word_count = count(&tokens);
+                (cleaned, tokens, word_count)
+            })
+            .collect::<Vec<_>>()
+    });
+    let w1_all = W1All::new();
+    batched(&mut group, "w1_all_sequential_map", input, |texts| {
+        let items = texts.iter().map(|t| W1AllInputs { text: t.clone() });
+        w1_all.with_engine(Sequential).map(items).unwrap()
+    });
+
+    // W1 on two threads: `par_iter().cloned().map(..).collect()`.
+    batched(&mut group, "w1_par_iter_map", input, |texts| {
+        texts
+            .par_iter()
+            .cloned()
+            .map(w1_by_hand)
+            .collect::<Vec<usize>>()
+    });
+    batched(&mut group, "w1_parallel_map", input, |texts| {
+        let items = texts.iter().map(|t| W1Inputs { text: t.clone() });
+        w1.with_engine(Parallel::new()).map(items).unwrap()
+    });
+
+    // W4 with a batch node of 1,024: clean each text, then chunks through the batch function.
+    batched(&mut group, "w4_chunks", input, |texts| {
+        let cleaned: Vec<String> = texts.iter().map(|t| clean(t.clone())).collect();
+        cleaned
+            .chunks(1024)
+            .flat_map(normalize_batch)
+            .collect::<Vec<String>>()
+    });
+    let w4 = W4Batch::new();
+    batched(&mut group, "w4_batch_map", input, |texts| {
+        let items = texts.iter().map(|t| W4BatchInputs { text: t.clone() });
+        w4.with_engine(Sequential).map(items).unwrap()
+    });
+    group.finish();
+}
+
+criterion_group!(benches, idiomatic);
+criterion_main!(benches);
