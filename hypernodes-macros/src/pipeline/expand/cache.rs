@@ -164,6 +164,16 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
     let name = &header.name;
     let vis = &header.vis;
     let table_ty = table_ident(header);
+    let table_doc = format!("The cache functions of [`{name}`]'s nodes; not public API.");
+    if !types.features.cache {
+        // Without the `cache` feature the field stays `None` and no node is keyed.
+        return quote! {
+            #[doc = #table_doc]
+            #[doc(hidden)]
+            #[derive(Clone)]
+            #vis struct #table_ty;
+        };
+    }
     let cached: Vec<usize> = graph
         .order
         .iter()
@@ -216,16 +226,6 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
             seen.push(bound.to_string());
             slot_bounds.push(bound);
         }
-    }
-    let table_doc = format!("The cache functions of [`{name}`]'s nodes; not public API.");
-    if !types.features.cache {
-        // Without the `cache` feature the field stays `None` and no node is keyed.
-        return quote! {
-            #[doc = #table_doc]
-            #[doc(hidden)]
-            #[derive(Clone)]
-            #vis struct #table_ty;
-        };
     }
     quote! {
         #[doc = #table_doc]

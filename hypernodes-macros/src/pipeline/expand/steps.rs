@@ -25,6 +25,9 @@ fn ident(name: &str) -> Ident {
 pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStream {
     let krate = types.krate;
     let graph = types.graph;
+    if !super::columns::batched(graph) && !types.features.streaming {
+        return TokenStream::new();
+    }
     let name = &header.name;
     let vis = &header.vis;
     let columns_ty = format_ident!("__Hypernodes{}Columns", name);
@@ -123,7 +126,6 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         }
     };
     let items = quote! {
-        impl #krate::__private::Staged for #name {
         type Columns = #columns_ty;
         const STEPS: usize = #steps;
 
@@ -200,14 +202,11 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             }
             true
         }
-        }
     };
-    let staged = quote! {
+    quote! {
         #definition
-        #items
-    };
-    match super::columns::batched(graph) || types.features.streaming {
-        true => staged,
-        false => TokenStream::new(),
+        impl #krate::__private::Staged for #name {
+            #items
+        }
     }
 }
