@@ -12,7 +12,7 @@ use syn::{braced, bracketed, Ident, LitBool, Token};
 use crate::config::Config;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v5";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v6";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -37,7 +37,7 @@ impl Mode {
     }
 }
 
-/// Visibility, ranked so a pipeline can check that it exposes nothing more private than itself.
+/// Visibility, ranked so a pipeline can tell which of its nodes are less visible than itself.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub enum Vis {
     Private,
@@ -60,17 +60,8 @@ impl Vis {
         match self {
             Vis::Private => "private",
             Vis::Restricted => "restricted",
-            Vis::Crate => "crate",
+            Vis::Crate => "in_crate",
             Vis::Public => "public",
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Vis::Private => "private",
-            Vis::Restricted => "restricted (`pub(in ..)`/`pub(super)`)",
-            Vis::Crate => "`pub(crate)`",
-            Vis::Public => "`pub`",
         }
     }
 }
@@ -197,7 +188,7 @@ impl Parse for NodeMeta {
         let name = field(&input, "name")?;
         let vis = match field::<Ident>(&input, "vis")?.to_string().as_str() {
             "public" => Vis::Public,
-            "crate" => Vis::Crate,
+            "in_crate" => Vis::Crate,
             "restricted" => Vis::Restricted,
             _ => Vis::Private,
         };
@@ -296,6 +287,46 @@ impl std::hash::Hasher for Fnv {
 /// module. `#[macro_export]` lets other crates reach it; going through a hidden module keeps the
 /// `macro_expanded_macro_exports_accessed_by_absolute_paths` lint quiet.
 ///
+/// Which side of a node a value type is on.
+#[derive(Clone, Copy)]
+pub enum Side {
+    In,
+    Out,
+}
+
+/// The alias a node less visible than `pub` gives the type of its `position`-th parameter or
+/// output, next to the function and as visible as it. A more visible pipeline names the type
+/// through it: Rust expands an alias before its private-in-public check, but it does not
+/// normalize `<node as In<N>>::Ty`, whose private twin it would refuse to expose even when the
+/// type itself is public.
+pub fn value_alias(node: &Ident, side: Side, position: usize, span: Span) -> Ident {
+    let side = match side {
+        Side::In => "in",
+        Side::Out => "out",
+    };
+    Ident::new(&format!("__hypernodes_{node}_{side}_{position}"), span)
+}
+
+/// The aliases of a node that is not `pub` (see [`value_alias`]); a `pub` node needs none, as
+/// no pipeline is more visible.
+pub fn emit_value_aliases(
+    vis: &syn::Visibility,
+    name: &Ident,
+    in_types: &[impl ToTokens],
+    out_types: &[impl ToTokens],
+) -> TokenStream {
+    if Vis::of(vis) == Vis::Public {
+        return TokenStream::new();
+    }
+    let span = Span::call_site();
+    let ins = (0..in_types.len()).map(|i| value_alias(name, Side::In, i, span));
+    let outs = (0..out_types.len()).map(|i| value_alias(name, Side::Out, i, span));
+    quote! {
+        #(#[doc(hidden)] #[allow(non_camel_case_types)] #vis type #ins = #in_types;)*
+        #(#[doc(hidden)] #[allow(non_camel_case_types)] #vis type #outs = #out_types;)*
+    }
+}
+
 /// One macro hop per node: each metadata macro calls the next entry of the chain itself (the
 /// front puts the final expansion last), so a flat pipeline of N nodes costs N hops of
 /// `recursion_limit`, and each macro carries its metadata once.

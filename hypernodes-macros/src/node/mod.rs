@@ -11,7 +11,7 @@ use syn::ItemFn;
 
 use crate::config::{Config, Key, Value};
 use crate::errors::Errors;
-use crate::meta::{code_hash, emit_meta_macro, Kind, NodeMeta, Vis};
+use crate::meta::{code_hash, emit_meta_macro, emit_value_aliases, Kind, NodeMeta, Vis};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let func: ItemFn = match syn::parse2(item.clone()) {
@@ -70,7 +70,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         let out_types = &sig.output_types;
         let code = proc_macro2::Literal::u64_suffixed(meta.code);
         let place = name.to_string();
+        let aliases = emit_value_aliases(vis, name, in_types, out_types);
         quote! {
+            #aliases
             #[doc(hidden)]
             #[allow(non_camel_case_types, dead_code)]
             #vis struct #name {}

@@ -45,16 +45,13 @@ fn expand_for(input: TokenStream, features: expand::features::Features) -> Token
     for (node, usage) in nodes.iter_mut().zip(usages) {
         usage::apply(node, usage, &mut errors);
     }
-    let (graph, graph_errors) = Graph::build(&header, nodes);
+    let (mut graph, graph_errors) = Graph::build(&header, nodes);
+    graph.choose_type_names(&header);
     errors.extend(graph_errors);
     if errors.is_empty() {
-        // A node less visible than the pipeline is an error, but the graph is sound: generate
-        // the pipeline too, so the code around it keeps compiling.
-        graph.check_visibility(&header, &mut errors);
         let pipeline = codegen::generate(&krate, &header, &graph, features);
         debug::print_if_asked(&header.name.to_string(), &pipeline);
-        let errors = errors.into_compile_errors();
-        quote::quote!(#errors #pipeline)
+        pipeline
     } else {
         let fallback = fallback::generate(&krate, &header, &graph);
         let errors = errors.into_compile_errors();

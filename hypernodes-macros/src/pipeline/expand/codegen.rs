@@ -12,7 +12,7 @@ use super::names::{
     Types,
 };
 use super::surface::Surface;
-use crate::meta::{emit_meta_macro, Kind, Mode, NodeMeta, Param, Vis};
+use crate::meta::{emit_meta_macro, emit_value_aliases, Kind, Mode, NodeMeta, Param, Vis};
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::parse::header::Header;
 
@@ -636,11 +636,13 @@ fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surfac
         poisoned: false,
     };
     let meta_macro = emit_meta_macro(&header.vis, name, &meta);
+    let aliases = emit_value_aliases(&header.vis, name, input_types, output_types);
     let in_index = 0..input_types.len();
     let out_index = 0..output_types.len();
     quote! {
         #(impl #krate::__private::In<#in_index> for #name { type Ty = #input_types; })*
         #(impl #krate::__private::Out<#out_index> for #name { type Ty = #output_types; })*
+        #aliases
         #meta_macro
     }
 }

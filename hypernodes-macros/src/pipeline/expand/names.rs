@@ -5,6 +5,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
+use crate::meta::{value_alias, Side};
 use crate::pipeline::model::graph::Graph;
 use crate::pipeline::model::node::Node;
 
@@ -140,24 +141,44 @@ impl Types<'_> {
     pub fn inner_param(&self, node: &Node, position: usize) -> TokenStream {
         let krate = self.krate;
         let path = &node.path;
-        quote!(<#path as #krate::__private::In<#position>>::Ty)
+        match node.types_by_alias {
+            true => alias_path(node, Side::In, position),
+            false => quote!(<#path as #krate::__private::In<#position>>::Ty),
+        }
+    }
+
+    /// The type of the `position`-th output of the node itself (for a pipeline, the inner one).
+    fn inner_output(&self, node: &Node, position: usize) -> TokenStream {
+        let krate = self.krate;
+        let path = &node.path;
+        match node.types_by_alias {
+            true => alias_path(node, Side::Out, position),
+            false => quote!(<#path as #krate::__private::Out<#position>>::Ty),
+        }
     }
 
     /// The type of a node's output; one element's output for each element of a `map_over`.
     pub fn output(&self, node: usize, output: usize) -> TokenStream {
-        let krate = self.krate;
         let node = &self.graph.nodes[node];
-        let path = &node.path;
         match &node.nested {
             Some(nested) => {
-                let position = nested.outputs_at[output];
-                let ty = quote!(<#path as #krate::__private::Out<#position>>::Ty);
+                let ty = self.inner_output(node, nested.outputs_at[output]);
                 match nested.maps() {
                     true => quote!(::std::vec::Vec<#ty>),
                     false => ty,
                 }
             }
-            None => quote!(<#path as #krate::__private::Out<#output>>::Ty),
+            None => self.inner_output(node, output),
         }
     }
+}
+
+/// The node's alias for a value type, reached the way the pipeline list reaches the node: the
+/// alias sits beside the function, so only the last segment of the path changes.
+fn alias_path(node: &Node, side: Side, position: usize) -> TokenStream {
+    let mut path = node.path.clone();
+    let last = path.segments.last_mut().expect("a node path has a segment");
+    last.ident = value_alias(&node.meta.name, side, position, last.ident.span());
+    last.arguments = syn::PathArguments::None;
+    quote!(#path)
 }

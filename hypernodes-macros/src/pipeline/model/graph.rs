@@ -404,25 +404,19 @@ impl Graph {
             .collect()
     }
 
-    /// A node less visible than the pipeline. The graph itself is sound, so the pipeline is
-    /// still generated next to these errors and the user's code around it keeps compiling.
-    pub fn check_visibility(&self, header: &Header, errors: &mut Errors) {
+    /// Decides which nodes' value types the pipeline names through their aliases: those less
+    /// visible than the pipeline, whose types then reach its public surface and compile
+    /// whenever the types themselves are visible enough (a type that is not meets Rust's own
+    /// "private type in public interface" error, naming it); and, in a pipeline that is not
+    /// `pub` and so may be nested in a more visible one, every node that is not `pub` either
+    /// and is listed by a path, which reaches its aliases too. A node imported by name alone
+    /// brings no alias with it, so it keeps the projection through its twin when it can.
+    pub fn choose_type_names(&mut self, header: &Header) {
         let pipeline = Vis::of(&header.vis);
-        for node in &self.nodes {
-            if node.meta.vis < pipeline {
-                errors.at(
-                    &node.path,
-                    format!(
-                        "{} pipeline `{}` uses {} node `{}`: its inputs and outputs would expose the node's types; \
-                         make `{}` at least as visible as the pipeline, or the pipeline less visible",
-                        pipeline.describe(),
-                        header.name,
-                        node.meta.vis.describe(),
-                        node.label(),
-                        node.meta.name,
-                    ),
-                );
-            }
+        for node in &mut self.nodes {
+            let hidden = node.meta.vis < Vis::Public;
+            node.types_by_alias = node.meta.vis < pipeline
+                || (pipeline < Vis::Public && hidden && node.path.segments.len() > 1);
         }
     }
 }

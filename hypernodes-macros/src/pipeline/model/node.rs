@@ -12,6 +12,9 @@ pub struct Node {
     pub meta: NodeMeta,
     /// How the outer pipeline calls it, for a nested pipeline.
     pub nested: Option<NestedUse>,
+    /// Its value types are named through the aliases beside it (`meta::value_alias`), not
+    /// through its twin, so that a more visible pipeline can expose them.
+    pub types_by_alias: bool,
 }
 
 impl Node {
@@ -21,6 +24,7 @@ impl Node {
             path,
             meta,
             nested: None,
+            types_by_alias: false,
         }
     }
 
