@@ -21,6 +21,7 @@ pub use wire::Crosses;
 
 use crate::collect::Collect;
 use crate::config::{EngineConfig, RunSettings};
+use crate::engine::options::engine_options;
 use crate::engine::{Engine, Executes};
 use crate::error::Error;
 use crate::hooks::Hooks;
@@ -81,6 +82,11 @@ pub struct Cluster {
     worker_args: Option<Vec<OsString>>,
     config: EngineConfig,
 }
+
+engine_options!(
+    Cluster = "Cluster::local(2, 1)",
+    [batch_size, max_concurrency]
+);
 
 impl Cluster {
     /// Process `process` of a cluster whose processes listen at `hosts` (`host:port`, in
@@ -189,19 +195,6 @@ impl Cluster {
     /// program's own (or the current test's, under `cargo test`).
     pub fn worker_args<S: Into<OsString>>(mut self, args: impl IntoIterator<Item = S>) -> Self {
         self.worker_args = Some(args.into_iter().map(Into::into).collect());
-        self
-    }
-
-    /// Items per unit of work (the unit that travels), and batch of batch nodes, unless a
-    /// node sets its own.
-    pub fn batch_size(mut self, items: usize) -> Self {
-        self.config.batch_size = Some(items.max(1));
-        self
-    }
-
-    /// Most instances (and calls at once) per process of every node that does not set its own.
-    pub fn max_concurrency(mut self, instances: usize) -> Self {
-        self.config.max_concurrency = Some(instances.max(1));
         self
     }
 

@@ -1,6 +1,7 @@
 //! Engines run a pipeline over many items. Each is a plain type chosen through a generic
 //! parameter (`p.with_engine(Parallel::new())`), so the per-item path has no dynamic dispatch.
 
+pub(crate) mod options;
 mod parallel;
 mod sequential;
 #[cfg(feature = "streaming")]

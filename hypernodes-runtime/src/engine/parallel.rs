@@ -12,6 +12,7 @@ use rayon::ThreadPool;
 use crate::collect::Collect;
 use crate::config::{EngineConfig, RunSettings};
 use crate::devices::Devices;
+use crate::engine::options::engine_options;
 use crate::engine::{Engine, Executes};
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
@@ -37,6 +38,11 @@ pub struct Parallel {
     devices: Option<Devices>,
 }
 
+engine_options!(
+    Parallel = "Parallel::new()",
+    [batch_size, max_concurrency, devices]
+);
+
 impl Parallel {
     /// On rayon's global pool (one thread per core unless `RAYON_NUM_THREADS` says otherwise).
     pub fn new() -> Self {
@@ -54,24 +60,6 @@ impl Parallel {
             .build()
             .unwrap_or_else(|e| panic!("cannot start {threads} threads: {e}"));
         self.pool = Some(Arc::new(pool));
-        self
-    }
-
-    /// Items per unit of work and batch of batch nodes, unless a node sets its own.
-    pub fn batch_size(mut self, items: usize) -> Self {
-        self.config.batch_size = Some(items.max(1));
-        self
-    }
-
-    /// Most instances (and calls at once) of every node that does not set its own.
-    pub fn max_concurrency(mut self, instances: usize) -> Self {
-        self.config.max_concurrency = Some(instances.max(1));
-        self
-    }
-
-    /// The devices to hand to nodes with `gpus`, instead of the visible ones.
-    pub fn devices(mut self, devices: Devices) -> Self {
-        self.devices = Some(devices);
         self
     }
 

@@ -3,6 +3,7 @@
 use crate::collect::Collect;
 use crate::config::{EngineConfig, RunSettings};
 use crate::devices::Devices;
+use crate::engine::options::engine_options;
 use crate::engine::{Engine, Executes};
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
@@ -43,27 +44,9 @@ impl Sequential {
             devices: None,
         }
     }
-
-    /// Items per unit of work and batch of batch nodes, unless a node sets its own.
-    ///
-    /// ```
-    /// use hypernodes::engine::Engine;
-    /// use hypernodes::Sequential;
-    /// let engine = Sequential.batch_size(100);
-    /// assert_eq!(engine.settings().config.batch_size, Some(100));
-    /// assert_eq!(engine.settings().workers, 1);
-    /// ```
-    pub fn batch_size(mut self, items: usize) -> Self {
-        self.config.batch_size = Some(items.max(1));
-        self
-    }
-
-    /// The devices to hand to nodes with `gpus`, instead of the visible ones.
-    pub fn devices(mut self, devices: Devices) -> Self {
-        self.devices = Some(devices);
-        self
-    }
 }
+
+engine_options!(Sequential = "Sequential", [batch_size, devices]);
 
 impl Engine for Sequential {
     fn settings(&self) -> RunSettings {

@@ -14,6 +14,7 @@ pub use stream::{AsCompleted, Stream};
 use crate::collect::Collect;
 use crate::config::{EngineConfig, RunSettings};
 use crate::devices::Devices;
+use crate::engine::options::engine_options;
 use crate::engine::{Engine, Executes};
 use crate::hooks::Hooks;
 use crate::info::PipelineInfo;
@@ -60,6 +61,11 @@ pub struct Streaming {
     devices: Option<Devices>,
 }
 
+engine_options!(
+    Streaming = "Streaming::new()",
+    [batch_size, max_concurrency, devices]
+);
+
 impl Streaming {
     /// Stages of one thread per core; units of the pipeline's `batch_size`.
     pub fn new() -> Self {
@@ -72,29 +78,10 @@ impl Streaming {
         self
     }
 
-    /// Items per unit of work (what moves between stages at once) and batch of batch nodes,
-    /// unless a node sets its own.
-    pub fn batch_size(mut self, items: usize) -> Self {
-        self.config.batch_size = Some(items.max(1));
-        self
-    }
-
-    /// Most workers (and stateful instances) of every node that does not set its own.
-    pub fn max_concurrency(mut self, instances: usize) -> Self {
-        self.config.max_concurrency = Some(instances.max(1));
-        self
-    }
-
     /// Most units between the input and the output at once (default: two per worker): the
     /// bound on memory, and on how far the input runs ahead of the slowest stage.
     pub fn in_flight(mut self, units: usize) -> Self {
         self.in_flight = Some(units.max(1));
-        self
-    }
-
-    /// The devices to hand to nodes with `gpus`, instead of the visible ones.
-    pub fn devices(mut self, devices: Devices) -> Self {
-        self.devices = Some(devices);
         self
     }
 
