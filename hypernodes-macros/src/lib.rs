@@ -3,6 +3,7 @@
 
 mod config;
 mod errors;
+mod fq;
 mod meta;
 mod node;
 mod pipeline;

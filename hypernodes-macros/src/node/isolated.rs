@@ -10,6 +10,7 @@ use syn::{Ident, ItemFn};
 use super::signature::Signature;
 use crate::config::{Config, Key, Value};
 use crate::errors::Errors;
+use crate::fq::FqResult;
 use crate::meta::{unique_suffix, Mode};
 
 /// Whether the node's own config asks for process isolation.
@@ -90,7 +91,7 @@ pub fn expand(krate: &TokenStream, func: &ItemFn, sig: &Signature, config: &Conf
     let call = quote!(#name(#(#call_args),*));
     let result = match sig.fallible {
         true => quote!(#krate::__private::NodeResult::into_result(#call)),
-        false => quote!(::core::result::Result::Ok(#call)),
+        false => quote!(#FqResult::Ok(#call)),
     };
     let ctx = format_ident!("__hypernodes_ctx", span = Span::mixed_site());
     let name_str = name.to_string();
@@ -108,7 +109,7 @@ pub fn expand(krate: &TokenStream, func: &ItemFn, sig: &Signature, config: &Conf
                 serve: |stream, #ctx| #krate::__private::serve_node::<#name, (#(#state_types,)*)>(
                     stream,
                     #ctx,
-                    |#ctx| ::core::result::Result::Ok((#(<#state_types as #krate::Stateful>::create(#ctx)?,)*)),
+                    |#ctx| #FqResult::Ok((#(<#state_types as #krate::Stateful>::create(#ctx)?,)*)),
                     |(#(#arg_locals,)*), (#(#state_locals,)*)| #result,
                 ),
             }

@@ -8,6 +8,7 @@ use crate::errors::Errors;
 use crate::meta::{Mode, Param};
 
 use super::attr::NodeArgs;
+use crate::fq::FqVec;
 
 pub struct Signature {
     pub params: Vec<Param>,
@@ -297,7 +298,7 @@ fn owned_behind(elem: &Type) -> TokenStream {
         }
         Type::Slice(slice) => {
             let item = &slice.elem;
-            quote!(::std::vec::Vec<#item>)
+            quote!(#FqVec<#item>)
         }
         other => other.to_token_stream(),
     }

@@ -14,6 +14,7 @@ use super::names::{
     user_spanned, worker_ident, Types,
 };
 use crate::config::{Config, Key, Value};
+use crate::fq::{FqCell, FqIntoIterator, FqOption, FqResult, FqVec};
 use crate::meta::{Kind, Mode};
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::model::node::Node;
@@ -101,22 +102,22 @@ impl<'a> Body<'a> {
         let graph = self.graph;
         let calls: Vec<TokenStream> = graph.order.iter().map(|&n| self.node(n)).collect();
         let krate = self.types.krate;
-        let running = running_ident();
+        let (running, running_cell) = (running_ident(), names::running_cell());
         let imports = self.imports();
         let values = graph.kept.iter().map(|&(n, o)| {
             let value = local(&graph.nodes[n].meta.outputs[o]);
             match self.maskable(n) {
                 true => quote!(#value),
-                false => quote!(::core::option::Option::Some(#value)),
+                false => quote!(#FqOption::Some(#value)),
             }
         });
         quote! {
             #imports
-            let __hypernodes_running_cell = ::core::cell::Cell::new("");
-            let #running = &__hypernodes_running_cell;
-            #krate::__private::run_catching(#running, || -> ::core::result::Result<#values_ty, #krate::Error> {
+            let #running_cell = #FqCell::new("");
+            let #running = &#running_cell;
+            #krate::__private::run_catching(#running, || -> #FqResult<#values_ty, #krate::Error> {
                 #(#calls)*
-                ::core::result::Result::Ok((#(#values,)*))
+                #FqResult::Ok((#(#values,)*))
             })
         }
     }
@@ -125,13 +126,20 @@ impl<'a> Body<'a> {
     /// points at that token rather than at the whole `pipeline!` invocation.
     pub(super) fn imports(&self) -> TokenStream {
         let krate = self.types.krate;
+        let here = Span::call_site();
+        let checkout = names::checkout_helper(here);
+        let clone_for = names::clone_for_helper(here);
+        let clone_for_retry = names::clone_for_retry_helper(here);
+        let retrying = names::retrying_helper(here);
+        let (wire, same_input) = (names::wire_check(here), names::same_input_check(here));
+        let same_stateful = names::same_stateful_check(here);
         quote! {
             #[allow(unused_imports)]
             use #krate::__private::{
-                checkout as __hypernodes_checkout, clone_for as __hypernodes_clone_for,
-                clone_for_retry as __hypernodes_clone_for_retry, retrying as __hypernodes_retrying,
-                SameInput as __HypernodesSameInput, SameStateful as __HypernodesSameStateful,
-                Wire as __HypernodesWire,
+                checkout as #checkout, clone_for as #clone_for,
+                clone_for_retry as #clone_for_retry, retrying as #retrying,
+                SameInput as #same_input, SameStateful as #same_stateful,
+                Wire as #wire,
             };
         }
     }
@@ -139,6 +147,7 @@ impl<'a> Body<'a> {
     /// One node's statement: its call, bound to the locals of the outputs read later. A node
     /// only some outputs need runs under the call's `MASK`, its values then `Option`s.
     pub(super) fn node(&mut self, index: usize) -> TokenStream {
+        let fq_option = FqOption;
         let node = &self.graph.nodes[index];
         let key = super::cache::key_statement(self.types, index, self.keys_flow(), |name| {
             self.access(name, Access::Ref, node)
@@ -162,7 +171,7 @@ impl<'a> Body<'a> {
         let (key_out, key_none) = match key.is_some() {
             true => {
                 let key = super::cache::key_ident(index);
-                (quote!(#key,), quote!(::core::option::Option::None,))
+                (quote!(#key,), quote!(#FqOption::None,))
             }
             false => (quote!(), quote!()),
         };
@@ -173,7 +182,7 @@ impl<'a> Body<'a> {
             .filter(|o| self.used_later(o))
             .map(local)
             .collect();
-        let nones = used.iter().map(|_| quote!(::core::option::Option::None));
+        let nones = used.iter().map(|_| quote!(#FqOption::None));
         let krate = self.types.krate;
         let dependents = self.dependents.as_ref().map_or(0, |d| d[index]);
         let dependents = proc_macro2::Literal::u64_suffixed(dependents);
@@ -181,7 +190,7 @@ impl<'a> Body<'a> {
             let (#(#used,)* #key_out) = if #krate::__private::needs(MASK, #dependents) {
                 #key
                 let #bind = { #body };
-                (#(::core::option::Option::Some(#used),)* #key_out)
+                (#(#fq_option::Some(#used),)* #key_out)
             } else {
                 (#(#nones,)* #key_none)
             };
@@ -245,7 +254,8 @@ impl<'a> Body<'a> {
             0 => quote!(#send?),
             retries => {
                 let retries = u32::try_from(retries).unwrap_or(u32::MAX);
-                quote!(__hypernodes_retrying(#name, #retries, || #send)?)
+                let retrying = names::retrying_helper(Span::call_site());
+                quote!(#retrying(#name, #retries, || #send)?)
             }
         };
         self.finish_call(index, Vec::new(), call)
@@ -263,17 +273,18 @@ impl<'a> Body<'a> {
             true => quote!(#shared.#limiter.enter_async().await),
             false => quote!(#shared.#limiter.enter()),
         };
+        let (value, held_permit) = (names::call_value(), names::permit());
         // The inner block scopes the permit and the stateful checkouts to this one call.
         quote! {
             #running.set(#name);
             #start
-            let __hypernodes_value = {
-                let __hypernodes_permit = #permit;
+            let #value = {
+                let #held_permit = #permit;
                 #(#setup)*
                 #call
             };
             #end
-            __hypernodes_value
+            #value
         }
     }
 
@@ -292,6 +303,7 @@ impl<'a> Body<'a> {
     /// A nested pipeline's call: its arguments (owned, lent, or absent when the selected
     /// outputs do not need them), once or once per element of `map_over`, with its hook events.
     fn nested_node(&mut self, index: usize) -> TokenStream {
+        let (fq_into_iterator, fq_vec) = (FqIntoIterator, FqVec);
         let graph = self.graph;
         let node = &graph.nodes[index];
         let nested = node.nested.as_ref().expect("a pipeline node has its use");
@@ -311,12 +323,11 @@ impl<'a> Body<'a> {
                 false => Access::Move,
             };
             let value = self.checked(index, param, access);
-            let var = Ident::new(&format!("__hypernodes_arg_{param}"), Span::mixed_site());
+            let var = names::held_arg(param);
             prelude.push(quote!(let #var = #value;));
             let at = nested.params_at[param];
             if is_mapped {
-                let element =
-                    Ident::new(&format!("__hypernodes_element_{param}"), Span::mixed_site());
+                let element = names::elements_of(param);
                 args[at] = Some(quote!(#element));
                 mapped.push((var, element, p.name.to_string()));
             } else {
@@ -338,7 +349,7 @@ impl<'a> Body<'a> {
             (shared_ident(), worker_ident(), hooks_ident(), scope_ident());
         let mask = proc_macro2::Literal::u64_suffixed(nested.mask);
         let generics = (0..=nested.inner_params).map(|_| quote!(_));
-        let values = Ident::new("__hypernodes_values", Span::mixed_site());
+        let values = names::nested_values();
         let selected: Vec<TokenStream> = nested
             .outputs_at
             .iter()
@@ -350,10 +361,11 @@ impl<'a> Body<'a> {
         // `self` keeps the generated span: with the user's it would resolve at the `pipeline!`
         // call site, where there is no `self`.
         let this = quote!(self.#field);
-        let error = Ident::new("__hypernodes_error", Span::mixed_site());
+        let error = names::nested_error();
+        let call_method = names::call_method();
         let call = |child: TokenStream, within: TokenStream| {
             quote_spanned! {node.span()=>
-                let #values = #this.__hypernodes_call::<#mask, #(#generics),*>(
+                let #values = #this.#call_method::<#mask, #(#generics),*>(
                     &#shared.#field, #worker, #hooks, &#child, #(#args),*
                 ).map_err(|#error| #within)?;
             }
@@ -361,28 +373,23 @@ impl<'a> Body<'a> {
         let clock = names::clock();
         if !maps {
             let call = call(
-                quote!(#scope.nested(#name, ::core::option::Option::None)),
+                quote!(#scope.nested(#name, #FqOption::None)),
                 quote!(#error.within(#name)),
             );
             return quote! {
                 #(#prelude)*
-                let #clock = #krate::__private::nested_start(#hooks, #scope, #name, ::core::option::Option::None);
+                let #clock = #krate::__private::nested_start(#hooks, #scope, #name, #FqOption::None);
                 #call
                 #krate::__private::nested_end(#hooks, #scope, #name, #clock);
                 (#(#selected,)*)
             };
         }
-        let (count, element) = (
-            Ident::new("__hypernodes_count", Span::mixed_site()),
-            Ident::new("__hypernodes_element", Span::mixed_site()),
-        );
+        let (count, element) = (names::element_count(), names::element());
         let call = call(
-            quote!(#scope.nested(#name, ::core::option::Option::Some(#element))),
+            quote!(#scope.nested(#name, #FqOption::Some(#element))),
             quote!(#error.within_element(#name, #element)),
         );
-        let outs: Vec<Ident> = (0..selected.len())
-            .map(|o| Ident::new(&format!("__hypernodes_out_{o}"), Span::mixed_site()))
-            .collect();
+        let outs: Vec<Ident> = (0..selected.len()).map(names::element_outputs).collect();
         let body = quote! {
             #call
             #(#outs.push(#selected);)*
@@ -393,17 +400,15 @@ impl<'a> Body<'a> {
         let names: Vec<&String> = mapped.iter().map(|(_, _, name)| name).collect();
         let (length, looped) = if nested.product {
             let looped = vars.iter().zip(&elements).rev().fold(body, |inner, (var, element)| {
-                quote!(for #element in ::core::iter::IntoIterator::into_iter(#var) { #inner })
+                quote!(for #element in #FqIntoIterator::into_iter(#var) { #inner })
             });
             (quote!(1usize #(* #vars.len())*), looped)
         } else {
-            let iters: Vec<Ident> = (0..vars.len())
-                .map(|i| Ident::new(&format!("__hypernodes_iter_{i}"), Span::mixed_site()))
-                .collect();
+            let iters: Vec<Ident> = (0..vars.len()).map(names::element_iter).collect();
             let length =
                 quote!(#krate::__private::zip_len(#name, &[#(#names),*], &[#(#vars.len()),*])?);
             let looped = quote! {
-                #(let mut #iters = ::core::iter::IntoIterator::into_iter(#vars);)*
+                #(let mut #iters = #fq_into_iterator::into_iter(#vars);)*
                 for _ in 0..#count {
                     #(let #elements = #krate::__private::present(#iters.next());)*
                     #body
@@ -414,8 +419,8 @@ impl<'a> Body<'a> {
         quote! {
             #(#prelude)*
             let #count: usize = #length;
-            let #clock = #krate::__private::nested_start(#hooks, #scope, #name, ::core::option::Option::Some(#count));
-            #(let mut #outs = ::std::vec::Vec::with_capacity(#count);)*
+            let #clock = #krate::__private::nested_start(#hooks, #scope, #name, #FqOption::Some(#count));
+            #(let mut #outs = #fq_vec::with_capacity(#count);)*
             let mut #element: usize = 0;
             #looped
             let _ = #element;
@@ -452,9 +457,10 @@ impl<'a> Body<'a> {
                 if p.mode != Mode::Value {
                     return arg;
                 }
-                let held = Ident::new(&format!("__hypernodes_arg_{param}"), Span::mixed_site());
+                let held = names::held_arg(param);
                 setup.push(quote!(let #held = #arg;));
-                let copy = quote_spanned!(node.span()=> __hypernodes_clone_for_retry::<#this, _>);
+                let copy = names::clone_for_retry_helper(node.span());
+                let copy = quote_spanned!(node.span()=> #copy::<#this, _>);
                 user_spanned(node, copy, quote!(&#held))
             })
             .collect();
@@ -463,28 +469,30 @@ impl<'a> Body<'a> {
         let retries = u32::try_from(retries).unwrap_or(u32::MAX);
         if self.in_future {
             // Inline, so each attempt's future may borrow the held arguments.
+            let (retry, attempt) = (names::retry(), names::attempt());
             return quote! {{
-                let mut __hypernodes_retry = 0u32;
+                let mut #retry = 0u32;
                 loop {
-                    let __hypernodes_attempt = #krate::__private::guarded(#name, async {
-                        ::core::result::Result::Ok::<_, #krate::Error>(#call)
+                    let #attempt = #krate::__private::guarded(#name, async {
+                        #FqResult::Ok::<_, #krate::Error>(#call)
                     }).await;
-                    match __hypernodes_attempt {
-                        ::core::result::Result::Ok(value) => break value,
-                        ::core::result::Result::Err(_) if __hypernodes_retry < #retries => {
-                            #krate::__private::retry_pause(__hypernodes_retry).await;
-                            __hypernodes_retry += 1;
+                    match #attempt {
+                        #FqResult::Ok(value) => break value,
+                        #FqResult::Err(_) if #retry < #retries => {
+                            #krate::__private::retry_pause(#retry).await;
+                            #retry += 1;
                         }
-                        ::core::result::Result::Err(error) => {
-                            return ::core::result::Result::Err(error.after_attempts(__hypernodes_retry + 1));
+                        #FqResult::Err(error) => {
+                            return #FqResult::Err(error.after_attempts(#retry + 1));
                         }
                     }
                 }
             }};
         }
+        let retrying = names::retrying_helper(Span::call_site());
         quote! {
-            __hypernodes_retrying(#name, #retries, || -> ::core::result::Result<_, #krate::Error> {
-                ::core::result::Result::Ok(#call)
+            #retrying(#name, #retries, || -> #FqResult<_, #krate::Error> {
+                #FqResult::Ok(#call)
             })?
         }
     }
@@ -519,23 +527,21 @@ impl<'a> Body<'a> {
         let name = &p.name;
         let declared = &self.graph.stateful[self.graph.stateful_index(name)];
         let field = private_ident("stateful", name);
-        let binding = Ident::new(&format!("__hypernodes_{name}_{index}"), Span::mixed_site());
+        let binding = names::checkout_local(name, index);
         let (node_str, param_str) = (node.meta.name.to_string(), name.to_string());
-        let instances = Ident::new("__hypernodes_instances", Span::mixed_site());
+        let instances = names::instances();
         let (shared, worker) = (shared_ident(), worker_ident());
         setup.push(quote! { let #instances = &#shared.#field; });
         // The block around the instances: see `user_spanned`.
+        let checkout = names::checkout_helper(node.span());
         let checkout = quote_spanned! {node.span()=>
-            __hypernodes_checkout({ #instances }, #worker, #node_str, #param_str)?
+            #checkout({ #instances }, #worker, #node_str, #param_str)?
         };
         match self.in_future {
             // The calls of an async step share one instance, held across the step: each future
             // copies a reference to it.
             true => {
-                let guard = Ident::new(
-                    &format!("__hypernodes_{name}_{index}_held"),
-                    Span::mixed_site(),
-                );
+                let guard = names::checkout_held(name, index);
                 setup.push(quote! {
                     let #guard = #checkout;
                     let #binding = &*#guard;
@@ -561,8 +567,8 @@ impl<'a> Body<'a> {
             true => quote!(share_mut),
             false => quote!(share),
         };
-        let share =
-            quote_spanned!(node.span()=> __HypernodesSameStateful::<#want, #first, #this>::#method);
+        let check = names::same_stateful_check(node.span());
+        let share = quote_spanned!(node.span()=> #check::<#want, #first, #this>::#method);
         user_spanned(node, share, object)
     }
 
@@ -588,7 +594,9 @@ impl<'a> Body<'a> {
         let want = self.types.param(index, param);
         let this = &node.path;
         let (check, producer) = match graph.source_of(name) {
-            Source::Output { node: n, .. } => (quote!(__HypernodesWire), &graph.nodes[n].path),
+            Source::Output { node: n, .. } => {
+                (names::wire_check(node.span()), &graph.nodes[n].path)
+            }
             Source::Input(i) | Source::Bound(i) => {
                 let first = match graph.source_of(name) {
                     Source::Input(_) => &graph.inputs[i],
@@ -597,7 +605,8 @@ impl<'a> Body<'a> {
                 if (first.node, first.param) == (index, param) {
                     return value;
                 }
-                (quote!(__HypernodesSameInput), &graph.nodes[first.node].path)
+                let check = names::same_input_check(node.span());
+                (check, &graph.nodes[first.node].path)
             }
         };
         let check = quote_spanned!(node.span()=> #check::<#want, #producer, #this>);
@@ -650,13 +659,15 @@ impl<'a> Body<'a> {
     /// A clone of a borrowed value for `consumer`, which takes it by value.
     fn clone_from(&self, borrowed: TokenStream, consumer: &Node) -> TokenStream {
         let this = &consumer.path;
-        let check = quote_spanned!(consumer.span()=> __hypernodes_clone_for::<#this, _>);
+        let check = names::clone_for_helper(consumer.span());
+        let check = quote_spanned!(consumer.span()=> #check::<#this, _>);
         user_spanned(consumer, check, borrowed)
     }
 
     pub(super) fn clone_of(&self, value: &Ident, consumer: &Node) -> TokenStream {
         let this = &consumer.path;
-        let check = quote_spanned!(consumer.span()=> __hypernodes_clone_for::<#this, _>);
+        let check = names::clone_for_helper(consumer.span());
+        let check = quote_spanned!(consumer.span()=> #check::<#this, _>);
         user_spanned(consumer, check, quote!(&#value))
     }
 

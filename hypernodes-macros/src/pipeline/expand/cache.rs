@@ -7,22 +7,19 @@
 //! node that produced it (so a changed node invalidates everything downstream and nothing
 //! upstream) or the input's value, postcard-encoded.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::Ident;
 
 use super::names::{self, hooks_ident, private_ident, scope_ident, Types};
+use crate::fq::{FqArc, FqOption};
 use crate::meta::Kind;
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::parse::header::Header;
 
-fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::mixed_site())
-}
-
 /// The local holding node `n`'s cache key (`Option<Key>`).
 pub fn key_ident(n: usize) -> Ident {
-    ident(&format!("__hypernodes_key_{n}"))
+    names::node_key(n)
 }
 
 /// Whether node `n` is cached: a function node not marked `cache = false` (nor a batch node).
@@ -87,13 +84,13 @@ pub fn key_statement(
     }
     let krate = types.krate;
     let node = &graph.nodes[index];
-    let (table, builder) = (ident("__hypernodes_table"), ident("__hypernodes_builder"));
+    let (table, builder) = (names::cache_table(), names::key_builder());
     let parts = wired(graph, index).map(|param| {
         let name = &node.meta.params[param].name;
         match graph.source_of(name) {
             Source::Output { node: from, .. } if keys_flow && is_cached(types, from) => {
                 let upstream = key_ident(from);
-                quote!(#builder.upstream(::core::option::Option::as_ref(&#upstream)?))
+                quote!(#builder.upstream(#FqOption::as_ref(&#upstream)?))
             }
             _ => {
                 let field = hash_field(index, param);
@@ -107,13 +104,13 @@ pub fn key_statement(
     let code = quote!(<#path as #krate::__private::NodeCode>::CODE);
     let version = proc_macro2::Literal::u64_suffixed(node.meta.version);
     Some(quote! {
-        let #key: ::core::option::Option<#krate::__private::Key> = match &self.#cache_field {
-            ::core::option::Option::Some(#table) => (|| {
+        let #key: #FqOption<#krate::__private::Key> = match &self.#cache_field {
+            #FqOption::Some(#table) => (|| {
                 let #builder = #krate::__private::Key::builder(#code, #version);
                 #(let #builder = #parts;)*
-                ::core::option::Option::Some(#builder.finish())
+                #FqOption::Some(#builder.finish())
             })(),
-            ::core::option::Option::None => ::core::option::Option::None,
+            #FqOption::None => #FqOption::None,
         };
     })
 }
@@ -136,20 +133,24 @@ pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStre
     let key = key_ident(index);
     let (get, put) = (get_field(index), put_field(index));
     let (hooks, scope) = (hooks_ident(), scope_ident());
-    let (table, value) = (ident("__hypernodes_table"), ident("__hypernodes_value"));
+    let (table, value, some_key) = (
+        names::cache_table(),
+        names::cached_value(),
+        names::cache_key(),
+    );
     quote! {
         match #krate::__private::cache_lookup(
-            ::core::option::Option::map(self.#cache_field.as_ref(), |#table| &*#table.store),
-            ::core::option::Option::map(self.#cache_field.as_ref(), |#table| #table.#get),
+            #FqOption::map(self.#cache_field.as_ref(), |#table| &*#table.store),
+            #FqOption::map(self.#cache_field.as_ref(), |#table| #table.#get),
             &#key, #hooks, #scope, #name,
         ) {
-            ::core::option::Option::Some(#value) => #value,
-            ::core::option::Option::None => {
+            #FqOption::Some(#value) => #value,
+            #FqOption::None => {
                 let #value = { #compute };
-                if let (::core::option::Option::Some(#table), ::core::option::Option::Some(__hypernodes_k)) =
+                if let (#FqOption::Some(#table), #FqOption::Some(#some_key)) =
                     (&self.#cache_field, &#key)
                 {
-                    (#table.#put)(&#table.store, __hypernodes_k, &#value);
+                    (#table.#put)(&#table.store, #some_key, &#value);
                 }
                 #value
             }
@@ -159,6 +160,7 @@ pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStre
 
 /// The pipeline's cache table type, and (with the `cache` feature) `with_cache`.
 pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStream {
+    let fq_option = FqOption;
     let cache_field = names::cache_field();
     let graph = types.graph;
     let name = &header.name;
@@ -233,10 +235,10 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
         #[allow(clippy::type_complexity)]
         #[derive(Clone)]
         #vis struct #table_ty {
-            store: ::std::sync::Arc<#p::DiskCache>,
-            #(#gets: fn(&#p::DiskCache, &#p::Key) -> ::core::option::Option<#value_types>,)*
+            store: #FqArc<#p::DiskCache>,
+            #(#gets: fn(&#p::DiskCache, &#p::Key) -> #fq_option<#value_types>,)*
             #(#puts: fn(&#p::DiskCache, &#p::Key, &#value_types),)*
-            #(#hash_fields: fn(#p::KeyBuilder, &#hash_types) -> ::core::option::Option<#p::KeyBuilder>,)*
+            #(#hash_fields: fn(#p::KeyBuilder, &#hash_types) -> #fq_option<#p::KeyBuilder>,)*
         }
 
         impl<S: #p::Store> #p::Cacheable<S> for #name
@@ -244,9 +246,9 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
             #(#slot_bounds,)*
             #(#nested_types: #p::Cacheable<S>,)*
         {
-            fn set_cache(&mut self, store: &::std::sync::Arc<#p::DiskCache>) {
-                self.#cache_field = ::core::option::Option::Some(#table_ty {
-                    store: ::std::sync::Arc::clone(store),
+            fn set_cache(&mut self, store: &#FqArc<#p::DiskCache>) {
+                self.#cache_field = #FqOption::Some(#table_ty {
+                    store: #FqArc::clone(store),
                     #(#gets: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::get,)*
                     #(#puts: <#p::Slot<S, #value_types, #node_paths> as #p::CacheValue<#value_types>>::put,)*
                     #(#hash_fields: <#p::Slot<S, #hash_types, #hash_nodes> as #p::KeyPart<#hash_types>>::hash,)*
@@ -264,14 +266,14 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
             where
                 Self: #p::Cacheable<S>,
             {
-                let store = ::std::sync::Arc::new(#p::Store::into_disk_cache(cache));
+                let store = #FqArc::new(#p::Store::into_disk_cache(cache));
                 <Self as #p::Cacheable<S>>::set_cache(&mut self, &store);
                 self
             }
 
             /// The cache given by `with_cache`, if any (for its counters).
-            pub fn cache(&self) -> ::core::option::Option<&#p::DiskCache> {
-                ::core::option::Option::map(self.#cache_field.as_ref(), |table| &*table.store)
+            pub fn cache(&self) -> #FqOption<&#p::DiskCache> {
+                #FqOption::map(self.#cache_field.as_ref(), |table| &*table.store)
             }
         }
     }
@@ -279,5 +281,5 @@ pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStr
 
 /// `__Hypernodes{Name}Cache`.
 pub fn table_ident(header: &Header) -> Ident {
-    format_ident!("__Hypernodes{}Cache", header.name)
+    names::cache_type(&header.name)
 }

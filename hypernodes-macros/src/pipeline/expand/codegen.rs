@@ -1,7 +1,7 @@
 //! The generated pipeline: its struct, a straight-line `run`, the facts that let it be a node of
 //! another pipeline, and its metadata macro.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
@@ -12,6 +12,9 @@ use super::names::{
     Types,
 };
 use super::surface::Surface;
+use crate::fq::{
+    FqArc, FqClone, FqDefault, FqFn, FqIntoIterator, FqOption, FqResult, FqSend, FqSync, FqVec,
+};
 use crate::meta::{emit_meta_macro, emit_value_aliases, Kind, Mode, NodeMeta, Param, Vis};
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::parse::header::Header;
@@ -22,6 +25,15 @@ pub fn generate(
     graph: &Graph,
     features: Features,
 ) -> TokenStream {
+    let (call_fn, handle_fn, item_fn, run_fn, shared_fn, unit_fn) = (
+        names::call_method(),
+        names::handle_method(),
+        names::item_method(),
+        names::run_method(),
+        names::shared_method(),
+        names::unit_method(),
+    );
+    let (fq_arc, fq_clone, fq_option) = (FqArc, FqClone, FqOption);
     let (cache_field, single_field) = (names::cache_field(), names::single_field());
     let types = Types {
         krate,
@@ -40,7 +52,7 @@ pub fn generate(
     let name = &header.name;
     let name_str = name.to_string();
     let vis = &header.vis;
-    let shared_ty = format_ident!("__Hypernodes{}Shared", name);
+    let shared_ty = names::shared_type(name);
     let (shared, worker) = (shared_ident(), worker_ident());
     let (hooks, scope) = (hooks_ident(), scope_ident());
 
@@ -67,7 +79,7 @@ pub fn generate(
             const BATCHED: bool = true;
 
             #[inline]
-            fn __hypernodes_unit<C, H, I>(
+            fn #unit_fn<C, H, I>(
                 &self,
                 #shared: &#shared_ty,
                 #worker: usize,
@@ -79,9 +91,9 @@ pub fn generate(
             where
                 C: #krate::__private::Collect<#outputs_ty>,
                 H: #krate::__private::Hooks,
-                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+                I: #FqIntoIterator<Item = #inputs_ty>,
             {
-                let #items = ::core::iter::Iterator::collect(::core::iter::IntoIterator::into_iter(#items));
+                let #items = ::core::iter::Iterator::collect(#FqIntoIterator::into_iter(#items));
                 #krate::__private::staged_unit(self, #shared, #worker, #hooks, #first, #items, #out)
             }
         }
@@ -92,7 +104,7 @@ pub fn generate(
     let cache = super::cache::generate(krate, header, &types);
     let builder = builder(krate, header, &stateful, &types);
     let output_types = &surface.output_types;
-    let values_ty = quote!((#(::core::option::Option<#output_types>,)*));
+    let values_ty = quote!((#(#fq_option<#output_types>,)*));
     let body = Body::new(&types, &header.config).generate(&values_ty);
     let arg_types: Vec<Ident> = (0..input_locals.len())
         .map(|i| format_ident!("A{}", i))
@@ -103,17 +115,17 @@ pub fn generate(
     let outputs_from = |call: TokenStream| {
         quote! {
             let (#(#output_locals,)*) = #call?;
-            ::core::result::Result::Ok(#outputs_ty {
+            #FqResult::Ok(#outputs_ty {
                 #(#output_fields: #krate::__private::present(#output_locals),)*
             })
         }
     };
     let every_output = quote!({ u64::MAX });
     let call_from_run = outputs_from(quote! {
-        self.__hypernodes_call::<#every_output, H, #(#input_types),*>(#shared, 0, #hooks, &#scope, #(#input_locals),*)
+        self.#call_fn::<#every_output, H, #(#input_types),*>(#shared, 0, #hooks, &#scope, #(#input_locals),*)
     });
     let call_from_item = outputs_from(quote! {
-        self.__hypernodes_call::<#every_output, H, #(#input_types),*>(#shared, #worker, #hooks, #scope, #(#input_locals),*)
+        self.#call_fn::<#every_output, H, #(#input_types),*>(#shared, #worker, #hooks, #scope, #(#input_locals),*)
     });
     let Bound {
         fields: bound_fields,
@@ -142,11 +154,11 @@ pub fn generate(
     quote! {
         #(#passthrough)*
         #vis struct #name {
-            #(#factories: ::core::option::Option<#krate::__private::Factory<#stateful_types>>,)*
+            #(#factories: #fq_option<#krate::__private::Factory<#stateful_types>>,)*
             #(#nested_fields: #nested_types,)*
-            #(#bound_fields: ::std::sync::Arc<#bound_types>,)*
-            #cache_field: ::core::option::Option<#cache_ty>,
-            #single_field: ::std::sync::Arc<#krate::__private::OnceCell<#shared_ty>>,
+            #(#bound_fields: #fq_arc<#bound_types>,)*
+            #cache_field: #FqOption<#cache_ty>,
+            #single_field: #FqArc<#krate::__private::OnceCell<#shared_ty>>,
         }
 
         /// What the workers of one run share; not public API.
@@ -170,11 +182,11 @@ pub fn generate(
             /// `Stateful::create` (see `builder` to give factories instead).
             pub fn new() -> Self {
                 #name {
-                    #(#factories: ::core::option::Option::None,)*
+                    #(#factories: #fq_option::None,)*
                     #(#nested_fields: <#nested_types>::new(),)*
-                    #(#bound_fields: ::std::sync::Arc::new(#bound_values),)*
-                    #cache_field: ::core::option::Option::None,
-                    #single_field: ::core::default::Default::default(),
+                    #(#bound_fields: #fq_arc::new(#bound_values),)*
+                    #cache_field: #FqOption::None,
+                    #single_field: #FqDefault::default(),
                 }
             }
 
@@ -182,16 +194,16 @@ pub fn generate(
             ///
             /// A node's `Err` or panic stops the run and comes back as an error naming the node.
             /// Stateful resources are built on the first run and kept by the pipeline value.
-            pub fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
-                <Self as #krate::Pipeline>::__hypernodes_run(self, &#krate::__private::NoHooks, inputs)
+            pub fn run(&self, inputs: #inputs_ty) -> #FqResult<#outputs_ty, #krate::Error> {
+                <Self as #krate::Pipeline>::#run_fn(self, &#krate::__private::NoHooks, inputs)
             }
 
             /// Runs every item on the default engine (`Parallel`, on
             /// rayon's global pool), keeping input order; stops at the first error, which names
             /// the node and the item index. Stateful resources are built once per worker.
-            pub fn map<I>(&self, items: I) -> ::core::result::Result<::std::vec::Vec<#outputs_ty>, #krate::Error>
+            pub fn map<I>(&self, items: I) -> #FqResult<#FqVec<#outputs_ty>, #krate::Error>
             where
-                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+                I: #FqIntoIterator<Item = #inputs_ty>,
                 #map_bound
             {
                 #krate::__private::MapOn::map_on(self, #krate::__private::Parallel::new(), items)
@@ -199,9 +211,9 @@ pub fn generate(
 
             /// Runs every item on the default engine and returns each item's outcome in input
             /// order: a failing item never loses the others.
-            pub fn map_results<I>(&self, items: I) -> ::std::vec::Vec<::core::result::Result<#outputs_ty, #krate::Error>>
+            pub fn map_results<I>(&self, items: I) -> #FqVec<#FqResult<#outputs_ty, #krate::Error>>
             where
-                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+                I: #FqIntoIterator<Item = #inputs_ty>,
                 #map_bound
             {
                 #krate::__private::MapOn::map_results_on(self, #krate::__private::Parallel::new(), items)
@@ -211,7 +223,7 @@ pub fn generate(
             /// holds a handle of its own, sharing this pipeline's stateful instances, so it may
             /// outlive `self` (`let r = P::new().with_engine(e);`).
             pub fn with_engine<E: #krate::__private::Engine>(&self, engine: E) -> #krate::__private::Runner<'static, Self, E> {
-                #krate::__private::Runner::owning(self.__hypernodes_handle(), engine)
+                #krate::__private::Runner::owning(self.#handle_fn(), engine)
             }
 
             /// This pipeline on the default engine, telling `hooks` what happens:
@@ -235,14 +247,14 @@ pub fn generate(
                 clippy::unit_arg,
                 clippy::redundant_closure
             )]
-            pub fn __hypernodes_call<const MASK: u64, H: #krate::__private::Hooks, #(#arg_types: #krate::__private::Arg<#input_types>),*>(
+            pub fn #call_fn<const MASK: u64, H: #krate::__private::Hooks, #(#arg_types: #krate::__private::Arg<#input_types>),*>(
                 &self,
                 #shared: &#shared_ty,
                 #worker: usize,
                 #hooks: &H,
                 #scope: &#krate::__private::Scope<'_>,
                 #(#input_locals: #arg_types,)*
-            ) -> ::core::result::Result<#values_ty, #krate::Error> {
+            ) -> #FqResult<#values_ty, #krate::Error> {
                 #body
             }
 
@@ -251,14 +263,14 @@ pub fn generate(
 
         /// A copy sharing the stateful factories, bound values and cache (each copy builds its
         /// own stateful instances when it runs).
-        impl ::core::clone::Clone for #name {
+        impl #FqClone for #name {
             fn clone(&self) -> Self {
                 #name {
-                    #(#factories: ::core::clone::Clone::clone(&self.#factories),)*
-                    #(#nested_fields: ::core::clone::Clone::clone(&self.#nested_fields),)*
-                    #(#bound_fields: ::core::clone::Clone::clone(&self.#bound_fields),)*
-                    #cache_field: ::core::clone::Clone::clone(&self.#cache_field),
-                    #single_field: ::core::default::Default::default(),
+                    #(#factories: #fq_clone::clone(&self.#factories),)*
+                    #(#nested_fields: #fq_clone::clone(&self.#nested_fields),)*
+                    #(#bound_fields: #fq_clone::clone(&self.#bound_fields),)*
+                    #cache_field: #FqClone::clone(&self.#cache_field),
+                    #single_field: #FqDefault::default(),
                 }
             }
         }
@@ -267,18 +279,18 @@ pub fn generate(
             /// A copy that also shares the stateful instances already built: what an owned
             /// runner holds, so it runs exactly as the pipeline it came from would.
             #[doc(hidden)]
-            pub fn __hypernodes_handle(&self) -> Self {
+            pub fn #handle_fn(&self) -> Self {
                 #name {
-                    #(#factories: ::core::clone::Clone::clone(&self.#factories),)*
-                    #(#nested_fields: ::core::clone::Clone::clone(&self.#nested_fields),)*
-                    #(#bound_fields: ::core::clone::Clone::clone(&self.#bound_fields),)*
-                    #cache_field: ::core::clone::Clone::clone(&self.#cache_field),
-                    #single_field: ::core::clone::Clone::clone(&self.#single_field),
+                    #(#factories: #fq_clone::clone(&self.#factories),)*
+                    #(#nested_fields: #fq_clone::clone(&self.#nested_fields),)*
+                    #(#bound_fields: #fq_clone::clone(&self.#bound_fields),)*
+                    #cache_field: #FqClone::clone(&self.#cache_field),
+                    #single_field: #FqClone::clone(&self.#single_field),
                 }
             }
         }
 
-        impl ::core::default::Default for #name {
+        impl #FqDefault for #name {
             fn default() -> Self {
                 Self::new()
             }
@@ -288,18 +300,18 @@ pub fn generate(
             type Inputs = #inputs_ty;
             type Outputs = #outputs_ty;
             const INFO: #krate::__private::PipelineInfo = #name::INFO;
-            fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
+            fn run(&self, inputs: #inputs_ty) -> #FqResult<#outputs_ty, #krate::Error> {
                 #name::run(self, inputs)
             }
 
             type Shared = #shared_ty;
             #fields
 
-            fn __hypernodes_shared(&self, plan: &#krate::__private::Plan) -> #shared_ty {
+            fn #shared_fn(&self, plan: &#krate::__private::Plan) -> #shared_ty {
                 #shared_ty {
                     #(#stateful_fields: #krate::__private::Instances::new(
                         plan.layout(#stateful_names),
-                        ::core::clone::Clone::clone(&self.#factories),
+                        #fq_clone::clone(&self.#factories),
                     ),)*
                     #(#limit_fields: #limit_inits,)*
                     #(#batch_fields: plan.nodes[#batch_positions].config.batch_size.value,)*
@@ -308,25 +320,25 @@ pub fn generate(
                         <#process_paths as #krate::__private::Isolated>::KEY,
                         <#process_paths as #krate::__private::Isolated>::TIMEOUT_MS,
                     ),)*
-                    #(#nested_fields: <#nested_types as #krate::Pipeline>::__hypernodes_shared(
+                    #(#nested_fields: <#nested_types as #krate::Pipeline>::#shared_fn(
                         &self.#nested_fields,
                         plan.nested(#nested_positions),
                     ),)*
                 }
             }
 
-            fn __hypernodes_run<H: #krate::__private::Hooks>(
+            fn #run_fn<H: #krate::__private::Hooks>(
                 &self,
                 #hooks: &H,
                 inputs: #inputs_ty,
-            ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
+            ) -> #FqResult<#outputs_ty, #krate::Error> {
                 let #scope = #krate::__private::Scope::root(#name_str);
                 #krate::__private::hooked_run(#hooks, &#scope, || {
                     let #shared = self.#single_field.get_or_try_init(|| {
                         let plan = #krate::__private::Plan::resolve(&Self::INFO, &#krate::__private::RunSettings::single());
                         plan.check()?;
-                        ::core::result::Result::Ok::<_, #krate::Error>(
-                            <Self as #krate::Pipeline>::__hypernodes_shared(self, &plan),
+                        #FqResult::Ok::<_, #krate::Error>(
+                            <Self as #krate::Pipeline>::#shared_fn(self, &plan),
                         )
                     })?;
                     let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
@@ -335,14 +347,14 @@ pub fn generate(
             }
 
             #[inline]
-            fn __hypernodes_item<H: #krate::__private::Hooks>(
+            fn #item_fn<H: #krate::__private::Hooks>(
                 &self,
                 #shared: &#shared_ty,
                 #worker: usize,
                 #hooks: &H,
                 #scope: &#krate::__private::Scope<'_>,
                 inputs: #inputs_ty,
-            ) -> ::core::result::Result<#outputs_ty, #krate::Error> {
+            ) -> #FqResult<#outputs_ty, #krate::Error> {
                 let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
                 #call_from_item
             }
@@ -515,10 +527,10 @@ fn builder(
             #[doc = #doc]
             pub fn #method<F, R>(mut self, factory: F) -> Self
             where
-                F: ::core::ops::Fn(&#krate::__private::WorkerContext) -> R + ::core::marker::Send + ::core::marker::Sync + 'static,
+                F: #FqFn(&#krate::__private::WorkerContext) -> R + #FqSend + #FqSync + 'static,
                 R: #krate::__private::Built<#ty>,
             {
-                self.pipeline.#field = ::core::option::Option::Some(::std::sync::Arc::new(
+                self.pipeline.#field = #FqOption::Some(#FqArc::new(
                     move |ctx: &#krate::__private::WorkerContext| #krate::__private::Built::into_built(factory(ctx)),
                 ));
                 self
@@ -532,7 +544,7 @@ fn builder(
         quote! {
             #[doc = #doc]
             pub fn #method(mut self, value: #ty) -> Self {
-                self.pipeline.#field = ::std::sync::Arc::new(value);
+                self.pipeline.#field = #FqArc::new(value);
                 self
             }
         }
@@ -568,35 +580,43 @@ fn builder(
 /// Nodes that `#[outputs]` made unnecessary never run, but they are still part of the pipeline:
 /// their functions count as used (no `dead_code` warning) and their inputs are type-checked.
 fn pruned_checks(types: &Types) -> TokenStream {
+    let check_fn = names::check_function();
     let krate = types.krate;
     let graph = types.graph;
-    let checks =
-        graph.pruned.iter().map(|&n| {
-            let node = &graph.nodes[n];
-            let this = &node.path;
-            let wired = node.meta.params.iter().enumerate().filter_map(|(param, p)| {
-            let Source::Output { node: from, output } = graph.source_of_any(&p.name)? else {
-                return None;
-            };
-            let producer = &graph.nodes[from].path;
-            let have = types.output(from, output);
-            let want = types.param(n, param);
-            let value = local(&p.name);
-            let check = quote_spanned!(node.span()=> __HypernodesWire::<#want, #producer, #this>::wire_ref);
-            let check = user_spanned(node, check, quote!(&#value));
-            let check = quote!(let _ = #check;);
-            Some((quote!(#value: #have), check))
-        });
-            let (params, checks): (Vec<_>, Vec<_>) = wired.unzip();
-            let used = (node.meta.kind == Kind::Function).then(|| quote!(let _ = #this;));
-            quote! {
-                #[allow(unused_imports)]
-                use #krate::__private::Wire as __HypernodesWire;
-                #[allow(dead_code, unused_braces, clippy::too_many_arguments)]
-                fn __hypernodes_check(#(#params),*) { #(#checks)* }
-                #used
-            }
-        });
+    let checks = graph.pruned.iter().map(|&n| {
+        let node = &graph.nodes[n];
+        let this = &node.path;
+        let wired = node
+            .meta
+            .params
+            .iter()
+            .enumerate()
+            .filter_map(|(param, p)| {
+                let Source::Output { node: from, output } = graph.source_of_any(&p.name)? else {
+                    return None;
+                };
+                let producer = &graph.nodes[from].path;
+                let have = types.output(from, output);
+                let want = types.param(n, param);
+                let value = local(&p.name);
+                let wire = names::wire_check(node.span());
+                let check =
+                    quote_spanned!(node.span()=> #wire::<#want, #producer, #this>::wire_ref);
+                let check = user_spanned(node, check, quote!(&#value));
+                let check = quote!(let _ = #check;);
+                Some((quote!(#value: #have), check))
+            });
+        let (params, checks): (Vec<_>, Vec<_>) = wired.unzip();
+        let used = (node.meta.kind == Kind::Function).then(|| quote!(let _ = #this;));
+        let wire = names::wire_check(Span::call_site());
+        quote! {
+            #[allow(unused_imports)]
+            use #krate::__private::Wire as #wire;
+            #[allow(dead_code, unused_braces, clippy::too_many_arguments)]
+            fn #check_fn(#(#params),*) { #(#checks)* }
+            #used
+        }
+    });
     quote! { #(const _: () = { #checks };)* }
 }
 

@@ -11,17 +11,15 @@ use super::body::Body;
 use super::names::{
     self, hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident, user_spanned,
 };
+use crate::fq::{FqOption, FqResult, FqVec};
 use crate::meta::Mode;
 use crate::pipeline::model::graph::Source;
-
-fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::mixed_site())
-}
 
 impl Body<'_> {
     /// A per-item node, item by item: its values are taken out of their columns, the node runs
     /// (with its own panic guard), and values later nodes still need go back.
     pub(super) fn item_step(&mut self, index: usize) -> TokenStream {
+        let (fq_option, fq_vec) = (FqOption, FqVec);
         if self.graph.nodes[index].meta.asynchronous {
             return self.async_step(index);
         }
@@ -42,29 +40,29 @@ impl Body<'_> {
             out_columns,
         } = self.item_call(index);
         let name = node.meta.name.to_string();
-        let scope = scope_ident();
+        let (scope, item_scope) = (scope_ident(), names::item_scope());
         quote! {
-            #(let mut #out_columns = ::std::vec::Vec::with_capacity(#n);)*
+            #(let mut #out_columns = #fq_vec::with_capacity(#n);)*
             for #i in 0..#n {
                 if #failed[#i].is_some() {
-                    #(#out_columns.push(::core::option::Option::None);)*
+                    #(#out_columns.push(#fq_option::None);)*
                     continue;
                 }
                 #(#take)*
-                let __hypernodes_item_scope = #krate::__private::Scope::map_item(Self::INFO.name, #first + #i);
-                let #scope = &__hypernodes_item_scope;
-                let result = #krate::__private::catching(#name, move || -> ::core::result::Result<_, #krate::Error> {
+                let #item_scope = #krate::__private::Scope::map_item(Self::INFO.name, #first + #i);
+                let #scope = &#item_scope;
+                let result = #krate::__private::catching(#name, move || -> #FqResult<_, #krate::Error> {
                     #code
-                    ::core::result::Result::Ok(((#(#out_locals,)*), (#(#kept_locals,)*)))
+                    #FqResult::Ok(((#(#out_locals,)*), (#(#kept_locals,)*)))
                 });
                 match result {
-                    ::core::result::Result::Ok(((#(#out_locals,)*), (#(#kept_locals,)*))) => {
-                        #(#out_columns.push(::core::option::Option::Some(#out_locals));)*
-                        #(#kept_columns[#i] = ::core::option::Option::Some(#kept_locals);)*
+                    #FqResult::Ok(((#(#out_locals,)*), (#(#kept_locals,)*))) => {
+                        #(#out_columns.push(#fq_option::Some(#out_locals));)*
+                        #(#kept_columns[#i] = #fq_option::Some(#kept_locals);)*
                     }
-                    ::core::result::Result::Err(error) => {
-                        #failed[#i] = ::core::option::Option::Some(error.at_item(#first + #i));
-                        #(#out_columns.push(::core::option::Option::None);)*
+                    #FqResult::Err(error) => {
+                        #failed[#i] = #FqOption::Some(error.at_item(#first + #i));
+                        #(#out_columns.push(#fq_option::None);)*
                     }
                 }
             }
@@ -119,6 +117,7 @@ impl Body<'_> {
     /// sharing the step's stateful instances), all awaited together with at most the node's
     /// `max_concurrency` in flight; each item's outcome lands in its own slot.
     fn async_step(&mut self, index: usize) -> TokenStream {
+        let (fq_option, fq_vec) = (FqOption, FqVec);
         let krate = self.types.krate;
         let node = &self.graph.nodes[index];
         let (n, failed, i, first) = (
@@ -140,41 +139,42 @@ impl Body<'_> {
         self.in_future = false;
         let hoisted = std::mem::take(&mut self.hoisted);
         let name = node.meta.name.to_string();
-        let scope = scope_ident();
+        let (scope, item_scope) = (scope_ident(), names::item_scope());
+        let (outcomes, futures) = (names::outcomes(), names::futures());
         quote! {
-            #(let mut #out_columns: ::std::vec::Vec<::core::option::Option<_>> =
-                (0..#n).map(|_| ::core::option::Option::None).collect();)*
-            let #live: ::std::vec::Vec<usize> = (0..#n).filter(|&i| #failed[i].is_none()).collect();
-            let __hypernodes_outcomes = #krate::__private::catching(#name, || -> ::core::result::Result<_, #krate::Error> {
+            #(let mut #out_columns: #fq_vec<#fq_option<_>> =
+                (0..#n).map(|_| #fq_option::None).collect();)*
+            let #live: #FqVec<usize> = (0..#n).filter(|&i| #failed[i].is_none()).collect();
+            let #outcomes = #krate::__private::catching(#name, || -> #FqResult<_, #krate::Error> {
                 #(#hoisted)*
-                let __hypernodes_futures: ::std::vec::Vec<_> = #live.iter().map(|&#i| {
+                let #futures: #FqVec<_> = #live.iter().map(|&#i| {
                     #(#take)*
-                    let __hypernodes_item_scope = #krate::__private::Scope::map_item(Self::INFO.name, #first + #i);
+                    let #item_scope = #krate::__private::Scope::map_item(Self::INFO.name, #first + #i);
                     #krate::__private::guarded(#name, async move {
-                        let #scope = &__hypernodes_item_scope;
+                        let #scope = &#item_scope;
                         #code
-                        ::core::result::Result::Ok(((#(#out_locals,)*), (#(#kept_locals,)*)))
+                        #FqResult::Ok(((#(#out_locals,)*), (#(#kept_locals,)*)))
                     })
                 }).collect();
-                ::core::result::Result::Ok(#krate::__private::run_all(__hypernodes_futures))
+                #FqResult::Ok(#krate::__private::run_all(#futures))
             });
-            match __hypernodes_outcomes {
-                ::core::result::Result::Ok(outcomes) => {
+            match #outcomes {
+                #FqResult::Ok(outcomes) => {
                     for (&#i, outcome) in #live.iter().zip(outcomes) {
                         match outcome {
-                            ::core::result::Result::Ok(((#(#out_locals,)*), (#(#kept_locals,)*))) => {
-                                #(#out_columns[#i] = ::core::option::Option::Some(#out_locals);)*
-                                #(#kept_columns[#i] = ::core::option::Option::Some(#kept_locals);)*
+                            #FqResult::Ok(((#(#out_locals,)*), (#(#kept_locals,)*))) => {
+                                #(#out_columns[#i] = #fq_option::Some(#out_locals);)*
+                                #(#kept_columns[#i] = #fq_option::Some(#kept_locals);)*
                             }
-                            ::core::result::Result::Err(error) => {
-                                #failed[#i] = ::core::option::Option::Some(error.at_item(#first + #i));
+                            #FqResult::Err(error) => {
+                                #failed[#i] = #FqOption::Some(error.at_item(#first + #i));
                             }
                         }
                     }
                 }
-                ::core::result::Result::Err(error) => {
+                #FqResult::Err(error) => {
                     for &#i in &#live {
-                        #failed[#i] = ::core::option::Option::Some(error.for_batch_item().at_item(#first + #i));
+                        #failed[#i] = #FqOption::Some(error.for_batch_item().at_item(#first + #i));
                     }
                 }
             }
@@ -188,7 +188,7 @@ impl Body<'_> {
         let node = &graph.nodes[index];
         let this = &node.path;
         let (n, failed, first) = (names::unit_len(), names::unit_failed(), names::unit_first());
-        let (chunk, live) = (ident("__hypernodes_chunk"), names::unit_live());
+        let (chunk, live) = (names::chunk(), names::unit_live());
         let running = running_ident();
         let shared = shared_ident();
         let hooks = hooks_ident();
@@ -204,21 +204,18 @@ impl Body<'_> {
                 continue;
             }
             let later_use = self.use_once(&p.name);
-            let (vector, column) = (
-                ident(&format!("__hypernodes_batch_{}", p.name)),
-                names::column_local(&p.name),
-            );
+            let (vector, column) = (names::batch_values(&p.name), names::column_local(&p.name));
             let want = self.types.param(index, param);
             let (check, producer) = match graph.source_of(&p.name) {
                 Source::Output { node: from, .. } => {
-                    (quote!(__HypernodesWire), &graph.nodes[from].path)
+                    (names::wire_check(node.span()), &graph.nodes[from].path)
                 }
                 Source::Input(input) => (
-                    quote!(__HypernodesSameInput),
+                    names::same_input_check(node.span()),
                     &graph.nodes[graph.inputs[input].node].path,
                 ),
                 Source::Bound(bound) => (
-                    quote!(__HypernodesSameInput),
+                    names::same_input_check(node.span()),
                     &graph.nodes[graph.bound[bound].node].path,
                 ),
             };
@@ -231,14 +228,14 @@ impl Body<'_> {
             };
             let item = user_spanned(node, check, item);
             gathered.push(quote! {
-                let #vector: ::std::vec::Vec<#want> = #chunk.iter().map(|&i| #item).collect();
+                let #vector: #FqVec<#want> = #chunk.iter().map(|&i| #item).collect();
             });
             let retried = self.retries(node) > 0;
             args.push(match (p.mode, later_use) {
                 (Mode::Ref, _) => quote!(&#vector),
                 (_, _) if retried => {
-                    let copy =
-                        quote_spanned!(node.span()=> __hypernodes_clone_for_retry::<#this, _>);
+                    let copy = names::clone_for_retry_helper(node.span());
+                    let copy = quote_spanned!(node.span()=> #copy::<#this, _>);
                     user_spanned(node, copy, quote!(&#vector))
                 }
                 (_, true) => self.clone_of(&vector, node),
@@ -247,7 +244,7 @@ impl Body<'_> {
             if later_use && !bound {
                 put_back.push(quote! {
                     for (&i, value) in #chunk.iter().zip(#vector) {
-                        #column[i] = ::core::option::Option::Some(value);
+                        #column[i] = #FqOption::Some(value);
                     }
                 });
             }
@@ -259,13 +256,14 @@ impl Body<'_> {
             0 => (quote!(#krate::__private::catching), None),
             retries => {
                 let retries = u32::try_from(retries).unwrap_or(u32::MAX);
-                (quote!(__hypernodes_retrying), Some(quote!(#retries,)))
+                let retrying = names::retrying_helper(Span::call_site());
+                (quote!(#retrying), Some(quote!(#retries,)))
             }
         };
         let call = quote! {
-            #guard(#name, #retries || -> ::core::result::Result<_, #krate::Error> {
+            #guard(#name, #retries || -> #FqResult<_, #krate::Error> {
                 #(#setup)*
-                ::core::result::Result::Ok(#values)
+                #FqResult::Ok(#values)
             })
         };
         let output = node.meta.outputs.first();
@@ -275,7 +273,7 @@ impl Body<'_> {
                 let column = names::column_local(o);
                 quote! {
                     for (&i, value) in #chunk.iter().zip(values) {
-                        #column[i] = ::core::option::Option::Some(value);
+                        #column[i] = #FqOption::Some(value);
                     }
                 }
             }
@@ -283,28 +281,30 @@ impl Body<'_> {
         };
         let declare = produced.map(|o| {
             let column = names::column_local(o);
-            quote!(let mut #column: ::std::vec::Vec<::core::option::Option<_>> = (0..#n).map(|_| ::core::option::Option::None).collect();)
+            quote!(let mut #column: #FqVec<#FqOption<_>> = (0..#n).map(|_| #FqOption::None).collect();)
         });
         let limiter = private_ident("limit", index);
-        let permit = quote!(let __hypernodes_permit = #shared.#limiter.enter(););
+        let held_permit = names::permit();
+        let permit = quote!(let #held_permit = #shared.#limiter.enter(););
+        let (batch_scope, clock) = (names::batch_scope(), names::clock());
         quote! {
             #declare
-            let #live: ::std::vec::Vec<usize> = (0..#n).filter(|&i| #failed[i].is_none()).collect();
+            let #live: #FqVec<usize> = (0..#n).filter(|&i| #failed[i].is_none()).collect();
             for #chunk in #live.chunks(#shared.#batch_field) {
                 #(#gathered)*
                 #running.set(#name);
-                let __hypernodes_batch_scope = #krate::__private::Scope::map_item(Self::INFO.name, #first + #chunk[0]);
-                let __hypernodes_clock = #krate::__private::node_start(#hooks, &__hypernodes_batch_scope, #name, #chunk.len());
+                let #batch_scope = #krate::__private::Scope::map_item(Self::INFO.name, #first + #chunk[0]);
+                let #clock = #krate::__private::node_start(#hooks, &#batch_scope, #name, #chunk.len());
                 #permit
                 let result = #call.and_then(|values| #krate::__private::batch_values(#name, #chunk.len(), values));
                 match result {
-                    ::core::result::Result::Ok(values) => {
-                        #krate::__private::node_end(#hooks, &__hypernodes_batch_scope, #name, #chunk.len(), __hypernodes_clock);
+                    #FqResult::Ok(values) => {
+                        #krate::__private::node_end(#hooks, &#batch_scope, #name, #chunk.len(), #clock);
                         #store
                     }
-                    ::core::result::Result::Err(error) => {
+                    #FqResult::Err(error) => {
                         for &i in #chunk {
-                            #failed[i] = ::core::option::Option::Some(error.for_batch_item().at_item(#first + i));
+                            #failed[i] = #FqOption::Some(error.for_batch_item().at_item(#first + i));
                         }
                     }
                 }
@@ -326,11 +326,7 @@ struct ItemCall {
 
 /// The parameters of `__hypernodes_unit`: first item index, items, collector.
 pub fn unit_params() -> (Ident, Ident, Ident) {
-    (
-        names::unit_first(),
-        ident("__hypernodes_items"),
-        names::unit_out(),
-    )
+    (names::unit_first(), names::unit_items(), names::unit_out())
 }
 
 /// Whether any node that runs is a batch node or an `async fn`: the pipeline then runs unit by

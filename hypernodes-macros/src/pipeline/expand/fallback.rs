@@ -7,8 +7,9 @@ use quote::{format_ident, quote};
 use syn::Ident;
 
 use super::codegen::{Bound, Stateful};
-use super::names::Types;
+use super::names::{self, Types};
 use super::surface::Surface;
+use crate::fq::{FqFn, FqIntoIterator, FqResult, FqSend, FqSync, FqVec};
 use crate::meta::{emit_meta_macro, Kind, NodeMeta, Vis};
 use crate::pipeline::model::graph::Graph;
 use crate::pipeline::parse::header::Header;
@@ -32,21 +33,21 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     let vis = &header.vis;
     let passthrough = &header.passthrough;
     let message = format!("pipeline `{name}` did not compile");
-    let runner = format_ident!("__Hypernodes{}Runner", name);
+    let runner = names::runner_type(name);
     let builder = builder(krate, header, &types, &message);
-    let results = quote!(::std::vec::Vec<::core::result::Result<#outputs_ty, #krate::Error>>);
+    let results = quote!(#FqVec<#FqResult<#outputs_ty, #krate::Error>>);
     // What the pipeline and its runner both offer, with the real signatures.
     let runs = quote! {
         /// Runs every needed node once, in topological order.
-        pub fn run(&self, inputs: #inputs_ty) -> ::core::result::Result<#outputs_ty, #krate::Error> {
+        pub fn run(&self, inputs: #inputs_ty) -> #FqResult<#outputs_ty, #krate::Error> {
             let _ = inputs;
             ::core::unreachable!(#message)
         }
 
         /// Runs every item on the default engine.
-        pub fn map<I>(&self, items: I) -> ::core::result::Result<::std::vec::Vec<#outputs_ty>, #krate::Error>
+        pub fn map<I>(&self, items: I) -> #FqResult<#FqVec<#outputs_ty>, #krate::Error>
         where
-            I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+            I: #FqIntoIterator<Item = #inputs_ty>,
         {
             let _ = items;
             ::core::unreachable!(#message)
@@ -55,7 +56,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         /// Runs every item on the default engine, each item's outcome kept.
         pub fn map_results<I>(&self, items: I) -> #results
         where
-            I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+            I: #FqIntoIterator<Item = #inputs_ty>,
         {
             let _ = items;
             ::core::unreachable!(#message)
@@ -104,9 +105,9 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             #runs
 
             /// Each item's outcome as it comes.
-            pub fn stream<I>(&self, items: I) -> ::core::result::Result<::std::vec::IntoIter<::core::result::Result<#outputs_ty, #krate::Error>>, #krate::Error>
+            pub fn stream<I>(&self, items: I) -> #FqResult<::std::vec::IntoIter<#FqResult<#outputs_ty, #krate::Error>>, #krate::Error>
             where
-                I: ::core::iter::IntoIterator<Item = #inputs_ty>,
+                I: #FqIntoIterator<Item = #inputs_ty>,
             {
                 let _ = items;
                 ::core::unreachable!(#message)
@@ -140,7 +141,7 @@ fn builder(krate: &TokenStream, header: &Header, types: &Types, message: &str) -
             #[allow(missing_docs)]
             pub fn #method<F, R>(self, factory: F) -> Self
             where
-                F: ::core::ops::Fn(&#krate::__private::WorkerContext) -> R + ::core::marker::Send + ::core::marker::Sync + 'static,
+                F: #FqFn(&#krate::__private::WorkerContext) -> R + #FqSend + #FqSync + 'static,
             {
                 let _ = factory;
                 self

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::config::{Config, Key, Value};
+use crate::fq::FqOption;
 use crate::meta::Kind;
 use crate::pipeline::model::graph::Graph;
 use crate::pipeline::model::node::Node;
@@ -57,13 +58,10 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
     let (inputs, stateful) = (by_mode(false), by_mode(true));
     let outputs = meta.outputs.iter().map(ToString::to_string);
     let (kind, nested) = match meta.kind {
-        Kind::Function => (quote!(Function), quote!(::core::option::Option::None)),
+        Kind::Function => (quote!(Function), quote!(#FqOption::None)),
         Kind::Pipeline => {
             let path = &node.path;
-            (
-                quote!(Pipeline),
-                quote!(::core::option::Option::Some(&<#path>::INFO)),
-            )
+            (quote!(Pipeline), quote!(#FqOption::Some(&<#path>::INFO)))
         }
     };
     let config = resolved_config(krate, pipeline, &meta.config);
@@ -118,17 +116,13 @@ fn resolved_config(krate: &TokenStream, pipeline: &Config, node: &Config) -> Tok
         quote!(#krate::__private::Setting::new(#value, #krate::__private::ConfigSource::#source))
     };
     let same = |v| v;
-    let some = |v| quote!(::core::option::Option::Some(#v));
+    let some = |v| quote!(#FqOption::Some(#v));
     let batch_size = setting(
         Key::BatchSize,
         quote!(#krate::__private::settings::DEFAULT_BATCH_SIZE),
         same,
     );
-    let max_concurrency = setting(
-        Key::MaxConcurrency,
-        quote!(::core::option::Option::None),
-        some,
-    );
+    let max_concurrency = setting(Key::MaxConcurrency, quote!(#FqOption::None), some);
     let use_process = setting(Key::UseProcess, quote!(false), same);
     let gpus = setting(
         Key::Gpus,

@@ -5,6 +5,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
+use crate::fq::FqVec;
 use crate::meta::{value_alias, Side};
 use crate::pipeline::model::graph::Graph;
 use crate::pipeline::model::node::Node;
@@ -70,7 +71,6 @@ pub fn item_index() -> Ident {
     Ident::new("__hypernodes_i", Span::mixed_site())
 }
 
-/// The cell behind `running_ident`, where the node running now is named.
 /// A value's column as a local of a step (see `columns.rs`).
 pub fn column_local(name: &Ident) -> Ident {
     Ident::new(&format!("__hypernodes_col_{name}"), Span::mixed_site())
@@ -81,6 +81,7 @@ pub fn column_field(name: &Ident) -> Ident {
     format_ident!("col_{}", name.to_string())
 }
 
+/// The cell behind `running_ident`, where the node running now is named.
 pub fn running_cell() -> Ident {
     Ident::new("__hypernodes_running_cell", Span::mixed_site())
 }
@@ -110,6 +111,191 @@ pub fn single_field() -> Ident {
     Ident::new("__hypernodes_single", Span::call_site())
 }
 
+/// Locals of generated code, each with the one hygiene context of `Span::mixed_site`, so
+/// that no name the user writes can reach them.
+macro_rules! locals {
+    ($($(#[$doc:meta])* $function:ident => $name:literal;)*) => {$(
+        $(#[$doc])*
+        pub fn $function() -> Ident {
+            Ident::new(concat!("__hypernodes_", $name), Span::mixed_site())
+        }
+    )*};
+}
+
+locals! {
+    /// A node call's result, once its permit and checkouts are released.
+    call_value => "value";
+    /// The concurrency permit held during one call.
+    permit => "permit";
+    /// How many times a retried `async` call has been tried again.
+    retry => "retry";
+    /// One attempt of a retried `async` call.
+    attempt => "attempt";
+    /// A nested pipeline's results, one per element it ran on.
+    nested_values => "values";
+    /// A nested pipeline's error.
+    nested_error => "error";
+    /// How many elements a nested pipeline runs on.
+    element_count => "count";
+    /// One element a nested pipeline runs on.
+    element => "element";
+    /// The stateful instances a node checks out from.
+    instances => "instances";
+    /// The cache table, when the pipeline has one.
+    cache_table => "table";
+    /// A cached node's value, looked up or computed.
+    cached_value => "cached";
+    /// A cache key being built.
+    key_builder => "builder";
+    /// A node's cache key, when it has one.
+    cache_key => "k";
+    /// The scope of one item of a unit.
+    item_scope => "item_scope";
+    /// The scope of the first item of a batch, for a batch node's events.
+    batch_scope => "batch_scope";
+    /// Per item of a unit, what an `async` node returned.
+    outcomes => "outcomes";
+    /// The futures of an `async` node, one per live item.
+    futures => "futures";
+    /// The items of one batch of a batch node.
+    chunk => "chunk";
+    /// The items of a unit.
+    unit_items => "items";
+    /// The columns of a unit between steps.
+    unit_columns => "columns";
+}
+
+/// The runtime helpers generated code calls by these names: it imports them under them once
+/// per body (`Body::imports`), and a check's path is spanned on the user's token (`span`), so a
+/// failing bound is reported there.
+macro_rules! helpers {
+    ($($function:ident => $name:literal;)*) => {$(
+        pub fn $function(span: Span) -> Ident {
+            Ident::new(concat!("__hypernodes_", $name), span)
+        }
+    )*};
+}
+
+/// The runtime's type checks, imported under these names with the helpers.
+macro_rules! checks {
+    ($($function:ident => $name:literal;)*) => {$(
+        pub fn $function(span: Span) -> Ident {
+            Ident::new(concat!("__Hypernodes", $name), span)
+        }
+    )*};
+}
+
+checks! {
+    wire_check => "Wire";
+    same_input_check => "SameInput";
+    same_stateful_check => "SameStateful";
+}
+
+/// The hidden types a pipeline `Name` declares beside it.
+macro_rules! hidden_types {
+    ($($(#[$doc:meta])* $function:ident => $suffix:literal;)*) => {$(
+        $(#[$doc])*
+        pub fn $function(pipeline: &Ident) -> Ident {
+            format_ident!("__Hypernodes{}{}", pipeline.to_string(), $suffix)
+        }
+    )*};
+}
+
+hidden_types! {
+    /// What the workers of a run share.
+    shared_type => "Shared";
+    /// A unit's values between streaming steps.
+    columns_type => "Columns";
+    /// The cache table.
+    cache_type => "Cache";
+    /// The runner type of a broken pipeline's stand-in.
+    runner_type => "Runner";
+}
+
+helpers! {
+    checkout_helper => "checkout";
+    clone_for_helper => "clone_for";
+    clone_for_retry_helper => "clone_for_retry";
+    retrying_helper => "retrying";
+}
+
+/// Items of the pipeline's own impl and of the runtime's hidden protocol (the runtime names
+/// its trait methods the same way).
+macro_rules! items {
+    ($($(#[$doc:meta])* $function:ident => $name:literal;)*) => {$(
+        $(#[$doc])*
+        pub fn $function() -> Ident {
+            Ident::new(concat!("__hypernodes_", $name), Span::call_site())
+        }
+    )*};
+}
+
+items! {
+    /// The pipeline's method running one item for a mask of outputs.
+    call_method => "call";
+    /// `Pipeline::__hypernodes_handle`: a copy of the pipeline a runner may own.
+    handle_method => "handle";
+    /// `Pipeline::__hypernodes_run`.
+    run_method => "run";
+    /// `Pipeline::__hypernodes_shared`: what the workers of a run share.
+    shared_method => "shared";
+    /// `Pipeline::__hypernodes_item`.
+    item_method => "item";
+    /// `Pipeline::__hypernodes_unit`.
+    unit_method => "unit";
+    /// `Staged::__hypernodes_columns`.
+    columns_method => "columns";
+    /// `Staged::__hypernodes_step`.
+    step_method => "step";
+    /// `Staged::__hypernodes_finish`.
+    finish_method => "finish";
+    /// The function whose body holds the type checks of the wiring.
+    check_function => "check";
+}
+
+/// A node's `param`-th argument, held across retries.
+pub fn held_arg(param: impl std::fmt::Display) -> Ident {
+    Ident::new(&format!("__hypernodes_arg_{param}"), Span::mixed_site())
+}
+
+/// The elements of list parameter `param` of a `map_over` node.
+pub fn elements_of(param: impl std::fmt::Display) -> Ident {
+    Ident::new(&format!("__hypernodes_element_{param}"), Span::mixed_site())
+}
+
+/// The results of inner output `output` of a `map_over` node, one per element.
+pub fn element_outputs(output: impl std::fmt::Display) -> Ident {
+    Ident::new(&format!("__hypernodes_out_{output}"), Span::mixed_site())
+}
+
+/// The iterator over the elements of the `index`-th mapped parameter.
+pub fn element_iter(index: impl std::fmt::Display) -> Ident {
+    Ident::new(&format!("__hypernodes_iter_{index}"), Span::mixed_site())
+}
+
+/// The `index`-th stateful instance a node checks out for parameter `name`.
+pub fn checkout_local(name: impl std::fmt::Display, index: usize) -> Ident {
+    Ident::new(&format!("__hypernodes_{name}_{index}"), Span::mixed_site())
+}
+
+/// The value a checked-out instance derefs to, held for the call.
+pub fn checkout_held(name: impl std::fmt::Display, index: usize) -> Ident {
+    Ident::new(
+        &format!("__hypernodes_{name}_{index}_held"),
+        Span::mixed_site(),
+    )
+}
+
+/// The cache key of node `node`, flowing to the nodes that read its outputs.
+pub fn node_key(node: usize) -> Ident {
+    Ident::new(&format!("__hypernodes_key_{node}"), Span::mixed_site())
+}
+
+/// The values of parameter `name` gathered for a batch node's call.
+pub fn batch_values(name: impl std::fmt::Display) -> Ident {
+    Ident::new(&format!("__hypernodes_batch_{name}"), Span::mixed_site())
+}
+
 pub fn private_ident(prefix: &str, name: impl std::fmt::Display) -> Ident {
     format_ident!("__hypernodes_{}_{}", prefix, name.to_string())
 }
@@ -129,7 +315,7 @@ impl Types<'_> {
             Some(nested) => {
                 let ty = self.inner_param(node, nested.params_at[param]);
                 match nested.mapped[param] {
-                    true => quote!(::std::vec::Vec<#ty>),
+                    true => quote!(#FqVec<#ty>),
                     false => ty,
                 }
             }
@@ -164,7 +350,7 @@ impl Types<'_> {
             Some(nested) => {
                 let ty = self.inner_output(node, nested.outputs_at[output]);
                 match nested.maps() {
-                    true => quote!(::std::vec::Vec<#ty>),
+                    true => quote!(#FqVec<#ty>),
                     false => ty,
                 }
             }

@@ -6,23 +6,26 @@
 //! outcome to a collector.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use syn::Ident;
 
 use super::body::Body;
 use super::names::{self, hooks_ident, running_ident, shared_ident, worker_ident, Types};
 use super::surface::Surface;
+use crate::fq::{FqCell, FqOption, FqResult, FqVec};
 use crate::pipeline::model::graph::Source;
 use crate::pipeline::parse::header::Header;
-
-fn ident(name: &str) -> Ident {
-    Ident::new(name, proc_macro2::Span::mixed_site())
-}
 
 /// The hidden columns struct and the pipeline's `Staged` impl working on it. Only a batched
 /// pipeline needs them to run `map`; any other pipeline runs node by node only on streaming
 /// stages, so its steps are compiled only with the `streaming` feature.
 pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStream {
+    let (columns_fn, finish_fn, step_fn) = (
+        names::columns_method(),
+        names::finish_method(),
+        names::step_method(),
+    );
+    let (fq_option, fq_vec) = (FqOption, FqVec);
     let krate = types.krate;
     let graph = types.graph;
     if !super::columns::batched(graph) && !types.features.streaming {
@@ -30,8 +33,8 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
     }
     let name = &header.name;
     let vis = &header.vis;
-    let columns_ty = format_ident!("__Hypernodes{}Columns", name);
-    let cols = ident("__hypernodes_columns");
+    let columns_ty = names::columns_type(name);
+    let cols = names::unit_columns();
     let (n, first, failed) = (names::unit_len(), names::unit_first(), names::unit_failed());
     let running = running_ident();
     let running_cell = names::running_cell();
@@ -45,7 +48,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
     let mut field_types: Vec<TokenStream> = surface
         .input_types
         .iter()
-        .map(|ty| quote!(::std::vec::Vec<::core::option::Option<#ty>>))
+        .map(|ty| quote!(#FqVec<#FqOption<#ty>>))
         .collect();
     let mut body = Body::new(types, &header.config);
     let mut arms = Vec::new();
@@ -73,7 +76,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         for &(output, value) in &produced {
             let ty = types.output(index, output);
             fields.push(names::column_field(value));
-            field_types.push(quote!(::std::vec::Vec<::core::option::Option<#ty>>));
+            field_types.push(quote!(#FqVec<#FqOption<#ty>>));
         }
         let (read_locals, read_fields): (Vec<Ident>, Vec<Ident>) = read
             .iter()
@@ -110,7 +113,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         .map(|o| names::column_field(o))
         .collect();
     let (shared, worker, hooks) = (shared_ident(), worker_ident(), hooks_ident());
-    let shared_ty = format_ident!("__Hypernodes{}Shared", name);
+    let shared_ty = names::shared_type(name);
     let imports = body.imports();
     let steps = graph.order.len();
 
@@ -121,7 +124,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         #vis struct #columns_ty {
             first: usize,
             n: usize,
-            failed: ::std::vec::Vec<::core::option::Option<#krate::Error>>,
+            failed: #FqVec<#FqOption<#krate::Error>>,
             #(#fields: #field_types,)*
         }
     };
@@ -129,17 +132,17 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         type Columns = #columns_ty;
         const STEPS: usize = #steps;
 
-        fn __hypernodes_columns<H: #krate::__private::Hooks>(
+        fn #columns_fn<H: #krate::__private::Hooks>(
             &self,
             #hooks: &H,
             #first: usize,
-            items: ::std::vec::Vec<#inputs_ty>,
+            items: #FqVec<#inputs_ty>,
         ) -> #columns_ty {
             let #n = items.len();
-            #(let mut #input_columns = ::std::vec::Vec::with_capacity(#n);)*
+            #(let mut #input_columns = #fq_vec::with_capacity(#n);)*
             for item in items {
                 let #inputs_ty { #(#input_fields: #input_locals),* } = item;
-                #(#input_columns.push(::core::option::Option::Some(#input_locals));)*
+                #(#input_columns.push(#fq_option::Some(#input_locals));)*
             }
             for i in 0..#n {
                 #krate::__private::item_start(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, #first + i));
@@ -147,9 +150,9 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             #columns_ty {
                 first: #first,
                 n: #n,
-                failed: (0..#n).map(|_| ::core::option::Option::None).collect(),
+                failed: (0..#n).map(|_| #FqOption::None).collect(),
                 #(#input_columns,)*
-                #(#later_fields: ::std::vec::Vec::new(),)*
+                #(#later_fields: #fq_vec::new(),)*
             }
         }
 
@@ -161,7 +164,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             clippy::unit_arg,
             clippy::redundant_closure
         )]
-        fn __hypernodes_step<H: #krate::__private::Hooks>(
+        fn #step_fn<H: #krate::__private::Hooks>(
             &self,
             #shared: &#shared_ty,
             #worker: usize,
@@ -172,7 +175,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             #imports
             let #n = #cols.n;
             let #first = #cols.first;
-            let #running_cell = ::core::cell::Cell::new("");
+            let #running_cell = #FqCell::new("");
             let #running = &#running_cell;
             let #failed = &mut #cols.failed;
             match step {
@@ -181,7 +184,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             }
         }
 
-        fn __hypernodes_finish<C: #krate::__private::Collect<#outputs_ty>, H: #krate::__private::Hooks>(
+        fn #finish_fn<C: #krate::__private::Collect<#outputs_ty>, H: #krate::__private::Hooks>(
             &self,
             #hooks: &H,
             #cols: #columns_ty,
@@ -190,8 +193,8 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             let #columns_ty { first, mut failed, #(mut #output_columns,)* .. } = #cols;
             for (i, failure) in failed.iter_mut().enumerate() {
                 let result = match failure.take() {
-                    ::core::option::Option::Some(error) => ::core::result::Result::Err(error),
-                    ::core::option::Option::None => ::core::result::Result::Ok(#outputs_ty {
+                    #FqOption::Some(error) => #FqResult::Err(error),
+                    #FqOption::None => #FqResult::Ok(#outputs_ty {
                         #(#output_fields: #output_columns[i].take().expect("a live item has every value"),)*
                     }),
                 };

@@ -1,0 +1,35 @@
+//! Fully qualified paths of the std items generated code uses, spelled here once (bevy's
+//! `fq_std`): code written inside a user's crate must not pick up their own `Option` or `Vec`.
+//! Each is a unit value to interpolate, `quote!(#FqOption::Some(x))`.
+
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+
+macro_rules! fq {
+    ($($name:ident => $path:path),* $(,)?) => {
+        $(
+            #[doc = concat!("`", stringify!($path), "`.")]
+            pub struct $name;
+
+            impl ToTokens for $name {
+                fn to_tokens(&self, tokens: &mut TokenStream) {
+                    tokens.extend(quote!(::$path));
+                }
+            }
+        )*
+    };
+}
+
+fq! {
+    FqOption => core::option::Option,
+    FqResult => core::result::Result,
+    FqVec => std::vec::Vec,
+    FqClone => core::clone::Clone,
+    FqArc => std::sync::Arc,
+    FqIntoIterator => core::iter::IntoIterator,
+    FqDefault => core::default::Default,
+    FqFn => core::ops::Fn,
+    FqSend => core::marker::Send,
+    FqSync => core::marker::Sync,
+    FqCell => core::cell::Cell,
+}
