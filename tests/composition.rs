@@ -87,8 +87,9 @@ pub fn summarize(word_count: usize, shout: &str) -> String {
 
 // Another crate's pipeline used as a node, next to nodes of this crate.
 pipeline! {
-    /// Counts words with `nodelib::Words`, then reports.
-    pub Report = [nodelib::Words, nodelib::text::shout, summarize]
+    /// Counts words with `nodelib::Words`, then reports. `shout` reads `cleaned`, which
+    /// `Words` computes on the way to its final output, so the entry asks for it by name.
+    pub Report = [nodelib::Words(outputs(word_count, cleaned, tokens)), nodelib::text::shout, summarize]
 }
 
 #[test]
@@ -97,7 +98,7 @@ fn a_pipeline_is_a_node() -> Result<(), hypernodes::Error> {
         text: "  Hello World ".into(),
     })?;
     assert_eq!(out.summarize, "2 words: HELLO WORLD");
-    // The inner pipeline's outputs are the outer's values.
+    // The inner pipeline's outputs asked for are the outer's values.
     assert_eq!(out.tokens, ["hello", "world"]);
     let words = Report::INFO.node("Words").unwrap();
     assert_eq!(words.kind, NodeKind::Pipeline);

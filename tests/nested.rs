@@ -49,6 +49,39 @@ pipeline! {
     ]
 }
 
+pipeline! {
+    /// `Text` without `outputs(..)`: its final outputs only.
+    pub Finals = [Text]
+}
+
+pipeline! {
+    /// `outputs(..)` may name an intermediate value of `Text` too.
+    pub WithCleaned = [Text(outputs(cleaned, length, shout))]
+}
+
+#[test]
+fn a_nested_pipeline_gives_its_final_outputs_unless_outputs_names_more(
+) -> Result<(), hypernodes::Error> {
+    // `cleaned` feeds `measure` and `shout` inside `Text`: an intermediate, kept inside.
+    assert_eq!(Finals::INFO.outputs, ["length", "shout"]);
+    assert_eq!(
+        Finals::INFO.node("Text").unwrap().outputs,
+        ["length", "shout"]
+    );
+    let out = Finals::new().run(FinalsInputs {
+        text: " Hi ".into(),
+        suffix: "?".into(),
+    })?;
+    assert_eq!((out.length, out.shout.as_str()), (2, "HI?"));
+    assert_eq!(WithCleaned::INFO.outputs, ["cleaned", "length", "shout"]);
+    let out = WithCleaned::new().run(WithCleanedInputs {
+        text: " Hi ".into(),
+        suffix: "?".into(),
+    })?;
+    assert_eq!(out.cleaned, "hi");
+    Ok(())
+}
+
 #[test]
 fn renamed_inputs_and_outputs_and_only_the_selected_outputs_run() -> Result<(), hypernodes::Error> {
     let (lengths, shouts) = (

@@ -12,7 +12,7 @@ use syn::{braced, bracketed, Ident, LitBool, Token};
 use crate::config::Config;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v6";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v7";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -87,6 +87,10 @@ pub struct NodeMeta {
     /// For a pipeline: per parameter, the outputs (bits by position) that need it; a nested use
     /// selecting some outputs leaves the other parameters unwired. Empty for a function.
     pub needs: Vec<u64>,
+    /// For a pipeline: the outputs (bits by position) it gives a pipeline that lists it without
+    /// `outputs(..)`: those of its `#[outputs(..)]`, or else the values none of its own nodes
+    /// reads (its final outputs, as in HyperNodes). All bits for a function.
+    pub exposed: u64,
     /// A hash of the function's tokens (0 for a pipeline): part of every cache key.
     pub code: u64,
     /// `#[node(version = N)]`.
@@ -125,13 +129,14 @@ impl NodeMeta {
             .needs
             .iter()
             .map(|n| proc_macro2::Literal::u64_unsuffixed(*n));
+        let exposed = proc_macro2::Literal::u64_unsuffixed(self.exposed);
         let code = proc_macro2::Literal::u64_unsuffixed(self.code);
         let version = proc_macro2::Literal::u64_unsuffixed(self.version);
         let cached = self.cached;
         let config = self.config.entries_tokens();
         quote! {{
             kind = #kind, name = #name, vis = #vis, fallible = #fallible, batch = #batch, asynchronous = #asynchronous, poisoned = #poisoned,
-            params = [#(#params),*], outputs = [#(#outputs),*], needs = [#(#needs),*],
+            params = [#(#params),*], outputs = [#(#outputs),*], needs = [#(#needs),*], exposed = #exposed,
             code = #code, version = #version, cached = #cached, config = { #config }
         }}
     }
@@ -203,6 +208,7 @@ impl Parse for NodeMeta {
             .iter()
             .map(syn::LitInt::base10_parse)
             .collect::<syn::Result<Vec<u64>>>()?;
+        let exposed = field::<syn::LitInt>(&input, "exposed")?.base10_parse()?;
         let code = field::<syn::LitInt>(&input, "code")?.base10_parse()?;
         let version = field::<syn::LitInt>(&input, "version")?.base10_parse()?;
         let cached = field::<LitBool>(&input, "cached")?.value;
@@ -222,6 +228,7 @@ impl Parse for NodeMeta {
             params,
             outputs,
             needs,
+            exposed,
             code,
             version,
             cached,

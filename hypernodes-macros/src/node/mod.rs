@@ -38,6 +38,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 
     let meta = NodeMeta {
         needs: Vec::new(),
+        exposed: u64::MAX,
         code: code_hash(&quote!(#func)),
         version: args.version,
         cached: !args.no_cache && !args.batch,

@@ -26,7 +26,7 @@ fn meta(name: &str, params: &[(&str, &str)], outputs: &[&str]) -> TokenStream {
     quote! {{
         kind = function, name = #name, vis = public, fallible = false, batch = false,
         asynchronous = false, poisoned = false, params = [#(#params),*], outputs = [#(#outputs),*],
-        needs = [], code = 7, version = 0, cached = true, config = { }
+        needs = [], exposed = 18446744073709551615, code = 7, version = 0, cached = true, config = { }
     }}
 }
 

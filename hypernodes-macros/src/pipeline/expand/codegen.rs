@@ -647,6 +647,7 @@ fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surfac
             })
             .collect(),
         needs: graph.input_needs(),
+        exposed: graph.exposed(header),
         outputs: graph
             .kept
             .iter()

@@ -190,6 +190,7 @@ fn quiet_meta_macro(header: &Header) -> TokenStream {
         version: 0,
         cached: false,
         needs: Vec::new(),
+        exposed: u64::MAX,
         kind: Kind::Pipeline,
         name: header.name.clone(),
         vis: Vis::of(&header.vis),

@@ -162,6 +162,10 @@ impl Graph {
                         conflict(stateful, "a wired parameter", "stateful"),
                     );
                 } else if !self.producers.contains_key(&key) && as_input.is_none() {
+                    if let Some(holder) = self.holder_of_intermediate(&p.name) {
+                        errors.at(&node.path, intermediate_read(node, &p.name, holder));
+                        continue;
+                    }
                     self.inputs.push(Declared {
                         name: p.name.clone(),
                         node: index,
@@ -170,6 +174,15 @@ impl Graph {
                 }
             }
         }
+    }
+
+    /// A listed nested pipeline that computes `name` but keeps it inside.
+    fn holder_of_intermediate(&self, name: &syn::Ident) -> Option<&Node> {
+        self.nodes.iter().find(|n| {
+            n.nested
+                .as_ref()
+                .is_some_and(|nested| nested.intermediates.contains(name))
+        })
     }
 
     /// `#[bind(name = ..)]` turns the input `name` into a value fixed for every item.
@@ -382,6 +395,27 @@ impl Graph {
         Some(dependents)
     }
 
+    /// The kept outputs (bits by position) a pipeline listing this one gets without
+    /// `outputs(..)`: every one under `#[outputs(..)]`, otherwise those no node here reads.
+    pub fn exposed(&self, header: &Header) -> u64 {
+        if header.outputs.is_some() {
+            return u64::MAX;
+        }
+        let read = |name: &syn::Ident| {
+            self.order
+                .iter()
+                .any(|&n| self.nodes[n].meta.params.iter().any(|p| &p.name == name))
+        };
+        self.kept
+            .iter()
+            .enumerate()
+            .filter(|&(_, &(n, o))| !read(&self.nodes[n].meta.outputs[o]))
+            .fold(0, |bits, (position, _)| match position {
+                0..=63 => bits | 1 << position,
+                _ => u64::MAX,
+            })
+    }
+
     /// Per input, the kept outputs that need it (all bits past 64 outputs).
     pub fn input_needs(&self) -> Vec<u64> {
         let dependents = self.dependents();
@@ -419,4 +453,33 @@ impl Graph {
                 || (pipeline < Vis::Public && hidden && node.path.segments.len() > 1);
         }
     }
+}
+
+/// A node reads a value that a nested pipeline of the list computes but keeps inside.
+fn intermediate_read(reader: &Node, name: &syn::Ident, holder: &Node) -> String {
+    let holder_label = holder.label();
+    let mut outputs: Vec<String> = holder
+        .meta
+        .outputs
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    outputs.push(name.to_string());
+    format!(
+        "`{}` reads `{name}`, an intermediate value of the nested pipeline `{holder_label}`: \
+         a nested pipeline gives only its final outputs ({}) unless `outputs(..)` names more; \
+         write `{holder_label}(outputs({}))`",
+        reader.label(),
+        quoted_list(
+            holder
+                .meta
+                .outputs
+                .iter()
+                .map(|o| o.to_string())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str)
+        ),
+        outputs.join(", "),
+    )
 }

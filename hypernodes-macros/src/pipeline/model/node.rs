@@ -58,6 +58,9 @@ pub struct NestedUse {
     pub product: bool,
     /// `(inner name, outer name)` of each renamed input and output.
     pub renamed: Vec<(String, String)>,
+    /// The inner values left inside because `outputs(..)` was not given (only final outputs
+    /// come out), for the error of a node reading one.
+    pub intermediates: Vec<syn::Ident>,
 }
 
 impl NestedUse {

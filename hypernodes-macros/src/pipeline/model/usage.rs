@@ -42,6 +42,7 @@ pub fn apply(node: &mut Node, usage: TokenStream, errors: &mut Errors) {
         mapped: vec![false; node.meta.params.len()],
         product: false,
         renamed: Vec::new(),
+        intermediates: Vec::new(),
     };
     let usage = match Parser::parse2(parse_usage, usage) {
         Ok(usage) => usage,
@@ -53,8 +54,9 @@ pub fn apply(node: &mut Node, usage: TokenStream, errors: &mut Errors) {
     };
     let mut local = Errors::default();
     rename_inputs(node, &mut nested, &usage, &mut local);
-    if let Some((span, pairs)) = &usage.outputs {
-        select_outputs(node, &mut nested, *span, pairs, &mut local);
+    match &usage.outputs {
+        Some((span, pairs)) => select_outputs(node, &mut nested, *span, pairs, &mut local),
+        None => select_final_outputs(node, &mut nested),
     }
     if local.is_empty() {
         drop_unneeded_inputs(node, &mut nested);
@@ -176,6 +178,32 @@ fn select_outputs(
         nested.outputs_at = positions;
         node.meta.outputs = outer_names;
     }
+}
+
+/// Without `outputs(..)`, the outer pipeline gets the inner one's final outputs (see
+/// `NodeMeta::exposed`); its intermediate values stay inside, and the inner nodes that only
+/// they need do not run.
+fn select_final_outputs(node: &mut Node, nested: &mut NestedUse) {
+    let exposed = node.meta.exposed;
+    let is_exposed = |position: usize| position >= 64 || exposed & (1 << position) != 0;
+    let (exposed, hidden): (Vec<usize>, Vec<usize>) =
+        (0..node.meta.outputs.len()).partition(|&p| is_exposed(p));
+    if hidden.is_empty() {
+        return;
+    }
+    nested.mask = exposed.iter().fold(0, |mask, &p| match p {
+        0..=63 => mask | 1 << p,
+        _ => u64::MAX,
+    });
+    nested.intermediates = hidden
+        .iter()
+        .map(|&p| node.meta.outputs[p].clone())
+        .collect();
+    node.meta.outputs = exposed
+        .iter()
+        .map(|&p| node.meta.outputs[p].clone())
+        .collect();
+    nested.outputs_at = exposed;
 }
 
 /// The position of `inner` among the nested pipeline's input or output names, or an error at
