@@ -343,6 +343,15 @@ fn bound_inputs_leave_the_inputs_and_can_be_set_on_the_pipeline() -> Result<(), 
 }
 
 #[test]
+fn bound_inputs_can_be_read_back_from_the_pipeline() {
+    let defaults = Scaled::new();
+    let bound = defaults.bound();
+    assert_eq!((*bound.factor, *bound.offset), (10, 3));
+    let set = Scaled::builder().factor(100).build();
+    assert_eq!((*set.bound().factor, *set.bound().offset), (100, 3));
+}
+
+#[test]
 fn a_nested_map_tells_each_element_in_its_scope() -> Result<(), hypernodes::Error> {
     let hooks = Recorder::default();
     Zipped::new()

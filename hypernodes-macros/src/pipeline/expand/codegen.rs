@@ -103,6 +103,7 @@ pub fn generate(
     let cache_ty = super::cache::table_ident(header);
     let cache = super::cache::generate(krate, header, &types);
     let builder = builder(krate, header, &stateful, &types);
+    let bound_view = bound_view(header, &types, false);
     let output_types = &surface.output_types;
     let values_ty = quote!((#(#fq_option<#output_types>,)*));
     let body = Body::new(&types, &header.config).generate(&values_ty);
@@ -175,6 +176,7 @@ pub fn generate(
 
         #structs
         #builder
+        #bound_view
         #cache
 
         impl #name {
@@ -572,6 +574,46 @@ fn builder(
             /// The pipeline.
             pub fn build(self) -> #name {
                 self.pipeline
+            }
+        }
+    }
+}
+
+/// `<Name>Bound`: the values of the bound inputs, read back from a pipeline value with
+/// `bound()`. Only a pipeline with `#[bind]` has it. In a broken pipeline's stand-in
+/// (`stand_in`) it only type-checks.
+pub fn bound_view(header: &Header, types: &Types, stand_in: bool) -> TokenStream {
+    let graph = types.graph;
+    if graph.bound.is_empty() {
+        return TokenStream::new();
+    }
+    let (name, vis) = (&header.name, &header.vis);
+    let view = format_ident!("{}Bound", name);
+    let bound = Bound::of(types, header);
+    let names: Vec<Ident> = graph.bound.iter().map(|b| b.name.clone()).collect();
+    let docs = names
+        .iter()
+        .map(|n| format!("The value of the bound input `{n}`."));
+    let types = &bound.types;
+    let fields = &bound.fields;
+    let body = match stand_in {
+        true => quote!(::core::unreachable!()),
+        false => quote!(#view { #(#names: &self.#fields,)* }),
+    };
+    let doc = format!(
+        "The bound inputs of [`{name}`] (`#[bind]`, or the builder's values), from [`{name}::bound`]."
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy)]
+        #vis struct #view<'a> {
+            #(#[doc = #docs] pub #names: &'a #types,)*
+        }
+
+        impl #name {
+            /// The values its bound inputs have in this pipeline value.
+            pub fn bound(&self) -> #view<'_> {
+                #body
             }
         }
     }

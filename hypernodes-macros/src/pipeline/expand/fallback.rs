@@ -35,6 +35,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     let message = format!("pipeline `{name}` did not compile");
     let runner = names::runner_type(name);
     let builder = builder(krate, header, &types, &message);
+    let bound_view = super::codegen::bound_view(header, &types, true);
     let results = quote!(#FqVec<#FqResult<#outputs_ty, #krate::Error>>);
     // What the pipeline and its runner both offer, with the real signatures.
     let runs = quote! {
@@ -68,6 +69,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
 
         #structs
         #builder
+        #bound_view
 
         impl #name {
             /// A pipeline ready to run.
