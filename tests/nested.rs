@@ -429,3 +429,44 @@ fn a_picture_renders_to_svg_in_pure_rust() {
     assert!(svg.contains("Scoring ▸ score → score"));
     assert!(svg.contains("each chunks→chunk"));
 }
+
+/// Neither `Clone` nor `Copy`: only ever lent.
+pub struct Index {
+    words: Vec<String>,
+}
+
+#[node(output = "hits")]
+pub fn hits(chunk: &str, index: &Index) -> usize {
+    index
+        .words
+        .iter()
+        .filter(|w| chunk.contains(w.as_str()))
+        .count()
+}
+
+pipeline! { pub Hits = [hits] }
+
+pipeline! {
+    pub Search = [split, Hits(inputs(chunk = chunks), outputs(hits = all_hits), map_over(chunks))]
+}
+
+#[test]
+fn a_value_lent_to_every_element_needs_no_clone_when_every_inner_node_borrows_it(
+) -> Result<(), hypernodes::Error> {
+    let index = || Index {
+        words: vec!["a".into(), "b".into()],
+    };
+    let out = Search::new().run(SearchInputs {
+        document: "ab|cd|b".into(),
+        index: index(),
+    })?;
+    assert_eq!(out.all_hits, [2, 0, 1]);
+    let outs = Search::new()
+        .with_engine(Parallel::new())
+        .map(vec![SearchInputs {
+            document: "a|a".into(),
+            index: index(),
+        }])?;
+    assert_eq!(outs[0].all_hits, [1, 1]);
+    Ok(())
+}

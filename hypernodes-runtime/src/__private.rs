@@ -23,7 +23,9 @@ pub use crate::plumbing::debug::{Field, Repr, ViaDebug, ViaTypeName};
 pub use crate::plumbing::hooked::{
     hooked_run, item_end, item_start, nested_end, nested_start, node_end, node_start, Clock,
 };
-pub use crate::plumbing::nested::{absent, needs, present, present_ref, zip_len, Absent, Arg};
+pub use crate::plumbing::nested::{
+    absent, needs, present, present_ref, zip_len, Absent, Arg, OwnedArg,
+};
 pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRetry};
 pub use crate::plumbing::wire::{
     clone_for, code_at, CloneForLaterUse, In, NodeCode, Out, SameInput, SameStateful, Wire,

@@ -7,15 +7,24 @@ use crate::error::Error;
 
 /// A pipeline input as the generated call receives it: owned (from `run` and `map`), borrowed
 /// (broadcast to every element of a nested `map_over`, or read again later by the outer
-/// pipeline) or absent (not needed for the outputs asked for).
+/// pipeline) or absent (not needed for the outputs asked for). Only borrowed here: a value
+/// every inner node borrows needs nothing more, `Clone` included.
+#[diagnostic::on_unimplemented(
+    message = "a `{Self}` cannot be handed to a nested pipeline as `{T}`",
+    label = "passed to a nested pipeline here"
+)]
+pub trait Arg<T> {
+    /// The value, borrowed.
+    fn get(&self) -> &T;
+}
+
+/// An [`Arg`] that an inner node takes by value: a lent value is cloned for it.
 #[diagnostic::on_unimplemented(
     message = "a `{Self}` cannot be handed to a nested pipeline as `{T}`",
     label = "passed to a nested pipeline here",
     note = "a value broadcast to every element of `map_over`, or read again after the nested pipeline, is lent to it; a node inside that takes it by value gets a clone, so it must be `Clone`"
 )]
-pub trait Arg<T> {
-    /// The value, borrowed.
-    fn get(&self) -> &T;
+pub trait OwnedArg<T>: Arg<T> {
     /// The value, owned (a clone when it was lent).
     fn owned(self) -> T;
 }
@@ -25,17 +34,23 @@ impl<T> Arg<T> for T {
     fn get(&self) -> &T {
         self
     }
+}
+
+impl<T> OwnedArg<T> for T {
     #[inline(always)]
     fn owned(self) -> T {
         self
     }
 }
 
-impl<T: Clone> Arg<T> for &T {
+impl<T> Arg<T> for &T {
     #[inline(always)]
     fn get(&self) -> &T {
         self
     }
+}
+
+impl<T: Clone> OwnedArg<T> for &T {
     #[inline(always)]
     fn owned(self) -> T {
         self.clone()
@@ -55,6 +70,9 @@ impl<T> Arg<T> for Absent<T> {
     fn get(&self) -> &T {
         unreachable!("a nested pipeline read an input its selected outputs do not need")
     }
+}
+
+impl<T> OwnedArg<T> for Absent<T> {
     fn owned(self) -> T {
         unreachable!("a nested pipeline read an input its selected outputs do not need")
     }

@@ -633,7 +633,7 @@ impl<'a> Body<'a> {
             }
             Source::Input(_) if self.masked => {
                 if access == Access::Move {
-                    return quote!(#krate::__private::Arg::owned(#value));
+                    return quote!(#krate::__private::OwnedArg::owned(#value));
                 }
                 quote!(#krate::__private::Arg::get(&#value))
             }

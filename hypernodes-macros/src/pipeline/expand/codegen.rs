@@ -110,6 +110,10 @@ pub fn generate(
     let arg_types: Vec<Ident> = (0..input_locals.len())
         .map(|i| format_ident!("A{}", i))
         .collect();
+    let arg_traits = (0..input_locals.len()).map(|i| match graph.input_taken_by_value(i) {
+        true => format_ident!("OwnedArg"),
+        false => format_ident!("Arg"),
+    });
     let output_locals = &surface.output_locals;
     let output_fields = &surface.output_fields;
     // The values of a call that asked for every output, as `<Name>Outputs`.
@@ -249,7 +253,8 @@ pub fn generate(
                 clippy::unit_arg,
                 clippy::redundant_closure
             )]
-            pub fn #call_fn<const MASK: u64, H: #krate::__private::Hooks, #(#arg_types: #krate::__private::Arg<#input_types>),*>(
+            pub fn #call_fn<const MASK: u64, H: #krate::__private::Hooks, #(#arg_types: #krate::__private::#arg_traits<#input_types>),*
+            >(
                 &self,
                 #shared: &#shared_ty,
                 #worker: usize,

@@ -416,6 +416,19 @@ impl Graph {
             })
     }
 
+    /// Whether a node that runs takes input `input` by value. Only then must a lent input be
+    /// cloned for it (`OwnedArg`); one every node borrows is lent as it is.
+    pub fn input_taken_by_value(&self, input: usize) -> bool {
+        let name = &self.inputs[input].name;
+        self.order.iter().any(|&n| {
+            self.nodes[n]
+                .meta
+                .params
+                .iter()
+                .any(|p| &p.name == name && p.mode == Mode::Value)
+        })
+    }
+
     /// Per input, the kept outputs that need it (all bits past 64 outputs).
     pub fn input_needs(&self) -> Vec<u64> {
         let dependents = self.dependents();
