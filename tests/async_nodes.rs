@@ -192,3 +192,51 @@ fn async_nodes_run_on_a_cluster() {
         .map_results(texts());
     check(&results);
 }
+
+static BOTH_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static MOST_BOTH_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// One 50 ms call, counting the calls in flight with it.
+async fn timed_call(value: u64) -> u64 {
+    let now = BOTH_IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+    MOST_BOTH_IN_FLIGHT.fetch_max(now, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    BOTH_IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    value
+}
+
+#[node(output = "title")]
+async fn fetch_title(id: u64) -> Result<u64, String> {
+    match id {
+        0 => Err("no title for 0".into()),
+        id => Ok(timed_call(id * 10).await),
+    }
+}
+
+#[node(output = "body", stateful(client))]
+async fn fetch_body(id: u64, client: &Client) -> u64 {
+    assert_eq!(client.prefix, "got");
+    timed_call(id * 100).await
+}
+
+#[node(output = "page")]
+fn assemble(title: u64, body: u64) -> u64 {
+    title + body
+}
+
+pipeline! { Page = [fetch_title, fetch_body, assemble] }
+
+#[test]
+fn independent_async_nodes_of_one_item_are_awaited_together() -> Result<(), hypernodes::Error> {
+    let start = Instant::now();
+    let out = Page::new().run(PageInputs { id: 2 })?;
+    let elapsed = start.elapsed();
+    assert_eq!(out.page, 220);
+    // Both calls were in flight at once: one item took one call's time, not two.
+    assert_eq!(MOST_BOTH_IN_FLIGHT.load(Ordering::SeqCst), 2);
+    assert!(elapsed < Duration::from_millis(95), "{elapsed:?}");
+    // A failure in one of them is that node's error.
+    let err = Page::new().run(PageInputs { id: 0 }).unwrap_err();
+    assert_eq!(err.node(), "fetch_title");
+    Ok(())
+}

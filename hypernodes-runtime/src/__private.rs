@@ -13,7 +13,9 @@ pub use crate::map_on::{Built, MapOn};
 pub use crate::pipeline::{staged_unit, Staged};
 pub use crate::plan::Plan;
 #[cfg(feature = "async")]
-pub use crate::plumbing::asynchronous::{block_on, guarded, retry_pause, run_all, AsyncLimiter};
+pub use crate::plumbing::asynchronous::{
+    block_on, both, guarded, retry_pause, run_all, AsyncLimiter,
+};
 pub use crate::plumbing::batch::{batch_values, catching, single_value};
 #[cfg(feature = "cache")]
 pub use crate::plumbing::cached::{cache_lookup, CacheValue, Cacheable, KeyPart, Slot, Store};

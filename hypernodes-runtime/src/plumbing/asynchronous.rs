@@ -58,6 +58,12 @@ pub fn run_all<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
     block_on(futures_util::future::join_all(futures))
 }
 
+/// Both futures polled together, for independent async nodes of one item; more than two nest
+/// (`both(a, both(b, c))`).
+pub fn both<A: Future, B: Future>(a: A, b: B) -> impl Future<Output = (A::Output, B::Output)> {
+    futures_util::future::join(a, b)
+}
+
 /// Waits before retry `retry` of an async node, without holding the thread.
 pub async fn retry_pause(retry: u32) {
     tokio::time::sleep(super::retry::backoff(retry)).await;

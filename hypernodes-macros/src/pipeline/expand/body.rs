@@ -100,7 +100,14 @@ impl<'a> Body<'a> {
     pub fn generate(mut self, values_ty: &TokenStream) -> TokenStream {
         self.masked = true;
         let graph = self.graph;
-        let calls: Vec<TokenStream> = graph.order.iter().map(|&n| self.node(n)).collect();
+        let calls: Vec<TokenStream> = graph
+            .concurrent_groups()
+            .iter()
+            .map(|group| match group.as_slice() {
+                [n] => self.node(*n),
+                group => self.concurrent(group),
+            })
+            .collect();
         let krate = self.types.krate;
         let (running, running_cell) = (running_ident(), names::running_cell());
         let imports = self.imports();
@@ -144,9 +151,80 @@ impl<'a> Body<'a> {
         }
     }
 
+    /// Independent `async fn` nodes of one item, awaited together: each node's statement in a
+    /// future of its own (with its panic guard), their stateful checkouts first. A value two
+    /// of them read is only lent to them, as the futures live side by side.
+    fn concurrent(&mut self, group: &[usize]) -> TokenStream {
+        let krate = self.types.krate;
+        let graph = self.graph;
+        let mut read_by: HashMap<String, usize> = HashMap::new();
+        for &n in group {
+            for p in graph.nodes[n]
+                .meta
+                .params
+                .iter()
+                .filter(|p| !p.mode.is_stateful())
+            {
+                *read_by.entry(p.name.to_string()).or_default() += 1;
+            }
+        }
+        let shared: Vec<String> = read_by
+            .into_iter()
+            .filter(|&(_, c)| c > 1)
+            .map(|(n, _)| n)
+            .collect();
+        for name in &shared {
+            *self.remaining.get_mut(name).expect("every use is counted") += 1;
+        }
+        let in_future = std::mem::replace(&mut self.in_future, true);
+        let hoisted_before = std::mem::take(&mut self.hoisted);
+        let (mut futures, mut bound) = (Vec::new(), Vec::new());
+        for &n in group {
+            let (statement, locals) = self.node_binding(n);
+            let name = graph.nodes[n].meta.name.to_string();
+            futures.push(quote! {
+                #krate::__private::guarded(#name, async {
+                    #statement
+                    #FqResult::Ok((#(#locals,)*))
+                })
+            });
+            bound.push(locals);
+        }
+        let hoisted = std::mem::replace(&mut self.hoisted, hoisted_before);
+        self.in_future = in_future;
+        for name in &shared {
+            *self.remaining.get_mut(name).expect("every use is counted") -= 1;
+        }
+        let results: Vec<Ident> = (0..group.len()).map(names::group_result).collect();
+        let joined = futures
+            .into_iter()
+            .rev()
+            .reduce(|rest, future| quote!(#krate::__private::both(#future, #rest)))
+            .expect("a group has nodes");
+        let pattern = results
+            .iter()
+            .rev()
+            .map(|r| quote!(#r))
+            .reduce(|rest, result| quote!((#result, #rest)))
+            .expect("a group has nodes");
+        quote! {
+            let #pattern = #krate::__private::block_on(async {
+                #(#hoisted)*
+                #FqResult::Ok::<_, #krate::Error>(#joined.await)
+            })?;
+            #(let (#(#bound,)*) = #results?;)*
+        }
+    }
+
     /// One node's statement: its call, bound to the locals of the outputs read later. A node
     /// only some outputs need runs under the call's `MASK`, its values then `Option`s.
     pub(super) fn node(&mut self, index: usize) -> TokenStream {
+        self.node_binding(index).0
+    }
+
+    /// [`Body::node`]'s statement and the locals it binds (the outputs read later and a cached
+    /// node's key).
+    fn node_binding(&mut self, index: usize) -> (TokenStream, Vec<Ident>) {
         let fq_option = FqOption;
         let node = &self.graph.nodes[index];
         let key = super::cache::key_statement(self.types, index, self.keys_flow(), |name| {
@@ -164,8 +242,17 @@ impl<'a> Body<'a> {
             }
         };
         let bind = self.bindings(node);
+        let key_local = key.is_some().then(|| super::cache::key_ident(index));
+        let used: Vec<Ident> = node
+            .meta
+            .outputs
+            .iter()
+            .filter(|o| self.used_later(o))
+            .map(local)
+            .chain(key_local.clone())
+            .collect();
         if !self.maskable(index) {
-            return quote!(#key let #bind = { #body };);
+            return (quote!(#key let #bind = { #body };), used);
         }
         // A cached node's key leaves the block with its values, for the nodes downstream.
         let (key_out, key_none) = match key.is_some() {
@@ -183,10 +270,11 @@ impl<'a> Body<'a> {
             .map(local)
             .collect();
         let nones = used.iter().map(|_| quote!(#FqOption::None));
+        let bound: Vec<Ident> = used.iter().cloned().chain(key_local).collect();
         let krate = self.types.krate;
         let dependents = self.dependents.as_ref().map_or(0, |d| d[index]);
         let dependents = proc_macro2::Literal::u64_suffixed(dependents);
-        quote! {
+        let statement = quote! {
             let (#(#used,)* #key_out) = if #krate::__private::needs(MASK, #dependents) {
                 #key
                 let #bind = { #body };
@@ -194,7 +282,8 @@ impl<'a> Body<'a> {
             } else {
                 (#(#nones,)* #key_none)
             };
-        }
+        };
+        (statement, bound)
     }
 
     /// A function node's call with its hook events, permit and stateful checkouts.

@@ -258,6 +258,14 @@ pub fn held_arg(param: impl std::fmt::Display) -> Ident {
     Ident::new(&format!("__hypernodes_arg_{param}"), Span::mixed_site())
 }
 
+/// What the `position`-th future of a group of async nodes awaited together gave.
+pub fn group_result(position: usize) -> Ident {
+    Ident::new(
+        &format!("__hypernodes_group_{position}"),
+        Span::mixed_site(),
+    )
+}
+
 /// The elements of list parameter `param` of a `map_over` node.
 pub fn elements_of(param: impl std::fmt::Display) -> Ident {
     Ident::new(&format!("__hypernodes_element_{param}"), Span::mixed_site())

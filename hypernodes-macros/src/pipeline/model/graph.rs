@@ -7,7 +7,7 @@ use syn::Ident;
 
 use super::node::Node;
 use crate::errors::{did_you_mean, quoted_list, Errors};
-use crate::meta::{Mode, Vis};
+use crate::meta::{Kind, Mode, Vis};
 use crate::pipeline::parse::header::Header;
 
 /// A value read by nodes: where it comes from.
@@ -414,6 +414,31 @@ impl Graph {
                 0..=63 => bits | 1 << position,
                 _ => u64::MAX,
             })
+    }
+
+    /// The run order cut in groups: independent `async fn` nodes next to each other in the
+    /// order share a group, awaited together in a single-item call; every other node is a
+    /// group of its own.
+    pub fn concurrent_groups(&self) -> Vec<Vec<usize>> {
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for &n in &self.order {
+            let node = &self.nodes[n];
+            let joins = node.meta.asynchronous && node.meta.kind == Kind::Function;
+            let fits = |group: &Vec<usize>| {
+                let first = &self.nodes[group[0]];
+                first.meta.asynchronous
+                    && first.meta.kind == Kind::Function
+                    && !group.iter().any(|&m| {
+                        let outputs = &self.nodes[m].meta.outputs;
+                        node.meta.params.iter().any(|p| outputs.contains(&p.name))
+                    })
+            };
+            match groups.last_mut() {
+                Some(group) if joins && fits(group) => group.push(n),
+                _ => groups.push(vec![n]),
+            }
+        }
+        groups
     }
 
     /// Whether a node that runs takes input `input` by value. Only then must a lent input be
