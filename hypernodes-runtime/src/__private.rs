@@ -17,6 +17,7 @@ pub use crate::plumbing::asynchronous::{
     block_on, both, guarded, retry_pause, run_all, AsyncLimiter,
 };
 pub use crate::plumbing::batch::{batch_values, catching, single_value};
+pub use crate::plumbing::branch::{merge_column, NOT_REACHED};
 #[cfg(feature = "cache")]
 pub use crate::plumbing::cached::{cache_lookup, CacheValue, Cacheable, KeyPart, Slot, Store};
 pub use crate::plumbing::call::{node_result, run_catching, NodeResult};
@@ -30,7 +31,8 @@ pub use crate::plumbing::nested::{
 };
 pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRetry};
 pub use crate::plumbing::wire::{
-    clone_for, code_at, CloneForLaterUse, In, NodeCode, Out, SameInput, SameStateful, Wire,
+    clone_for, code_at, ArmWire, CloneForLaterUse, In, NodeCode, Out, SameArmOutput, SameInput,
+    SameStateful, Wire,
 };
 #[cfg(all(feature = "process", unix))]
 pub use crate::process::{serve_node, Isolated, ProcessValue, Processes, WorkerEntry};

@@ -29,6 +29,8 @@ fn expand_for(input: TokenStream, features: expand::features::Features) -> Token
         header,
         nodes,
         usages,
+        branches,
+        guards,
     } = match syn::parse2(input) {
         Ok(input) => input,
         Err(e) => return e.into_compile_error(),
@@ -40,12 +42,13 @@ fn expand_for(input: TokenStream, features: expand::features::Features) -> Token
     let mut errors = crate::errors::Errors::default();
     let mut nodes: Vec<Node> = nodes
         .into_iter()
-        .map(|(path, meta)| Node::new(path, meta))
+        .zip(guards)
+        .map(|((path, meta), guard)| Node::new(path, meta, guard))
         .collect();
     for (node, usage) in nodes.iter_mut().zip(usages) {
         usage::apply(node, usage, &mut errors);
     }
-    let (mut graph, graph_errors) = Graph::build(&header, nodes);
+    let (mut graph, graph_errors) = Graph::build(&header, nodes, branches);
     graph.choose_type_names(&header);
     errors.extend(graph_errors);
     if errors.is_empty() {

@@ -32,7 +32,7 @@ fn meta(name: &str, params: &[(&str, &str)], outputs: &[&str]) -> TokenStream {
 
 fn node(meta_tokens: TokenStream) -> Node {
     let meta: NodeMeta = syn::parse2(meta_tokens).expect("metadata parses");
-    Node::new(syn::Path::from(meta.name.clone()), meta)
+    Node::new(syn::Path::from(meta.name.clone()), meta, Vec::new())
 }
 
 fn header(tokens: TokenStream) -> Header {
@@ -98,7 +98,7 @@ fn inputs_are_the_values_no_node_produces_and_order_is_topological() {
     // Listed out of order: `count` reads what `tokenize` produces after it in the list.
     let mut nodes = words_nodes();
     nodes.swap(1, 2);
-    let (graph, errors) = Graph::build(&header(quote!(pub Words)), nodes);
+    let (graph, errors) = Graph::build(&header(quote!(pub Words)), nodes, Vec::new());
     assert!(messages(errors).is_empty());
     let inputs: Vec<_> = graph.inputs.iter().map(|i| i.name.to_string()).collect();
     assert_eq!(inputs, ["text"]);
@@ -115,6 +115,7 @@ fn selected_outputs_need_only_the_nodes_that_lead_to_them() {
     let (graph, errors) = Graph::build(
         &header(quote!(#[outputs(word_count)] pub Words)),
         words_nodes(),
+        Vec::new(),
     );
     assert!(messages(errors).is_empty());
     let pruned: Vec<_> = graph
@@ -134,7 +135,7 @@ fn a_cycle_is_reported_with_the_nodes_on_it() {
         node(meta("a", &[("y", "value")], &["x"])),
         node(meta("b", &[("x", "value")], &["y"])),
     ];
-    let (_, errors) = Graph::build(&header(quote!(pub Loop)), nodes);
+    let (_, errors) = Graph::build(&header(quote!(pub Loop)), nodes, Vec::new());
     let messages = messages(errors);
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(messages[0].contains("cycle"), "{}", messages[0]);
@@ -151,7 +152,7 @@ fn two_producers_of_one_output_are_an_error_naming_both() {
         node(meta("a", &[("x", "value")], &["y"])),
         node(meta("b", &[("x", "value")], &["y"])),
     ];
-    let (_, errors) = Graph::build(&header(quote!(pub Twice)), nodes);
+    let (_, errors) = Graph::build(&header(quote!(pub Twice)), nodes, Vec::new());
     let messages = messages(errors);
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(messages[0].starts_with("duplicate output `y`: produced by both `a` and `b`"));
@@ -162,6 +163,7 @@ fn an_unknown_selected_output_suggests_the_closest_name() {
     let (_, errors) = Graph::build(
         &header(quote!(#[outputs(word_cont)] pub Words)),
         words_nodes(),
+        Vec::new(),
     );
     let messages = messages(errors);
     assert_eq!(messages.len(), 1, "{messages:?}");
@@ -181,7 +183,7 @@ fn words_chain() -> TokenStream {
         quote!(([#path] #meta))
     });
     quote! {
-        @#version { [::hypernodes] [() () () ()] #[outputs(word_count, loud)] pub Words }
+        @#version { [::hypernodes] [() () () ()] [] [[] [] [] []] #[outputs(word_count, loud)] pub Words }
         [ #(#entries)* ] [::hypernodes::__private::pipeline_impl] []
     }
 }

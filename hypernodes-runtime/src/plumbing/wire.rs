@@ -52,6 +52,24 @@ value_check!(
 );
 
 value_check!(
+    /// An edge from a value only some branch arms produce: `Consumer` gets `Self`, an `Option`
+    /// (`None` for an item that took another arm), and takes it as a `T`.
+    ArmWire<Producer>,
+    "`{Consumer}` reads a value only some branch arms produce (`{Producer}` makes it): it is `{Self}` there, but `{Consumer}` expects `{T}`",
+    "`{Consumer}` expects `{T}` here",
+    "take the parameter as an `Option` (`None` for items that took another arm), or produce the value in every arm"
+);
+
+value_check!(
+    /// One value produced in several arms of a branch: `First` makes it as `T`, `Consumer`
+    /// (another arm's producer) as `Self`.
+    SameArmOutput<First>,
+    "branch arms disagree on a value's type: `{First}` produces `{T}`, but `{Consumer}` produces `{Self}`",
+    "`{Consumer}` produces `{Self}` here",
+    "every arm that produces a value must produce it with the same type"
+);
+
+value_check!(
     /// A pipeline input read by several nodes: `First` takes it as `Self`, `Consumer` as `T`.
     SameInput<First>,
     "pipeline input type mismatch: `{First}` takes this input as `{Self}`, but `{Consumer}` takes it as `{T}`",

@@ -37,6 +37,10 @@ pub struct Body<'a> {
     pub(super) in_future: bool,
     /// Statements before the futures of an async step: the stateful instances its calls share.
     pub(super) hoisted: Vec<TokenStream>,
+    /// Per branch, whether the arm its items take is computed yet.
+    arms_done: Vec<bool>,
+    /// Per value several arms produce, its producer that runs first.
+    first_producer: HashMap<String, usize>,
 }
 
 /// Whether `node` runs its calls in worker processes (`use_process = true`, set on the node).
@@ -68,6 +72,32 @@ impl<'a> Body<'a> {
                 .entry(graph.nodes[n].meta.outputs[o].to_string())
                 .or_default() += 1;
         }
+        // Computing the arm a branch's items take reads its value once.
+        for (b, branch) in graph.branches.iter().enumerate() {
+            let reached = graph
+                .order
+                .iter()
+                .any(|&n| graph.nodes[n].guard.iter().any(|g| g.0 == b));
+            if reached {
+                *remaining.entry(branch.value.to_string()).or_default() += 1;
+            }
+        }
+        // A value several arms produce is gathered at each producer after the first, which
+        // reads what the earlier ones left.
+        let mut first_producer = HashMap::new();
+        for &n in &graph.order {
+            for o in &graph.nodes[n].meta.outputs {
+                if graph.producers_of(o).len() < 2 {
+                    continue;
+                }
+                match first_producer.get(&o.to_string()) {
+                    None => {
+                        first_producer.insert(o.to_string(), n);
+                    }
+                    Some(_) => *remaining.entry(o.to_string()).or_default() += 1,
+                }
+            }
+        }
         Body {
             types,
             graph,
@@ -77,6 +107,8 @@ impl<'a> Body<'a> {
             dependents: graph.dependents(),
             in_future: false,
             hoisted: Vec::new(),
+            arms_done: vec![false; graph.branches.len()],
+            first_producer,
         }
     }
 
@@ -95,6 +127,96 @@ impl<'a> Body<'a> {
         self.masked && self.dependents.as_ref().is_some_and(|d| d[n] != all)
     }
 
+    /// Whether node `n` runs under a condition in `__hypernodes_call`: a `MASK` that may not
+    /// need it, or the arms of branches. Its values are then `Option`s. (Over a unit, a step
+    /// leaves out the items that took other arms instead.)
+    fn conditional(&self, n: usize) -> bool {
+        self.maskable(n) || (self.masked && !self.graph.nodes[n].guard.is_empty())
+    }
+
+    /// The condition node `n` runs under (see [`Body::conditional`]).
+    fn condition(&self, n: usize) -> TokenStream {
+        let krate = self.types.krate;
+        let mut parts = Vec::new();
+        if self.maskable(n) {
+            let dependents = self.dependents.as_ref().map_or(0, |d| d[n]);
+            let dependents = proc_macro2::Literal::u64_suffixed(dependents);
+            parts.push(quote!(#krate::__private::needs(MASK, #dependents)));
+        }
+        // The innermost arm: an item outside an enclosing arm never reaches the inner branch.
+        if let Some(&(branch, arm)) = self.graph.nodes[n].guard.last() {
+            let local = names::arm_local(branch);
+            parts.push(quote!(#local == #arm));
+        }
+        quote!(#(#parts)&&*)
+    }
+
+    /// Whether the local of value `name` is an `Option` (made by a conditional node).
+    fn optional(&self, name: &Ident) -> bool {
+        match self.graph.source_of(name) {
+            Source::Output { node, .. } => self.conditional(node),
+            _ => false,
+        }
+    }
+
+    /// Marks branch `b`'s arms computed; whether they were not yet.
+    pub(super) fn start_arms(&mut self, b: usize) -> bool {
+        !std::mem::replace(&mut self.arms_done[b], true)
+    }
+
+    /// The arm each branch around node `n` takes, for the branches not computed yet
+    /// (outermost first): `usize::MAX` where the branch is not reached.
+    fn arms_before(&mut self, n: usize) -> TokenStream {
+        let krate = self.types.krate;
+        let graph = self.graph;
+        let node = &graph.nodes[n];
+        let mut statements = Vec::new();
+        for &(b, _) in &node.guard {
+            if !self.start_arms(b) {
+                continue;
+            }
+            let branch = &graph.branches[b];
+            let value = self.access(&branch.value, Access::Ref, node);
+            self.use_once(&branch.value);
+            let mut reached = Vec::new();
+            if let Some(&(outer, arm)) = branch.guard.last() {
+                let local = names::arm_local(outer);
+                reached.push(quote!(#local == #arm));
+            }
+            let all = match graph.kept.len() {
+                64.. => u64::MAX,
+                kept => (1u64 << kept) - 1,
+            };
+            if let Some(dependents) = self.dependents.as_ref().filter(|_| self.masked) {
+                let needed = graph
+                    .order
+                    .iter()
+                    .filter(|&&m| graph.nodes[m].guard.iter().any(|g| g.0 == b))
+                    .fold(0, |bits, &m| bits | dependents[m]);
+                if needed != all {
+                    let needed = proc_macro2::Literal::u64_suffixed(needed);
+                    reached.push(quote!(#krate::__private::needs(MASK, #needed)));
+                }
+            }
+            let reached = match reached.is_empty() {
+                true => quote!(true),
+                false => quote!(#(#reached)&&*),
+            };
+            let patterns = &branch.patterns;
+            let arms = 0..patterns.len();
+            let local = names::arm_local(b);
+            let scrutinee = quote_spanned!(branch.value.span()=> match #value);
+            statements.push(quote! {
+                let #local: usize = if #reached {
+                    #scrutinee { #(#patterns => #arms,)* }
+                } else {
+                    #krate::__private::NOT_REACHED
+                };
+            });
+        }
+        quote!(#(#statements)*)
+    }
+
     /// `__hypernodes_call`'s body: every node call inside one panic guard, then each kept
     /// output as an `Option` (`None` for those the call's `MASK` did not ask for).
     pub fn generate(mut self, values_ty: &TokenStream) -> TokenStream {
@@ -103,17 +225,23 @@ impl<'a> Body<'a> {
         let calls: Vec<TokenStream> = graph
             .concurrent_groups()
             .iter()
-            .map(|group| match group.as_slice() {
-                [n] => self.node(*n),
-                group => self.concurrent(group),
+            .map(|group| {
+                let arms = self.arms_before(group[0]);
+                let calls = match group.as_slice() {
+                    [n] => self.node(*n),
+                    group => self.concurrent(group),
+                };
+                quote!(#arms #calls)
             })
             .collect();
         let krate = self.types.krate;
         let (running, running_cell) = (running_ident(), names::running_cell());
         let imports = self.imports();
-        let values = graph.kept.iter().map(|&(n, o)| {
-            let value = local(&graph.nodes[n].meta.outputs[o]);
-            match self.maskable(n) {
+        let values = graph.kept.iter().enumerate().map(|(k, &(n, o))| {
+            let name = &graph.nodes[n].meta.outputs[o];
+            let value = local(name);
+            // A value only some arms produce is itself the `Option` the outputs hold.
+            match self.optional(name) && !graph.partial_output(k) {
                 true => quote!(#value),
                 false => quote!(#FqOption::Some(#value)),
             }
@@ -139,13 +267,16 @@ impl<'a> Body<'a> {
         let clone_for_retry = names::clone_for_retry_helper(here);
         let retrying = names::retrying_helper(here);
         let (wire, same_input) = (names::wire_check(here), names::same_input_check(here));
-        let same_stateful = names::same_stateful_check(here);
+        let (same_stateful, arm_wire) = (
+            names::same_stateful_check(here),
+            names::arm_wire_check(here),
+        );
         quote! {
             #[allow(unused_imports)]
             use #krate::__private::{
                 checkout as #checkout, clone_for as #clone_for,
                 clone_for_retry as #clone_for_retry, retrying as #retrying,
-                SameInput as #same_input, SameStateful as #same_stateful,
+                ArmWire as #arm_wire, SameInput as #same_input, SameStateful as #same_stateful,
                 Wire as #wire,
             };
         }
@@ -227,6 +358,20 @@ impl<'a> Body<'a> {
     fn node_binding(&mut self, index: usize) -> (TokenStream, Vec<Ident>) {
         let fq_option = FqOption;
         let node = &self.graph.nodes[index];
+        // Producers after the first of a value several arms produce take what the earlier left.
+        let gathers: Vec<&Ident> = node
+            .meta
+            .outputs
+            .iter()
+            .filter(|o| {
+                self.first_producer
+                    .get(&o.to_string())
+                    .is_some_and(|&f| f != index)
+            })
+            .collect();
+        for o in &gathers {
+            self.use_once(o);
+        }
         let key = super::cache::key_statement(self.types, index, self.keys_flow(), |name| {
             self.access(name, Access::Ref, node)
         });
@@ -251,7 +396,7 @@ impl<'a> Body<'a> {
             .map(local)
             .chain(key_local.clone())
             .collect();
-        if !self.maskable(index) {
+        if !self.conditional(index) {
             return (quote!(#key let #bind = { #body };), used);
         }
         // A cached node's key leaves the block with its values, for the nodes downstream.
@@ -262,20 +407,25 @@ impl<'a> Body<'a> {
             }
             false => (quote!(), quote!()),
         };
-        let used: Vec<Ident> = node
+        let outputs: Vec<&Ident> = node
             .meta
             .outputs
             .iter()
             .filter(|o| self.used_later(o))
-            .map(local)
             .collect();
-        let nones = used.iter().map(|_| quote!(#FqOption::None));
+        let used: Vec<Ident> = outputs.iter().map(|o| local(o)).collect();
+        // Where the node does not run, a value an earlier arm made stays as it is.
+        let nones = outputs.iter().map(|o| match gathers.contains(o) {
+            true => {
+                let earlier = local(o);
+                quote!(#earlier)
+            }
+            false => quote!(#FqOption::None),
+        });
         let bound: Vec<Ident> = used.iter().cloned().chain(key_local).collect();
-        let krate = self.types.krate;
-        let dependents = self.dependents.as_ref().map_or(0, |d| d[index]);
-        let dependents = proc_macro2::Literal::u64_suffixed(dependents);
+        let condition = self.condition(index);
         let statement = quote! {
-            let (#(#used,)* #key_out) = if #krate::__private::needs(MASK, #dependents) {
+            let (#(#used,)* #key_out) = if #condition {
                 #key
                 let #bind = { #body };
                 (#(#fq_option::Some(#used),)* #key_out)
@@ -683,6 +833,9 @@ impl<'a> Body<'a> {
         let want = self.types.param(index, param);
         let this = &node.path;
         let (check, producer) = match graph.source_of(name) {
+            Source::Output { node: n, .. } if !graph.present_for(name, &node.guard) => {
+                (names::arm_wire_check(node.span()), &graph.nodes[n].path)
+            }
             Source::Output { node: n, .. } => {
                 (names::wire_check(node.span()), &graph.nodes[n].path)
             }
@@ -726,7 +879,16 @@ impl<'a> Body<'a> {
                 }
                 quote!(#krate::__private::Arg::get(&#value))
             }
-            Source::Output { node, .. } if self.maskable(node) => {
+            // Only some arms made it: the reader takes the `Option` itself.
+            Source::Output { .. }
+                if self.optional(name) && !self.graph.present_for(name, &consumer.guard) =>
+            {
+                if access == Access::Move {
+                    return quote!(#value);
+                }
+                quote!(&#value)
+            }
+            Source::Output { .. } if self.optional(name) => {
                 if access == Access::Move {
                     return quote!(#krate::__private::present(#value));
                 }

@@ -55,7 +55,12 @@ fn value_type(types: &Types, n: usize) -> TokenStream {
 /// the value itself, so a type mismatch is reported once, by the node's own argument check.
 fn source_type(types: &Types, n: usize, param: usize) -> TokenStream {
     let graph = types.graph;
-    match graph.source_of(&graph.nodes[n].meta.params[param].name) {
+    let name = &graph.nodes[n].meta.params[param].name;
+    match graph.source_of(name) {
+        Source::Output { node, output } if !graph.present_for(name, &graph.nodes[n].guard) => {
+            let ty = types.output(node, output);
+            quote!(#FqOption<#ty>)
+        }
         Source::Output { node, output } => types.output(node, output),
         Source::Input(i) => types.param(graph.inputs[i].node, graph.inputs[i].param),
         Source::Bound(i) => types.param(graph.bound[i].node, graph.bound[i].param),
@@ -88,7 +93,13 @@ pub fn key_statement(
     let parts = wired(graph, index).map(|param| {
         let name = &node.meta.params[param].name;
         match graph.source_of(name) {
-            Source::Output { node: from, .. } if keys_flow && is_cached(types, from) => {
+            // One producer, certainly run: its key stands for the value.
+            Source::Output { node: from, .. }
+                if keys_flow
+                    && is_cached(types, from)
+                    && graph.producers_of(name).len() == 1
+                    && graph.present_for(name, &node.guard) =>
+            {
                 let upstream = key_ident(from);
                 quote!(#builder.upstream(#FqOption::as_ref(&#upstream)?))
             }

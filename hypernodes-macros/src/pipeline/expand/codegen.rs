@@ -138,6 +138,7 @@ pub fn generate(
         values: bound_values,
     } = Bound::of(&types, header);
     let pruned = pruned_checks(&types);
+    let arm_outputs = arm_output_checks(&types);
     let async_nodes = graph
         .order
         .iter()
@@ -371,6 +372,7 @@ pub fn generate(
 
         #as_node
         #pruned
+        #arm_outputs
         #(#async_nodes)*
     }
 }
@@ -665,6 +667,48 @@ fn pruned_checks(types: &Types) -> TokenStream {
         }
     });
     quote! { #(const _: () = { #checks };)* }
+}
+
+/// A value several branch arms produce has one type: each producer after the first is checked
+/// against the first, the error at its token in the list.
+fn arm_output_checks(types: &Types) -> TokenStream {
+    let krate = types.krate;
+    let graph = types.graph;
+    let check_fn = names::check_function();
+    let mut seen = Vec::new();
+    let checks = graph
+        .nodes
+        .iter()
+        .flat_map(|node| &node.meta.outputs)
+        .filter_map(|name| {
+            let producers = graph.producers_of(name);
+            if producers.len() < 2 || seen.contains(&name) {
+                return None;
+            }
+            seen.push(name);
+            let (first, first_output) = producers[0];
+            let want = types.output(first, first_output);
+            let first_path = &graph.nodes[first].path;
+            let each = producers[1..].iter().map(|&(n, o)| {
+                let node = &graph.nodes[n];
+                let (this, have) = (&node.path, types.output(n, o));
+                let same = names::same_arm_output_check(node.span());
+                let check = quote_spanned!(node.span()=> #same::<#want, #first_path, #this>::wire);
+                let check = user_spanned(node, check, quote!(value));
+                let same = names::same_arm_output_check(Span::call_site());
+                quote! {
+                    const _: () = {
+                        #[allow(unused_imports)]
+                        use #krate::__private::SameArmOutput as #same;
+                        #[allow(dead_code, unused_braces)]
+                        fn #check_fn(value: #have) -> #want { #check }
+                    };
+                }
+            });
+            Some(quote!(#(#each)*))
+        });
+    let checks: Vec<TokenStream> = checks.collect();
+    quote!(#(#checks)*)
 }
 
 /// What a pipeline needs to be listed as a node: parameter and output types, and metadata.

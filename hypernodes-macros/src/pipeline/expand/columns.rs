@@ -34,6 +34,7 @@ impl Body<'_> {
         let ItemCall {
             take,
             code,
+            kept_slots,
             kept_locals,
             kept_columns,
             out_locals,
@@ -41,10 +42,11 @@ impl Body<'_> {
         } = self.item_call(index);
         let name = node.meta.name.to_string();
         let (scope, item_scope) = (scope_ident(), names::item_scope());
+        let other_arm = self.arm_taken(index).map(|taken| quote!(|| !(#taken)));
         quote! {
             #(let mut #out_columns = #fq_vec::with_capacity(#n);)*
             for #i in 0..#n {
-                if #failed[#i].is_some() {
+                if #failed[#i].is_some() #other_arm {
                     #(#out_columns.push(#fq_option::None);)*
                     continue;
                 }
@@ -58,7 +60,7 @@ impl Body<'_> {
                 match result {
                     #FqResult::Ok(((#(#out_locals,)*), (#(#kept_locals,)*))) => {
                         #(#out_columns.push(#fq_option::Some(#out_locals));)*
-                        #(#kept_columns[#i] = #fq_option::Some(#kept_locals);)*
+                        #(#kept_columns[#i] = #kept_slots;)*
                     }
                     #FqResult::Err(error) => {
                         #failed[#i] = #FqOption::Some(error.at_item(#first + #i));
@@ -83,17 +85,37 @@ impl Body<'_> {
             .filter(|p| !matches!(self.graph.source_of(&p.name), Source::Bound(_)))
             .map(|p| &p.name)
             .collect();
+        // A value only some arms produce is read as the `Option` it is in its column.
+        let partial = |name: &Ident| !self.graph.present_for(name, &node.guard);
         let take = wired
             .iter()
             .map(|name| {
                 let (local, column) = (local(name), names::column_local(name));
-                quote!(let #local = #column[#i].take().expect("a live item has every value");)
+                match partial(name) {
+                    true => quote!(let #local = #column[#i].take();),
+                    false => {
+                        quote!(let #local = #column[#i].take().expect("a live item has every value");)
+                    }
+                }
             })
             .collect();
         let code = self.node(index);
-        let (kept_locals, kept_columns) = wired
+        let kept: Vec<&Ident> = wired
             .into_iter()
             .filter(|name| self.used_later(name))
+            .collect();
+        let kept_slots = kept
+            .iter()
+            .map(|k| {
+                let value = local(k);
+                match partial(k) {
+                    true => quote!(#value),
+                    false => quote!(#FqOption::Some(#value)),
+                }
+            })
+            .collect();
+        let (kept_locals, kept_columns) = kept
+            .into_iter()
             .map(|k| (local(k), names::column_local(k)))
             .unzip();
         let (out_locals, out_columns) = node
@@ -106,6 +128,7 @@ impl Body<'_> {
         ItemCall {
             take,
             code,
+            kept_slots,
             kept_locals,
             kept_columns,
             out_locals,
@@ -131,6 +154,7 @@ impl Body<'_> {
         let ItemCall {
             take,
             code,
+            kept_slots,
             kept_locals,
             kept_columns,
             out_locals,
@@ -141,10 +165,12 @@ impl Body<'_> {
         let name = node.meta.name.to_string();
         let (scope, item_scope) = (scope_ident(), names::item_scope());
         let (outcomes, futures) = (names::outcomes(), names::futures());
+        let this_arm = self.arm_taken(index).map(|taken| quote!(&& #taken));
         quote! {
             #(let mut #out_columns: #fq_vec<#fq_option<_>> =
                 (0..#n).map(|_| #fq_option::None).collect();)*
-            let #live: #FqVec<usize> = (0..#n).filter(|&i| #failed[i].is_none()).collect();
+            let #live: #FqVec<usize> =
+                (0..#n).filter(|&#i| #failed[#i].is_none() #this_arm).collect();
             let #outcomes = #krate::__private::catching(#name, || -> #FqResult<_, #krate::Error> {
                 #(#hoisted)*
                 let #futures: #FqVec<_> = #live.iter().map(|&#i| {
@@ -164,7 +190,7 @@ impl Body<'_> {
                         match outcome {
                             #FqResult::Ok(((#(#out_locals,)*), (#(#kept_locals,)*))) => {
                                 #(#out_columns[#i] = #fq_option::Some(#out_locals);)*
-                                #(#kept_columns[#i] = #fq_option::Some(#kept_locals);)*
+                                #(#kept_columns[#i] = #kept_slots;)*
                             }
                             #FqResult::Err(error) => {
                                 #failed[#i] = #FqOption::Some(error.at_item(#first + #i));
@@ -221,10 +247,24 @@ impl Body<'_> {
             };
             let bound = matches!(graph.source_of(&p.name), Source::Bound(_));
             let check = quote_spanned!(node.span()=> #check::<#want, #producer, #this>::wire);
+            let partial = !graph.present_for(&p.name, &node.guard);
+            let check = match partial {
+                true => {
+                    let producer = &graph.nodes[graph.producers_of(&p.name)[0].0].path;
+                    let arm_wire = names::arm_wire_check(node.span());
+                    quote_spanned!(node.span()=> #arm_wire::<#want, #producer, #this>::wire)
+                }
+                false => check,
+            };
             let item = match bound {
                 // Each item of the batch gets its own copy of the bound value.
                 true => self.access(&p.name, super::body::Access::Clone, node),
+                false if partial => quote!(#column[i].take()),
                 false => quote!(#column[i].take().expect("a live item has every value")),
+            };
+            let slot = match partial {
+                true => quote!(value),
+                false => quote!(#FqOption::Some(value)),
             };
             let item = user_spanned(node, check, item);
             gathered.push(quote! {
@@ -244,7 +284,7 @@ impl Body<'_> {
             if later_use && !bound {
                 put_back.push(quote! {
                     for (&i, value) in #chunk.iter().zip(#vector) {
-                        #column[i] = #FqOption::Some(value);
+                        #column[i] = #slot;
                     }
                 });
             }
@@ -287,9 +327,12 @@ impl Body<'_> {
         let held_permit = names::permit();
         let permit = quote!(let #held_permit = #shared.#limiter.enter(););
         let (batch_scope, clock) = (names::batch_scope(), names::clock());
+        let this_arm = self.arm_taken(index).map(|taken| quote!(&& #taken));
+        let i = names::item_index();
         quote! {
             #declare
-            let #live: #FqVec<usize> = (0..#n).filter(|&i| #failed[i].is_none()).collect();
+            let #live: #FqVec<usize> =
+                (0..#n).filter(|&#i| #failed[#i].is_none() #this_arm).collect();
             for #chunk in #live.chunks(#shared.#batch_field) {
                 #(#gathered)*
                 #running.set(#name);
@@ -314,11 +357,77 @@ impl Body<'_> {
     }
 }
 
+impl Body<'_> {
+    /// Whether item `i` of the unit took the arm node `index` sits in (`None`: it sits in no
+    /// branch). The innermost arm is enough: an item outside an enclosing arm never reached
+    /// the inner branch.
+    fn arm_taken(&self, index: usize) -> Option<TokenStream> {
+        let &(branch, arm) = self.graph.nodes[index].guard.last()?;
+        let (cols, i, field) = (
+            names::unit_columns(),
+            names::item_index(),
+            names::arm_field(branch),
+        );
+        Some(quote!(#cols.#field[#i] == #arm))
+    }
+
+    /// The arm each item of the unit takes at the branches around node `index` not computed
+    /// yet (outermost first), stored in the unit's columns for the later steps.
+    pub(super) fn column_arms_before(&mut self, index: usize) -> TokenStream {
+        let krate = self.types.krate;
+        let graph = self.graph;
+        let node = &graph.nodes[index];
+        let (cols, n, failed, i) = (
+            names::unit_columns(),
+            names::unit_len(),
+            names::unit_failed(),
+            names::item_index(),
+        );
+        let mut statements = Vec::new();
+        for &(b, _) in &node.guard {
+            if !self.start_arms(b) {
+                continue;
+            }
+            let branch = &graph.branches[b];
+            self.use_once(&branch.value);
+            let value = match graph.source_of(&branch.value) {
+                Source::Bound(_) => self.access(&branch.value, super::body::Access::Ref, node),
+                _ => {
+                    let field = names::column_field(&branch.value);
+                    quote!(#krate::__private::present_ref(&#cols.#field[#i]))
+                }
+            };
+            let outer = branch.guard.last().map(|&(outer, arm)| {
+                let field = names::arm_field(outer);
+                quote!(|| #cols.#field[#i] != #arm)
+            });
+            let patterns = &branch.patterns;
+            let arms = 0..patterns.len();
+            let field = names::arm_field(b);
+            let scrutinee = quote_spanned!(branch.value.span()=> match #value);
+            statements.push(quote! {
+                let #field: #FqVec<usize> = (0..#n)
+                    .map(|#i| {
+                        if #failed[#i].is_some() #outer {
+                            return #krate::__private::NOT_REACHED;
+                        }
+                        #scrutinee { #(#patterns => #arms,)* }
+                    })
+                    .collect();
+                #cols.#field = #field;
+            });
+        }
+        quote!(#(#statements)*)
+    }
+}
+
 /// One item's call in a column step (see `Body::item_call`).
 struct ItemCall {
     take: Vec<TokenStream>,
     code: TokenStream,
     kept_locals: Vec<Ident>,
+    /// What goes back into each column still read later: the value, as its slot holds it.
+    kept_slots: Vec<TokenStream>,
     kept_columns: Vec<Ident>,
     out_locals: Vec<Ident>,
     out_columns: Vec<Ident>,

@@ -187,6 +187,8 @@ macro_rules! checks {
 
 checks! {
     wire_check => "Wire";
+    arm_wire_check => "ArmWire";
+    same_arm_output_check => "SameArmOutput";
     same_input_check => "SameInput";
     same_stateful_check => "SameStateful";
 }
@@ -264,6 +266,16 @@ pub fn group_result(position: usize) -> Ident {
         &format!("__hypernodes_group_{position}"),
         Span::mixed_site(),
     )
+}
+
+/// Which arm of branch `branch` an item took (`usize::MAX`: the branch was not reached).
+pub fn arm_local(branch: usize) -> Ident {
+    Ident::new(&format!("__hypernodes_arm_{branch}"), Span::mixed_site())
+}
+
+/// The column of the arms items took at branch `branch`, in a unit's columns.
+pub fn arm_field(branch: usize) -> Ident {
+    format_ident!("__hypernodes_arm_{}", branch)
 }
 
 /// The elements of list parameter `param` of a `map_over` node.

@@ -54,6 +54,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
     let mut arms = Vec::new();
     for (position, &index) in graph.order.iter().enumerate() {
         let node = &graph.nodes[index];
+        let taken_arms = body.column_arms_before(index);
         let code = match node.meta.batch {
             true => body.batch_step(index),
             false => body.item_step(index),
@@ -74,23 +75,32 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             .filter(|(_, o)| body.used_later(o))
             .collect();
         for &(output, value) in &produced {
+            // One column for a value several arms produce, each filling its own items' slots.
+            let field = names::column_field(value);
+            if fields.contains(&field) {
+                continue;
+            }
             let ty = types.output(index, output);
-            fields.push(names::column_field(value));
+            fields.push(field);
             field_types.push(quote!(#FqVec<#FqOption<#ty>>));
         }
         let (read_locals, read_fields): (Vec<Ident>, Vec<Ident>) = read
             .iter()
             .map(|r| (names::column_local(r), names::column_field(r)))
             .unzip();
-        let (made_locals, made_fields): (Vec<Ident>, Vec<Ident>) = produced
-            .iter()
-            .map(|(_, o)| (names::column_local(o), names::column_field(o)))
-            .unzip();
+        let stores = produced.iter().map(|(_, o)| {
+            let (column, field) = (names::column_local(o), names::column_field(o));
+            match graph.producers_of(o).len() {
+                1 => quote!(#cols.#field = #column;),
+                _ => quote!(#krate::__private::merge_column(&mut #cols.#field, #column);),
+            }
+        });
         arms.push(quote! {
             #position => {
+                #taken_arms
                 #(let #read_locals = &mut #cols.#read_fields;)*
                 #code
-                #(#cols.#made_fields = #made_locals;)*
+                #(#stores)*
             }
         });
     }
@@ -102,6 +112,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         .map(|i| names::column_field(&i.name))
         .collect();
     let later_fields = &fields[input_columns.len()..];
+    let arm_fields: Vec<Ident> = (0..graph.branches.len()).map(names::arm_field).collect();
     let Surface {
         inputs_ty,
         outputs_ty,
@@ -112,6 +123,15 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         .iter()
         .map(|o| names::column_field(o))
         .collect();
+    // A value only some arms produce is the `Option` its slot holds.
+    let output_values =
+        output_columns
+            .iter()
+            .enumerate()
+            .map(|(k, column)| match graph.partial_output(k) {
+                true => quote!(#column[i].take()),
+                false => quote!(#column[i].take().expect("a live item has every value")),
+            });
     let (shared, worker, hooks) = (shared_ident(), worker_ident(), hooks_ident());
     let shared_ty = names::shared_type(name);
     let imports = body.imports();
@@ -126,6 +146,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             n: usize,
             failed: #FqVec<#FqOption<#krate::Error>>,
             #(#fields: #field_types,)*
+            #(#arm_fields: #fq_vec<usize>,)*
         }
     };
     let items = quote! {
@@ -153,6 +174,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
                 failed: (0..#n).map(|_| #FqOption::None).collect(),
                 #(#input_columns,)*
                 #(#later_fields: #fq_vec::new(),)*
+                #(#arm_fields: #fq_vec::new(),)*
             }
         }
 
@@ -195,7 +217,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
                 let result = match failure.take() {
                     #FqOption::Some(error) => #FqResult::Err(error),
                     #FqOption::None => #FqResult::Ok(#outputs_ty {
-                        #(#output_fields: #output_columns[i].take().expect("a live item has every value"),)*
+                        #(#output_fields: #output_values,)*
                     }),
                 };
                 #krate::__private::item_end(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, first + i), &result);

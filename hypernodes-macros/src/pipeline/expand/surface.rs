@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use syn::Ident;
 
 use super::names::{local, Types};
+use crate::fq::FqOption;
 use crate::pipeline::model::graph::Graph;
 use crate::pipeline::parse::header::Header;
 
@@ -41,10 +42,18 @@ impl<'a> Surface<'a> {
                 .collect(),
             output_locals: output_fields.iter().map(|f| local(f)).collect(),
             output_fields,
+            // A value only some branch arms produce is `None` for items that took the others.
             output_types: graph
                 .kept
                 .iter()
-                .map(|&(n, o)| types.output(n, o))
+                .enumerate()
+                .map(|(k, &(n, o))| {
+                    let ty = types.output(n, o);
+                    match graph.partial_output(k) {
+                        true => quote!(#FqOption<#ty>),
+                        false => ty,
+                    }
+                })
                 .collect(),
         }
     }

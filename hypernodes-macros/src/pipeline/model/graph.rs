@@ -5,10 +5,12 @@ use std::collections::HashMap;
 
 use syn::Ident;
 
+use super::arms;
 use super::node::Node;
 use crate::errors::{did_you_mean, quoted_list, Errors};
 use crate::meta::{Kind, Mode, Vis};
 use crate::pipeline::parse::header::Header;
+use crate::pipeline::parse::list::{exclusive, Branch, Guard};
 
 /// A value read by nodes: where it comes from.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -31,8 +33,12 @@ pub struct Declared {
 
 pub struct Graph {
     pub nodes: Vec<Node>,
-    /// Output name -> producer.
-    producers: HashMap<String, (usize, usize)>,
+    /// Output name -> its producers, in list order: several only in exclusive branch arms.
+    producers: HashMap<String, Vec<(usize, usize)>>,
+    /// The list's branches; nodes name theirs in their guard.
+    pub branches: Vec<Branch>,
+    /// Output name -> the guards under which it certainly exists (`arms::coverage`).
+    available: HashMap<String, Vec<Guard>>,
     pub inputs: Vec<Declared>,
     /// `#[bind(..)]` inputs, in the header's order, with their first reader.
     pub bound: Vec<Declared>,
@@ -48,11 +54,13 @@ pub struct Graph {
 impl Graph {
     /// The graph and every wiring mistake in it. After a mistake the graph is a best effort
     /// (first producer wins, cycles left out of the order), enough for the fallback's types.
-    pub fn build(header: &Header, nodes: Vec<Node>) -> (Graph, Errors) {
+    pub fn build(header: &Header, nodes: Vec<Node>, branches: Vec<Branch>) -> (Graph, Errors) {
         let mut errors = Errors::default();
         let mut graph = Graph {
             nodes,
             producers: HashMap::new(),
+            branches,
+            available: HashMap::new(),
             inputs: Vec::new(),
             bound: Vec::new(),
             stateful: Vec::new(),
@@ -63,6 +71,8 @@ impl Graph {
         graph.find_producers(&mut errors);
         graph.declare_inputs_and_stateful(&mut errors);
         graph.bind_inputs(header, &mut errors);
+        graph.check_branches(&mut errors);
+        graph.check_reads_in_arms(&mut errors);
         let topological = graph.topological_order(&mut errors);
         graph.select(header, topological, &mut errors);
         (graph, errors)
@@ -73,7 +83,7 @@ impl Graph {
         if let Some(bound) = self.bound.iter().position(|b| b.name == key) {
             return Source::Bound(bound);
         }
-        match self.producers.get(&key) {
+        match self.producers.get(&key).and_then(|all| all.first()) {
             Some(&(node, output)) => Source::Output { node, output },
             None => Source::Input(
                 self.inputs
@@ -86,8 +96,32 @@ impl Graph {
 
     /// The producer of `name`, if a node produces it.
     pub fn source_of_any(&self, name: &Ident) -> Option<Source> {
-        let &(node, output) = self.producers.get(&name.to_string())?;
+        let &(node, output) = self.producers.get(&name.to_string())?.first()?;
         Some(Source::Output { node, output })
+    }
+
+    /// Every producer of `name` (several only in exclusive arms of a branch), in list order.
+    pub fn producers_of(&self, name: &Ident) -> &[(usize, usize)] {
+        self.producers
+            .get(&name.to_string())
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `name` certainly exists where `guard` holds: always for an input or a bound
+    /// value; for an output, when its producers cover those arms. Elsewhere a reader gets an
+    /// `Option`.
+    pub fn present_for(&self, name: &Ident, guard: &Guard) -> bool {
+        match self.available.get(&name.to_string()) {
+            Some(guards) => guards.iter().any(|g| arms::within(guard, g)),
+            None => true,
+        }
+    }
+
+    /// Whether the `kept`-th output exists only for items that took some arms (it is then an
+    /// `Option` in `<Name>Outputs`).
+    pub fn partial_output(&self, kept: usize) -> bool {
+        let (n, o) = self.kept[kept];
+        !self.present_for(&self.nodes[n].meta.outputs[o], &Vec::new())
     }
 
     pub fn stateful_index(&self, name: &Ident) -> usize {
@@ -100,21 +134,41 @@ impl Graph {
     fn find_producers(&mut self, errors: &mut Errors) {
         for (index, node) in self.nodes.iter().enumerate() {
             for (output, name) in node.meta.outputs.iter().enumerate() {
-                match self.producers.get(&name.to_string()) {
-                    Some(&(first, _)) => errors.at(
-                        &node.path,
-                        format!(
-                            "duplicate output `{name}`: produced by both `{}` and `{}`; \
-                             each value needs exactly one producer",
-                            self.nodes[first].label(),
-                            node.label()
-                        ),
-                    ),
-                    None => {
-                        self.producers.insert(name.to_string(), (index, output));
+                let all = self.producers.entry(name.to_string()).or_default();
+                // Producers in exclusive arms never both run for one item.
+                let together = all.iter().find(|&&(other, _)| {
+                    exclusive(&self.nodes[other].guard, &node.guard).is_none()
+                });
+                match together {
+                    Some(&(first, _)) => {
+                        let in_arms = !node.guard.is_empty() || !self.nodes[first].guard.is_empty();
+                        let arms = match in_arms {
+                            true => {
+                                " (or one per arm of a branch: these two can both run for one item)"
+                            }
+                            false => "",
+                        };
+                        errors.at(
+                            &node.path,
+                            format!(
+                                "duplicate output `{name}`: produced by both `{}` and `{}`; \
+                                 each value needs exactly one producer{arms}",
+                                self.nodes[first].label(),
+                                node.label()
+                            ),
+                        )
                     }
+                    None => all.push((index, output)),
                 }
             }
+        }
+        for (name, producers) in &self.producers {
+            let guards = producers
+                .iter()
+                .map(|&(n, _)| self.nodes[n].guard.clone())
+                .collect();
+            self.available
+                .insert(name.clone(), arms::coverage(guards, &self.branches));
         }
     }
 
@@ -133,7 +187,9 @@ impl Graph {
                     )
                 };
                 if p.mode.is_stateful() {
-                    if let Some(&(producer, _)) = self.producers.get(&key) {
+                    if let Some(&(producer, _)) =
+                        self.producers.get(&key).and_then(|all| all.first())
+                    {
                         let what = match p.mode {
                             Mode::StatefulMut => "a `&mut` parameter (per-worker state)",
                             _ => "stateful",
@@ -189,7 +245,7 @@ impl Graph {
     fn bind_inputs(&mut self, header: &Header, errors: &mut Errors) {
         for (name, _) in &header.binds {
             let key = name.to_string();
-            if let Some(&(producer, _)) = self.producers.get(&key) {
+            if let Some(&(producer, _)) = self.producers.get(&key).and_then(|all| all.first()) {
                 errors.at(
                     name,
                     format!(
@@ -227,14 +283,106 @@ impl Graph {
             .sort_by_key(|b| order.iter().position(|n| b.name == *n));
     }
 
-    /// The producers a node reads from.
+    /// Each branch matches on a value that exists wherever the branch is reached: an input,
+    /// or an output made outside the branch's own arms, and no stateful object.
+    fn check_branches(&self, errors: &mut Errors) {
+        for (b, branch) in self.branches.iter().enumerate() {
+            let value = &branch.value;
+            let key = value.to_string();
+            let producers = self.producers_of(value);
+            if let Some(stateful) = self.stateful.iter().find(|s| s.name == key) {
+                errors.at(
+                    value,
+                    format!(
+                        "a branch matches on `{value}`, a stateful parameter of `{}`: \
+                         match on a value a node produces or a pipeline input",
+                        self.nodes[stateful.node].label()
+                    ),
+                );
+            } else if let Some(&(inside, _)) = producers
+                .iter()
+                .find(|&&(n, _)| self.nodes[n].guard.iter().any(|&(pb, _)| pb == b))
+            {
+                errors.at(
+                    value,
+                    format!(
+                        "a branch matches on `{value}`, which `{}` produces inside the branch's own \
+                         arms: compute the value before the branch",
+                        self.nodes[inside].label()
+                    ),
+                );
+            } else if !producers.is_empty() && !self.present_for(value, &branch.guard) {
+                errors.at(
+                    value,
+                    format!(
+                        "a branch matches on `{value}`, which only some arms of an enclosing branch \
+                         produce: match on it inside the arm that produces it"
+                    ),
+                );
+            } else if producers.is_empty()
+                && !self.inputs.iter().chain(&self.bound).any(|i| i.name == key)
+            {
+                let values: Vec<String> = self.producers.keys().cloned().collect();
+                errors.at(
+                    value,
+                    format!(
+                        "a branch matches on `{value}`, which no node produces or reads{}\n\
+                         help: a branch matches on a value a node produces, or on a pipeline input \
+                         a node reads (its type comes from that node)",
+                        did_you_mean(&key, values.iter().map(String::as_str)),
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A node never reads a value only arms exclusive with its own produce: it would never
+    /// exist there.
+    fn check_reads_in_arms(&self, errors: &mut Errors) {
+        for node in &self.nodes {
+            for p in node.meta.params.iter().filter(|p| !p.mode.is_stateful()) {
+                let producers = self.producers_of(&p.name);
+                let elsewhere = |&&(n, _): &&(usize, usize)| {
+                    exclusive(&self.nodes[n].guard, &node.guard).is_some()
+                };
+                if producers.is_empty() || !producers.iter().all(|p| elsewhere(&p)) {
+                    continue;
+                }
+                let (producer, _) = producers[0];
+                let arm = *self.nodes[producer]
+                    .guard
+                    .iter()
+                    .find(|g| !node.guard.contains(g))
+                    .expect("exclusive guards differ in an arm");
+                errors.at(
+                    &node.path,
+                    format!(
+                        "`{}` reads `{}`, which only `{}` produces, in the arm {}: \
+                         `{}` runs in another arm of that branch, where `{}` never exists",
+                        node.label(),
+                        p.name,
+                        self.nodes[producer].label(),
+                        arms::arm_label(&self.branches, arm),
+                        node.label(),
+                        p.name,
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The producers a node reads from, and those of the values its arms match on.
     fn dependencies(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
-        self.nodes[node]
+        let this = &self.nodes[node];
+        let read = this
             .meta
             .params
             .iter()
             .filter(|p| !p.mode.is_stateful())
-            .filter_map(|p| self.producers.get(&p.name.to_string()).map(|&(n, _)| n))
+            .map(|p| &p.name);
+        let matched = this.guard.iter().map(|&(b, _)| &self.branches[b].value);
+        read.chain(matched)
+            .flat_map(|name| self.producers_of(name).iter().map(|&(n, _)| n))
     }
 
     /// Kahn's algorithm, always taking the first ready node in list order, so the order is
@@ -323,12 +471,12 @@ impl Graph {
                 .iter()
                 .flat_map(|&n| (0..self.nodes[n].meta.outputs.len()).map(move |o| (n, o)))
                 .filter(|&(n, o)| {
-                    self.producers.get(&self.nodes[n].meta.outputs[o].to_string()) == Some(&(n, o))
+                    self.producers_of(&self.nodes[n].meta.outputs[o]).first() == Some(&(n, o))
                 })
                 .collect(),
             Some(names) => names
                 .iter()
-                .filter_map(|name| match self.producers.get(&name.to_string()) {
+                .filter_map(|name| match self.producers_of(name).first() {
                     Some(&producer) => Some(producer),
                     None => {
                         let all: Vec<String> = every_output()
@@ -353,7 +501,11 @@ impl Graph {
         // around the pipeline sees the inputs it was written for and only the name is reported.
         let mut needed = vec![header.outputs.is_none() || unknown; self.nodes.len()];
         if header.outputs.is_some() && !unknown {
-            let mut stack: Vec<usize> = kept.iter().map(|&(n, _)| n).collect();
+            let mut stack: Vec<usize> = kept
+                .iter()
+                .flat_map(|&(n, o)| self.producers_of(&self.nodes[n].meta.outputs[o]))
+                .map(|&(n, _)| n)
+                .collect();
             while let Some(node) = stack.pop() {
                 if !std::mem::replace(&mut needed[node], true) {
                     stack.extend(self.dependencies(node));
@@ -365,13 +517,14 @@ impl Graph {
         self.kept = kept;
         let order = &self.order;
         self.inputs.retain(|input| {
-            // An input only pruned nodes read is not asked for.
+            // An input only pruned nodes read (or match on) is not asked for.
             order.iter().any(|&n| {
-                self.nodes[n]
-                    .meta
-                    .params
-                    .iter()
-                    .any(|p| p.name == input.name)
+                let node = &self.nodes[n];
+                node.meta.params.iter().any(|p| p.name == input.name)
+                    || node
+                        .guard
+                        .iter()
+                        .any(|&(b, _)| self.branches[b].value == input.name)
             })
         });
     }
@@ -383,8 +536,9 @@ impl Graph {
             return None;
         }
         let mut dependents = vec![0u64; self.nodes.len()];
-        for (bit, &(producer, _)) in self.kept.iter().enumerate() {
-            let mut stack = vec![producer];
+        for (bit, &(n, o)) in self.kept.iter().enumerate() {
+            let producers = self.producers_of(&self.nodes[n].meta.outputs[o]);
+            let mut stack: Vec<usize> = producers.iter().map(|&(n, _)| n).collect();
             while let Some(node) = stack.pop() {
                 if dependents[node] & 1 << bit == 0 {
                     dependents[node] |= 1 << bit;
@@ -426,7 +580,8 @@ impl Graph {
             let joins = node.meta.asynchronous && node.meta.kind == Kind::Function;
             let fits = |group: &Vec<usize>| {
                 let first = &self.nodes[group[0]];
-                first.meta.asynchronous
+                first.guard == node.guard
+                    && first.meta.asynchronous
                     && first.meta.kind == Kind::Function
                     && !group.iter().any(|&m| {
                         let outputs = &self.nodes[m].meta.outputs;

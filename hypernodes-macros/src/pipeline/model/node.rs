@@ -6,6 +6,7 @@ use quote::ToTokens;
 use syn::Path;
 
 use crate::meta::NodeMeta;
+use crate::pipeline::parse::list::Guard;
 
 pub struct Node {
     pub path: Path,
@@ -15,16 +16,19 @@ pub struct Node {
     /// Its value types are named through the aliases beside it (`meta::value_alias`), not
     /// through its twin, so that a more visible pipeline can expose them.
     pub types_by_alias: bool,
+    /// The branch arms it runs in, outermost first (empty: it runs for every item).
+    pub guard: Guard,
 }
 
 impl Node {
     /// A listed node, before the list says how a nested pipeline is used.
-    pub fn new(path: Path, meta: NodeMeta) -> Node {
+    pub fn new(path: Path, meta: NodeMeta, guard: Guard) -> Node {
         Node {
             path,
             meta,
             nested: None,
             types_by_alias: false,
+            guard,
         }
     }
 

@@ -9,9 +9,10 @@
 use proc_macro2::{Delimiter, Span, TokenStream};
 use quote::{quote, ToTokens};
 use syn::parse::{ParseStream, Parser};
-use syn::{Path, Token};
+use syn::Token;
 
 use super::header::Header;
+use super::list::{branches_tokens, exclusive, guard_tokens, parse_list, Entry, Flat, Guard};
 use crate::errors::Errors;
 use crate::meta::CHAIN_VERSION;
 
@@ -19,36 +20,7 @@ struct Front {
     krate: TokenStream,
     header: Header,
     brackets: Span,
-    nodes: Vec<Entry>,
-}
-
-/// One entry of the list: a node's path and, for a nested pipeline, how it is used.
-#[derive(Clone)]
-struct Entry {
-    path: Path,
-    /// `(inputs(..), outputs(..), map_over(..))`, parentheses included.
-    usage: Option<proc_macro2::Group>,
-}
-
-impl Entry {
-    fn parse(input: ParseStream) -> syn::Result<Entry> {
-        let path = Path::parse_mod_style(input)?;
-        let usage = match input.cursor().group(Delimiter::Parenthesis) {
-            Some(_) => Some(input.parse()?),
-            None => None,
-        };
-        Ok(Entry { path, usage })
-    }
-
-    fn key(&self) -> String {
-        let usage = self.usage.as_ref().map(ToString::to_string);
-        format!(
-            "{}{}",
-            self.path.to_token_stream(),
-            usage.unwrap_or_default()
-        )
-        .replace(' ', "")
-    }
+    list: Flat,
 }
 
 fn parse(input: ParseStream, errors: &mut Errors) -> syn::Result<Front> {
@@ -66,11 +38,7 @@ fn parse(input: ParseStream, errors: &mut Errors) -> syn::Result<Front> {
         Some((content, span, rest)) => Ok(((span.join(), content.token_stream()), rest)),
         None => Err(cursor.error("expected the node list in brackets: `[node_a, node_b]`")),
     })?;
-    let nodes = Parser::parse2(
-        |list: ParseStream| list.parse_terminated(Entry::parse, Token![,]),
-        list,
-    )
-    .map_err(|e| {
+    let list = Parser::parse2(parse_list, list).map_err(|e| {
         syn::Error::new(
             e.span(),
             format!("{e}: list nodes by name or path, e.g. `[clean, text::tokenize]`"),
@@ -86,7 +54,7 @@ fn parse(input: ParseStream, errors: &mut Errors) -> syn::Result<Front> {
         krate,
         header,
         brackets,
-        nodes: nodes.into_iter().collect(),
+        list,
     })
 }
 
@@ -99,32 +67,36 @@ pub fn expand(input: TokenStream) -> TokenStream {
             return errors.into_compile_errors();
         }
     };
-    let nodes = distinct(&front.nodes, &mut errors);
+    let nodes = distinct(&front.list.nodes, &mut errors);
     let chain = check_size(&front, &nodes, &mut errors).then(|| chain(&front, &nodes));
     let errors = errors.into_compile_errors();
     quote!(#errors #chain)
 }
 
-/// Reports each node listed more than once (the same way), keeping its first mention.
-fn distinct(nodes: &[Entry], errors: &mut Errors) -> Vec<Entry> {
-    let mut seen: Vec<String> = Vec::new();
+/// Reports each node listed more than once (the same way) in the same arms, keeping its first
+/// mention. The same node may sit in two arms of a branch: only one of them runs.
+fn distinct(nodes: &[(Entry, Guard)], errors: &mut Errors) -> Vec<(Entry, Guard)> {
+    let mut seen: Vec<(String, &Guard)> = Vec::new();
     let mut kept = Vec::new();
-    for entry in nodes {
+    for (entry, guard) in nodes {
         let key = entry.key();
-        if seen.contains(&key) {
+        if seen
+            .iter()
+            .any(|(k, g)| *k == key && exclusive(g, guard).is_none())
+        {
             errors.at(
                 &entry.path,
                 format!("`{key}` is listed twice: list each node once"),
             );
         } else {
-            seen.push(key);
-            kept.push(entry.clone());
+            seen.push((key, guard));
+            kept.push((entry.clone(), guard.clone()));
         }
     }
     kept
 }
 
-fn check_size(front: &Front, nodes: &[Entry], errors: &mut Errors) -> bool {
+fn check_size(front: &Front, nodes: &[(Entry, Guard)], errors: &mut Errors) -> bool {
     let name = &front.header.name;
     if nodes.is_empty() {
         errors.span(
@@ -152,21 +124,26 @@ fn check_size(front: &Front, nodes: &[Entry], errors: &mut Errors) -> bool {
     true
 }
 
-fn chain(front: &Front, nodes: &[Entry]) -> TokenStream {
+fn chain(front: &Front, nodes: &[(Entry, Guard)]) -> TokenStream {
     let version = syn::Ident::new(CHAIN_VERSION, Span::call_site());
     let krate = &front.krate;
     let header = front.header.to_tokens();
-    let first = &nodes[0].path;
-    let rest = nodes[1..].iter().map(|entry| {
+    let first = &nodes[0].0.path;
+    let rest = nodes[1..].iter().map(|(entry, _)| {
         let path = &entry.path;
         quote!([#path])
     });
-    let usages = nodes.iter().map(|entry| match &entry.usage {
+    let usages = nodes.iter().map(|(entry, _)| match &entry.usage {
         Some(group) => group.to_token_stream(),
         None => quote!(()),
     });
+    let guards = nodes.iter().map(|(_, guard)| guard_tokens(guard));
+    let branches = branches_tokens(&front.list.branches);
     let last = quote!([#krate::__private::pipeline_impl]);
     quote! {
-        #first! { @#version { [#krate] [#(#usages)*] #header } [] [#first] [#(#rest)* #last] }
+        #first! {
+            @#version { [#krate] [#(#usages)*] #branches [#(#guards)*] #header }
+            [] [#first] [#(#rest)* #last]
+        }
     }
 }

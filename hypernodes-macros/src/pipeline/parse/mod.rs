@@ -3,6 +3,7 @@
 
 pub mod front;
 pub mod header;
+pub mod list;
 pub mod usage;
 
 use proc_macro2::TokenStream;
@@ -21,9 +22,13 @@ pub struct ImplInput {
     pub nodes: Vec<(Path, NodeMeta)>,
     /// How each node is used, in list order: `()` or `(inputs(..), ..)`.
     pub usages: Vec<TokenStream>,
+    /// The list's branches.
+    pub branches: Vec<list::Branch>,
+    /// The arms each node sits in, in list order.
+    pub guards: Vec<list::Guard>,
 }
 
-/// `@version { [krate] header } [ ([path] meta)* ] [this macro's path] []`: the chain's last step.
+/// `@version { [krate] [usages] [branches] [guards] header } [ ([path] meta)* ] [this macro's path] []`: the chain's last step.
 impl Parse for ImplInput {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         input.parse::<Token![@]>()?;
@@ -40,6 +45,13 @@ impl Parse for ImplInput {
             let usage;
             parenthesized!(usage in usages_group);
             usages.push(usage.parse()?);
+        }
+        let branches = list::parse_branches(&context)?;
+        let guards_group;
+        bracketed!(guards_group in context);
+        let mut guards = Vec::new();
+        while !guards_group.is_empty() {
+            guards.push(list::parse_guard(&guards_group)?);
         }
         let TrustedHeader(header) = context.parse()?;
         let list;
@@ -61,6 +73,8 @@ impl Parse for ImplInput {
             header,
             nodes,
             usages,
+            branches,
+            guards,
         })
     }
 }
