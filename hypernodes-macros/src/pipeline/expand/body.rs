@@ -202,13 +202,11 @@ impl<'a> Body<'a> {
                 true => quote!(true),
                 false => quote!(#(#reached)&&*),
             };
-            let patterns = &branch.patterns;
-            let arms = 0..patterns.len();
             let local = names::arm_local(b);
-            let scrutinee = quote_spanned!(branch.value.span()=> match #value);
+            let arm_of = names::arm_method(b);
             statements.push(quote! {
                 let #local: usize = if #reached {
-                    #scrutinee { #(#patterns => #arms,)* }
+                    Self::#arm_of(#value)
                 } else {
                     #krate::__private::NOT_REACHED
                 };
@@ -271,13 +269,14 @@ impl<'a> Body<'a> {
             names::same_stateful_check(here),
             names::arm_wire_check(here),
         );
+        let same_arm_output = names::same_arm_output_check(here);
         quote! {
             #[allow(unused_imports)]
             use #krate::__private::{
                 checkout as #checkout, clone_for as #clone_for,
                 clone_for_retry as #clone_for_retry, retrying as #retrying,
-                ArmWire as #arm_wire, SameInput as #same_input, SameStateful as #same_stateful,
-                Wire as #wire,
+                ArmWire as #arm_wire, SameArmOutput as #same_arm_output, SameInput as #same_input,
+                SameStateful as #same_stateful, Wire as #wire,
             };
         }
     }
@@ -396,8 +395,9 @@ impl<'a> Body<'a> {
             .map(local)
             .chain(key_local.clone())
             .collect();
+        let same_type = self.same_arm_type(index);
         if !self.conditional(index) {
-            return (quote!(#key let #bind = { #body };), used);
+            return (quote!(#key let #bind = { #body }; #same_type), used);
         }
         // A cached node's key leaves the block with its values, for the nodes downstream.
         let (key_out, key_none) = match key.is_some() {
@@ -428,12 +428,46 @@ impl<'a> Body<'a> {
             let (#(#used,)* #key_out) = if #condition {
                 #key
                 let #bind = { #body };
+                #same_type
                 (#(#fq_option::Some(#used),)* #key_out)
             } else {
                 (#(#nones,)* #key_none)
             };
         };
         (statement, bound)
+    }
+
+    /// The values node `index` makes that another arm's node makes too, checked to have the
+    /// type of the first producer's: a mismatch is one error, at this node's token.
+    fn same_arm_type(&self, index: usize) -> TokenStream {
+        let graph = self.graph;
+        let node = &graph.nodes[index];
+        let checks = node
+            .meta
+            .outputs
+            .iter()
+            .filter(|o| self.used_later(o))
+            .filter_map(|o| {
+                let &(first, output) = graph.producers_of(o).first()?;
+                if first == index {
+                    return None;
+                }
+                let value = local(o);
+                let check = self.same_arm_check(index, first, output);
+                let checked = user_spanned(node, check, quote!(#value));
+                Some(quote!(let #value = #checked;))
+            });
+        quote!(#(#checks)*)
+    }
+
+    /// The check that node `index` makes a value with the type of `first`'s `output`.
+    pub(super) fn same_arm_check(&self, index: usize, first: usize, output: usize) -> TokenStream {
+        let graph = self.graph;
+        let node = &graph.nodes[index];
+        let want = self.types.output(first, output);
+        let (first, this) = (&graph.nodes[first].path, &node.path);
+        let same = names::same_arm_output_check(node.span());
+        quote_spanned!(node.span()=> #same::<#want, #first, #this>::wire)
     }
 
     /// A function node's call with its hook events, permit and stateful checkouts.

@@ -139,6 +139,7 @@ pub fn generate(
     } = Bound::of(&types, header);
     let pruned = pruned_checks(&types);
     let arm_outputs = arm_output_checks(&types);
+    let arm_fns = arm_functions(&types);
     let async_nodes = graph
         .order
         .iter()
@@ -185,6 +186,8 @@ pub fn generate(
         #cache
 
         impl #name {
+            #(#arm_fns)*
+
             /// A pipeline ready to run; stateful resources are built on first use, with
             /// `Stateful::create` (see `builder` to give factories instead).
             pub fn new() -> Self {
@@ -667,6 +670,37 @@ fn pruned_checks(types: &Types) -> TokenStream {
         }
     });
     quote! { #(const _: () = { #checks };)* }
+}
+
+/// Per branch that decides something, the function giving the arm an item takes: a real
+/// `match` on the value, so rustc checks the patterns and their exhaustiveness, at the user's
+/// tokens (the parameter is named by the value's own token).
+fn arm_functions(types: &Types) -> Vec<TokenStream> {
+    let graph = types.graph;
+    (0..graph.branches.len())
+        .filter(|&b| graph.reached(b))
+        .map(|b| {
+            let branch = &graph.branches[b];
+            let value = &branch.value;
+            let ty = match graph.source_of(value) {
+                Source::Output { node, output } => types.output(node, output),
+                Source::Input(i) => types.param(graph.inputs[i].node, graph.inputs[i].param),
+                Source::Bound(i) => types.param(graph.bound[i].node, graph.bound[i].param),
+            };
+            let arm_of = names::arm_method(b);
+            let patterns = &branch.patterns;
+            let arms = 0..patterns.len();
+            let scrutinee = quote_spanned!(value.span()=> *#value);
+            quote! {
+                #[doc(hidden)]
+                #[inline(always)]
+                #[allow(non_snake_case)]
+                fn #arm_of(#value: &#ty) -> usize {
+                    match #scrutinee { #(#patterns => #arms,)* }
+                }
+            }
+        })
+        .collect()
 }
 
 /// A value several branch arms produce has one type: each producer after the first is checked

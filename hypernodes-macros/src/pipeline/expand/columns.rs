@@ -311,9 +311,16 @@ impl Body<'_> {
         let store = match produced {
             Some(o) => {
                 let column = names::column_local(o);
+                let value = match graph.producers_of(o).first() {
+                    Some(&(first, output)) if first != index => {
+                        let check = self.same_arm_check(index, first, output);
+                        user_spanned(node, check, quote!(value))
+                    }
+                    _ => quote!(value),
+                };
                 quote! {
                     for (&i, value) in #chunk.iter().zip(values) {
-                        #column[i] = #FqOption::Some(value);
+                        #column[i] = #FqOption::Some(#value);
                     }
                 }
             }
@@ -401,17 +408,15 @@ impl Body<'_> {
                 let field = names::arm_field(outer);
                 quote!(|| #cols.#field[#i] != #arm)
             });
-            let patterns = &branch.patterns;
-            let arms = 0..patterns.len();
             let field = names::arm_field(b);
-            let scrutinee = quote_spanned!(branch.value.span()=> match #value);
+            let arm_of = names::arm_method(b);
             statements.push(quote! {
                 let #field: #FqVec<usize> = (0..#n)
                     .map(|#i| {
                         if #failed[#i].is_some() #outer {
                             return #krate::__private::NOT_REACHED;
                         }
-                        #scrutinee { #(#patterns => #arms,)* }
+                        Self::#arm_of(#value)
                     })
                     .collect();
                 #cols.#field = #field;

@@ -273,6 +273,12 @@ pub fn arm_local(branch: usize) -> Ident {
     Ident::new(&format!("__hypernodes_arm_{branch}"), Span::mixed_site())
 }
 
+/// The function giving the arm a value takes at branch `branch`: the branch's `match`, written
+/// once for every path that runs it.
+pub fn arm_method(branch: usize) -> Ident {
+    format_ident!("__hypernodes_arm_of_{}", branch)
+}
+
 /// The column of the arms items took at branch `branch`, in a unit's columns.
 pub fn arm_field(branch: usize) -> Ident {
     format_ident!("__hypernodes_arm_{}", branch)

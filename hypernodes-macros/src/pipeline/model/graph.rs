@@ -117,6 +117,13 @@ impl Graph {
         }
     }
 
+    /// Whether a node that runs sits in an arm of branch `b` (else the branch decides nothing).
+    pub fn reached(&self, b: usize) -> bool {
+        self.order
+            .iter()
+            .any(|&n| self.nodes[n].guard.iter().any(|g| g.0 == b))
+    }
+
     /// Whether the `kept`-th output exists only for items that took some arms (it is then an
     /// `Option` in `<Name>Outputs`).
     pub fn partial_output(&self, kept: usize) -> bool {
@@ -380,9 +387,15 @@ impl Graph {
             .iter()
             .filter(|p| !p.mode.is_stateful())
             .map(|p| &p.name);
-        let matched = this.guard.iter().map(|&(b, _)| &self.branches[b].value);
+        let read = read.flat_map(|name| self.producers_of(name).iter().map(|&(n, _)| n));
+        // A producer inside the branch it decides is reported by `check_branches`, not as a cycle.
+        let matched = this.guard.iter().flat_map(move |&(b, _)| {
+            self.producers_of(&self.branches[b].value)
+                .iter()
+                .map(|&(n, _)| n)
+                .filter(move |&n| self.nodes[n].guard.iter().all(|g| g.0 != b))
+        });
         read.chain(matched)
-            .flat_map(|name| self.producers_of(name).iter().map(|&(n, _)| n))
     }
 
     /// Kahn's algorithm, always taking the first ready node in list order, so the order is

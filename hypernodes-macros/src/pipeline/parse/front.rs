@@ -38,12 +38,7 @@ fn parse(input: ParseStream, errors: &mut Errors) -> syn::Result<Front> {
         Some((content, span, rest)) => Ok(((span.join(), content.token_stream()), rest)),
         None => Err(cursor.error("expected the node list in brackets: `[node_a, node_b]`")),
     })?;
-    let list = Parser::parse2(parse_list, list).map_err(|e| {
-        syn::Error::new(
-            e.span(),
-            format!("{e}: list nodes by name or path, e.g. `[clean, text::tokenize]`"),
-        )
-    })?;
+    let list = Parser::parse2(parse_list, list)?;
     input.parse::<Option<Token![;]>>()?;
     if !input.is_empty() {
         return Err(

@@ -20,7 +20,12 @@ pub struct Entry {
 
 impl Entry {
     fn parse(input: ParseStream) -> syn::Result<Entry> {
-        let path = Path::parse_mod_style(input)?;
+        let path = Path::parse_mod_style(input).map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                format!("{e}: list nodes by name or path, e.g. `[clean, text::tokenize]`"),
+            )
+        })?;
         let usage = match input.cursor().group(Delimiter::Parenthesis) {
             Some(_) => Some(input.parse()?),
             None => None,

@@ -1,0 +1,35 @@
+use hypernodes::{node, pipeline};
+
+#[derive(Clone, Copy, Debug)]
+pub enum Kind {
+    Small,
+    Large,
+}
+
+#[node(output = "kind")]
+fn classify(n: u32) -> Kind {
+    if n < 10 { Kind::Small } else { Kind::Large }
+}
+
+#[node(output = "label")]
+fn small(n: u32) -> String {
+    format!("small {n}")
+}
+
+#[node(output = "label")]
+fn any(n: u32) -> String {
+    format!("any {n}")
+}
+
+pipeline! {
+    Label = [
+        classify,
+        any,
+        match kind {
+            Kind::Small => [small],
+            Kind::Large => [],
+        },
+    ]
+}
+
+fn main() {}
