@@ -374,3 +374,103 @@ fn skipped_nodes_are_absent_from_the_events() {
         .collect();
     assert_eq!(nodes, ["is_long x1", "short x1"], "{events:#?}");
 }
+
+// Caching, selected outputs and a branched pipeline nested with `outputs(..)` and `map_over`.
+
+static ARM_CALLS: AtomicUsize = AtomicUsize::new(0);
+static SHOUTS: AtomicUsize = AtomicUsize::new(0);
+/// Tests counting the calls of `Words`' nodes take turns.
+static WORDS_TURN: Mutex<()> = Mutex::new(());
+
+#[node(output = "even")]
+fn parity(k: u32) -> bool {
+    k % 2 == 0
+}
+
+#[node(output = "word")]
+fn even_word(k: u32) -> String {
+    ARM_CALLS.fetch_add(1, Ordering::SeqCst);
+    format!("even {k}")
+}
+
+#[node(output = "word")]
+fn odd_word(k: u32) -> String {
+    ARM_CALLS.fetch_add(1, Ordering::SeqCst);
+    format!("odd {k}")
+}
+
+#[node(output = "loud")]
+fn shout_word(word: &str) -> String {
+    SHOUTS.fetch_add(1, Ordering::SeqCst);
+    word.to_uppercase()
+}
+
+pipeline! {
+    pub Words = [parity, if even { [even_word] } else { [odd_word] }, shout_word]
+}
+
+#[test]
+fn cached_nodes_in_arms_are_served_on_a_second_run() {
+    let _turn = WORDS_TURN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = std::env::temp_dir().join(format!("hn-branches-cache-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let words = Words::new().with_cache(hypernodes::cache::DiskCache::open(&dir).unwrap());
+    let items = || (0..10).map(|k| WordsInputs { k });
+    let calls = || {
+        (
+            ARM_CALLS.load(Ordering::SeqCst),
+            SHOUTS.load(Ordering::SeqCst),
+        )
+    };
+    let before = calls();
+    let first = words.with_engine(Sequential).map(items()).unwrap();
+    let after_first = calls();
+    assert_eq!(
+        (after_first.0 - before.0, after_first.1 - before.1),
+        (10, 10)
+    );
+    let again = words.with_engine(Sequential).map(items()).unwrap();
+    assert_eq!(
+        calls(),
+        after_first,
+        "the second run is served from the cache"
+    );
+    for (k, (a, b)) in first.iter().zip(&again).enumerate() {
+        let word = if k % 2 == 0 { "even" } else { "odd" };
+        assert_eq!(a.loud, format!("{} {k}", word.to_uppercase()));
+        assert_eq!((&a.word, &a.loud), (&b.word, &b.loud));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[node(output = "total")]
+fn total(words: Vec<String>) -> usize {
+    words.iter().map(String::len).sum()
+}
+
+pipeline! {
+    pub Totals = [Words(inputs(k = ks), outputs(word = words), map_over(ks)), total]
+}
+
+pipeline! {
+    #[outputs(word)]
+    pub OnlyWords = [parity, if even { [even_word] } else { [odd_word] }, shout_word]
+}
+
+#[test]
+fn selected_outputs_and_a_nested_branched_pipeline_run_only_what_is_asked() {
+    let _turn = WORDS_TURN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let shouts = SHOUTS.load(Ordering::SeqCst);
+    let out = Totals::new()
+        .run(TotalsInputs { ks: vec![1, 2, 13] })
+        .unwrap();
+    assert_eq!(out.total, "odd 1".len() + "even 2".len() + "odd 13".len());
+    let out = OnlyWords::new().run(OnlyWordsInputs { k: 4 }).unwrap();
+    assert_eq!(out.word, "even 4");
+    // `loud` was asked of neither: `shout_word` never ran.
+    assert_eq!(SHOUTS.load(Ordering::SeqCst), shouts);
+}
