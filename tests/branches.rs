@@ -384,7 +384,7 @@ static WORDS_TURN: Mutex<()> = Mutex::new(());
 
 #[node(output = "even")]
 fn parity(k: u32) -> bool {
-    k % 2 == 0
+    k.is_multiple_of(2)
 }
 
 #[node(output = "word")]
@@ -473,4 +473,50 @@ fn selected_outputs_and_a_nested_branched_pipeline_run_only_what_is_asked() {
     assert_eq!(out.word, "even 4");
     // `loud` was asked of neither: `shout_word` never ran.
     assert_eq!(SHOUTS.load(Ordering::SeqCst), shouts);
+}
+
+#[test]
+fn the_plan_and_the_pictures_show_the_arms() {
+    let plan = Answer::new().plan().to_string();
+    assert!(
+        plan.contains("2. reject (when route is Route::Reject)"),
+        "{plan}"
+    );
+    assert!(plan.contains("7. log_response\n"), "{plan}");
+    let plan = Label::new().plan().to_string();
+    assert!(
+        plan.contains("numbered (when long is true and digits is true)"),
+        "{plan}"
+    );
+
+    let dot = Answer::INFO.dot();
+    for line in [
+        "branch_0 [label=\"match route\", shape=diamond",
+        "n0_classify -> branch_0 [label=\"route\"];",
+        "subgraph cluster_arm_0_1 {",
+        "label=\"route is Route::Figure\";",
+        "branch_0 -> n2_find_figure [label=\"Route::Figure\", style=dashed];",
+        // Every producer of `response` feeds `log_response`.
+        "n1_reject -> n6_log_response [label=\"response\"];",
+        "n3_describe -> n6_log_response [label=\"response\"];",
+        "n5_generate -> n6_log_response [label=\"response\"];",
+    ] {
+        assert!(dot.contains(line), "{line}\n{dot}");
+    }
+    let mermaid = Outer::INFO.picture().depth(1).mermaid();
+    for line in [
+        "branch_0{\"if long\"}",
+        "subgraph cluster_n0_Label_arm_1_1 [\"digits is false\"]",
+        "n0_Label_branch_0 -.->|true| n0_Label_branch_1",
+        "n0_Label_n5_short -->|label| n2_summary",
+    ] {
+        assert!(mermaid.contains(line), "{line}\n{mermaid}");
+    }
+    // `if long { [count] }` has nothing in its `else`: no empty cluster for it.
+    assert!(!mermaid.contains("subgraph cluster_arm_0_1"), "{mermaid}");
+    assert!(Answer::INFO
+        .picture()
+        .svg()
+        .unwrap()
+        .contains("match route"));
 }

@@ -40,6 +40,38 @@ pub struct PipelineInfo {
     pub nodes: &'static [NodeInfo],
     /// The pipeline level of the config hierarchy: its `#[config(..)]` over built-in defaults.
     pub config: NodeConfig,
+    /// The `match` and `if` branches of the list, in the order written (see [`BranchInfo`]).
+    pub branches: &'static [BranchInfo],
+}
+
+/// A branch of the pipeline list: `match value { pattern => [..], .. }`, or an `if` (arms
+/// `true` and `false`).
+///
+/// ```
+/// use hypernodes::{node, pipeline};
+///
+/// #[node(output = "long")]
+/// fn is_long(text: &str) -> bool { text.len() > 5 }
+/// #[node(output = "label")]
+/// fn shout(text: &str) -> String { text.to_uppercase() }
+/// #[node(output = "label")]
+/// fn keep(text: &str) -> String { text.to_owned() }
+///
+/// pipeline! { Label = [is_long, if long { [shout] } else { [keep] }] }
+///
+/// let info = &Label::INFO;
+/// assert_eq!((info.branches[0].value, info.branches[0].arms), ("long", &["true", "false"][..]));
+/// assert_eq!(info.node("keep").unwrap().arm, Some((0, 1)));
+/// assert_eq!(info.when(info.node("keep").unwrap()).as_deref(), Some("long is false"));
+/// ```
+#[derive(Debug)]
+pub struct BranchInfo {
+    /// The value the branch matches on.
+    pub value: &'static str,
+    /// Each arm's pattern, as written.
+    pub arms: &'static [&'static str],
+    /// The `(branch, arm)` it sits in, for a branch inside an arm.
+    pub within: Option<(usize, usize)>,
 }
 
 impl PipelineInfo {
@@ -54,6 +86,32 @@ impl PipelineInfo {
     /// ```
     pub fn node(&self, name: &str) -> Option<&NodeInfo> {
         self.nodes.iter().find(|node| node.name == name)
+    }
+
+    /// When `node` runs, for a node in a branch arm: `route is Route::Figure`, the arms
+    /// around it joined by `and`, outermost first; `None` for a node every item runs.
+    ///
+    /// ```
+    /// # use hypernodes::{node, pipeline};
+    /// # #[node] fn small(n: u32) -> bool { n < 10 }
+    /// # #[node(output = "label")] fn tiny(n: u32) -> String { format!("tiny {n}") }
+    /// pipeline! { P = [small, if small { [tiny] }] }
+    /// assert_eq!(P::INFO.when(P::INFO.node("tiny").unwrap()).as_deref(), Some("small is true"));
+    /// assert_eq!(P::INFO.when(P::INFO.node("small").unwrap()), None);
+    /// ```
+    pub fn when(&self, node: &NodeInfo) -> Option<String> {
+        let mut arms = Vec::new();
+        let mut at = node.arm;
+        while let Some((branch, arm)) = at {
+            let branch_info = &self.branches[branch];
+            arms.push(format!(
+                "{} is {}",
+                branch_info.value, branch_info.arms[arm]
+            ));
+            at = branch_info.within;
+        }
+        arms.reverse();
+        (!arms.is_empty()).then(|| arms.join(" and "))
     }
 }
 
@@ -126,4 +184,7 @@ pub struct NodeInfo {
     pub map_over: &'static [&'static str],
     /// Whether `map_over` takes every combination (`product(..)`) rather than zipping.
     pub product: bool,
+    /// The innermost branch arm it runs in, as `(branch, arm)` positions in
+    /// [`PipelineInfo::branches`]; `None` when every item runs it.
+    pub arm: Option<(usize, usize)>,
 }

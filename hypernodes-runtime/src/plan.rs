@@ -65,6 +65,9 @@ pub struct NodePlan {
     pub stateful: &'static [&'static str],
     /// The nested pipeline's plan, for a pipeline used as a node.
     pub nested: Option<Box<Plan>>,
+    /// For a node in a branch arm, which items run it: `route is Route::Figure`
+    /// (see [`PipelineInfo::when`]).
+    pub when: Option<String>,
 }
 
 /// One stateful resource in a [`Plan`].
@@ -96,6 +99,7 @@ impl Plan {
                 nested: node
                     .nested
                     .map(|nested| Box::new(Plan::resolve(nested, settings))),
+                when: info.when(node),
             })
             .collect();
         let wants_devices = nodes.iter().any(|node| node.config.gpus.value > 0);
@@ -362,7 +366,12 @@ impl Plan {
         }
         for (i, node) in self.nodes.iter().enumerate() {
             let batch = if node.batch { " [batch]" } else { "" };
-            writeln!(f, "{pad}  {}. {}{batch}", i + 1, node.name)?;
+            let when = node
+                .when
+                .as_ref()
+                .map(|when| format!(" (when {when})"))
+                .unwrap_or_default();
+            writeln!(f, "{pad}  {}. {}{batch}{when}", i + 1, node.name)?;
             writeln!(f, "{pad}       {}", node.config)?;
             if let Some(nested) = &node.nested {
                 nested.write(f, depth + 2)?;

@@ -1034,6 +1034,7 @@ impl Words {
                 renamed: &[],
                 map_over: &[],
                 product: false,
+                arm: ::core::option::Option::None,
             },
             ::hypernodes::__private::NodeInfo {
                 name: "tokenize",
@@ -1069,6 +1070,7 @@ impl Words {
                 renamed: &[],
                 map_over: &[],
                 product: false,
+                arm: ::core::option::Option::None,
             },
             ::hypernodes::__private::NodeInfo {
                 name: "count",
@@ -1104,6 +1106,7 @@ impl Words {
                 renamed: &[],
                 map_over: &[],
                 product: false,
+                arm: ::core::option::Option::None,
             },
             ::hypernodes::__private::NodeInfo {
                 name: "shout",
@@ -1139,6 +1142,7 @@ impl Words {
                 renamed: &[],
                 map_over: &[],
                 product: false,
+                arm: ::core::option::Option::None,
             },
         ],
         config: ::hypernodes::__private::NodeConfig {
@@ -1163,6 +1167,7 @@ impl Words {
                 ::hypernodes::__private::ConfigSource::Default,
             ),
         },
+        branches: &[],
     };
 }
 #[doc = r" A copy sharing the stateful factories, bound values and cache (each copy builds its"]

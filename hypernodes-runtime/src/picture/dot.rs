@@ -54,6 +54,9 @@ fn attributes(vertex: &Vertex) -> String {
         VertexKind::Stateful => format!(
             "label=\"{name}\", shape=cylinder, style=filled, fillcolor=\"#eeeeee\""
         ),
+        VertexKind::Branch => format!(
+            "label=\"{name}\", shape=diamond, style=filled, fillcolor=\"#e6f4ea\""
+        ),
         VertexKind::Function | VertexKind::Pipeline => {
             let shape = match vertex.kind {
                 VertexKind::Pipeline => "box3d",

@@ -32,6 +32,7 @@ fn write_cluster(out: &mut String, model: &Model, cluster: Option<usize>, depth:
             VertexKind::Input => writeln!(out, "{pad}{id}([\"{name}\"])"),
             VertexKind::Bound => writeln!(out, "{pad}{id}([\"{name} (bound)\"])"),
             VertexKind::Stateful => writeln!(out, "{pad}{id}[(\"{name}\")]"),
+            VertexKind::Branch => writeln!(out, "{pad}{id}{{\"{name}\"}}"),
             VertexKind::Function => writeln!(out, "{pad}{id}[\"{}\"]", node_label(vertex, "<br/>")),
             VertexKind::Pipeline => {
                 writeln!(out, "{pad}{id}[[\"{}\"]]", node_label(vertex, "<br/>"))

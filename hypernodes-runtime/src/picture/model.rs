@@ -17,6 +17,8 @@ pub enum VertexKind {
     Function,
     /// A nested pipeline drawn as one box.
     Pipeline,
+    /// A `match` or `if` of the list: edges to the nodes of each arm carry its pattern.
+    Branch,
 }
 
 pub struct Vertex {
@@ -44,9 +46,9 @@ pub struct Edge {
 /// An expanded nested pipeline.
 pub struct Cluster {
     pub id: String,
-    /// The nested pipeline's node name.
+    /// The nested pipeline's node name, or a branch arm's `value is pattern`.
     #[cfg_attr(not(feature = "svg"), allow(dead_code))]
-    pub name: &'static str,
+    pub name: String,
     /// The name with how it is mapped.
     pub label: String,
     pub parent: Option<usize>,
@@ -103,7 +105,8 @@ impl Model {
     }
 
     /// One pipeline level: its bound inputs, stateful resources and nodes. `sources` maps the
-    /// names its inputs read to where they come from; returns where its outputs come from.
+    /// names its inputs read to where they come from; returns where its outputs come from
+    /// (the first producer of each), and the other producers of values several arms make.
     fn level(
         &mut self,
         info: &PipelineInfo,
@@ -111,7 +114,7 @@ impl Model {
         cluster: Option<usize>,
         depth: usize,
         mut sources: HashMap<&'static str, Source>,
-    ) -> HashMap<&'static str, Source> {
+    ) -> (HashMap<&'static str, Source>, Vec<(&'static str, Source)>) {
         for &bound in info.bound {
             let id = format!("{prefix}bound_{bound}");
             self.vertex(&id, bound, VertexKind::Bound, cluster);
@@ -137,20 +140,24 @@ impl Model {
         let ids: Vec<String> = (0..info.nodes.len())
             .map(|i| format!("{prefix}n{i}_{}", info.nodes[i].name))
             .collect();
+        let arms = self.arms(info, prefix, cluster);
         let mut expanded: Vec<Option<HashMap<&'static str, Source>>> = Vec::new();
+        // A value several arms produce: the producers after the first, for their edges too.
+        let mut also_produced: Vec<(&'static str, Source)> = Vec::new();
         for (node, id) in info.nodes.iter().zip(&ids) {
+            let cluster = arms.cluster_of(node.arm).or(cluster);
             let inner = match (node.kind, node.nested) {
                 (NodeKind::Pipeline, Some(nested)) if depth > 0 => {
                     let inner_sources = inner_sources(node, &sources, &produced);
                     let parent = cluster;
                     self.clusters.push(Cluster {
                         id: format!("cluster_{id}"),
-                        name: node.name,
+                        name: node.name.to_owned(),
                         label: cluster_label(node),
                         parent,
                     });
                     let inner_cluster = Some(self.clusters.len() - 1);
-                    let outputs = self.level(
+                    let (outputs, more) = self.level(
                         nested,
                         &format!("{id}_"),
                         inner_cluster,
@@ -159,15 +166,15 @@ impl Model {
                     );
                     for &output in node.outputs {
                         let inner_name = inner_name(node, output);
+                        let renamed = |source: &Source| Source {
+                            vertex: source.vertex.clone(),
+                            label: renamed_label(inner_name, output),
+                        };
                         if let Some(source) = outputs.get(inner_name) {
-                            let label = renamed_label(inner_name, output);
-                            produced.insert(
-                                output,
-                                Source {
-                                    vertex: source.vertex.clone(),
-                                    label,
-                                },
-                            );
+                            produced.insert(output, renamed(source));
+                        }
+                        for (_, source) in more.iter().filter(|(name, _)| *name == inner_name) {
+                            also_produced.push((output, renamed(source)));
                         }
                     }
                     Some(outputs)
@@ -183,14 +190,16 @@ impl Model {
                     vertex.pruned = !node.runs;
                     vertex.note = (!node.map_over.is_empty()).then(|| map_over_note(node));
                     for &output in node.outputs {
-                        let label = output.to_owned();
-                        produced.insert(
-                            output,
-                            Source {
-                                vertex: id.clone(),
-                                label,
-                            },
-                        );
+                        let source = Source {
+                            vertex: id.clone(),
+                            label: output.to_owned(),
+                        };
+                        match produced.contains_key(output) {
+                            true => also_produced.push((output, source)),
+                            false => {
+                                produced.insert(output, source);
+                            }
+                        }
                     }
                     None
                 }
@@ -203,16 +212,66 @@ impl Model {
             }
             for &input in node.inputs {
                 let from = produced.get(input).or_else(|| sources.get(input));
-                if let Some(from) = from {
+                let others = also_produced.iter().filter(|(name, _)| *name == input);
+                for from in from.into_iter().chain(others.map(|(_, source)| source)) {
                     let label = edge_label(node, input, &from.label);
                     self.edge(&from.vertex, id, label, false);
                 }
+            }
+            if let Some((branch, arm)) = node.arm {
+                let label = info.branches[branch].arms[arm].to_owned();
+                self.edge(&arms.vertex(branch), id, label, true);
             }
             for &name in node.stateful {
                 self.edge(&format!("{prefix}state_{name}"), id, name.to_owned(), true);
             }
         }
-        produced
+        for (branch, info_branch) in info.branches.iter().enumerate() {
+            let value = info_branch.value;
+            if let Some(from) = produced.get(value).or_else(|| sources.get(value)) {
+                self.edge(&from.vertex, &arms.vertex(branch), value.to_owned(), false);
+            }
+            if let Some((outer, arm)) = info_branch.within {
+                let label = info.branches[outer].arms[arm].to_owned();
+                self.edge(&arms.vertex(outer), &arms.vertex(branch), label, true);
+            }
+        }
+        (produced, also_produced)
+    }
+
+    /// The branches of one level: a vertex each, in the arm it sits in, and a cluster per arm
+    /// holding the arm's nodes.
+    fn arms(&mut self, info: &PipelineInfo, prefix: &str, cluster: Option<usize>) -> Arms {
+        let mut arms = Arms {
+            prefix: prefix.to_owned(),
+            clusters: Vec::new(),
+        };
+        // An arm draws as a cluster when something runs in it.
+        let occupied = |at: (usize, usize)| {
+            info.nodes.iter().any(|n| n.arm == Some(at))
+                || info.branches.iter().any(|b| b.within == Some(at))
+        };
+        for (b, branch) in info.branches.iter().enumerate() {
+            let parent = arms.cluster_of(branch.within).or(cluster);
+            let name = match branch.arms {
+                ["true", "false"] => format!("if {}", branch.value),
+                _ => format!("match {}", branch.value),
+            };
+            self.vertex(&arms.vertex(b), &name, VertexKind::Branch, parent);
+            for (a, pattern) in branch.arms.iter().enumerate() {
+                if !occupied((b, a)) {
+                    continue;
+                }
+                self.clusters.push(Cluster {
+                    id: format!("cluster_{prefix}arm_{b}_{a}"),
+                    name: format!("{} is {pattern}", branch.value),
+                    label: format!("{} is {pattern}", branch.value),
+                    parent,
+                });
+                arms.clusters.push(((b, a), self.clusters.len() - 1));
+            }
+        }
+        arms
     }
 
     fn edge(&mut self, from: &str, to: &str, label: String, dashed: bool) {
@@ -222,6 +281,27 @@ impl Model {
             label,
             dashed,
         });
+    }
+}
+
+/// The branches of one level as drawn: their vertices and the cluster of each arm.
+struct Arms {
+    prefix: String,
+    clusters: Vec<((usize, usize), usize)>,
+}
+
+impl Arms {
+    fn vertex(&self, branch: usize) -> String {
+        format!("{}branch_{branch}", self.prefix)
+    }
+
+    /// The cluster of arm `arm`, for a node or branch inside one.
+    fn cluster_of(&self, arm: Option<(usize, usize)>) -> Option<usize> {
+        let arm = arm?;
+        self.clusters
+            .iter()
+            .find(|(at, _)| *at == arm)
+            .map(|&(_, cluster)| cluster)
     }
 }
 

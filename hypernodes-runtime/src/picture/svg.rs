@@ -64,6 +64,7 @@ fn attributes(model: &Model, vertex: &Vertex) -> String {
         VertexKind::Input => (name, "ellipse", "#e8f0fe", "#4a6fa5"),
         VertexKind::Bound => (format!("{name} (bound)"), "ellipse", "#f7f7f7", "#bbbbbb"),
         VertexKind::Stateful => (format!("[{name}]"), "box", "#eeeeee", "#777777"),
+        VertexKind::Branch => (format!("◇ {name}"), "box", "#e6f4ea", "#3c7a4a"),
         VertexKind::Function | VertexKind::Pipeline => {
             let mut label = format!("{name} → {}", vertex.outputs.join(", "));
             if let Some(note) = &vertex.note {

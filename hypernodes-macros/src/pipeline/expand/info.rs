@@ -9,6 +9,7 @@ use crate::meta::Kind;
 use crate::pipeline::model::graph::Graph;
 use crate::pipeline::model::node::Node;
 use crate::pipeline::parse::header::Header;
+use crate::pipeline::parse::list::pattern_text;
 
 pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
     let name = header.name.to_string();
@@ -32,6 +33,14 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         )
     });
     let pipeline_config = resolved_config(krate, &header.config, &Config::default());
+    let branches = graph.branches.iter().map(|branch| {
+        let value = branch.value.to_string();
+        let arms = branch.patterns.iter().map(pattern_text);
+        let within = arm_of(branch.guard.last().copied());
+        quote! {
+            #krate::__private::BranchInfo { value: #value, arms: &[#(#arms),*], within: #within }
+        }
+    });
     quote! {
         /// The pipeline's structure, generated at compile time.
         pub const INFO: #krate::__private::PipelineInfo = #krate::__private::PipelineInfo {
@@ -42,6 +51,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             bound: &[#(#bound),*],
             nodes: &[#(#nodes),*],
             config: #pipeline_config,
+            branches: &[#(#branches),*],
         };
     }
 }
@@ -66,6 +76,7 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
     };
     let config = resolved_config(krate, pipeline, &meta.config);
     let batch = meta.batch;
+    let arm = arm_of(node.guard.last().copied());
     let (renamed, map_over, product) = match &node.nested {
         Some(nested) => (
             nested
@@ -97,7 +108,16 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
             renamed: &[#(#renamed),*],
             map_over: &[#(#map_over),*],
             product: #product,
+            arm: #arm,
         }
+    }
+}
+
+/// `Some((branch, arm))` or `None`, as tokens.
+fn arm_of(arm: Option<(usize, usize)>) -> TokenStream {
+    match arm {
+        Some((branch, arm)) => quote!(#FqOption::Some((#branch, #arm))),
+        None => quote!(#FqOption::None),
     }
 }
 

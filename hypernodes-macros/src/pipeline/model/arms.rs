@@ -35,7 +35,7 @@ pub fn arm_label(branches: &[Branch], (branch, arm): (usize, usize)) -> String {
     let branch = &branches[branch];
     format!(
         "`{}` of the branch on `{}`",
-        branch.patterns[arm].to_string().replace(" :: ", "::"),
+        crate::pipeline::parse::list::pattern_text(&branch.patterns[arm]),
         branch.value
     )
 }

@@ -288,3 +288,14 @@ pub fn exclusive(a: &Guard, b: &Guard) -> Option<usize> {
         .find(|(x, y)| x.1 != y.1)
         .map(|(x, _)| x.0)
 }
+
+/// A pattern as the user wrote it, spaced as Rust is usually written (`Route::Reject`), for
+/// messages and the pipeline's structure.
+pub fn pattern_text(pattern: &TokenStream) -> String {
+    pattern
+        .to_string()
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" (", "(")
+        .replace(" ,", ",")
+}
