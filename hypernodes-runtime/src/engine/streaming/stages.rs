@@ -68,6 +68,7 @@ mod tests {
                 },
                 stateful: &[],
                 nested: None,
+                when: None,
             })
             .collect();
         Plan::for_test(nodes)
