@@ -520,3 +520,35 @@ fn the_plan_and_the_pictures_show_the_arms() {
         .unwrap()
         .contains("match route"));
 }
+
+pipeline! {
+    pub ShoutEither = [
+        parity,
+        match even {
+            true => [even_word, shout_word],
+            false => [odd_word, shout_word],
+        },
+    ]
+}
+
+#[test]
+fn one_node_may_sit_in_two_arms() {
+    let _turn = WORDS_TURN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let p = ShoutEither::new();
+    let outs = p
+        .with_engine(Sequential)
+        .map((0..4).map(|k| ShoutEitherInputs { k }))
+        .unwrap();
+    let loud: Vec<&str> = outs.iter().map(|o| o.loud.as_str()).collect();
+    assert_eq!(loud, ["EVEN 0", "ODD 1", "EVEN 2", "ODD 3"]);
+    assert_eq!(
+        ShoutEither::INFO
+            .order
+            .iter()
+            .filter(|n| **n == "shout_word")
+            .count(),
+        2
+    );
+}
