@@ -120,7 +120,7 @@ pub fn retrieve(question: &str, index: &PassageIndex) -> Vec<&'static str> {
         .map(|(terms, text)| (terms.iter().filter(|t| asked.contains(t)).count(), *text))
         .filter(|&(score, _)| score > 0)
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|&(score, _)| std::cmp::Reverse(score));
     scored.into_iter().take(2).map(|(_, text)| text).collect()
 }
 
