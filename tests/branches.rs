@@ -552,3 +552,37 @@ fn one_node_may_sit_in_two_arms() {
         2
     );
 }
+
+#[node(output = "word")]
+async fn fetch_even(k: u32) -> String {
+    tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    format!("fetched {k}")
+}
+
+#[node(output = "word")]
+async fn fetch_odd(k: u32) -> Result<String, String> {
+    match k {
+        7 => Err("seven is unlucky".into()),
+        k => Ok(format!("odd {k}")),
+    }
+}
+
+pipeline! {
+    pub Fetch = [parity, if even { [fetch_even] } else { [fetch_odd] }]
+}
+
+#[test]
+fn async_nodes_in_arms_run_per_item_and_over_units() {
+    let p = Fetch::new();
+    assert_eq!(p.run(FetchInputs { k: 4 }).unwrap().word, "fetched 4");
+    let results = p
+        .with_engine(Parallel::new().threads(2).batch_size(3))
+        .map_results((0..10).map(|k| FetchInputs { k }));
+    for (k, result) in results.iter().enumerate() {
+        match k {
+            7 => assert_eq!(result.as_ref().unwrap_err().node(), "fetch_odd"),
+            k if k % 2 == 0 => assert_eq!(result.as_ref().unwrap().word, format!("fetched {k}")),
+            k => assert_eq!(result.as_ref().unwrap().word, format!("odd {k}")),
+        }
+    }
+}
