@@ -98,6 +98,8 @@ pub use hypernodes_macros::node;
 
 #[cfg(feature = "cluster")]
 pub use hypernodes_runtime::Cluster;
+#[cfg(feature = "async")]
+pub use hypernodes_runtime::RunAsync;
 #[cfg(feature = "streaming")]
 pub use hypernodes_runtime::Streaming;
 pub use hypernodes_runtime::{

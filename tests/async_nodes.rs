@@ -4,7 +4,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use hypernodes::{node, pipeline, Parallel, Sequential, Streaming};
+use futures_util::StreamExt;
+use hypernodes::{node, pipeline, ErrorKind, Parallel, RunAsync, Sequential, Streaming};
 
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 static MOST_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
@@ -239,4 +240,47 @@ fn independent_async_nodes_of_one_item_are_awaited_together() -> Result<(), hype
     let err = Page::new().run(PageInputs { id: 0 }).unwrap_err();
     assert_eq!(err.node(), "fetch_title");
     Ok(())
+}
+
+#[test]
+fn blocking_calls_in_a_single_threaded_runtime_are_a_clear_error_and_async_calls_work() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let p = Pages::new();
+        // Blocking here would stall the runtime the node awaits on: an error, not a panic.
+        let err = p.run(PagesInputs { text: "xy".into() }).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Config(_)), "{err}");
+        assert_eq!(err.node(), "download");
+        assert!(err.to_string().contains("run_async"), "{err}");
+        let err = p.with_engine(Sequential).map(texts()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Config(_)), "{err}");
+
+        let out = p
+            .run_async(PagesInputs { text: "xy".into() })
+            .await
+            .unwrap();
+        assert_eq!(out.length, 8);
+        let runner = p.with_engine(Parallel::new().threads(2).batch_size(4));
+        check(&runner.map_results_async(texts()).await.unwrap());
+        let streamed: Vec<_> = p
+            .with_engine(Streaming::new().batch_size(7))
+            .stream_async(texts(), 4)
+            .collect()
+            .await;
+        check(&streamed);
+    });
+}
+
+#[test]
+fn blocking_calls_still_work_inside_a_multi_threaded_runtime() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let out = runtime.block_on(async { Pages::new().run(PagesInputs { text: "xy".into() }) });
+    assert_eq!(out.unwrap().length, 8);
 }

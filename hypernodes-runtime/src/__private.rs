@@ -17,6 +17,7 @@ pub use crate::plumbing::asynchronous::{
     block_on, both, guarded, retry_pause, run_all, AsyncLimiter,
 };
 pub use crate::plumbing::batch::{batch_values, catching, single_value};
+pub use crate::plumbing::blocking::can_block;
 pub use crate::plumbing::branch::{merge_column, NOT_REACHED};
 #[cfg(feature = "cache")]
 pub use crate::plumbing::cached::{cache_lookup, CacheValue, Cacheable, KeyPart, Slot, Store};

@@ -88,6 +88,34 @@ impl PipelineInfo {
         self.nodes.iter().find(|node| node.name == name)
     }
 
+    /// The first `async fn` node that runs, in this pipeline or a nested one: such a pipeline
+    /// awaits its calls, so a blocking call of it must be able to block.
+    ///
+    /// ```
+    /// # use hypernodes::{node, pipeline};
+    /// # #[node] fn twice(x: u32) -> u32 { 2 * x }
+    /// # pipeline! { P = [twice] }
+    /// assert_eq!(P::INFO.first_async(), None);
+    /// ```
+    pub const fn first_async(&self) -> Option<&'static str> {
+        let mut i = 0;
+        while i < self.nodes.len() {
+            let node = &self.nodes[i];
+            if node.runs {
+                if node.asynchronous {
+                    return Some(node.name);
+                }
+                if let Some(nested) = node.nested {
+                    if let Some(name) = nested.first_async() {
+                        return Some(name);
+                    }
+                }
+            }
+            i += 1;
+        }
+        None
+    }
+
     /// When `node` runs, for a node in a branch arm: `route is Route::Figure`, the arms
     /// around it joined by `and`, outermost first; `None` for a node every item runs.
     ///
@@ -166,6 +194,8 @@ pub struct NodeInfo {
     pub kind: NodeKind,
     /// A batch node (`#[node(batch)]`): called once per batch of items.
     pub batch: bool,
+    /// An `async fn` node: its calls are awaited.
+    pub asynchronous: bool,
     /// Parameters wired from pipeline inputs or other nodes' outputs.
     pub inputs: &'static [&'static str],
     /// Stateful parameters: built once, not wired.

@@ -24,6 +24,8 @@ mod pipeline;
 mod plan;
 #[cfg(all(feature = "process", unix))]
 mod process;
+#[cfg(feature = "async")]
+mod run_async;
 mod runner;
 mod stateful;
 
@@ -55,6 +57,8 @@ pub use pipeline::Pipeline;
 pub use plan::{NodePlan, Plan, StatefulPlan};
 #[cfg(all(feature = "process", unix))]
 pub use process::serve_if_worker;
+#[cfg(feature = "async")]
+pub use run_async::RunAsync;
 pub use runner::Runner;
 pub use stateful::{Stateful, WorkerContext};
 

@@ -134,9 +134,8 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         let plan = self.plan();
         let items = items.into_iter();
         let clock = self.map_start(exact_len(&items));
-        let result = plan
-            .check()
-            .and_then(|()| self.execute::<FailFast<P::Outputs>, _>(&plan, items));
+        let result =
+            Self::ready(&plan).and_then(|()| self.execute::<FailFast<P::Outputs>, _>(&plan, items));
         let (done, failed) = match &result {
             Ok(outputs) => (outputs.len(), 0),
             // The items before the failing one ran; a plan that cannot be met ran none.
@@ -156,7 +155,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         let plan = self.plan();
         let items = items.into_iter();
         let clock = self.map_start(exact_len(&items));
-        let results = match plan.check() {
+        let results = match Self::ready(&plan) {
             Err(error) => {
                 let message = error.to_string();
                 (0..items.count())
@@ -168,6 +167,12 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         let failed = results.iter().filter(|r| r.is_err()).count();
         self.map_end(results.len(), failed, clock);
         results
+    }
+
+    /// Whether the run can start: the plan can be met, and the call may block its thread.
+    fn ready(plan: &Plan) -> Result<(), Error> {
+        plan.check()?;
+        crate::plumbing::blocking::can_block(const { P::INFO.first_async() })
     }
 
     /// The run's shared state, then every item on the engine, gathered by `C`.
@@ -252,7 +257,7 @@ impl<P: crate::pipeline::Staged, H: Hooks> Runner<'_, P, Streaming, H> {
         H: Clone + Send + 'static,
     {
         let plan = self.plan();
-        plan.check()?;
+        Self::ready(&plan)?;
         let pipeline = P::clone(&self.pipeline);
         let shared = pipeline.__hypernodes_shared(&plan);
         Ok(Stream::start(

@@ -1004,6 +1004,7 @@ impl Words {
                 name: "clean",
                 kind: ::hypernodes::__private::NodeKind::Function,
                 batch: false,
+                asynchronous: false,
                 inputs: &["text"],
                 stateful: &[],
                 outputs: &["cleaned"],
@@ -1040,6 +1041,7 @@ impl Words {
                 name: "tokenize",
                 kind: ::hypernodes::__private::NodeKind::Function,
                 batch: false,
+                asynchronous: false,
                 inputs: &["cleaned"],
                 stateful: &[],
                 outputs: &["tokens"],
@@ -1076,6 +1078,7 @@ impl Words {
                 name: "count",
                 kind: ::hypernodes::__private::NodeKind::Function,
                 batch: false,
+                asynchronous: false,
                 inputs: &["tokens"],
                 stateful: &[],
                 outputs: &["word_count"],
@@ -1112,6 +1115,7 @@ impl Words {
                 name: "shout",
                 kind: ::hypernodes::__private::NodeKind::Function,
                 batch: false,
+                asynchronous: false,
                 inputs: &["cleaned"],
                 stateful: &[],
                 outputs: &["loud"],
@@ -1267,6 +1271,7 @@ impl ::hypernodes::Pipeline for Words {
         __hypernodes_hooks: &H,
         inputs: WordsInputs,
     ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
+        ::hypernodes::__private::can_block(const { Self::INFO.first_async() })?;
         let __hypernodes_scope = ::hypernodes::__private::Scope::root("Words");
         ::hypernodes::__private::hooked_run(__hypernodes_hooks, &__hypernodes_scope, || {
             let __hypernodes_shared = self.__hypernodes_single.get_or_try_init(|| {

@@ -3,6 +3,7 @@
 #[cfg(feature = "async")]
 pub mod asynchronous;
 pub mod batch;
+pub mod blocking;
 pub mod branch;
 #[cfg(feature = "cache")]
 pub mod cached;

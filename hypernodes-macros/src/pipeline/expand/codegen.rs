@@ -343,6 +343,7 @@ pub fn generate(
                 #hooks: &H,
                 inputs: #inputs_ty,
             ) -> #FqResult<#outputs_ty, #krate::Error> {
+                #krate::__private::can_block(const { Self::INFO.first_async() })?;
                 let #scope = #krate::__private::Scope::root(#name_str);
                 #krate::__private::hooked_run(#hooks, &#scope, || {
                     let #shared = self.#single_field.get_or_try_init(|| {

@@ -76,6 +76,7 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
     };
     let config = resolved_config(krate, pipeline, &meta.config);
     let batch = meta.batch;
+    let asynchronous = meta.asynchronous;
     let arm = arm_of(node.guard.last().copied());
     let (renamed, map_over, product) = match &node.nested {
         Some(nested) => (
@@ -99,6 +100,7 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
             name: #name,
             kind: #krate::__private::NodeKind::#kind,
             batch: #batch,
+            asynchronous: #asynchronous,
             inputs: &[#(#inputs),*],
             stateful: &[#(#stateful),*],
             outputs: &[#(#outputs),*],
