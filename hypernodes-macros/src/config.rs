@@ -15,16 +15,18 @@ pub enum Key {
     Gpus,
     MaxRetries,
     TimeoutMs,
+    ConcurrentNodes,
 }
 
 impl Key {
-    pub const ALL: [Key; 6] = [
+    pub const ALL: [Key; 7] = [
         Key::BatchSize,
         Key::MaxConcurrency,
         Key::UseProcess,
         Key::Gpus,
         Key::MaxRetries,
         Key::TimeoutMs,
+        Key::ConcurrentNodes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -35,6 +37,7 @@ impl Key {
             Key::Gpus => "gpus",
             Key::MaxRetries => "max_retries",
             Key::TimeoutMs => "timeout_ms",
+            Key::ConcurrentNodes => "concurrent_nodes",
         }
     }
 
@@ -51,7 +54,7 @@ impl Key {
             Key::MaxRetries => Some((0, 100)),
             // At most a day: a longer bound is no bound.
             Key::TimeoutMs => Some((1, 86_400_000)),
-            Key::UseProcess => None,
+            Key::UseProcess | Key::ConcurrentNodes => None,
         }
     }
 }
@@ -192,6 +195,6 @@ fn example(key: Key) -> u64 {
         Key::MaxConcurrency | Key::Gpus => 1,
         Key::MaxRetries => 3,
         Key::TimeoutMs => 1000,
-        Key::UseProcess => 0,
+        Key::UseProcess | Key::ConcurrentNodes => 0,
     }
 }

@@ -45,7 +45,21 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> NodeArgs {
                 out.stateful.push(name.path.require_ident()?.clone());
                 Ok(())
             })?,
-            "config" => meta.parse_nested_meta(|entry| out.config.parse_entry(&entry, errors))?,
+            "config" => {
+                meta.parse_nested_meta(|entry| out.config.parse_entry(&entry, errors))?;
+                // Which nodes of one item run side by side is the pipeline's choice.
+                let pipeline_only = out
+                    .config
+                    .entries
+                    .iter()
+                    .find(|e| e.key == crate::config::Key::ConcurrentNodes);
+                if let Some(entry) = pipeline_only {
+                    errors.push(syn::Error::new(
+                        entry.span,
+                        "`concurrent_nodes` is set on a pipeline (`#[config(concurrent_nodes = true)]`), not on a node",
+                    ));
+                }
+            }
             "batch" => out.batch = true,
             "cache" => {
                 let value: syn::LitBool = meta

@@ -50,3 +50,22 @@ impl<T, E: Into<BoxError>> NodeResult for Result<T, E> {
         self.map_err(Into::into)
     }
 }
+
+/// Two independent nodes of one item run side by side on the thread pool (a pipeline's
+/// `concurrent_nodes`); more than two nest (`join(a, || join(b, c))`).
+///
+/// ```
+/// use hypernodes::__private::join;
+/// let (a, (b, c)) = join(|| 1, || join(|| 2, || 3));
+/// assert_eq!((a, b, c), (1, 2, 3));
+/// ```
+#[inline]
+pub fn join<A, B, RA, RB>(a: A, b: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA + Send,
+    B: FnOnce() -> RB + Send,
+    RA: Send,
+    RB: Send,
+{
+    rayon::join(a, b)
+}

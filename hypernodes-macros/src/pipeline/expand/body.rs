@@ -221,13 +221,14 @@ impl<'a> Body<'a> {
         self.masked = true;
         let graph = self.graph;
         let calls: Vec<TokenStream> = graph
-            .concurrent_groups()
+            .concurrent_groups(self.threads())
             .iter()
             .map(|group| {
                 let arms = self.arms_before(group[0]);
                 let calls = match group.as_slice() {
                     [n] => self.node(*n),
-                    group => self.concurrent(group),
+                    group if graph.nodes[group[0]].meta.asynchronous => self.concurrent(group),
+                    group => self.threaded(group),
                 };
                 quote!(#arms #calls)
             })
@@ -281,20 +282,19 @@ impl<'a> Body<'a> {
         }
     }
 
-    /// Independent `async fn` nodes of one item, awaited together: each node's statement in a
-    /// future of its own (with its panic guard), their stateful checkouts first. A value two
-    /// of them read is only lent to them, as the futures live side by side.
-    fn concurrent(&mut self, group: &[usize]) -> TokenStream {
-        let krate = self.types.krate;
-        let graph = self.graph;
+    /// Whether the pipeline asks for independent plain nodes of one item to run side by side
+    /// (`#[config(concurrent_nodes = true)]`).
+    pub(super) fn threads(&self) -> bool {
+        self.pipeline_config.get(Key::ConcurrentNodes) == Some(Value::Bool(true))
+    }
+
+    /// The values two members of `group` read: they are only lent to the members, which run
+    /// side by side, so each counts one more use while the group is written.
+    fn lend_shared(&mut self, group: &[usize]) -> Vec<String> {
         let mut read_by: HashMap<String, usize> = HashMap::new();
         for &n in group {
-            for p in graph.nodes[n]
-                .meta
-                .params
-                .iter()
-                .filter(|p| !p.mode.is_stateful())
-            {
+            let params = &self.graph.nodes[n].meta.params;
+            for p in params.iter().filter(|p| !p.mode.is_stateful()) {
                 *read_by.entry(p.name.to_string()).or_default() += 1;
             }
         }
@@ -306,6 +306,35 @@ impl<'a> Body<'a> {
         for name in &shared {
             *self.remaining.get_mut(name).expect("every use is counted") += 1;
         }
+        shared
+    }
+
+    /// Gives back the extra use [`Body::lend_shared`] counted.
+    fn end_lending(&mut self, shared: Vec<String>) {
+        for name in &shared {
+            *self.remaining.get_mut(name).expect("every use is counted") -= 1;
+        }
+    }
+
+    /// `(r0, (r1, r2))`: the pattern of nested pairs the joined results of a group come in.
+    fn group_pattern(size: usize) -> (Vec<Ident>, TokenStream) {
+        let results: Vec<Ident> = (0..size).map(names::group_result).collect();
+        let pattern = results
+            .iter()
+            .rev()
+            .map(|r| quote!(#r))
+            .reduce(|rest, result| quote!((#result, #rest)))
+            .expect("a group has nodes");
+        (results, pattern)
+    }
+
+    /// Independent `async fn` nodes of one item, awaited together: each node's statement in a
+    /// future of its own (with its panic guard), their stateful checkouts first. A value two
+    /// of them read is only lent to them, as the futures live side by side.
+    fn concurrent(&mut self, group: &[usize]) -> TokenStream {
+        let krate = self.types.krate;
+        let graph = self.graph;
+        let shared = self.lend_shared(group);
         let in_future = std::mem::replace(&mut self.in_future, true);
         let hoisted_before = std::mem::take(&mut self.hoisted);
         let (mut futures, mut bound) = (Vec::new(), Vec::new());
@@ -322,26 +351,54 @@ impl<'a> Body<'a> {
         }
         let hoisted = std::mem::replace(&mut self.hoisted, hoisted_before);
         self.in_future = in_future;
-        for name in &shared {
-            *self.remaining.get_mut(name).expect("every use is counted") -= 1;
-        }
-        let results: Vec<Ident> = (0..group.len()).map(names::group_result).collect();
+        self.end_lending(shared);
         let joined = futures
             .into_iter()
             .rev()
             .reduce(|rest, future| quote!(#krate::__private::both(#future, #rest)))
             .expect("a group has nodes");
-        let pattern = results
-            .iter()
-            .rev()
-            .map(|r| quote!(#r))
-            .reduce(|rest, result| quote!((#result, #rest)))
-            .expect("a group has nodes");
+        let (results, pattern) = Self::group_pattern(group.len());
         quote! {
             let #pattern = #krate::__private::block_on(async {
                 #(#hoisted)*
                 #FqResult::Ok::<_, #krate::Error>(#joined.await)
             })?;
+            #(let (#(#bound,)*) = #results?;)*
+        }
+    }
+
+    /// Independent plain nodes of one item run side by side (`concurrent_nodes`): each node's
+    /// statement in a closure of its own, with its own panic guard and record of the node
+    /// running, the closures joined on the thread pool. A value two of them read is only lent.
+    fn threaded(&mut self, group: &[usize]) -> TokenStream {
+        let krate = self.types.krate;
+        let graph = self.graph;
+        let shared = self.lend_shared(group);
+        let (running, running_cell) = (running_ident(), names::running_cell());
+        let (mut closures, mut bound) = (Vec::new(), Vec::new());
+        for &n in group {
+            let (statement, locals) = self.node_binding(n);
+            let name = graph.nodes[n].meta.name.to_string();
+            closures.push(quote! {
+                || #krate::__private::catching(#name, || {
+                    let #running_cell = #FqCell::new("");
+                    let #running = &#running_cell;
+                    #statement
+                    #FqResult::Ok((#(#locals,)*))
+                })
+            });
+            bound.push(locals);
+        }
+        self.end_lending(shared);
+        let mut closures = closures.into_iter();
+        let first = closures.next().expect("a group has nodes");
+        let rest = closures
+            .rev()
+            .reduce(|rest, closure| quote!(|| #krate::__private::join(#closure, #rest)))
+            .expect("a group has two nodes or more");
+        let (results, pattern) = Self::group_pattern(group.len());
+        quote! {
+            let #pattern = #krate::__private::join(#first, #rest);
             #(let (#(#bound,)*) = #results?;)*
         }
     }

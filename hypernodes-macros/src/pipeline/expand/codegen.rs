@@ -110,9 +110,19 @@ pub fn generate(
     let arg_types: Vec<Ident> = (0..input_locals.len())
         .map(|i| format_ident!("A{}", i))
         .collect();
-    let arg_traits = (0..input_locals.len()).map(|i| match graph.input_taken_by_value(i) {
-        true => format_ident!("OwnedArg"),
-        false => format_ident!("Arg"),
+    // Nodes side by side lend the inputs to other threads.
+    let threads = header.config.get(crate::config::Key::ConcurrentNodes)
+        == Some(crate::config::Value::Bool(true));
+    let arg_traits = (0..input_locals.len()).map(|i| {
+        let arg = match graph.input_taken_by_value(i) {
+            true => format_ident!("OwnedArg"),
+            false => format_ident!("Arg"),
+        };
+        let ty = &input_types[i];
+        match threads {
+            true => quote!(#krate::__private::#arg<#ty> + #FqSend + #FqSync),
+            false => quote!(#krate::__private::#arg<#ty>),
+        }
     });
     let output_locals = &surface.output_locals;
     let output_fields = &surface.output_fields;
@@ -257,7 +267,7 @@ pub fn generate(
                 clippy::unit_arg,
                 clippy::redundant_closure
             )]
-            pub fn #call_fn<const MASK: u64, H: #krate::__private::Hooks, #(#arg_types: #krate::__private::#arg_traits<#input_types>),*
+            pub fn #call_fn<const MASK: u64, H: #krate::__private::Hooks, #(#arg_types: #arg_traits),*
             >(
                 &self,
                 #shared: &#shared_ty,

@@ -584,25 +584,29 @@ impl Graph {
     }
 
     /// The run order cut in groups: independent `async fn` nodes next to each other in the
-    /// order share a group, awaited together in a single-item call; every other node is a
-    /// group of its own.
-    pub fn concurrent_groups(&self) -> Vec<Vec<usize>> {
+    /// order (of the same arms) share a group, awaited together in a single-item call; with
+    /// `threads`, so do independent plain function nodes, run on threads side by side. Every
+    /// other node is a group of its own.
+    pub fn concurrent_groups(&self, threads: bool) -> Vec<Vec<usize>> {
+        let joins = |n: usize| {
+            let meta = &self.nodes[n].meta;
+            meta.kind == Kind::Function && (meta.asynchronous || threads)
+        };
         let mut groups: Vec<Vec<usize>> = Vec::new();
         for &n in &self.order {
             let node = &self.nodes[n];
-            let joins = node.meta.asynchronous && node.meta.kind == Kind::Function;
             let fits = |group: &Vec<usize>| {
                 let first = &self.nodes[group[0]];
-                first.guard == node.guard
-                    && first.meta.asynchronous
-                    && first.meta.kind == Kind::Function
+                joins(group[0])
+                    && first.guard == node.guard
+                    && first.meta.asynchronous == node.meta.asynchronous
                     && !group.iter().any(|&m| {
                         let outputs = &self.nodes[m].meta.outputs;
                         node.meta.params.iter().any(|p| outputs.contains(&p.name))
                     })
             };
             match groups.last_mut() {
-                Some(group) if joins && fits(group) => group.push(n),
+                Some(group) if joins(n) && fits(group) => group.push(n),
                 _ => groups.push(vec![n]),
             }
         }
