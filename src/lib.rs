@@ -201,7 +201,9 @@ pub mod plan {
 /// assert_eq!((info.inputs, info.outputs), (&["x"][..], &["double"][..]));
 /// ```
 pub mod info {
-    pub use hypernodes_runtime::{BranchInfo, NodeInfo, NodeKind, Picture, PipelineInfo};
+    pub use hypernodes_runtime::{
+        BranchInfo, FieldInfo, NodeInfo, NodeKind, Picture, PipelineInfo,
+    };
 }
 
 /// Running on several processes or hosts: the [`Cluster`] engine and what

@@ -1,7 +1,7 @@
 //! Compile-time behaviour, in one trybuild run so the dependencies build once: every compile
 //! error (one `.rs` + `.stderr` pair each, in a folder of `tests/ui/` named after the check that
 //! owns it: `node/` for `#[node]`, `list/` for the pipeline list and header, `wiring/` for the
-//! graph, `nesting/` for pipelines used as nodes, `branches/` for `match` and `if` in the list, `types/` for what rustc checks through the
+//! graph, `nesting/` for pipelines used as nodes, `branches/` for `match` and `if` in the list, `fields/` for field extraction, `types/` for what rustc checks through the
 //! runtime's traits), programs that must build and run (`pass/`), and flat pipelines generated
 //! at the size limits. Regenerate snapshots with `TRYBUILD=overwrite cargo test --test ui`.
 
@@ -14,7 +14,9 @@ const FLAT_NODES_AT_DEFAULT_LIMIT: usize = 120;
 #[test]
 fn compile_errors_and_size_limits() {
     let cases = trybuild::TestCases::new();
-    for check in ["node", "list", "wiring", "nesting", "types", "branches"] {
+    for check in [
+        "node", "list", "wiring", "nesting", "types", "branches", "fields",
+    ] {
         cases.compile_fail(format!("tests/ui/{check}/*.rs"));
     }
     cases.pass("tests/ui/pass/*.rs");

@@ -32,8 +32,8 @@ pub use crate::plumbing::nested::{
 };
 pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRetry};
 pub use crate::plumbing::wire::{
-    clone_for, code_at, ArmWire, CloneForLaterUse, In, NodeCode, Out, SameArmOutput, SameInput,
-    SameStateful, Wire,
+    clone_for, code_at, field_of, ArmWire, CloneForLaterUse, FieldWire, In, NodeCode, Out,
+    SameArmOutput, SameInput, SameStateful, Wire,
 };
 #[cfg(all(feature = "process", unix))]
 pub use crate::process::{serve_node, Isolated, ProcessValue, Processes, WorkerEntry};
@@ -47,7 +47,7 @@ pub use once_cell::sync::OnceCell;
 pub use crate::config as settings;
 pub use crate::config::{ConfigSource, NodeConfig, Setting};
 pub use crate::engine::{Engine, Parallel};
-pub use crate::info::{BranchInfo, NodeInfo, NodeKind, PipelineInfo};
+pub use crate::info::{BranchInfo, FieldInfo, NodeInfo, NodeKind, PipelineInfo};
 pub use crate::instances::Factory;
 pub use crate::runner::Runner;
 pub use crate::stateful::WorkerContext;

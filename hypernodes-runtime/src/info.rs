@@ -42,6 +42,34 @@ pub struct PipelineInfo {
     pub config: NodeConfig,
     /// The `match` and `if` branches of the list, in the order written (see [`BranchInfo`]).
     pub branches: &'static [BranchInfo],
+    /// Values read from fields of another (`Document { title } = document`).
+    pub fields: &'static [FieldInfo],
+}
+
+/// A value read from a field of another, by an extraction in the list:
+/// `Document { body: text } = document` makes `text`, the field `body` of `document`.
+///
+/// ```
+/// use hypernodes::{node, pipeline};
+///
+/// pub struct Document { pub title: String }
+/// #[node(output = "heading")]
+/// fn heading(title: &str) -> String { title.to_uppercase() }
+///
+/// pipeline! { Summary = [Document { title } = document, heading] }
+///
+/// let field = &Summary::INFO.fields[0];
+/// assert_eq!((field.value, field.of, field.field), ("title", "document", "title"));
+/// assert_eq!(Summary::INFO.inputs, ["document"]);
+/// ```
+#[derive(Debug)]
+pub struct FieldInfo {
+    /// The name nodes read it by.
+    pub value: &'static str,
+    /// The structured value it is read from.
+    pub of: &'static str,
+    /// The field.
+    pub field: &'static str,
 }
 
 /// A branch of the pipeline list: `match value { pattern => [..], .. }`, or an `if` (arms

@@ -31,6 +31,7 @@ fn expand_for(input: TokenStream, features: expand::features::Features) -> Token
         usages,
         branches,
         guards,
+        extracts,
     } = match syn::parse2(input) {
         Ok(input) => input,
         Err(e) => return e.into_compile_error(),
@@ -48,7 +49,7 @@ fn expand_for(input: TokenStream, features: expand::features::Features) -> Token
     for (node, usage) in nodes.iter_mut().zip(usages) {
         usage::apply(node, usage, &mut errors);
     }
-    let (mut graph, graph_errors) = Graph::build(&header, nodes, branches);
+    let (mut graph, graph_errors) = Graph::build(&header, nodes, branches, extracts);
     graph.choose_type_names(&header);
     errors.extend(graph_errors);
     if errors.is_empty() {

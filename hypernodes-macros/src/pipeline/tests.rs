@@ -98,7 +98,7 @@ fn inputs_are_the_values_no_node_produces_and_order_is_topological() {
     // Listed out of order: `count` reads what `tokenize` produces after it in the list.
     let mut nodes = words_nodes();
     nodes.swap(1, 2);
-    let (graph, errors) = Graph::build(&header(quote!(pub Words)), nodes, Vec::new());
+    let (graph, errors) = Graph::build(&header(quote!(pub Words)), nodes, Vec::new(), Vec::new());
     assert!(messages(errors).is_empty());
     let inputs: Vec<_> = graph.inputs.iter().map(|i| i.name.to_string()).collect();
     assert_eq!(inputs, ["text"]);
@@ -115,6 +115,7 @@ fn selected_outputs_need_only_the_nodes_that_lead_to_them() {
     let (graph, errors) = Graph::build(
         &header(quote!(#[outputs(word_count)] pub Words)),
         words_nodes(),
+        Vec::new(),
         Vec::new(),
     );
     assert!(messages(errors).is_empty());
@@ -135,7 +136,7 @@ fn a_cycle_is_reported_with_the_nodes_on_it() {
         node(meta("a", &[("y", "value")], &["x"])),
         node(meta("b", &[("x", "value")], &["y"])),
     ];
-    let (_, errors) = Graph::build(&header(quote!(pub Loop)), nodes, Vec::new());
+    let (_, errors) = Graph::build(&header(quote!(pub Loop)), nodes, Vec::new(), Vec::new());
     let messages = messages(errors);
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(messages[0].contains("cycle"), "{}", messages[0]);
@@ -152,7 +153,7 @@ fn two_producers_of_one_output_are_an_error_naming_both() {
         node(meta("a", &[("x", "value")], &["y"])),
         node(meta("b", &[("x", "value")], &["y"])),
     ];
-    let (_, errors) = Graph::build(&header(quote!(pub Twice)), nodes, Vec::new());
+    let (_, errors) = Graph::build(&header(quote!(pub Twice)), nodes, Vec::new(), Vec::new());
     let messages = messages(errors);
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(messages[0].starts_with("duplicate output `y`: produced by both `a` and `b`"));
@@ -163,6 +164,7 @@ fn an_unknown_selected_output_suggests_the_closest_name() {
     let (_, errors) = Graph::build(
         &header(quote!(#[outputs(word_cont)] pub Words)),
         words_nodes(),
+        Vec::new(),
         Vec::new(),
     );
     let messages = messages(errors);
@@ -183,7 +185,7 @@ fn words_chain() -> TokenStream {
         quote!(([#path] #meta))
     });
     quote! {
-        @#version { [::hypernodes] [() () () ()] [] [[] [] [] []] #[outputs(word_count, loud)] pub Words }
+        @#version { [::hypernodes] [() () () ()] [] [[] [] [] []] [] #[outputs(word_count, loud)] pub Words }
         [ #(#entries)* ] [::hypernodes::__private::pipeline_impl] []
     }
 }

@@ -87,9 +87,9 @@ impl ::hypernodes::__private::Staged for Words {
         use ::hypernodes::__private::{
             checkout as __hypernodes_checkout, clone_for as __hypernodes_clone_for,
             clone_for_retry as __hypernodes_clone_for_retry, retrying as __hypernodes_retrying,
-            ArmWire as __HypernodesArmWire, SameArmOutput as __HypernodesSameArmOutput,
-            SameInput as __HypernodesSameInput, SameStateful as __HypernodesSameStateful,
-            Wire as __HypernodesWire,
+            ArmWire as __HypernodesArmWire, FieldWire as __HypernodesFieldWire,
+            SameArmOutput as __HypernodesSameArmOutput, SameInput as __HypernodesSameInput,
+            SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
         };
         let __hypernodes_n = __hypernodes_columns.n;
         let __hypernodes_first = __hypernodes_columns.first;
@@ -984,9 +984,9 @@ impl Words {
         use ::hypernodes::__private::{
             checkout as __hypernodes_checkout, clone_for as __hypernodes_clone_for,
             clone_for_retry as __hypernodes_clone_for_retry, retrying as __hypernodes_retrying,
-            ArmWire as __HypernodesArmWire, SameArmOutput as __HypernodesSameArmOutput,
-            SameInput as __HypernodesSameInput, SameStateful as __HypernodesSameStateful,
-            Wire as __HypernodesWire,
+            ArmWire as __HypernodesArmWire, FieldWire as __HypernodesFieldWire,
+            SameArmOutput as __HypernodesSameArmOutput, SameInput as __HypernodesSameInput,
+            SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
         };
         let __hypernodes_running_cell = ::core::cell::Cell::new("");
         let __hypernodes_running = &__hypernodes_running_cell;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::info::{NodeInfo, NodeKind, PipelineInfo};
+use crate::info::{FieldInfo, NodeInfo, NodeKind, PipelineInfo};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum VertexKind {
@@ -211,10 +211,16 @@ impl Model {
                 continue; // its edges were drawn inside the cluster
             }
             for &input in node.inputs {
-                let from = produced.get(input).or_else(|| sources.get(input));
-                let others = also_produced.iter().filter(|(name, _)| *name == input);
+                // A field is drawn from its structured value: `document.title`.
+                let field = info.fields.iter().find(|f| f.value == input);
+                let read = field.map_or(input, |f| f.of);
+                let from = produced.get(read).or_else(|| sources.get(read));
+                let others = also_produced.iter().filter(|(name, _)| *name == read);
                 for from in from.into_iter().chain(others.map(|(_, source)| source)) {
-                    let label = edge_label(node, input, &from.label);
+                    let label = match field {
+                        Some(f) => field_label(f),
+                        None => edge_label(node, input, &from.label),
+                    };
                     self.edge(&from.vertex, id, label, false);
                 }
             }
@@ -333,13 +339,22 @@ fn inner_sources(
     inner
 }
 
+/// `document.body→text`: the edge of a field read by name.
+fn field_label(field: &FieldInfo) -> String {
+    match field.field == field.value {
+        true => format!("{}.{}", field.of, field.field),
+        false => format!("{}.{}→{}", field.of, field.field, field.value),
+    }
+}
+
 /// The pipeline's inputs, then those only pruned nodes read (not in `<Name>Inputs`).
 fn every_input(info: &PipelineInfo) -> Vec<&'static str> {
     let mut names: Vec<&'static str> = info.inputs.to_vec();
     for node in info.nodes {
         for &input in node.inputs {
             let produced = info.nodes.iter().any(|n| n.outputs.contains(&input));
-            if !produced && !info.bound.contains(&input) && !names.contains(&input) {
+            let field = info.fields.iter().any(|f| f.value == input);
+            if !produced && !field && !info.bound.contains(&input) && !names.contains(&input) {
                 names.push(input);
             }
         }

@@ -70,6 +70,15 @@ value_check!(
 );
 
 value_check!(
+    /// A field read by name (`Document { year } = document`): `Consumer` takes as a `T` a
+    /// field of `Whole` that is a `Self`.
+    FieldWire<Whole>,
+    "`{Consumer}` reads a field of `{Whole}` as `{T}`, but the field is `{Self}`",
+    "the field is `{Self}`, `{Consumer}` expects `{T}`",
+    "values are wired by parameter name: rename the parameter or make the two types agree"
+);
+
+value_check!(
     /// A pipeline input read by several nodes: `First` takes it as `Self`, `Consumer` as `T`.
     SameInput<First>,
     "pipeline input type mismatch: `{First}` takes this input as `{Self}`, but `{Consumer}` takes it as `{T}`",
@@ -145,4 +154,11 @@ pub const fn code_at(tokens: u64, place: &str) -> u64 {
         i += 1;
     }
     hash
+}
+
+/// A structured value seen as the type an extraction names (`Document { title } = doc`), so
+/// its fields are read from that type.
+#[inline(always)]
+pub fn field_of<T>(value: &T) -> &T {
+    value
 }

@@ -63,7 +63,10 @@ impl<'a> Body<'a> {
         for &n in &graph.order {
             for p in &graph.nodes[n].meta.params {
                 if !p.mode.is_stateful() {
-                    *remaining.entry(p.name.to_string()).or_default() += 1;
+                    // A field is read from its structured value, which lives as long.
+                    *remaining
+                        .entry(graph.root(&p.name).to_string())
+                        .or_default() += 1;
                 }
             }
         }
@@ -271,13 +274,14 @@ impl<'a> Body<'a> {
             names::arm_wire_check(here),
         );
         let same_arm_output = names::same_arm_output_check(here);
+        let field_wire = names::field_wire_check(here);
         quote! {
             #[allow(unused_imports)]
             use #krate::__private::{
                 checkout as #checkout, clone_for as #clone_for,
                 clone_for_retry as #clone_for_retry, retrying as #retrying,
-                ArmWire as #arm_wire, SameArmOutput as #same_arm_output, SameInput as #same_input,
-                SameStateful as #same_stateful, Wire as #wire,
+                ArmWire as #arm_wire, FieldWire as #field_wire, SameArmOutput as #same_arm_output,
+                SameInput as #same_input, SameStateful as #same_stateful, Wire as #wire,
             };
         }
     }
@@ -429,7 +433,7 @@ impl<'a> Body<'a> {
             self.use_once(o);
         }
         let key = super::cache::key_statement(self.types, index, self.keys_flow(), |name| {
-            self.access(name, Access::Ref, node)
+            self.key_value(index, name)
         });
         let body = match node.meta.kind {
             Kind::Pipeline => self.nested_node(index),
@@ -930,6 +934,9 @@ impl<'a> Body<'a> {
             Source::Output { node: n, .. } => {
                 (names::wire_check(node.span()), &graph.nodes[n].path)
             }
+            Source::Field { extract, field } => {
+                return self.field_checked(index, param, (extract, field), access, value)
+            }
             Source::Input(i) | Source::Bound(i) => {
                 let first = match graph.source_of(name) {
                     Source::Input(_) => &graph.inputs[i],
@@ -949,6 +956,51 @@ impl<'a> Body<'a> {
         }
     }
 
+    /// An extracted field read by parameter `param` of node `index`, its type checked against
+    /// the parameter's, the error at the field's name in the extraction.
+    pub(super) fn field_checked(
+        &self,
+        index: usize,
+        param: usize,
+        (extract, field): (usize, usize),
+        access: Access,
+        value: TokenStream,
+    ) -> TokenStream {
+        let graph = self.graph;
+        let extract = &graph.extracts[extract];
+        let span = extract.fields[field].0.span();
+        let (want, whole, this) = (
+            self.types.param(index, param),
+            &extract.ty,
+            &graph.nodes[index].path,
+        );
+        let check = names::field_wire_check(span);
+        let method = match access {
+            Access::Ref => quote!(wire_ref),
+            Access::Move | Access::Clone => quote!(wire),
+        };
+        let check = quote_spanned!(span=> #check::<#want, #whole, #this>::#method);
+        quote_spanned!(span=> #check({ #value }))
+    }
+
+    /// A cached node's key part for value `name`: the value, borrowed (a field checked).
+    pub(super) fn key_value(&self, index: usize, name: &Ident) -> TokenStream {
+        let node = &self.graph.nodes[index];
+        let value = self.access(name, Access::Ref, node);
+        match self.graph.source_of(name) {
+            Source::Field { extract, field } => {
+                let param = node
+                    .meta
+                    .params
+                    .iter()
+                    .position(|p| &p.name == name)
+                    .expect("a key part is a parameter");
+                self.field_checked(index, param, (extract, field), Access::Ref, value)
+            }
+            _ => value,
+        }
+    }
+
     /// The value called `name`, borrowed, moved or cloned for `consumer`, wherever it lives:
     /// a local (an `Option` when a masked node produced it), an input (an `Arg` in a masked
     /// call) or a bound value on the pipeline (never moved out).
@@ -956,6 +1008,16 @@ impl<'a> Body<'a> {
         let krate = self.types.krate;
         let value = local(name);
         let borrowed = match self.graph.source_of(name) {
+            Source::Field { extract, field } => {
+                let extract = &self.graph.extracts[extract];
+                let whole = self.access(&extract.source, Access::Ref, consumer);
+                let (ty, field) = (&extract.ty, &extract.fields[field].0);
+                let borrowed = quote!(&#krate::__private::field_of::<#ty>(#whole).#field);
+                return match access {
+                    Access::Ref => borrowed,
+                    Access::Move | Access::Clone => self.clone_from(borrowed, consumer),
+                };
+            }
             Source::Bound(_) => {
                 let field = private_ident("bound", name);
                 let borrowed = quote!(&*self.#field);
@@ -999,7 +1061,7 @@ impl<'a> Body<'a> {
     }
 
     /// A clone of a borrowed value for `consumer`, which takes it by value.
-    fn clone_from(&self, borrowed: TokenStream, consumer: &Node) -> TokenStream {
+    pub(super) fn clone_from(&self, borrowed: TokenStream, consumer: &Node) -> TokenStream {
         let this = &consumer.path;
         let check = names::clone_for_helper(consumer.span());
         let check = quote_spanned!(consumer.span()=> #check::<#this, _>);
@@ -1061,7 +1123,7 @@ impl<'a> Body<'a> {
     pub(super) fn use_once(&mut self, name: &Ident) -> bool {
         let left = self
             .remaining
-            .get_mut(&name.to_string())
+            .get_mut(&self.graph.root(name).to_string())
             .expect("every use is counted");
         *left -= 1;
         *left > 0
@@ -1070,7 +1132,7 @@ impl<'a> Body<'a> {
     /// Whether a node not generated yet, or the outputs, still read `name`.
     pub(super) fn used_later(&self, name: &Ident) -> bool {
         self.remaining
-            .get(&name.to_string())
+            .get(&self.graph.root(name).to_string())
             .is_some_and(|&left| left > 0)
     }
 

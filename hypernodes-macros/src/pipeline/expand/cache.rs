@@ -62,8 +62,9 @@ fn source_type(types: &Types, n: usize, param: usize) -> TokenStream {
             quote!(#FqOption<#ty>)
         }
         Source::Output { node, output } => types.output(node, output),
-        Source::Input(i) => types.param(graph.inputs[i].node, graph.inputs[i].param),
-        Source::Bound(i) => types.param(graph.bound[i].node, graph.bound[i].param),
+        Source::Field { .. } => types.param(n, param),
+        Source::Input(i) => types.declared(&graph.inputs[i]),
+        Source::Bound(i) => types.declared(&graph.bound[i]),
     }
 }
 

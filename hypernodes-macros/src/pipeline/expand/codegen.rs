@@ -435,7 +435,7 @@ impl Bound {
                 .iter()
                 .map(|b| private_ident("bound", &b.name))
                 .collect(),
-            types: bound.iter().map(|b| types.param(b.node, b.param)).collect(),
+            types: bound.iter().map(|b| types.declared(b)).collect(),
             values: bound
                 .iter()
                 .map(|b| {
@@ -695,8 +695,10 @@ fn arm_functions(types: &Types) -> Vec<TokenStream> {
             let value = &branch.value;
             let ty = match graph.source_of(value) {
                 Source::Output { node, output } => types.output(node, output),
-                Source::Input(i) => types.param(graph.inputs[i].node, graph.inputs[i].param),
-                Source::Bound(i) => types.param(graph.bound[i].node, graph.bound[i].param),
+                Source::Input(i) => types.declared(&graph.inputs[i]),
+                Source::Bound(i) => types.declared(&graph.bound[i]),
+                // A branch never matches on an extracted field (`Graph::check_branches`).
+                Source::Field { .. } => quote!(()),
             };
             let arm_of = names::arm_method(b);
             let patterns = &branch.patterns;

@@ -77,14 +77,14 @@ impl Body<'_> {
         let node = &self.graph.nodes[index];
         let i = names::item_index();
         // Bound inputs live on the pipeline, not in columns.
-        let wired: Vec<&Ident> = node
-            .meta
-            .params
-            .iter()
-            .filter(|p| !p.mode.is_stateful())
-            .filter(|p| !matches!(self.graph.source_of(&p.name), Source::Bound(_)))
-            .map(|p| &p.name)
-            .collect();
+        // A field is read from its structured value, taken out of its column once.
+        let mut wired: Vec<&Ident> = Vec::new();
+        for p in node.meta.params.iter().filter(|p| !p.mode.is_stateful()) {
+            let name = self.graph.root(&p.name);
+            if !matches!(self.graph.source_of(name), Source::Bound(_)) && !wired.contains(&name) {
+                wired.push(name);
+            }
+        }
         // A value only some arms produce is read as the `Option` it is in its column.
         let partial = |name: &Ident| !self.graph.present_for(name, &node.guard);
         let take = wired
@@ -232,6 +232,43 @@ impl Body<'_> {
             let later_use = self.use_once(&p.name);
             let (vector, column) = (names::batch_values(&p.name), names::column_local(&p.name));
             let want = self.types.param(index, param);
+            if let Source::Field {
+                extract: e,
+                field: f,
+            } = graph.source_of(&p.name)
+            {
+                // A copy of the field per item; the structured value stays in its column.
+                let extract = &graph.extracts[e];
+                let whole = match graph.source_of(&extract.source) {
+                    Source::Bound(_) => {
+                        self.access(&extract.source, super::body::Access::Ref, node)
+                    }
+                    _ => {
+                        let column = names::column_local(&extract.source);
+                        quote!(#krate::__private::present_ref(&#column[i]))
+                    }
+                };
+                let (ty, name) = (&extract.ty, &extract.fields[f].0);
+                let item = self.clone_from(
+                    quote!(&#krate::__private::field_of::<#ty>(#whole).#name),
+                    node,
+                );
+                let item =
+                    self.field_checked(index, param, (e, f), super::body::Access::Clone, item);
+                gathered.push(quote! {
+                    let #vector: #FqVec<#want> = #chunk.iter().map(|&i| #item).collect();
+                });
+                args.push(match p.mode {
+                    Mode::Ref => quote!(&#vector),
+                    _ if self.retries(node) > 0 => {
+                        let copy = names::clone_for_retry_helper(node.span());
+                        let copy = quote_spanned!(node.span()=> #copy::<#this, _>);
+                        user_spanned(node, copy, quote!(&#vector))
+                    }
+                    _ => quote!(#vector),
+                });
+                continue;
+            }
             let (check, producer) = match graph.source_of(&p.name) {
                 Source::Output { node: from, .. } => {
                     (names::wire_check(node.span()), &graph.nodes[from].path)
@@ -244,6 +281,7 @@ impl Body<'_> {
                     names::same_input_check(node.span()),
                     &graph.nodes[graph.bound[bound].node].path,
                 ),
+                Source::Field { .. } => unreachable!("fields are gathered above"),
             };
             let bound = matches!(graph.source_of(&p.name), Source::Bound(_));
             let check = quote_spanned!(node.span()=> #check::<#want, #producer, #this>::wire);

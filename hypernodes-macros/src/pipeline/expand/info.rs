@@ -33,6 +33,13 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
         )
     });
     let pipeline_config = resolved_config(krate, &header.config, &Config::default());
+    let fields = graph.extracts.iter().flat_map(|extract| {
+        let of = extract.source.to_string();
+        extract.fields.iter().map(move |(field, value)| {
+            let (field, value) = (field.to_string(), value.to_string());
+            quote!(#krate::__private::FieldInfo { value: #value, of: #of, field: #field })
+        })
+    });
     let branches = graph.branches.iter().map(|branch| {
         let value = branch.value.to_string();
         let arms = branch.patterns.iter().map(pattern_text);
@@ -52,6 +59,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             nodes: &[#(#nodes),*],
             config: #pipeline_config,
             branches: &[#(#branches),*],
+            fields: &[#(#fields),*],
         };
     }
 }

@@ -188,6 +188,7 @@ macro_rules! checks {
 checks! {
     wire_check => "Wire";
     arm_wire_check => "ArmWire";
+    field_wire_check => "FieldWire";
     same_arm_output_check => "SameArmOutput";
     same_input_check => "SameInput";
     same_stateful_check => "SameStateful";
@@ -346,6 +347,15 @@ impl Types<'_> {
                 }
             }
             None => self.inner_param(node, param),
+        }
+    }
+
+    /// The type of a pipeline input or stateful object: the type an extraction names, or
+    /// that of the parameter declaring it.
+    pub fn declared(&self, declared: &crate::pipeline::model::graph::Declared) -> TokenStream {
+        match &declared.ty {
+            Some(ty) => quote!(#ty),
+            None => self.param(declared.node, declared.param),
         }
     }
 

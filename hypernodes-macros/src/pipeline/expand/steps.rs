@@ -59,14 +59,14 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             true => body.batch_step(index),
             false => body.item_step(index),
         };
-        let read: Vec<&Ident> = node
-            .meta
-            .params
-            .iter()
-            .filter(|p| !p.mode.is_stateful())
-            .filter(|p| !matches!(graph.source_of(&p.name), Source::Bound(_)))
-            .map(|p| &p.name)
-            .collect();
+        // A field is read from its structured value's column.
+        let mut read: Vec<&Ident> = Vec::new();
+        for p in node.meta.params.iter().filter(|p| !p.mode.is_stateful()) {
+            let name = graph.root(&p.name);
+            if !matches!(graph.source_of(name), Source::Bound(_)) && !read.contains(&name) {
+                read.push(name);
+            }
+        }
         let produced: Vec<(usize, &Ident)> = node
             .meta
             .outputs

@@ -35,11 +35,7 @@ impl<'a> Surface<'a> {
             outputs_ty: format_ident!("{}Outputs", header.name),
             input_fields: graph.inputs.iter().map(|i| &i.name).collect(),
             input_locals: graph.inputs.iter().map(|i| local(&i.name)).collect(),
-            input_types: graph
-                .inputs
-                .iter()
-                .map(|i| types.param(i.node, i.param))
-                .collect(),
+            input_types: graph.inputs.iter().map(|i| types.declared(i)).collect(),
             output_locals: output_fields.iter().map(|f| local(f)).collect(),
             output_fields,
             // A value only some branch arms produce is `None` for items that took the others.
@@ -124,7 +120,7 @@ fn readers(graph: &Graph, name: &Ident) -> String {
     graph
         .order
         .iter()
-        .filter(|&&n| graph.nodes[n].meta.params.iter().any(|p| p.name == *name))
+        .filter(|&&n| graph.reads(n, name))
         .map(|&n| format!("`{}`", graph.nodes[n].label()))
         .collect::<Vec<_>>()
         .join(", ")

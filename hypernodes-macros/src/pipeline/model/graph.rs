@@ -10,7 +10,7 @@ use super::node::Node;
 use crate::errors::{did_you_mean, quoted_list, Errors};
 use crate::meta::{Kind, Mode, Vis};
 use crate::pipeline::parse::header::Header;
-use crate::pipeline::parse::list::{exclusive, Branch, Guard};
+use crate::pipeline::parse::list::{exclusive, Branch, Extract, Guard};
 
 /// A value read by nodes: where it comes from.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -21,14 +21,19 @@ pub enum Source {
     Output { node: usize, output: usize },
     /// The `index`-th `#[bind(..)]` value, fixed for every item.
     Bound(usize),
+    /// The `field`-th field read by the `extract`-th extraction (`Document { title } = doc`).
+    Field { extract: usize, field: usize },
 }
 
 /// A pipeline input or a stateful object, with the first parameter that declares it
-/// (that parameter's type is the value's type).
+/// (that parameter's type is the value's type), or the type an extraction names for an input
+/// only extractions read.
 pub struct Declared {
     pub name: Ident,
     pub node: usize,
     pub param: usize,
+    /// The type written in an extraction, for an input no node reads itself.
+    pub ty: Option<syn::Path>,
 }
 
 pub struct Graph {
@@ -37,6 +42,10 @@ pub struct Graph {
     producers: HashMap<String, Vec<(usize, usize)>>,
     /// The list's branches; nodes name theirs in their guard.
     pub branches: Vec<Branch>,
+    /// The list's extractions: values read from the fields of another.
+    pub extracts: Vec<Extract>,
+    /// Extracted value name -> `(extraction, field)`.
+    extracted: HashMap<String, (usize, usize)>,
     /// Output name -> the guards under which it certainly exists (`arms::coverage`).
     available: HashMap<String, Vec<Guard>>,
     pub inputs: Vec<Declared>,
@@ -54,12 +63,19 @@ pub struct Graph {
 impl Graph {
     /// The graph and every wiring mistake in it. After a mistake the graph is a best effort
     /// (first producer wins, cycles left out of the order), enough for the fallback's types.
-    pub fn build(header: &Header, nodes: Vec<Node>, branches: Vec<Branch>) -> (Graph, Errors) {
+    pub fn build(
+        header: &Header,
+        nodes: Vec<Node>,
+        branches: Vec<Branch>,
+        extracts: Vec<Extract>,
+    ) -> (Graph, Errors) {
         let mut errors = Errors::default();
         let mut graph = Graph {
             nodes,
             producers: HashMap::new(),
             branches,
+            extracts,
+            extracted: HashMap::new(),
             available: HashMap::new(),
             inputs: Vec::new(),
             bound: Vec::new(),
@@ -69,7 +85,9 @@ impl Graph {
             kept: Vec::new(),
         };
         graph.find_producers(&mut errors);
+        graph.find_extracted(&mut errors);
         graph.declare_inputs_and_stateful(&mut errors);
+        graph.declare_extracted_sources(&mut errors);
         graph.bind_inputs(header, &mut errors);
         graph.check_branches(&mut errors);
         graph.check_reads_in_arms(&mut errors);
@@ -80,6 +98,9 @@ impl Graph {
 
     pub fn source_of(&self, name: &Ident) -> Source {
         let key = name.to_string();
+        if let Some(&(extract, field)) = self.extracted.get(&key) {
+            return Source::Field { extract, field };
+        }
         if let Some(bound) = self.bound.iter().position(|b| b.name == key) {
             return Source::Bound(bound);
         }
@@ -89,7 +110,9 @@ impl Graph {
                 self.inputs
                     .iter()
                     .position(|i| i.name == key)
-                    .expect("every wired parameter is an output or an input"),
+                    .unwrap_or_else(|| {
+                        panic!("every wired parameter is an output or an input: {key}")
+                    }),
             ),
         }
     }
@@ -98,6 +121,24 @@ impl Graph {
     pub fn source_of_any(&self, name: &Ident) -> Option<Source> {
         let &(node, output) = self.producers.get(&name.to_string())?.first()?;
         Some(Source::Output { node, output })
+    }
+
+    /// The value `name` is read from: the structured value of an extracted field, else itself.
+    pub fn root<'a>(&'a self, name: &'a Ident) -> &'a Ident {
+        match self.extracted.get(&name.to_string()) {
+            Some(&(extract, _)) => &self.extracts[extract].source,
+            None => name,
+        }
+    }
+
+    /// Whether node `n` reads `name` (itself, or a field extracted from it).
+    pub fn reads(&self, n: usize, name: &Ident) -> bool {
+        self.nodes[n]
+            .meta
+            .params
+            .iter()
+            .filter(|p| !p.mode.is_stateful())
+            .any(|p| self.root(&p.name) == name)
     }
 
     /// Every producer of `name` (several only in exclusive arms of a branch), in list order.
@@ -111,6 +152,7 @@ impl Graph {
     /// value; for an output, when its producers cover those arms. Elsewhere a reader gets an
     /// `Option`.
     pub fn present_for(&self, name: &Ident, guard: &Guard) -> bool {
+        let name = self.root(name);
         match self.available.get(&name.to_string()) {
             Some(guards) => guards.iter().any(|g| arms::within(guard, g)),
             None => true,
@@ -179,6 +221,69 @@ impl Graph {
         }
     }
 
+    /// The values extractions name: each a new name, read from a field of its source.
+    fn find_extracted(&mut self, errors: &mut Errors) {
+        for (e, extract) in self.extracts.iter().enumerate() {
+            for (f, (_, value)) in extract.fields.iter().enumerate() {
+                let key = value.to_string();
+                if let Some(&(producer, _)) = self.producers.get(&key).and_then(|all| all.first()) {
+                    errors.at(
+                        value,
+                        format!(
+                            "`{value}` is both extracted from `{}` and produced by `{}`: \
+                             a name means one value in a pipeline",
+                            extract.source,
+                            self.nodes[producer].label()
+                        ),
+                    );
+                } else if self.extracted.insert(key, (e, f)).is_some() {
+                    errors.at(value, format!("`{value}` is extracted twice"));
+                }
+            }
+        }
+        for extract in &self.extracts {
+            if let Some(&(e, _)) = self.extracted.get(&extract.source.to_string()) {
+                errors.at(
+                    &extract.source,
+                    format!(
+                        "`{}` is itself extracted from `{}`: extract from a node's output or an input",
+                        extract.source, self.extracts[e].source
+                    ),
+                );
+            }
+        }
+    }
+
+    /// An extraction's source that no node produces or reads is an input of the type the
+    /// extraction names.
+    fn declare_extracted_sources(&mut self, errors: &mut Errors) {
+        for extract in &self.extracts {
+            let key = extract.source.to_string();
+            if let Some(stateful) = self.stateful.iter().find(|s| s.name == key) {
+                errors.at(
+                    &extract.source,
+                    format!(
+                        "`{key}` is a stateful parameter of `{}`: extract fields of a value a node \
+                         produces or of an input",
+                        self.nodes[stateful.node].label()
+                    ),
+                );
+                continue;
+            }
+            let known = self.producers.contains_key(&key)
+                || self.extracted.contains_key(&key)
+                || self.inputs.iter().any(|i| i.name == key);
+            if !known {
+                self.inputs.push(Declared {
+                    name: extract.source.clone(),
+                    node: usize::MAX,
+                    param: usize::MAX,
+                    ty: Some(extract.ty.clone()),
+                });
+            }
+        }
+    }
+
     fn declare_inputs_and_stateful(&mut self, errors: &mut Errors) {
         for (index, node) in self.nodes.iter().enumerate() {
             for (param, p) in node.meta.params.iter().enumerate() {
@@ -217,6 +322,7 @@ impl Graph {
                             name: p.name.clone(),
                             node: index,
                             param,
+                            ty: None,
                         });
                     }
                 } else if let Some(stateful) = as_stateful {
@@ -229,10 +335,14 @@ impl Graph {
                         errors.at(&node.path, intermediate_read(node, &p.name, holder));
                         continue;
                     }
+                    if self.extracted.contains_key(&key) {
+                        continue;
+                    }
                     self.inputs.push(Declared {
                         name: p.name.clone(),
                         node: index,
                         param,
+                        ty: None,
                     });
                 }
             }
@@ -297,7 +407,16 @@ impl Graph {
             let value = &branch.value;
             let key = value.to_string();
             let producers = self.producers_of(value);
-            if let Some(stateful) = self.stateful.iter().find(|s| s.name == key) {
+            if let Some(&(extract, _)) = self.extracted.get(&key) {
+                errors.at(
+                    value,
+                    format!(
+                        "a branch matches on `{value}`, a field extracted from `{}`: match on a \
+                         value a node produces or a pipeline input",
+                        self.extracts[extract].source
+                    ),
+                );
+            } else if let Some(stateful) = self.stateful.iter().find(|s| s.name == key) {
                 errors.at(
                     value,
                     format!(
@@ -348,6 +467,19 @@ impl Graph {
     fn check_reads_in_arms(&self, errors: &mut Errors) {
         for node in &self.nodes {
             for p in node.meta.params.iter().filter(|p| !p.mode.is_stateful()) {
+                let root = self.root(&p.name);
+                if root != &p.name && !self.present_for(root, &node.guard) {
+                    errors.at(
+                        &node.path,
+                        format!(
+                            "`{}` reads `{}`, a field of `{root}`, which only some branch arms \
+                             produce: read `{root}` as an `Option` and take the field there",
+                            node.label(),
+                            p.name
+                        ),
+                    );
+                    continue;
+                }
                 let producers = self.producers_of(&p.name);
                 let elsewhere = |&&(n, _): &&(usize, usize)| {
                     exclusive(&self.nodes[n].guard, &node.guard).is_some()
@@ -386,7 +518,7 @@ impl Graph {
             .params
             .iter()
             .filter(|p| !p.mode.is_stateful())
-            .map(|p| &p.name);
+            .map(|p| self.root(&p.name));
         let read = read.flat_map(|name| self.producers_of(name).iter().map(|&(n, _)| n));
         // A producer inside the branch it decides is reported by `check_branches`, not as a cycle.
         let matched = this.guard.iter().flat_map(move |&(b, _)| {
@@ -529,17 +661,22 @@ impl Graph {
         self.pruned = (0..self.nodes.len()).filter(|&n| !needed[n]).collect();
         self.kept = kept;
         let order = &self.order;
-        self.inputs.retain(|input| {
-            // An input only pruned nodes read (or match on) is not asked for.
-            order.iter().any(|&n| {
-                let node = &self.nodes[n];
-                node.meta.params.iter().any(|p| p.name == input.name)
-                    || node
-                        .guard
-                        .iter()
-                        .any(|&(b, _)| self.branches[b].value == input.name)
+        // An input only pruned nodes read (or match on) is not asked for.
+        let asked: Vec<bool> = self
+            .inputs
+            .iter()
+            .map(|input| {
+                order.iter().any(|&n| {
+                    self.reads(n, &input.name)
+                        || self.nodes[n]
+                            .guard
+                            .iter()
+                            .any(|&(b, _)| self.branches[b].value == input.name)
+                })
             })
-        });
+            .collect();
+        let mut asked = asked.into_iter();
+        self.inputs.retain(|_| asked.next().unwrap_or(true));
     }
 
     /// Per node, the kept outputs (bits by position) that need it; `None` past 64 outputs,
@@ -568,11 +705,7 @@ impl Graph {
         if header.outputs.is_some() {
             return u64::MAX;
         }
-        let read = |name: &syn::Ident| {
-            self.order
-                .iter()
-                .any(|&n| self.nodes[n].meta.params.iter().any(|p| &p.name == name))
-        };
+        let read = |name: &syn::Ident| self.order.iter().any(|&n| self.reads(n, name));
         self.kept
             .iter()
             .enumerate()
@@ -636,13 +769,7 @@ impl Graph {
                 Some(dependents) => self
                     .order
                     .iter()
-                    .filter(|&&n| {
-                        self.nodes[n]
-                            .meta
-                            .params
-                            .iter()
-                            .any(|p| p.name == input.name)
-                    })
+                    .filter(|&&n| self.reads(n, &input.name))
                     .fold(0, |needs, &n| needs | dependents[n]),
             })
             .collect()

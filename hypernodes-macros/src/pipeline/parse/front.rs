@@ -12,7 +12,9 @@ use syn::parse::{ParseStream, Parser};
 use syn::Token;
 
 use super::header::Header;
-use super::list::{branches_tokens, exclusive, guard_tokens, parse_list, Entry, Flat, Guard};
+use super::list::{
+    branches_tokens, exclusive, extracts_tokens, guard_tokens, parse_list, Entry, Flat, Guard,
+};
 use crate::errors::Errors;
 use crate::meta::CHAIN_VERSION;
 
@@ -134,10 +136,11 @@ fn chain(front: &Front, nodes: &[(Entry, Guard)]) -> TokenStream {
     });
     let guards = nodes.iter().map(|(_, guard)| guard_tokens(guard));
     let branches = branches_tokens(&front.list.branches);
+    let extracts = extracts_tokens(&front.list.extracts);
     let last = quote!([#krate::__private::pipeline_impl]);
     quote! {
         #first! {
-            @#version { [#krate] [#(#usages)*] #branches [#(#guards)*] #header }
+            @#version { [#krate] [#(#usages)*] #branches [#(#guards)*] #extracts #header }
             [] [#first] [#(#rest)* #last]
         }
     }

@@ -63,10 +63,23 @@ pub struct Branch {
 pub struct Flat {
     pub nodes: Vec<(Entry, Guard)>,
     pub branches: Vec<Branch>,
+    pub extracts: Vec<Extract>,
+}
+
+/// `Document { title, body: text } = document`: values read from the fields of another.
+#[derive(Clone)]
+pub struct Extract {
+    /// The structured value's type, as written.
+    pub ty: Path,
+    /// The value whose fields are read.
+    pub source: Ident,
+    /// `(field, value name)`: the field, and the name nodes read it by.
+    pub fields: Vec<(Ident, Ident)>,
 }
 
 enum Item {
     Node(Entry),
+    Extract(Extract),
     Branch {
         value: Ident,
         arms: Vec<(TokenStream, Vec<Item>)>,
@@ -77,7 +90,7 @@ enum Item {
 pub fn parse_list(input: ParseStream) -> syn::Result<Flat> {
     let items = parse_items(input)?;
     let mut flat = Flat::default();
-    flatten(items, &Vec::new(), &mut flat);
+    flatten(items, &Vec::new(), &mut flat)?;
     Ok(flat)
 }
 
@@ -104,7 +117,43 @@ fn parse_item(input: ParseStream) -> syn::Result<Item> {
     if input.peek(Token![if]) {
         return parse_if(input);
     }
-    Entry::parse(input).map(Item::Node)
+    let entry = Entry::parse(input)?;
+    match entry.usage.is_none() && input.peek(syn::token::Brace) {
+        true => parse_extract(entry.path, input).map(Item::Extract),
+        false => Ok(Item::Node(entry)),
+    }
+}
+
+/// `{ title, body: text } = document` after the type of an extraction.
+fn parse_extract(ty: Path, input: ParseStream) -> syn::Result<Extract> {
+    let body;
+    syn::braced!(body in input);
+    let mut fields = Vec::new();
+    while !body.is_empty() {
+        let field: Ident = body.parse()?;
+        let value = match body.parse::<Option<Token![:]>>()? {
+            Some(_) => body.parse()?,
+            None => field.clone(),
+        };
+        fields.push((field, value));
+        if !body.is_empty() {
+            body.parse::<Token![,]>()?;
+        }
+    }
+    if fields.is_empty() {
+        return Err(syn::Error::new_spanned(
+            &ty,
+            "an extraction names the fields it reads: `Document { title, body } = document`",
+        ));
+    }
+    input.parse::<Token![=]>().map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "an extraction reads the fields of a value: `Document { title, body } = document`",
+        )
+    })?;
+    let source = input.parse()?;
+    Ok(Extract { ty, source, fields })
 }
 
 /// The value a branch matches on: a value of the pipeline, by name.
@@ -194,10 +243,17 @@ fn parse_arm(input: ParseStream) -> syn::Result<Vec<Item>> {
     parse_items(&content)
 }
 
-fn flatten(items: Vec<Item>, guard: &Guard, flat: &mut Flat) {
+fn flatten(items: Vec<Item>, guard: &Guard, flat: &mut Flat) -> syn::Result<()> {
     for item in items {
         match item {
             Item::Node(entry) => flat.nodes.push((entry, guard.clone())),
+            Item::Extract(extract) if !guard.is_empty() => {
+                return Err(syn::Error::new_spanned(
+                    &extract.ty,
+                    "an extraction applies to the whole pipeline: write it outside the branch",
+                ));
+            }
+            Item::Extract(extract) => flat.extracts.push(extract),
             Item::Branch { value, arms } => {
                 let branch = flat.branches.len();
                 let patterns = arms.iter().map(|(p, _)| p.clone()).collect();
@@ -209,11 +265,12 @@ fn flatten(items: Vec<Item>, guard: &Guard, flat: &mut Flat) {
                 for (arm, (_, items)) in arms.into_iter().enumerate() {
                     let mut inner = guard.clone();
                     inner.push((branch, arm));
-                    flatten(items, &inner, flat);
+                    flatten(items, &inner, flat)?;
                 }
             }
         }
     }
+    Ok(())
 }
 
 /// A guard as chain tokens: `[branch arm ..]`.
@@ -298,4 +355,39 @@ pub fn pattern_text(pattern: &TokenStream) -> String {
         .replace(":: ", "::")
         .replace(" (", "(")
         .replace(" ,", ",")
+}
+
+/// The extractions as chain tokens: `[(Type source [(field value)..])..]`.
+pub fn extracts_tokens(extracts: &[Extract]) -> TokenStream {
+    let each = extracts.iter().map(|e| {
+        let (ty, source) = (&e.ty, &e.source);
+        let fields = e.fields.iter().map(|(f, v)| quote!((#f #v)));
+        quote!(([#ty] #source [#(#fields)*]))
+    });
+    quote!([#(#each)*])
+}
+
+/// Reads the extractions written by [`extracts_tokens`].
+pub fn parse_extracts(input: ParseStream) -> syn::Result<Vec<Extract>> {
+    let content;
+    syn::bracketed!(content in input);
+    let mut extracts = Vec::new();
+    while !content.is_empty() {
+        let each;
+        syn::parenthesized!(each in content);
+        let ty;
+        syn::bracketed!(ty in each);
+        let ty = ty.call(Path::parse_mod_style)?;
+        let source = each.parse()?;
+        let list;
+        syn::bracketed!(list in each);
+        let mut fields = Vec::new();
+        while !list.is_empty() {
+            let pair;
+            syn::parenthesized!(pair in list);
+            fields.push((pair.parse()?, pair.parse()?));
+        }
+        extracts.push(Extract { ty, source, fields });
+    }
+    Ok(extracts)
 }

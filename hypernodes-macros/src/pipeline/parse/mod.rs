@@ -26,9 +26,11 @@ pub struct ImplInput {
     pub branches: Vec<list::Branch>,
     /// The arms each node sits in, in list order.
     pub guards: Vec<list::Guard>,
+    /// The list's field extractions.
+    pub extracts: Vec<list::Extract>,
 }
 
-/// `@version { [krate] [usages] [branches] [guards] header } [ ([path] meta)* ] [this macro's path] []`: the chain's last step.
+/// `@version { [krate] [usages] [branches] [guards] [extracts] header } [ ([path] meta)* ] [this macro's path] []`: the chain's last step.
 impl Parse for ImplInput {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         input.parse::<Token![@]>()?;
@@ -53,6 +55,7 @@ impl Parse for ImplInput {
         while !guards_group.is_empty() {
             guards.push(list::parse_guard(&guards_group)?);
         }
+        let extracts = list::parse_extracts(&context)?;
         let TrustedHeader(header) = context.parse()?;
         let list;
         bracketed!(list in input);
@@ -75,6 +78,7 @@ impl Parse for ImplInput {
             usages,
             branches,
             guards,
+            extracts,
         })
     }
 }
