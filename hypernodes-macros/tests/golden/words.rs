@@ -1172,6 +1172,7 @@ impl Words {
             ),
         },
         branches: &[],
+        fields: &[],
     };
 }
 #[doc = r" A copy sharing the stateful factories, bound values and cache (each copy builds its"]
