@@ -190,3 +190,80 @@ fn a_batch_node_can_be_stateful_and_its_error_reaches_every_item_of_the_batch() 
     assert!(Lookup::INFO.node("lookup").unwrap().batch);
     assert!(Lookup::new().plan().to_string().contains("lookup [batch]"));
 }
+
+// A batch node with a per-item twin (HyperNodes' `DualNode`): `map` calls the batch function
+// with exact batches, a single-item call the twin.
+
+static BATCH_CALLS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+static TWIN_CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// One text embedded on its own.
+fn embed_one(text: &str, scale: i64) -> Result<i64, String> {
+    TWIN_CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    match text {
+        "bad" => Err("cannot embed `bad`".into()),
+        _ => Ok(text.len() as i64 * scale),
+    }
+}
+
+#[node(output = "embedding", batch, per_item = embed_one, config(batch_size = 3))]
+fn embed_all(text: &[String], scale: Vec<i64>) -> Result<Vec<i64>, String> {
+    BATCH_CALLS.lock().unwrap().push(text.len());
+    text.iter()
+        .zip(scale)
+        .map(|(t, s)| match t.as_str() {
+            "bad" => Err("cannot embed `bad`".to_owned()),
+            _ => Ok(t.len() as i64 * s),
+        })
+        .collect()
+}
+
+pipeline! { pub Embed = [embed_all] }
+
+#[test]
+fn a_batch_node_with_a_per_item_twin_uses_it_for_one_item_and_batches_for_many() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let p = Embed::new();
+    BATCH_CALLS.lock().unwrap().clear();
+    let twins = TWIN_CALLS.load(std::sync::atomic::Ordering::SeqCst);
+    let out = p
+        .run(EmbedInputs {
+            text: "abcd".into(),
+            scale: 2,
+        })
+        .unwrap();
+    assert_eq!(out.embedding, 8);
+    let err = p
+        .run(EmbedInputs {
+            text: "bad".into(),
+            scale: 1,
+        })
+        .unwrap_err();
+    assert_eq!(err.node(), "embed_all");
+    assert!(err.to_string().contains("cannot embed `bad`"));
+    assert_eq!(
+        TWIN_CALLS.load(std::sync::atomic::Ordering::SeqCst) - twins,
+        2
+    );
+    assert!(
+        BATCH_CALLS.lock().unwrap().is_empty(),
+        "`run` never calls the batch function"
+    );
+
+    let items = (0..7).map(|i| EmbedInputs {
+        text: "x".repeat(i),
+        scale: 10,
+    });
+    let outs = p.with_engine(Sequential).map(items).unwrap();
+    assert_eq!(
+        outs.iter().map(|o| o.embedding).collect::<Vec<_>>(),
+        [0, 10, 20, 30, 40, 50, 60]
+    );
+    assert_eq!(*BATCH_CALLS.lock().unwrap(), [3, 3, 1]);
+    assert_eq!(
+        TWIN_CALLS.load(std::sync::atomic::Ordering::SeqCst) - twins,
+        2
+    );
+}

@@ -12,7 +12,7 @@ use syn::{braced, bracketed, Ident, LitBool, Token};
 use crate::config::Config;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v7";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v8";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -80,6 +80,8 @@ pub struct NodeMeta {
     pub fallible: bool,
     /// Called once per batch of items with slices (`#[node(batch)]`).
     pub batch: bool,
+    /// A batch node with a per-item twin (`per_item = f`), which single-item calls use.
+    pub per_item: bool,
     /// An `async fn`: the calls of one unit of items overlap, awaited on a runtime.
     pub asynchronous: bool,
     pub params: Vec<Param>,
@@ -113,6 +115,7 @@ impl NodeMeta {
         let vis = Ident::new(self.vis.word(), Span::call_site());
         let fallible = self.fallible;
         let batch = self.batch;
+        let per_item = self.per_item;
         let asynchronous = self.asynchronous;
         let poisoned = self.poisoned;
         let params = self.params.iter().map(|p| {
@@ -135,7 +138,7 @@ impl NodeMeta {
         let cached = self.cached;
         let config = self.config.entries_tokens();
         quote! {{
-            kind = #kind, name = #name, vis = #vis, fallible = #fallible, batch = #batch, asynchronous = #asynchronous, poisoned = #poisoned,
+            kind = #kind, name = #name, vis = #vis, fallible = #fallible, batch = #batch, per_item = #per_item, asynchronous = #asynchronous, poisoned = #poisoned,
             params = [#(#params),*], outputs = [#(#outputs),*], needs = [#(#needs),*], exposed = #exposed,
             code = #code, version = #version, cached = #cached, config = { #config }
         }}
@@ -199,6 +202,7 @@ impl Parse for NodeMeta {
         };
         let fallible = field::<LitBool>(&input, "fallible")?.value;
         let batch = field::<LitBool>(&input, "batch")?.value;
+        let per_item = field::<LitBool>(&input, "per_item")?.value;
         let asynchronous = field::<LitBool>(&input, "asynchronous")?.value;
         let poisoned = field::<LitBool>(&input, "poisoned")?.value;
         let params = field::<Bracketed<Param>>(&input, "params")?.0;
@@ -224,6 +228,7 @@ impl Parse for NodeMeta {
             vis,
             fallible,
             batch,
+            per_item,
             asynchronous,
             params,
             outputs,
@@ -312,6 +317,12 @@ pub fn value_alias(node: &Ident, side: Side, position: usize, span: Span) -> Ide
         Side::Out => "out",
     };
     Ident::new(&format!("__hypernodes_{node}_{side}_{position}"), span)
+}
+
+/// A batch node's one-item twin (`per_item = f`): a method of the node's hidden struct, which
+/// `#[node]` writes and `pipeline!` calls.
+pub fn per_item_method() -> Ident {
+    Ident::new("__hypernodes_per_item", Span::call_site())
 }
 
 /// The aliases of a node that is not `pub` (see [`value_alias`]); a `pub` node needs none, as

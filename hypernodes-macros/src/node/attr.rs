@@ -1,4 +1,4 @@
-//! `#[node(output = .., stateful(..), config(..), batch, cache = false, version = N, crate = "..")]`
+//! `#[node(output = .., stateful(..), config(..), batch, per_item = f, cache = false, version = N, crate = "..")]`
 
 use proc_macro2::TokenStream;
 use syn::parse::Parser;
@@ -7,8 +7,8 @@ use syn::{Ident, LitStr, Path};
 use crate::config::Config;
 use crate::errors::{did_you_mean, quoted_list, Errors};
 
-const OPTIONS: [&str; 7] = [
-    "output", "stateful", "config", "batch", "cache", "version", "crate",
+const OPTIONS: [&str; 8] = [
+    "output", "stateful", "config", "batch", "per_item", "cache", "version", "crate",
 ];
 
 #[derive(Default)]
@@ -21,6 +21,8 @@ pub struct NodeArgs {
     pub config: Config,
     /// `batch`: called once per batch, with slices.
     pub batch: bool,
+    /// `per_item = f`: a batch node's twin for one item, which single-item calls use.
+    pub per_item: Option<Path>,
     /// `cache = false`: never cached (side effects, randomness).
     pub no_cache: bool,
     /// `version = N`: bumps the cache key by hand, for changes outside the body.
@@ -61,6 +63,7 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> NodeArgs {
                 }
             }
             "batch" => out.batch = true,
+            "per_item" => out.per_item = Some(meta.value()?.parse()?),
             "cache" => {
                 let value: syn::LitBool = meta
                     .value()?

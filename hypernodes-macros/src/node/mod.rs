@@ -6,7 +6,7 @@ mod isolated;
 mod signature;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::ItemFn;
 
 use crate::config::{Config, Key, Value};
@@ -35,6 +35,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let vis = &func.vis;
     let isolation = (isolated::requested(&args.config) && errors.is_empty())
         .then(|| isolated::expand(&quote!(#krate), &func, &sig, &args.config));
+    let per_item = per_item_twin(&func, &args, &sig, &mut errors);
 
     let meta = NodeMeta {
         needs: Vec::new(),
@@ -47,6 +48,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         vis: Vis::of(vis),
         fallible: sig.fallible,
         batch: args.batch,
+        per_item: args.per_item.is_some() && args.batch,
         asynchronous: func.sig.asyncness.is_some(),
         params: sig.params,
         outputs: sig.outputs,
@@ -78,6 +80,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             #[allow(non_camel_case_types, dead_code)]
             #vis struct #name {}
             #isolation
+            #per_item
             #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
             #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
             impl #krate::__private::NodeCode for #name {
@@ -111,4 +114,85 @@ fn check_gpus(config: &Config, sig: &signature::Signature, errors: &mut Errors) 
              `WorkerContext::devices`",
         ));
     }
+}
+
+/// `per_item = f` on a batch node: a method of the node's hidden struct that calls `f` with
+/// one item's values (`&T` for `&[T]`, `T` for `Vec<T>`, stateful parameters as they are) and
+/// returns one value (`Result<U, E>` for `Result<Vec<U>, E>`). Single-item calls (`run`, a
+/// nested call) use it instead of a batch of one. A twin with another signature is rustc's
+/// error at the path given.
+fn per_item_twin(
+    func: &ItemFn,
+    args: &attr::NodeArgs,
+    sig: &signature::Signature,
+    errors: &mut Errors,
+) -> Option<TokenStream> {
+    let twin = args.per_item.as_ref()?;
+    if !args.batch {
+        errors.at(
+            twin,
+            "`per_item` names the one-item twin of a batch node: add `batch`, or call the function directly",
+        );
+        return None;
+    }
+    let vis = &func.vis;
+    let params = sig
+        .params
+        .iter()
+        .zip(&sig.param_types)
+        .enumerate()
+        .map(|(i, (p, ty))| {
+            let arg = quote::format_ident!("__hypernodes_{}", i);
+            match p.mode {
+                crate::meta::Mode::Value => quote!(#arg: #ty),
+                crate::meta::Mode::Ref | crate::meta::Mode::Stateful => quote!(#arg: &#ty),
+                crate::meta::Mode::StatefulMut => quote!(#arg: &mut #ty),
+            }
+        });
+    let args = (0..sig.params.len()).map(|i| quote::format_ident!("__hypernodes_{}", i));
+    let item = sig.output_types.first()?;
+    let output = match (&func.sig.output, sig.fallible) {
+        (syn::ReturnType::Type(_, ty), true) => with_first_argument(ty, item),
+        _ => item.clone(),
+    };
+    let asyncness = &func.sig.asyncness;
+    let call = match asyncness {
+        Some(_) => quote_spanned!(twin_span(twin)=> #twin(#(#args),*).await),
+        None => quote_spanned!(twin_span(twin)=> #twin(#(#args),*)),
+    };
+    let name = &func.sig.ident;
+    let method = crate::meta::per_item_method();
+    Some(quote! {
+        impl #name {
+            #[doc(hidden)]
+            #[inline]
+            #[allow(dead_code)]
+            #vis #asyncness fn #method(#(#params),*) -> #output {
+                #call
+            }
+        }
+    })
+}
+
+fn twin_span(twin: &syn::Path) -> proc_macro2::Span {
+    twin.segments
+        .last()
+        .map_or_else(proc_macro2::Span::call_site, |s| s.ident.span())
+}
+
+/// `Result<U, E>` from `Result<Vec<U>, E>` and `U`.
+fn with_first_argument(ty: &syn::Type, item: &TokenStream) -> TokenStream {
+    let mut ty = ty.clone();
+    if let syn::Type::Path(path) = &mut ty {
+        if let Some(last) = path.path.segments.last_mut() {
+            if let syn::PathArguments::AngleBracketed(generics) = &mut last.arguments {
+                if let Some(first) = generics.args.first_mut() {
+                    if let Ok(item) = syn::parse2::<syn::Type>(item.clone()) {
+                        *first = syn::GenericArgument::Type(item);
+                    }
+                }
+            }
+        }
+    }
+    quote!(#ty)
 }

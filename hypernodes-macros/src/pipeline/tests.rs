@@ -24,7 +24,7 @@ fn meta(name: &str, params: &[(&str, &str)], outputs: &[&str]) -> TokenStream {
         .iter()
         .map(|o| syn::Ident::new(o, proc_macro2::Span::call_site()));
     quote! {{
-        kind = function, name = #name, vis = public, fallible = false, batch = false,
+        kind = function, name = #name, vis = public, fallible = false, batch = false, per_item = false,
         asynchronous = false, poisoned = false, params = [#(#params),*], outputs = [#(#outputs),*],
         needs = [], exposed = 18446744073709551615, code = 7, version = 0, cached = true, config = { }
     }}

@@ -1080,6 +1080,12 @@ impl<'a> Body<'a> {
         let name = node.meta.name.to_string();
         match node.meta.kind {
             Kind::Pipeline => unreachable!("nested pipelines are called by `nested_node`"),
+            // One item: the node's per-item twin, with the item's own values.
+            Kind::Function if node.meta.per_item => {
+                let twin = names::per_item_method();
+                let path = &node.path;
+                self.call_path(node, quote_spanned!(node.span()=> #path::#twin), args)
+            }
             Kind::Function if node.meta.batch => {
                 // One item: a one-item slice in, the single value out.
                 let args = node
@@ -1102,8 +1108,14 @@ impl<'a> Body<'a> {
 
     /// The node's function called with `args`; a fallible node's `Err` leaves with `?`.
     pub(super) fn function_call(&self, node: &Node, args: &[TokenStream]) -> TokenStream {
-        let krate = self.types.krate;
         let path = &node.path;
+        self.call_path(node, quote!(#path), args)
+    }
+
+    /// The function at `path` called for `node` with `args`: awaited for an `async fn`, its
+    /// `Err` leaving with `?` for a fallible node.
+    fn call_path(&self, node: &Node, path: TokenStream, args: &[TokenStream]) -> TokenStream {
+        let krate = self.types.krate;
         let name = node.meta.name.to_string();
         let call = quote_spanned!(node.span()=> #path(#(#args),*));
         let call = match (node.meta.asynchronous, self.in_future) {

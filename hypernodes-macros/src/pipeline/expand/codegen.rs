@@ -775,6 +775,7 @@ fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surfac
         vis: Vis::of(&header.vis),
         fallible: true,
         batch: false,
+        per_item: false,
         asynchronous: false,
         params: graph
             .inputs

@@ -198,6 +198,7 @@ fn quiet_meta_macro(header: &Header) -> TokenStream {
         vis: Vis::of(&header.vis),
         fallible: true,
         batch: false,
+        per_item: false,
         asynchronous: false,
         params: Vec::new(),
         outputs: Vec::new(),

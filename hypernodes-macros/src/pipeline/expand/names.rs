@@ -6,6 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 use crate::fq::FqVec;
+pub use crate::meta::per_item_method;
 use crate::meta::{value_alias, Side};
 use crate::pipeline::model::graph::Graph;
 use crate::pipeline::model::node::Node;
