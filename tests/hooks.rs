@@ -206,3 +206,76 @@ fn a_batch_node_is_one_call_covering_its_batch() {
         ]
     );
 }
+
+// Hooks that ask for values see what each call read and returned.
+
+/// Records `NodeInputs`/`NodeOutputs` as lines.
+#[derive(Default)]
+struct Values(std::sync::Mutex<Vec<String>>);
+
+impl hypernodes::hooks::Hooks for Values {
+    const VALUES: bool = true;
+
+    fn on(&self, event: &hypernodes::hooks::Event<'_>) {
+        use hypernodes::hooks::Event;
+        let (side, node, values) = match event {
+            Event::NodeInputs { node, values, .. } => ("in", node, values),
+            Event::NodeOutputs { node, values, .. } => ("out", node, values),
+            _ => return,
+        };
+        let each: Vec<String> = values.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{node} {side}: {}", each.join(", ")));
+    }
+}
+
+/// Has no `Debug`: shown by its type name.
+pub struct Opaque(u32);
+
+#[node(output = ("head", "rest"))]
+fn split_first(text: String) -> (String, Opaque) {
+    let head: String = text.chars().take(1).collect();
+    (head, Opaque(text.len() as u32))
+}
+
+#[node(output = "size")]
+fn size(rest: Opaque, head: &str) -> u32 {
+    rest.0 + head.len() as u32
+}
+
+pipeline! {
+    #[outputs(size)]
+    pub Split = [split_first, size]
+}
+
+#[test]
+fn hooks_asking_for_values_see_what_each_call_read_and_returned() {
+    let values = Values::default();
+    let out = Split::new()
+        .with_hooks(&values)
+        .run(SplitInputs { text: "abc".into() })
+        .unwrap();
+    assert_eq!(out.size, 4);
+    let lines = std::mem::take(&mut *values.0.lock().unwrap());
+    assert_eq!(
+        lines,
+        [
+            "split_first in: text=\"abc\"",
+            "split_first out: head=\"a\", rest=<hooks::Opaque>",
+            "size in: rest=<hooks::Opaque>, head=\"a\"",
+            "size out: size=4",
+        ]
+    );
+    // Hooks that do not ask see no values.
+    let recorder = Recorder::default();
+    Split::new()
+        .with_hooks(&recorder)
+        .run(SplitInputs { text: "abc".into() })
+        .unwrap();
+    assert!(
+        !recorder.take().iter().any(|e| e.contains("NodeInputs")),
+        "values only for hooks that ask"
+    );
+}

@@ -25,7 +25,8 @@ pub use crate::plumbing::call::{join, node_result, run_catching, NodeResult};
 pub use crate::plumbing::checkout::checkout;
 pub use crate::plumbing::debug::{Field, Repr, ViaDebug, ViaTypeName};
 pub use crate::plumbing::hooked::{
-    hooked_run, item_end, item_start, nested_end, nested_start, node_end, node_start, Clock,
+    hooked_run, item_end, item_start, nested_end, nested_start, node_end, node_start, node_values,
+    wants_values, Clock,
 };
 pub use crate::plumbing::nested::{
     absent, needs, present, present_ref, zip_len, Absent, Arg, OwnedArg,

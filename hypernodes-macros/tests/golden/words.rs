@@ -91,6 +91,9 @@ impl ::hypernodes::__private::Staged for Words {
             SameArmOutput as __HypernodesSameArmOutput, SameInput as __HypernodesSameInput,
             SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
         };
+        #[allow(unused_imports)]
+        #[allow(unused_imports)]
+        use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
         let __hypernodes_n = __hypernodes_columns.n;
         let __hypernodes_first = __hypernodes_columns.first;
         let __hypernodes_running_cell = ::core::cell::Cell::new("");
@@ -160,12 +163,46 @@ impl ::hypernodes::__private::Staged for Words {
                                                     "clean",
                                                     1,
                                                 );
+                                            if ::hypernodes::__private::wants_values(
+                                                __hypernodes_hooks,
+                                            ) {
+                                                ::hypernodes::__private::node_values(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "clean",
+                                                    false,
+                                                    &[(
+                                                        "text",
+                                                        &(&::hypernodes::__private::Field(&text))
+                                                            .repr()
+                                                            as &dyn ::core::fmt::Debug,
+                                                    )],
+                                                );
+                                            }
                                             let __hypernodes_value = {
                                                 let __hypernodes_permit = __hypernodes_shared
                                                     .__hypernodes_limit_0
                                                     .enter();
                                                 clean(&text)
                                             };
+                                            if ::hypernodes::__private::wants_values(
+                                                __hypernodes_hooks,
+                                            ) {
+                                                ::hypernodes::__private::node_values(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "clean",
+                                                    true,
+                                                    &[(
+                                                        "cleaned",
+                                                        &(&::hypernodes::__private::Field(
+                                                            &__hypernodes_value,
+                                                        ))
+                                                            .repr()
+                                                            as &dyn ::core::fmt::Debug,
+                                                    )],
+                                                );
+                                            }
                                             ::hypernodes::__private::node_end(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
@@ -269,6 +306,22 @@ impl ::hypernodes::__private::Staged for Words {
                                                     "tokenize",
                                                     1,
                                                 );
+                                            if ::hypernodes::__private::wants_values(
+                                                __hypernodes_hooks,
+                                            ) {
+                                                ::hypernodes::__private::node_values(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "tokenize",
+                                                    false,
+                                                    &[(
+                                                        "cleaned",
+                                                        &(&::hypernodes::__private::Field(&cleaned))
+                                                            .repr()
+                                                            as &dyn ::core::fmt::Debug,
+                                                    )],
+                                                );
+                                            }
                                             let __hypernodes_value = {
                                                 let __hypernodes_permit = __hypernodes_shared
                                                     .__hypernodes_limit_1
@@ -285,6 +338,24 @@ impl ::hypernodes::__private::Staged for Words {
                                                 }
                                                 ))
                                             };
+                                            if ::hypernodes::__private::wants_values(
+                                                __hypernodes_hooks,
+                                            ) {
+                                                ::hypernodes::__private::node_values(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "tokenize",
+                                                    true,
+                                                    &[(
+                                                        "tokens",
+                                                        &(&::hypernodes::__private::Field(
+                                                            &__hypernodes_value,
+                                                        ))
+                                                            .repr()
+                                                            as &dyn ::core::fmt::Debug,
+                                                    )],
+                                                );
+                                            }
                                             ::hypernodes::__private::node_end(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
@@ -394,6 +465,22 @@ impl ::hypernodes::__private::Staged for Words {
                                                     "count",
                                                     1,
                                                 );
+                                            if ::hypernodes::__private::wants_values(
+                                                __hypernodes_hooks,
+                                            ) {
+                                                ::hypernodes::__private::node_values(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "count",
+                                                    false,
+                                                    &[(
+                                                        "tokens",
+                                                        &(&::hypernodes::__private::Field(&tokens))
+                                                            .repr()
+                                                            as &dyn ::core::fmt::Debug,
+                                                    )],
+                                                );
+                                            }
                                             let __hypernodes_value = {
                                                 let __hypernodes_permit = __hypernodes_shared
                                                     .__hypernodes_limit_2
@@ -410,6 +497,24 @@ impl ::hypernodes::__private::Staged for Words {
                                                 }
                                                 ))
                                             };
+                                            if ::hypernodes::__private::wants_values(
+                                                __hypernodes_hooks,
+                                            ) {
+                                                ::hypernodes::__private::node_values(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "count",
+                                                    true,
+                                                    &[(
+                                                        "word_count",
+                                                        &(&::hypernodes::__private::Field(
+                                                            &__hypernodes_value,
+                                                        ))
+                                                            .repr()
+                                                            as &dyn ::core::fmt::Debug,
+                                                    )],
+                                                );
+                                            }
                                             ::hypernodes::__private::node_end(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
@@ -517,6 +622,22 @@ impl ::hypernodes::__private::Staged for Words {
                                                     "shout",
                                                     1,
                                                 );
+                                            if ::hypernodes::__private::wants_values(
+                                                __hypernodes_hooks,
+                                            ) {
+                                                ::hypernodes::__private::node_values(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "shout",
+                                                    false,
+                                                    &[(
+                                                        "cleaned",
+                                                        &(&::hypernodes::__private::Field(&cleaned))
+                                                            .repr()
+                                                            as &dyn ::core::fmt::Debug,
+                                                    )],
+                                                );
+                                            }
                                             let __hypernodes_value = {
                                                 let __hypernodes_permit = __hypernodes_shared
                                                     .__hypernodes_limit_3
@@ -533,6 +654,24 @@ impl ::hypernodes::__private::Staged for Words {
                                                 }
                                                 ))
                                             };
+                                            if ::hypernodes::__private::wants_values(
+                                                __hypernodes_hooks,
+                                            ) {
+                                                ::hypernodes::__private::node_values(
+                                                    __hypernodes_hooks,
+                                                    __hypernodes_scope,
+                                                    "shout",
+                                                    true,
+                                                    &[(
+                                                        "loud",
+                                                        &(&::hypernodes::__private::Field(
+                                                            &__hypernodes_value,
+                                                        ))
+                                                            .repr()
+                                                            as &dyn ::core::fmt::Debug,
+                                                    )],
+                                                );
+                                            }
                                             ::hypernodes::__private::node_end(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
@@ -988,9 +1127,12 @@ impl Words {
             SameArmOutput as __HypernodesSameArmOutput, SameInput as __HypernodesSameInput,
             SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
         };
+        #[allow(unused_imports)]
+        #[allow(unused_imports)]
+        use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
         let __hypernodes_running_cell = ::core::cell::Cell::new("");
         let __hypernodes_running = &__hypernodes_running_cell;
-        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let cleaned = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("clean") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "clean" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_0 . enter () ; clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "clean" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let tokens = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("tokenize") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_1 . enter () ; tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let word_count = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("count") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "count" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_2 . enter () ; count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "count" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let loud = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("shout") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "shout" , 1) ; let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_3 . enter () ; shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "shout" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
+        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let cleaned = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("clean") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "clean" , 1) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "clean" , false , & [("text" , & (& :: hypernodes :: __private :: Field (:: hypernodes :: __private :: Arg :: get (& text))) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_0 . enter () ; clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "clean" , true , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "clean" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let tokens = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("tokenize") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "tokenize" , false , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& cleaned)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_1 . enter () ; tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "tokenize" , true , & [("tokens" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let word_count = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("count") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "count" , 1) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "count" , false , & [("tokens" , & (& :: hypernodes :: __private :: Field (:: hypernodes :: __private :: present_ref (& tokens))) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_2 . enter () ; count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "count" , true , & [("word_count" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "count" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let loud = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("shout") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "shout" , 1) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "shout" , false , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& cleaned)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { let __hypernodes_permit = __hypernodes_shared . __hypernodes_limit_3 . enter () ; shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "shout" , true , & [("loud" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "shout" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
     }
     #[doc = r" The pipeline's structure, generated at compile time."]
     pub const INFO: ::hypernodes::__private::PipelineInfo = ::hypernodes::__private::PipelineInfo {

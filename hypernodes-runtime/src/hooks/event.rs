@@ -1,5 +1,6 @@
 //! What hooks are told.
 
+use std::fmt;
 use std::time::Duration;
 
 use super::Scope;
@@ -91,6 +92,25 @@ pub enum Event<'a> {
         items: usize,
         /// Wall time of the call, including waiting for its stateful instances.
         elapsed: Duration,
+    },
+    /// The values a node call reads, sent after `NodeStart` to hooks that ask for them
+    /// ([`Hooks::VALUES`](super::Hooks::VALUES)); a value without `Debug` prints as its type name.
+    NodeInputs {
+        /// Where: pipeline, item and nesting.
+        scope: &'a Scope<'a>,
+        /// The node's name.
+        node: &'static str,
+        /// Each wired parameter's name and value (stateful objects are not listed).
+        values: &'a [(&'static str, &'a dyn fmt::Debug)],
+    },
+    /// The values a node call returned, sent before `NodeEnd` to hooks that ask for them.
+    NodeOutputs {
+        /// Where: pipeline, item and nesting.
+        scope: &'a Scope<'a>,
+        /// The node's name.
+        node: &'static str,
+        /// Each output's name and value.
+        values: &'a [(&'static str, &'a dyn fmt::Debug)],
     },
     /// A nested pipeline starts.
     NestedStart {

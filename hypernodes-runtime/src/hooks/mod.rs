@@ -50,6 +50,37 @@ pub trait Hooks: Sync {
     /// Whether `on` does anything: when `false`, runs neither build events nor read the clock.
     const ACTIVE: bool = true;
 
+    /// Whether `on` wants [`Event::NodeInputs`] and [`Event::NodeOutputs`]: the values each
+    /// node call read and returned. Off by default, so runs with other hooks never gather them.
+    ///
+    /// ```
+    /// use std::sync::Mutex;
+    /// use hypernodes::hooks::{Event, Hooks};
+    /// use hypernodes::{node, pipeline};
+    ///
+    /// #[derive(Default)]
+    /// struct Values(Mutex<Vec<String>>);
+    /// impl Hooks for Values {
+    ///     const VALUES: bool = true;
+    ///     fn on(&self, event: &Event<'_>) {
+    ///         if let Event::NodeInputs { node, values, .. } | Event::NodeOutputs { node, values, .. } = event {
+    ///             let each: Vec<String> = values.iter().map(|(n, v)| format!("{n}={v:?}")).collect();
+    ///             self.0.lock().unwrap().push(format!("{node}: {}", each.join(", ")));
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// #[node(output = "doubled")]
+    /// fn double(x: u32) -> u32 { 2 * x }
+    /// pipeline! { Doubler = [double] }
+    ///
+    /// let values = Values::default();
+    /// Doubler::new().with_hooks(&values).run(DoublerInputs { x: 4 })?;
+    /// assert_eq!(*values.0.lock().unwrap(), ["double: x=4", "double: doubled=8"]);
+    /// # Ok::<(), hypernodes::Error>(())
+    /// ```
+    const VALUES: bool = false;
+
     /// Called for every event, on the thread where it happens.
     fn on(&self, event: &Event<'_>);
 }
@@ -72,6 +103,7 @@ impl Hooks for NoHooks {
 
 impl<H: Hooks + ?Sized> Hooks for &H {
     const ACTIVE: bool = H::ACTIVE;
+    const VALUES: bool = H::VALUES;
 
     #[inline(always)]
     fn on(&self, event: &Event<'_>) {
@@ -82,6 +114,7 @@ impl<H: Hooks + ?Sized> Hooks for &H {
 /// Hooks shared with threads that outlive the caller's borrow, as a `stream` needs.
 impl<H: Hooks + ?Sized + Send> Hooks for std::sync::Arc<H> {
     const ACTIVE: bool = H::ACTIVE;
+    const VALUES: bool = H::VALUES;
 
     #[inline(always)]
     fn on(&self, event: &Event<'_>) {
@@ -94,6 +127,7 @@ macro_rules! tuple_hooks {
         /// Each hook of the tuple, in order.
         impl<$($name: Hooks),+> Hooks for ($($name,)+) {
             const ACTIVE: bool = $($name::ACTIVE)||+;
+            const VALUES: bool = $($name::VALUES)||+;
 
             #[inline(always)]
             fn on(&self, event: &Event<'_>) {

@@ -111,6 +111,8 @@ impl Hooks for Tracing {
             Event::Error { scope, error } => {
                 tracing::error!(pipeline = %scope, node = error.node(), item = error.item(), %error, "failed");
             }
+            // `Tracing` does not ask for values (`Hooks::VALUES`).
+            Event::NodeInputs { .. } | Event::NodeOutputs { .. } => {}
             Event::MapStart { pipeline, items } => {
                 tracing::info!(pipeline = pipeline.name, items, "map started");
             }

@@ -134,3 +134,34 @@ pub fn item_end<H: Hooks, T>(hooks: &H, scope: &Scope<'_>, result: &Result<T, Er
         hooks.on(&Event::ItemEnd { scope, ok });
     }
 }
+
+/// Whether `hooks` want the values of node calls (`Hooks::VALUES`): generated code gathers them
+/// only then.
+#[inline(always)]
+pub const fn wants_values<H: Hooks>(_: &H) -> bool {
+    H::VALUES
+}
+
+/// `NodeInputs` or `NodeOutputs` (`outputs`), for hooks that want values.
+#[inline(never)]
+pub fn node_values<H: Hooks>(
+    hooks: &H,
+    scope: &Scope<'_>,
+    node: &'static str,
+    outputs: bool,
+    values: &[(&'static str, &dyn std::fmt::Debug)],
+) {
+    let event = match outputs {
+        false => Event::NodeInputs {
+            scope,
+            node,
+            values,
+        },
+        true => Event::NodeOutputs {
+            scope,
+            node,
+            values,
+        },
+    };
+    hooks.on(&event);
+}

@@ -277,6 +277,9 @@ impl<'a> Body<'a> {
         let field_wire = names::field_wire_check(here);
         quote! {
             #[allow(unused_imports)]
+            #[allow(unused_imports)]
+            use #krate::__private::{ViaDebug as _, ViaTypeName as _};
+            #[allow(unused_imports)]
             use #krate::__private::{
                 checkout as #checkout, clone_for as #clone_for,
                 clone_for_retry as #clone_for_retry, retrying as #retrying,
@@ -608,18 +611,65 @@ impl<'a> Body<'a> {
             false => quote!(#shared.#limiter.enter()),
         };
         let (value, held_permit) = (names::call_value(), names::permit());
+        let (inputs, outputs) = self.value_events(index);
         // The inner block scopes the permit and the stateful checkouts to this one call.
         quote! {
             #running.set(#name);
             #start
+            #inputs
             let #value = {
                 let #held_permit = #permit;
                 #(#setup)*
                 #call
             };
+            #outputs
             #end
             #value
         }
+    }
+
+    /// `NodeInputs` before a call and `NodeOutputs` after it, gathered only for hooks that
+    /// want values (`Hooks::VALUES`, a constant): the values borrowed before the call moves
+    /// them, printed through `Debug` or as their type name.
+    fn value_events(&self, index: usize) -> (TokenStream, TokenStream) {
+        let krate = self.types.krate;
+        let node = &self.graph.nodes[index];
+        let name = node.meta.name.to_string();
+        let (hooks, scope, value) = (hooks_ident(), scope_ident(), names::call_value());
+        let shown = |expr: TokenStream| quote!(&(&#krate::__private::Field(#expr)).repr() as &dyn ::core::fmt::Debug);
+        let inputs = node
+            .meta
+            .params
+            .iter()
+            .filter(|p| !p.mode.is_stateful())
+            .map(|p| {
+                let label = p.name.to_string();
+                let shown = shown(self.access(&p.name, Access::Ref, node));
+                quote!((#label, #shown))
+            });
+        let outputs = node.meta.outputs.iter().enumerate().map(|(o, output)| {
+            let label = output.to_string();
+            let field = match node.meta.outputs.len() {
+                1 => quote!(&#value),
+                _ => {
+                    let o = syn::Index::from(o);
+                    quote!(&#value.#o)
+                }
+            };
+            let shown = shown(field);
+            quote!((#label, #shown))
+        });
+        let event = |outputs: bool, values: Vec<TokenStream>| {
+            quote! {
+                if #krate::__private::wants_values(#hooks) {
+                    #krate::__private::node_values(#hooks, #scope, #name, #outputs, &[#(#values),*]);
+                }
+            }
+        };
+        (
+            event(false, inputs.collect()),
+            event(true, outputs.collect()),
+        )
     }
 
     /// The hook events around one function call.
