@@ -630,8 +630,13 @@ impl<'a> Body<'a> {
 
     /// `NodeInputs` before a call and `NodeOutputs` after it, gathered only for hooks that
     /// want values (`Hooks::VALUES`, a constant): the values borrowed before the call moves
-    /// them, printed through `Debug` or as their type name.
+    /// them, printed through `Debug` or as their type name. Written only with the `values`
+    /// feature: every node of every pipeline would compile them (a seventh of a 50-node
+    /// release build, `scripts/compile-time.sh 50 5 release`: 480 ms against 420).
     fn value_events(&self, index: usize) -> (TokenStream, TokenStream) {
+        if !self.types.features.values {
+            return (TokenStream::new(), TokenStream::new());
+        }
         let krate = self.types.krate;
         let node = &self.graph.nodes[index];
         let name = node.meta.name.to_string();

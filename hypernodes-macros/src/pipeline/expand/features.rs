@@ -8,14 +8,17 @@ pub struct Features {
     pub cache: bool,
     /// The steps of a pipeline without batch or async nodes (only streaming stages run those).
     pub streaming: bool,
+    /// The values of each call for hooks that ask for them (`Hooks::VALUES`).
+    pub values: bool,
 }
 
 impl Features {
-    /// The parts of this build: the runtime's `cache` and `streaming` features turn on the
+    /// The parts of this build: the runtime's `cache`, `streaming` and `values` features turn on the
     /// macros' features of the same names, so the two crates always agree.
     pub const BUILD: Features = Features {
         cache: cfg!(feature = "cache"),
         streaming: cfg!(feature = "streaming"),
+        values: cfg!(feature = "values"),
     };
 
     /// Every part, whatever this build has: what the golden expansion shows.
@@ -23,5 +26,6 @@ impl Features {
     pub const ALL: Features = Features {
         cache: true,
         streaming: true,
+        values: true,
     };
 }
