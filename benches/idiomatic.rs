@@ -2,7 +2,7 @@
 //! hand without hypernodes, over the same borrowed input (100,000 W1/W4 texts, cloned per item
 //! on both sides), in the same run.
 //!
-//! `scripts/bench-ratios.sh idiomatic idiomatic_100k 3 w1_sequential_map:w1_iter_map w1_all_sequential_map:w1_all_iter_map w1_parallel_map:w1_par_iter_map w4_batch_map:w4_chunks`
+//! `scripts/bench-ratios.sh idiomatic idiomatic_100k 3 w1_sequential_map:w1_iter_map w1_all_sequential_map:w1_all_iter_map w1_parallel_map:w1_par_iter_map w1_parallel_par_map:w1_par_iter_map w4_batch_map:w4_chunks`
 
 #[path = "common/measure.rs"]
 mod measure;
@@ -64,6 +64,11 @@ fn idiomatic(c: &mut Criterion) {
     batched(&mut group, "w1_parallel_map", input, |texts| {
         let items = texts.iter().map(|t| W1Inputs { text: t.clone() });
         w1.with_engine(Parallel::new()).map(items).unwrap()
+    });
+    // The same over a parallel iterator: each input built on the thread that runs it.
+    batched(&mut group, "w1_parallel_par_map", input, |texts| {
+        let items = texts.par_iter().map(|t| W1Inputs { text: t.clone() });
+        w1.with_engine(Parallel::new()).par_map(items).unwrap()
     });
 
     // W4 with a batch node of 1,024: clean each text, then chunks through the batch function.

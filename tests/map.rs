@@ -676,3 +676,47 @@ fn a_panicking_drop_loses_no_result() {
         .map_results(items());
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 39);
 }
+
+// `par_map`: the same run over a rayon parallel iterator, inputs built on the pool's threads.
+
+#[test]
+fn par_map_gives_what_map_gives_and_stops_at_the_first_error_in_input_order() {
+    use rayon::prelude::*;
+    let texts: Vec<String> = (0..500).map(|i| format!(" Word{i} ")).collect();
+    let runner = Lengths::new().with_engine(Parallel::new().threads(2).batch_size(16));
+    let by_iter = runner
+        .map(texts.iter().map(|t| LengthsInputs { text: t.clone() }))
+        .unwrap();
+    let by_par = runner
+        .par_map(texts.par_iter().map(|t| LengthsInputs { text: t.clone() }))
+        .unwrap();
+    let lengths = |outs: &[LengthsOutputs]| outs.iter().map(|o| o.length).collect::<Vec<_>>();
+    assert_eq!(lengths(&by_par), lengths(&by_iter));
+
+    let mut bad = texts.clone();
+    bad[300] = "bad".into();
+    bad[40] = "boom".into();
+    let err = runner
+        .par_map(bad.par_iter().map(|t| LengthsInputs { text: t.clone() }))
+        .unwrap_err();
+    assert_eq!((err.node(), err.item()), ("length", Some(40)));
+    let each = runner.par_map_results(bad.into_par_iter().map(|text| LengthsInputs { text }));
+    assert_eq!(each.len(), 500);
+    assert!(each[40].as_ref().unwrap_err().is_panic());
+    assert_eq!(each[300].as_ref().unwrap_err().item(), Some(300));
+    assert_eq!(each.iter().filter(|r| r.is_ok()).count(), 498);
+}
+
+#[test]
+fn par_map_builds_stateful_resources_once_per_worker() {
+    use rayon::prelude::*;
+    let _guard = reset();
+    let outs = Scores::new()
+        .with_engine(Parallel::new().threads(2).batch_size(8))
+        .par_map(score_inputs(200).into_par_iter())
+        .unwrap();
+    assert_eq!(outs.len(), 200);
+    assert_eq!(outs[4].score, 2);
+    let builds = MODEL_BUILDS.load(Ordering::SeqCst);
+    assert!((1..=2).contains(&builds), "{builds} builds for 2 workers");
+}

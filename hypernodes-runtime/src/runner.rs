@@ -101,6 +101,11 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         }
     }
 
+    /// The pipeline it runs.
+    pub(crate) fn pipeline(&self) -> &P {
+        &self.pipeline
+    }
+
     /// The engine.
     pub fn engine(&self) -> &E {
         &self.engine
@@ -170,7 +175,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
     }
 
     /// Whether the run can start: the plan can be met, and the call may block its thread.
-    fn ready(plan: &Plan) -> Result<(), Error> {
+    pub(crate) fn ready(plan: &Plan) -> Result<(), Error> {
         plan.check()?;
         crate::plumbing::blocking::can_block(const { P::INFO.first_async() })
     }
@@ -194,7 +199,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         )
     }
 
-    fn map_start(&self, items: Option<usize>) -> Clock {
+    pub(crate) fn map_start(&self, items: Option<usize>) -> Clock {
         if H::ACTIVE {
             self.hooks.on(&Event::MapStart {
                 pipeline: &P::INFO,
@@ -204,7 +209,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         Clock::start::<H>()
     }
 
-    fn map_end(&self, items: usize, failed: usize, clock: Clock) {
+    pub(crate) fn map_end(&self, items: usize, failed: usize, clock: Clock) {
         if H::ACTIVE {
             self.hooks.on(&Event::MapEnd {
                 pipeline: &P::INFO,

@@ -3,6 +3,7 @@
 
 pub(crate) mod options;
 mod parallel;
+mod parallel_input;
 mod sequential;
 #[cfg(feature = "streaming")]
 mod streaming;

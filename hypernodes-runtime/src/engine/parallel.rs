@@ -33,7 +33,7 @@ use crate::pipeline::Pipeline;
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Parallel {
-    pool: Option<Arc<ThreadPool>>,
+    pub(super) pool: Option<Arc<ThreadPool>>,
     config: EngineConfig,
     devices: Option<Devices>,
 }
