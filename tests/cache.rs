@@ -489,3 +489,84 @@ fn hash_map_inputs_hit_whatever_order_they_iterate_in() {
     );
     assert_eq!(p.cache().unwrap().stats().writes, 20);
 }
+
+/// Only cacheable nodes: a second pass serves whole items.
+#[node(output = "shouted")]
+pub fn shout(cleaned: &str) -> String {
+    cleaned.to_uppercase()
+}
+
+pipeline! { pub Shout = [clean, shout] }
+
+pipeline! { pub Shouts = [Shout(inputs(text = texts), outputs(shouted = shouts), map_over(texts))] }
+
+#[test]
+fn an_item_served_whole_from_the_cache_is_one_event_and_nested_hits_name_their_pipeline() {
+    let _turn = words_turn();
+    let dir = fresh_dir("item-cached");
+    let store = || DiskCache::open(&dir).unwrap();
+    let items = || {
+        (0..3).map(|i| ShoutInputs {
+            text: format!("t{i}"),
+        })
+    };
+    let p = Shout::new().with_cache(store());
+    p.with_engine(Sequential).map(items()).unwrap();
+    let hooks = Recorder::default();
+    p.with_engine(Sequential)
+        .with_hooks(&hooks)
+        .map(items())
+        .unwrap();
+    let events = hooks.take();
+    let cached: Vec<&String> = events
+        .iter()
+        .filter(|e| e.starts_with("ItemCached"))
+        .collect();
+    assert_eq!(cached.len(), 3, "{events:#?}");
+    assert!(
+        cached[1].contains("index: Some(1)") && cached[1].contains("nodes: [\"clean\", \"shout\"]")
+    );
+    assert!(
+        !events
+            .iter()
+            .any(|e| e.starts_with("item ") || e.starts_with("CacheHit")),
+        "no ItemStart, ItemEnd or CacheHit for a whole cached item: {events:#?}"
+    );
+
+    // An item with a node to compute: its start, its hits, then the node, as before.
+    let words = Words::new().with_cache(store());
+    words.with_engine(Sequential).map(texts(0..1)).unwrap();
+    words
+        .with_engine(Sequential)
+        .with_hooks(&hooks)
+        .map(texts(0..1))
+        .unwrap();
+    let events = hooks.take();
+    let start = events
+        .iter()
+        .position(|e| e == "item Words[0]")
+        .expect("ItemStart");
+    let hit = events
+        .iter()
+        .position(|e| e.starts_with("CacheHit"))
+        .expect("CacheHit");
+    let stamp = events
+        .iter()
+        .position(|e| e.contains("Words[0].stamp x1"))
+        .expect("stamp");
+    assert!(start < hit && hit < stamp, "{events:#?}");
+    assert!(events.iter().any(|e| e == "item end Words[0] ok=true"));
+
+    // Hits inside a nested `map_over` pipeline carry its scope: `Shouts[0].Shout[1]`.
+    let nested = Shouts::new().with_cache(store());
+    let texts_in = || ShoutsInputs {
+        texts: vec!["a".into(), "b".into()],
+    };
+    nested.run(texts_in()).unwrap();
+    nested.with_hooks(&hooks).run(texts_in()).unwrap();
+    let events = hooks.take();
+    assert!(
+        events.iter().any(|e| e.starts_with("CacheHit") && e.contains("pipeline: \"Shout\", index: Some(1)")),
+        "{events:#?}"
+    );
+}

@@ -104,7 +104,10 @@ pub trait Pipeline: Sized {
         I: IntoIterator<Item = Self::Inputs>,
     {
         for (offset, inputs) in items.into_iter().enumerate() {
-            let scope = Scope::map_item(Self::INFO.name, first + offset);
+            // Active hooks hear an item served whole from a cache as one `ItemCached`.
+            let pending = crate::hooks::pending::ItemPending::default();
+            let scope = Scope::map_item(Self::INFO.name, first + offset)
+                .holding(H::ACTIVE.then_some(&pending));
             crate::plumbing::hooked::item_start(hooks, &scope);
             let result = self
                 .__hypernodes_item(shared, worker, hooks, &scope, inputs)

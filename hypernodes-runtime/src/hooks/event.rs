@@ -11,7 +11,8 @@ use crate::info::PipelineInfo;
 ///
 /// Order: a `run` sends `PipelineStart`, then `NodeStart`/`NodeEnd` around every node call, then
 /// `PipelineEnd`. A `map` sends `MapStart`, then for every item `ItemStart`, its node events,
-/// `ItemEnd`, and finally `MapEnd` (items run on several workers interleave); a `stream` sends
+/// `ItemEnd`, and finally `MapEnd` (items run on several workers interleave; an item served
+/// whole from a cache is one `ItemCached` instead); a `stream` sends
 /// `StreamStart` in place of `MapStart`, and `MapEnd` when it is exhausted or dropped. A nested pipeline
 /// sends `NestedStart`, its own node events in a nested [`Scope`] (one scope per element with
 /// `map_over`), then `NestedEnd`. When a node fails, `Error` is sent by the run or item it ended
@@ -61,6 +62,15 @@ pub enum Event<'a> {
         scope: &'a Scope<'a>,
         /// Whether it produced outputs.
         ok: bool,
+    },
+    /// An item of a `map` whose every needed node was served from a cache: sent in place of
+    /// `ItemStart`, its `CacheHit`s and `ItemEnd` by the per-item engines (`Sequential`,
+    /// `Parallel`, `Cluster`, for pipelines without batch or `async fn` nodes).
+    ItemCached {
+        /// The item's scope.
+        scope: &'a Scope<'a>,
+        /// Its nodes served from the cache, in run order.
+        nodes: &'a [&'static str],
     },
     /// A `map` ended.
     MapEnd {

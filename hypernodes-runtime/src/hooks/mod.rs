@@ -2,6 +2,7 @@
 //! so a run without hooks compiles to the same code as before hooks existed.
 
 mod event;
+pub(crate) mod pending;
 #[cfg(feature = "progress")]
 mod progress;
 mod scope;

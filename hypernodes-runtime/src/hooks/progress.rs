@@ -155,6 +155,17 @@ impl Hooks for Progress {
                     bar.inc(1);
                 }
             }
+            // A whole item from the cache: the item and each of its nodes count as done.
+            Event::ItemCached { scope, nodes } => {
+                if let Some(bar) = self.bar((scope.pipeline(), 0, "")) {
+                    bar.inc(1);
+                }
+                for node in nodes {
+                    if let Some(bar) = self.bar((scope.pipeline(), 0, node)) {
+                        bar.inc(1);
+                    }
+                }
+            }
             Event::NodeEnd {
                 scope, node, items, ..
             } => {

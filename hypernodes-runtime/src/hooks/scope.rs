@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::pending::ItemPending;
+
 /// Where an event happens: a pipeline (top level or nested), with the index of the item (or,
 /// in a nested pipeline with `map_over`, of the element) it is working on, and the scope around
 /// it. Scopes live on the stack of the run: building one allocates nothing.
@@ -14,11 +16,23 @@ use std::fmt;
 /// assert_eq!((chunk.item(), chunk.depth()), (Some(7), 1));
 /// assert_eq!(chunk.parent().unwrap().pipeline(), "Retrieval");
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Scope<'a> {
     pipeline: &'static str,
     index: Option<usize>,
     parent: Option<&'a Scope<'a>>,
+    /// For an item of a per-item engine: its events held back until a node runs.
+    pending: Option<&'a ItemPending>,
+}
+
+impl fmt::Debug for Scope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scope")
+            .field("pipeline", &self.pipeline)
+            .field("index", &self.index)
+            .field("parent", &self.parent)
+            .finish()
+    }
 }
 
 impl<'a> Scope<'a> {
@@ -28,6 +42,7 @@ impl<'a> Scope<'a> {
             pipeline,
             index: None,
             parent: None,
+            pending: None,
         }
     }
 
@@ -37,7 +52,20 @@ impl<'a> Scope<'a> {
             pipeline,
             index: Some(index),
             parent: None,
+            pending: None,
         }
+    }
+
+    /// The same item, its `ItemStart` and cache hits held back in `pending` until a node runs,
+    /// so that an item served whole from a cache is told as one [`Event::ItemCached`](super::Event::ItemCached).
+    pub(crate) const fn holding(mut self, pending: Option<&'a ItemPending>) -> Self {
+        self.pending = pending;
+        self
+    }
+
+    /// The held-back events of the item this scope is in.
+    pub(crate) fn pending(&self) -> Option<&'a ItemPending> {
+        self.root_scope().pending
     }
 
     /// The nested pipeline `node` running inside this scope, on element `element` when it maps
@@ -47,6 +75,7 @@ impl<'a> Scope<'a> {
             pipeline: node,
             index: element,
             parent: Some(self),
+            pending: None,
         }
     }
 

@@ -108,6 +108,9 @@ impl Hooks for Tracing {
             Event::CacheHit { scope, node } => {
                 tracing::debug!(pipeline = %scope, node, item = scope.item(), "cache hit");
             }
+            Event::ItemCached { scope, nodes } => {
+                tracing::debug!(pipeline = %scope, item = scope.item(), nodes = nodes.len(), "item served from cache");
+            }
             Event::Error { scope, error } => {
                 tracing::error!(pipeline = %scope, node = error.node(), item = error.item(), %error, "failed");
             }

@@ -98,7 +98,7 @@ pub fn cache_lookup<T, H: Hooks>(
     };
     let value = get(store, key)?;
     if H::ACTIVE {
-        hooks.on(&Event::CacheHit { scope, node });
+        crate::plumbing::hooked::tell(hooks, scope, &Event::CacheHit { scope, node });
     }
     Some(value)
 }

@@ -37,7 +37,7 @@ pub fn node_start<H: Hooks>(
     items: usize,
 ) -> Clock {
     if H::ACTIVE {
-        hooks.on(&Event::NodeStart { scope, node, items });
+        tell(hooks, scope, &Event::NodeStart { scope, node, items });
     }
     Clock::start::<H>()
 }
@@ -53,12 +53,16 @@ pub fn node_end<H: Hooks>(
 ) {
     if H::ACTIVE {
         let elapsed = clock.elapsed();
-        hooks.on(&Event::NodeEnd {
+        tell(
+            hooks,
             scope,
-            node,
-            items,
-            elapsed,
-        });
+            &Event::NodeEnd {
+                scope,
+                node,
+                items,
+                elapsed,
+            },
+        );
     }
 }
 
@@ -71,11 +75,15 @@ pub fn nested_start<H: Hooks>(
     elements: Option<usize>,
 ) -> Clock {
     if H::ACTIVE {
-        hooks.on(&Event::NestedStart {
+        tell(
+            hooks,
             scope,
-            node,
-            elements,
-        });
+            &Event::NestedStart {
+                scope,
+                node,
+                elements,
+            },
+        );
     }
     Clock::start::<H>()
 }
@@ -85,11 +93,15 @@ pub fn nested_start<H: Hooks>(
 pub fn nested_end<H: Hooks>(hooks: &H, scope: &Scope<'_>, node: &'static str, clock: Clock) {
     if H::ACTIVE {
         let elapsed = clock.elapsed();
-        hooks.on(&Event::NestedEnd {
+        tell(
+            hooks,
             scope,
-            node,
-            elapsed,
-        });
+            &Event::NestedEnd {
+                scope,
+                node,
+                elapsed,
+            },
+        );
     }
 }
 
@@ -118,14 +130,31 @@ pub fn hooked_run<H: Hooks, T>(
 /// `ItemStart` of item `scope`.
 #[inline(always)]
 pub fn item_start<H: Hooks>(hooks: &H, scope: &Scope<'_>) {
-    if H::ACTIVE {
+    // An item holding its events starts when one of its nodes runs.
+    if H::ACTIVE && scope.pending().is_none() {
         hooks.on(&Event::ItemStart { scope });
     }
+}
+
+/// `event` of `scope` to `hooks`, unless the item it is in holds it back (see
+/// [`ItemPending`](crate::hooks::pending::ItemPending)).
+#[inline]
+pub fn tell<H: Hooks>(hooks: &H, scope: &Scope<'_>, event: &Event<'_>) {
+    if let Some(pending) = scope.pending() {
+        if pending.hold(hooks, scope.root_scope(), event) {
+            return;
+        }
+    }
+    hooks.on(event);
 }
 
 /// `Error` (if it failed), then `ItemEnd` of item `scope`.
 #[inline(always)]
 pub fn item_end<H: Hooks, T>(hooks: &H, scope: &Scope<'_>, result: &Result<T, Error>) {
+    if let (true, Some(pending)) = (H::ACTIVE, scope.pending()) {
+        pending.end(hooks, scope, result);
+        return;
+    }
     if H::ACTIVE {
         if let Err(error) = result {
             hooks.on(&Event::Error { scope, error });
@@ -163,5 +192,5 @@ pub fn node_values<H: Hooks>(
             values,
         },
     };
-    hooks.on(&event);
+    tell(hooks, scope, &event);
 }
