@@ -19,6 +19,7 @@ mod hooks;
 mod info;
 mod instances;
 mod modes;
+mod par_map;
 mod picture;
 mod pipeline;
 mod plan;
