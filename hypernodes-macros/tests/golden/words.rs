@@ -92,7 +92,6 @@ impl ::hypernodes::__private::Staged for Words {
             SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
         };
         #[allow(unused_imports)]
-        #[allow(unused_imports)]
         use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
         let __hypernodes_n = __hypernodes_columns.n;
         let __hypernodes_first = __hypernodes_columns.first;
@@ -1127,7 +1126,6 @@ impl Words {
             SameArmOutput as __HypernodesSameArmOutput, SameInput as __HypernodesSameInput,
             SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
         };
-        #[allow(unused_imports)]
         #[allow(unused_imports)]
         use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
         let __hypernodes_running_cell = ::core::cell::Cell::new("");

@@ -275,10 +275,15 @@ impl<'a> Body<'a> {
         );
         let same_arm_output = names::same_arm_output_check(here);
         let field_wire = names::field_wire_check(here);
+        // Values hooks ask for print through `Debug`, or as their type name (`values` feature).
+        let debug = self.types.features.values.then(|| {
+            quote! {
+                #[allow(unused_imports)]
+                use #krate::__private::{ViaDebug as _, ViaTypeName as _};
+            }
+        });
         quote! {
-            #[allow(unused_imports)]
-            #[allow(unused_imports)]
-            use #krate::__private::{ViaDebug as _, ViaTypeName as _};
+            #debug
             #[allow(unused_imports)]
             use #krate::__private::{
                 checkout as #checkout, clone_for as #clone_for,
