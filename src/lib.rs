@@ -206,6 +206,10 @@ pub mod info {
     };
 }
 
+/// The compile errors users meet, what each means and the fix; no items.
+#[doc = include_str!("../docs/troubleshooting.md")]
+pub mod troubleshooting {}
+
 /// Running on several processes or hosts: the [`Cluster`] engine and what
 /// values crossing processes need ([`Crosses`](cluster::Crosses)).
 #[cfg(feature = "cluster")]
