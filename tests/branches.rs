@@ -586,3 +586,32 @@ fn async_nodes_in_arms_run_per_item_and_over_units() {
         }
     }
 }
+
+#[node(output = "note")]
+fn note(word: &str, digits: &Option<bool>) -> String {
+    format!("{word} {digits:?}")
+}
+
+#[node(output = "digits")]
+fn odd_digits(k: u32) -> bool {
+    k > 9
+}
+
+pipeline! {
+    /// `note` reads a value only one arm makes, as an `Option`, and `#[outputs]` leaves it out:
+    /// its wiring is still checked, against the `Option`.
+    #[outputs(word)]
+    pub Pruned = [parity, if even { [even_word] } else { [odd_word, odd_digits] }, note]
+}
+
+#[test]
+fn a_pruned_node_reading_an_arm_value_is_checked_against_the_option() {
+    let _turn = WORDS_TURN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    assert_eq!(
+        Pruned::new().run(PrunedInputs { k: 3 }).unwrap().word,
+        "odd 3"
+    );
+    assert!(!Pruned::INFO.node("note").unwrap().runs);
+}

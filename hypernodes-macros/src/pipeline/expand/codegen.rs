@@ -662,7 +662,14 @@ fn pruned_checks(types: &Types) -> TokenStream {
                 let have = types.output(from, output);
                 let want = types.param(n, param);
                 let value = local(&p.name);
-                let wire = names::wire_check(node.span());
+                // A value only some arms make reaches it as an `Option`.
+                let (have, wire) = match graph.present_for(&p.name, &node.guard) {
+                    true => (have, names::wire_check(node.span())),
+                    false => (
+                        quote!(::core::option::Option<#have>),
+                        names::arm_wire_check(node.span()),
+                    ),
+                };
                 let check =
                     quote_spanned!(node.span()=> #wire::<#want, #producer, #this>::wire_ref);
                 let check = user_spanned(node, check, quote!(&#value));
@@ -671,10 +678,13 @@ fn pruned_checks(types: &Types) -> TokenStream {
             });
         let (params, checks): (Vec<_>, Vec<_>) = wired.unzip();
         let used = (node.meta.kind == Kind::Function).then(|| quote!(let _ = #this;));
-        let wire = names::wire_check(Span::call_site());
+        let (wire, arm_wire) = (
+            names::wire_check(Span::call_site()),
+            names::arm_wire_check(Span::call_site()),
+        );
         quote! {
             #[allow(unused_imports)]
-            use #krate::__private::Wire as #wire;
+            use #krate::__private::{ArmWire as #arm_wire, Wire as #wire};
             #[allow(dead_code, unused_braces, clippy::too_many_arguments)]
             fn #check_fn(#(#params),*) { #(#checks)* }
             #used
