@@ -342,6 +342,28 @@ fn if_nested_branches_and_nested_pipelines_take_their_arms() {
     assert_eq!(out.label, "plain NO DIGITS");
     assert_eq!(out.shout.as_deref(), Some("NO DIGITS"));
 
+    // Nested branches over units of items: each step leaves out the items of other arms.
+    let labels: Vec<String> = Label::new()
+        .with_engine(Streaming::new().batch_size(2))
+        .map(
+            ["hi", "route 66", "no digits", "ok", "x9 long"]
+                .map(|t| LabelInputs { text: t.into() }),
+        )
+        .unwrap()
+        .into_iter()
+        .map(|o| o.label)
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "short hi",
+            "#route 66",
+            "plain NO DIGITS",
+            "short ok",
+            "#x9 long"
+        ]
+    );
+
     let outer = Outer::new();
     let texts = ["hi", "route 66", "no digits here"].map(|t| OuterInputs { text: t.into() });
     let outs = outer
