@@ -96,6 +96,35 @@
 /// `async fn`.
 pub use hypernodes_macros::node;
 
+/// Marks an item a node uses from outside its body, so that changing it changes the node's
+/// cache keys: the node names it in `#[node(uses(..))]`. A node's key covers its own tokens;
+/// a `const`, `static` or helper function it calls is covered only this way (or by bumping
+/// `version`). Items the marked item uses in turn are not covered unless marked and named too.
+///
+/// ```
+/// use hypernodes::{keyed, node, pipeline};
+/// use hypernodes::__private::NodeCode;
+///
+/// #[keyed]
+/// const SCALE: u64 = 3;
+///
+/// #[keyed]
+/// fn round(x: u64) -> u64 { x / 10 * 10 }
+///
+/// #[node(output = "scaled", uses(SCALE, round))]
+/// fn scale(x: u64) -> u64 { round(x * SCALE) }
+///
+/// #[node(output = "scaled")]
+/// fn scale_unkeyed(x: u64) -> u64 { round(x * SCALE) }
+///
+/// pipeline! { Scale = [scale] }
+/// assert_eq!(Scale::new().run(ScaleInputs { x: 7 })?.scaled, 20);
+/// // The items named join the key: the two nodes' codes differ by more than their names.
+/// assert_ne!(<scale as NodeCode>::CODE, <scale_unkeyed as NodeCode>::CODE);
+/// # Ok::<(), hypernodes::Error>(())
+/// ```
+pub use hypernodes_macros::keyed;
+
 #[cfg(feature = "cluster")]
 pub use hypernodes_runtime::Cluster;
 #[cfg(feature = "async")]

@@ -570,3 +570,38 @@ fn an_item_served_whole_from_the_cache_is_one_event_and_nested_hits_name_their_p
         "{events:#?}"
     );
 }
+
+// `#[keyed]` items a node names in `uses(..)` join its key.
+
+mod scale_v1 {
+    #[hypernodes::keyed]
+    pub const SCALE: u64 = 3;
+}
+
+mod scale_v2 {
+    #[hypernodes::keyed]
+    pub const SCALE: u64 = 4;
+}
+
+#[hypernodes::node(output = "scaled", uses(scale_v1::SCALE))]
+pub fn scaled(x: u64) -> u64 {
+    x * scale_v1::SCALE
+}
+
+pipeline! { pub Scaled = [scaled] }
+
+#[test]
+fn a_keyed_item_is_hashed_by_its_code_and_a_node_naming_it_folds_that_in() {
+    // The same item with another value has another hash: a node naming it gets other keys
+    // (the node's key covers its own tokens and place; `uses(..)` adds each item's hash).
+    assert_ne!(
+        scale_v1::__hypernodes_keyed_SCALE,
+        scale_v2::__hypernodes_keyed_SCALE
+    );
+    let dir = fresh_dir("keyed");
+    let p = Scaled::new().with_cache(DiskCache::open(&dir).unwrap());
+    assert_eq!(p.run(ScaledInputs { x: 5 }).unwrap().scaled, 15);
+    assert_eq!(p.run(ScaledInputs { x: 5 }).unwrap().scaled, 15);
+    assert_eq!(p.cache().unwrap().stats().hits, 1);
+    assert_eq!(scale_v2::SCALE, 4);
+}

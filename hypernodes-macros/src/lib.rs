@@ -4,6 +4,7 @@
 mod config;
 mod errors;
 mod fq;
+mod keyed;
 mod meta;
 mod node;
 mod pipeline;
@@ -14,6 +15,14 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     node::expand(args.into(), item.into()).into()
+}
+
+/// Marks an item a node uses from outside its body (a `const`, a helper function...): a node
+/// naming it in `#[node(uses(..))]` folds its code into its cache key. See the `hypernodes`
+/// crate.
+#[proc_macro_attribute]
+pub fn keyed(args: TokenStream, item: TokenStream) -> TokenStream {
+    keyed::expand(args.into(), item.into()).into()
 }
 
 /// First step of `pipeline!` (called by its `macro_rules!` front in the runtime crate).

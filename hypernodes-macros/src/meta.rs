@@ -319,6 +319,13 @@ pub fn value_alias(node: &Ident, side: Side, position: usize, span: Span) -> Ide
     Ident::new(&format!("__hypernodes_{node}_{side}_{position}"), span)
 }
 
+/// The token hash `#[keyed]` writes beside an item, which nodes naming the item in `uses(..)`
+/// fold into their cache keys; reached the way the node reaches the item (only the last
+/// segment of the path changes).
+pub fn keyed_code(item: &Ident) -> Ident {
+    Ident::new(&format!("__hypernodes_keyed_{item}"), item.span())
+}
+
 /// A batch node's one-item twin (`per_item = f`): a method of the node's hidden struct, which
 /// `#[node]` writes and `pipeline!` calls.
 pub fn per_item_method() -> Ident {

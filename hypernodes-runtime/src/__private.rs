@@ -33,8 +33,8 @@ pub use crate::plumbing::nested::{
 };
 pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRetry};
 pub use crate::plumbing::wire::{
-    clone_for, code_at, field_of, ArmWire, CloneForLaterUse, FieldWire, In, NodeCode, Out,
-    SameArmOutput, SameInput, SameStateful, Wire,
+    clone_for, code_at, code_with, field_of, ArmWire, CloneForLaterUse, FieldWire, In, NodeCode,
+    Out, SameArmOutput, SameInput, SameStateful, Wire,
 };
 #[cfg(all(feature = "process", unix))]
 pub use crate::process::{serve_node, Isolated, ProcessValue, Processes, WorkerEntry};

@@ -1,4 +1,4 @@
-//! `#[node(output = .., stateful(..), config(..), batch, per_item = f, cache = false, version = N, crate = "..")]`
+//! `#[node(output = .., stateful(..), config(..), batch, per_item = f, uses(..), cache = false, version = N, crate = "..")]`
 
 use proc_macro2::TokenStream;
 use syn::parse::Parser;
@@ -7,8 +7,8 @@ use syn::{Ident, LitStr, Path};
 use crate::config::Config;
 use crate::errors::{did_you_mean, quoted_list, Errors};
 
-const OPTIONS: [&str; 8] = [
-    "output", "stateful", "config", "batch", "per_item", "cache", "version", "crate",
+const OPTIONS: [&str; 9] = [
+    "output", "stateful", "config", "batch", "per_item", "uses", "cache", "version", "crate",
 ];
 
 #[derive(Default)]
@@ -27,6 +27,9 @@ pub struct NodeArgs {
     pub no_cache: bool,
     /// `version = N`: bumps the cache key by hand, for changes outside the body.
     pub version: u64,
+    /// `uses(CONST, helper)`: items outside the body (marked `#[keyed]`) whose code joins the
+    /// node's cache key.
+    pub uses: Vec<Path>,
     /// Path to the `hypernodes` crate in generated code.
     pub krate: Option<Path>,
 }
@@ -64,6 +67,10 @@ pub fn parse(args: TokenStream, errors: &mut Errors) -> NodeArgs {
             }
             "batch" => out.batch = true,
             "per_item" => out.per_item = Some(meta.value()?.parse()?),
+            "uses" => meta.parse_nested_meta(|item| {
+                out.uses.push(item.path.clone());
+                Ok(())
+            })?,
             "cache" => {
                 let value: syn::LitBool = meta
                     .value()?

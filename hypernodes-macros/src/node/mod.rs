@@ -73,6 +73,14 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         let out_types = &sig.output_types;
         let code = proc_macro2::Literal::u64_suffixed(meta.code);
         let place = name.to_string();
+        // Each item of `uses(..)` by its token hash, beside it (`#[keyed]`).
+        let uses = args.uses.iter().map(|path| {
+            let mut path = path.clone();
+            if let Some(last) = path.segments.last_mut() {
+                last.ident = crate::meta::keyed_code(&last.ident);
+            }
+            path
+        });
         let aliases = emit_value_aliases(vis, name, in_types, out_types);
         quote! {
             #aliases
@@ -84,10 +92,14 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
             #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
             impl #krate::__private::NodeCode for #name {
-                const CODE: u64 = #krate::__private::code_at(
-                    #code,
-                    ::core::concat!(::core::module_path!(), "::", #place),
-                );
+                const CODE: u64 = {
+                    let code = #krate::__private::code_at(
+                        #code,
+                        ::core::concat!(::core::module_path!(), "::", #place),
+                    );
+                    #(let code = #krate::__private::code_with(code, #uses);)*
+                    code
+                };
             }
         }
     };

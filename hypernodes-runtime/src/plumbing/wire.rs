@@ -156,6 +156,26 @@ pub const fn code_at(tokens: u64, place: &str) -> u64 {
     hash
 }
 
+/// `code` folded with `part`, the token hash of an item the node names in `uses(..)` (marked
+/// `#[keyed]`), by FNV-1a over its bytes: changing that item changes the node's keys.
+///
+/// ```
+/// use hypernodes::__private::code_with;
+/// assert_ne!(code_with(1, 2), code_with(1, 3));
+/// assert_ne!(code_with(code_with(1, 2), 3), code_with(code_with(1, 3), 2));
+/// ```
+pub const fn code_with(code: u64, part: u64) -> u64 {
+    let bytes = part.to_le_bytes();
+    let mut hash = code;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
 /// A structured value seen as the type an extraction names (`Document { title } = doc`), so
 /// its fields are read from that type.
 #[inline(always)]
