@@ -2,7 +2,7 @@
 //! hand without hypernodes, over the same borrowed input (100,000 W1/W4 texts, cloned per item
 //! on both sides), in the same run.
 //!
-//! `scripts/bench-ratios.sh idiomatic idiomatic_100k 3 w1_sequential_map:w1_iter_map w1_all_sequential_map:w1_all_iter_map w1_parallel_map:w1_par_iter_map w1_parallel_par_map:w1_par_iter_map w4_batch_map:w4_chunks`
+//! `scripts/bench-ratios.sh idiomatic idiomatic_100k 5 w1_sequential_map:w1_iter_map w1_all_sequential_map:w1_all_iter_map w1_parallel_map:w1_par_iter_map w1_parallel_par_map:w1_par_iter_map w4_batch_map:w4_chunks`
 
 #[path = "common/measure.rs"]
 mod measure;
