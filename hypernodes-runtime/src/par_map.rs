@@ -3,11 +3,12 @@
 
 use rayon::iter::{IndexedParallelIterator, IntoParallelIterator};
 
-use crate::collect::{FailFast, KeepAll};
+use crate::collect::{Collect, FailFast, KeepAll};
 use crate::engine::Parallel;
 use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
+use crate::plan::Plan;
 use crate::runner::Runner;
 
 impl<P, H> Runner<'_, P, Parallel, H>
@@ -43,24 +44,9 @@ where
         I::Iter: IndexedParallelIterator,
     {
         let items = items.into_par_iter();
-        let plan = self.plan();
-        let clock = self.map_start(Some(items.len()));
-        let result = Self::ready(&plan).and_then(|()| {
-            let shared = self.pipeline().__hypernodes_shared(&plan);
-            self.engine().run_indexed::<P, FailFast<P::Outputs>, H, _>(
-                self.pipeline(),
-                &shared,
-                self.hooks(),
-                plan.unit_items(),
-                items,
-            )
-        });
-        let (done, failed) = match &result {
-            Ok(outputs) => (outputs.len(), 0),
-            Err(error) => (error.item().map_or(0, |item| item + 1), 1),
-        };
-        self.map_end(done, failed, clock);
-        result
+        self.fail_fast(Some(items.len()), |plan| {
+            self.par_execute::<FailFast<P::Outputs>, _>(plan, items)
+        })
     }
 
     /// [`Runner::map_results`] over a rayon parallel iterator (see [`Runner::par_map`]): every
@@ -70,30 +56,27 @@ where
         I: IntoParallelIterator<Item = P::Inputs>,
         I::Iter: IndexedParallelIterator,
     {
-        let items = items.into_par_iter();
-        let count = items.len();
-        let plan = self.plan();
-        let clock = self.map_start(Some(count));
-        let results = match Self::ready(&plan) {
-            Err(error) => {
-                let message = error.to_string();
-                (0..count)
-                    .map(|i| Err(Error::config(error.node(), message.clone()).at_item(i)))
-                    .collect()
-            }
-            Ok(()) => {
-                let shared = self.pipeline().__hypernodes_shared(&plan);
-                self.engine().run_indexed::<P, KeepAll<P::Outputs>, H, _>(
-                    self.pipeline(),
-                    &shared,
-                    self.hooks(),
-                    plan.unit_items(),
-                    items,
-                )
-            }
-        };
-        let failed = results.iter().filter(|r| r.is_err()).count();
-        self.map_end(results.len(), failed, clock);
-        results
+        self.keep_all(
+            items.into_par_iter(),
+            |items| Some(items.len()),
+            |items| items.len(),
+            |plan, items| self.par_execute::<KeepAll<P::Outputs>, _>(plan, items),
+        )
+    }
+
+    /// The run's shared state, then every unit of `items` on the pool, gathered by `C`.
+    fn par_execute<C, I>(&self, plan: &Plan, items: I) -> C::Output
+    where
+        C: Collect<P::Outputs> + Send,
+        I: IndexedParallelIterator<Item = P::Inputs>,
+    {
+        let shared = self.pipeline().__hypernodes_shared(plan);
+        self.engine().run_indexed::<P, C, H, I>(
+            self.pipeline(),
+            &shared,
+            self.hooks(),
+            plan.unit_items(),
+            items,
+        )
     }
 }

@@ -136,18 +136,10 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         I: IntoIterator<Item = P::Inputs>,
         E: Executes<P>,
     {
-        let plan = self.plan();
         let items = items.into_iter();
-        let clock = self.map_start(exact_len(&items));
-        let result =
-            Self::ready(&plan).and_then(|()| self.execute::<FailFast<P::Outputs>, _>(&plan, items));
-        let (done, failed) = match &result {
-            Ok(outputs) => (outputs.len(), 0),
-            // The items before the failing one ran; a plan that cannot be met ran none.
-            Err(error) => (error.item().map_or(0, |item| item + 1), 1),
-        };
-        self.map_end(done, failed, clock);
-        result
+        self.fail_fast(exact_len(&items), |plan| {
+            self.execute::<FailFast<P::Outputs>, _>(plan, items)
+        })
     }
 
     /// Runs every item and returns each item's outcome in input order: a failing item never
@@ -157,17 +149,50 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         I: IntoIterator<Item = P::Inputs>,
         E: Executes<P, KeepAll<P::Outputs>>,
     {
-        let plan = self.plan();
         let items = items.into_iter();
-        let clock = self.map_start(exact_len(&items));
+        self.keep_all(items, exact_len, Iterator::count, |plan, items| {
+            self.execute::<KeepAll<P::Outputs>, _>(plan, items)
+        })
+    }
+
+    /// `map`'s frame around `run`: the hooks told of the start and the end (with how many
+    /// items ran: those before the failing one, none when the plan cannot be met), the plan
+    /// checked before anything runs.
+    pub(crate) fn fail_fast(
+        &self,
+        items: Option<usize>,
+        run: impl FnOnce(&Plan) -> Result<Vec<P::Outputs>, Error>,
+    ) -> Result<Vec<P::Outputs>, Error> {
+        let plan = self.plan();
+        let clock = self.map_start(items);
+        let result = Self::ready(&plan).and_then(|()| run(&plan));
+        let (done, failed) = match &result {
+            Ok(outputs) => (outputs.len(), 0),
+            Err(error) => (error.item().map_or(0, |item| item + 1), 1),
+        };
+        self.map_end(done, failed, clock);
+        result
+    }
+
+    /// `map_results`'s frame around `run`: a plan that cannot be met gives each of the
+    /// `count` items its error, so no outcome is lost either way.
+    pub(crate) fn keep_all<I>(
+        &self,
+        items: I,
+        len: impl FnOnce(&I) -> Option<usize>,
+        count: impl FnOnce(I) -> usize,
+        run: impl FnOnce(&Plan, I) -> Vec<Result<P::Outputs, Error>>,
+    ) -> Vec<Result<P::Outputs, Error>> {
+        let plan = self.plan();
+        let clock = self.map_start(len(&items));
         let results = match Self::ready(&plan) {
             Err(error) => {
                 let message = error.to_string();
-                (0..items.count())
+                (0..count(items))
                     .map(|i| Err(Error::config(error.node(), message.clone()).at_item(i)))
                     .collect()
             }
-            Ok(()) => self.execute::<KeepAll<P::Outputs>, _>(&plan, items),
+            Ok(()) => run(&plan, items),
         };
         let failed = results.iter().filter(|r| r.is_err()).count();
         self.map_end(results.len(), failed, clock);

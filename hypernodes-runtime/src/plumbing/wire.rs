@@ -145,8 +145,11 @@ pub trait NodeCode {
 /// `tokens` (the hash of a node's tokens) folded with `place` (`module_path!()::name`), by
 /// FNV-1a: stable across builds and Rust versions, and computable in a `const`.
 pub const fn code_at(tokens: u64, place: &str) -> u64 {
-    let bytes = place.as_bytes();
-    let mut hash = tokens ^ 0xcbf2_9ce4_8422_2325;
+    fnv_fold(tokens ^ 0xcbf2_9ce4_8422_2325, place.as_bytes())
+}
+
+/// FNV-1a 64 over `bytes`, from `hash`, in a `const`.
+const fn fnv_fold(mut hash: u64, bytes: &[u8]) -> u64 {
     let mut i = 0;
     while i < bytes.len() {
         hash ^= bytes[i] as u64;
@@ -165,15 +168,7 @@ pub const fn code_at(tokens: u64, place: &str) -> u64 {
 /// assert_ne!(code_with(code_with(1, 2), 3), code_with(code_with(1, 3), 2));
 /// ```
 pub const fn code_with(code: u64, part: u64) -> u64 {
-    let bytes = part.to_le_bytes();
-    let mut hash = code;
-    let mut i = 0;
-    while i < bytes.len() {
-        hash ^= bytes[i] as u64;
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        i += 1;
-    }
-    hash
+    fnv_fold(code, &part.to_le_bytes())
 }
 
 /// A structured value seen as the type an extraction names (`Document { title } = doc`), so

@@ -1128,11 +1128,9 @@ impl<'a> Body<'a> {
         user_spanned(consumer, check, borrowed)
     }
 
+    /// A clone of local `value` for `consumer` (see [`Body::clone_from`]).
     pub(super) fn clone_of(&self, value: &Ident, consumer: &Node) -> TokenStream {
-        let this = &consumer.path;
-        let check = names::clone_for_helper(consumer.span());
-        let check = quote_spanned!(consumer.span()=> #check::<#this, _>);
-        user_spanned(consumer, check, quote!(&#value))
+        self.clone_from(quote!(&#value), consumer)
     }
 
     pub(super) fn call(&self, node: &Node, args: &[TokenStream]) -> TokenStream {
