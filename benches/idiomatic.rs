@@ -2,7 +2,7 @@
 //! hand without hypernodes, over the same borrowed input (100,000 W1/W4 texts, cloned per item
 //! on both sides), in the same run.
 //!
-//! `scripts/bench-ratios.sh idiomatic idiomatic_100k 5 w1_sequential_map:w1_iter_map w1_all_sequential_map:w1_all_iter_map w1_parallel_map:w1_par_iter_map w1_parallel_par_map:w1_par_iter_map w4_batch_map:w4_chunks`
+//! `scripts/bench-ratios.sh idiomatic idiomatic_100k 5 w1_sequential_map:w1_iter_map w1_all_sequential_map:w1_all_iter_map w1_parallel_map:w1_par_iter_map w1_parallel_par_map:w1_par_iter_map w4_batch_map:w4_chunks w1_fed_units:w1_par_iter_map w1_parallel_map:w1_fed_units`
 
 #[path = "common/measure.rs"]
 mod measure;
@@ -64,6 +64,30 @@ fn idiomatic(c: &mut Criterion) {
     batched(&mut group, "w1_parallel_map", input, |texts| {
         let items = texts.iter().map(|t| W1Inputs { text: t.clone() });
         w1.with_engine(Parallel::new()).map(items).unwrap()
+    });
+    // What `map` on `Parallel` does, written by hand: the calling thread clones units of
+    // 1,024 texts into a channel one job per pool thread reads.
+    batched(&mut group, "w1_fed_units", input, |texts| {
+        let (units, received) = std::sync::mpsc::sync_channel::<(usize, Vec<String>)>(4);
+        let received = std::sync::Mutex::new(received);
+        let done = std::sync::Mutex::new(Vec::new());
+        rayon::in_place_scope(|scope| {
+            scope.spawn_broadcast(|_, _| loop {
+                let next = received.lock().unwrap().recv();
+                let Ok((index, unit)) = next else { break };
+                let counts: Vec<usize> = unit.into_iter().map(w1_by_hand).collect();
+                done.lock().unwrap().push((index, counts));
+            });
+            for (index, chunk) in texts.chunks(1024).enumerate() {
+                units.send((index, chunk.to_vec())).unwrap();
+            }
+            drop(units);
+        });
+        let mut done = done.into_inner().unwrap();
+        done.sort_by_key(|(index, _)| *index);
+        done.into_iter()
+            .flat_map(|(_, counts)| counts)
+            .collect::<Vec<usize>>()
     });
     // The same over a parallel iterator: each input built on the thread that runs it.
     batched(&mut group, "w1_parallel_par_map", input, |texts| {
