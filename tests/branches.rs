@@ -436,9 +436,8 @@ fn cached_nodes_in_arms_are_served_on_a_second_run() {
     let _turn = WORDS_TURN
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let dir = std::env::temp_dir().join(format!("hn-branches-cache-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let words = Words::new().with_cache(hypernodes::cache::DiskCache::open(&dir).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let words = Words::new().with_cache(hypernodes::cache::DiskCache::open(dir.path()).unwrap());
     let items = || (0..10).map(|k| WordsInputs { k });
     let calls = || {
         (
@@ -464,7 +463,6 @@ fn cached_nodes_in_arms_are_served_on_a_second_run() {
         assert_eq!(a.loud, format!("{} {k}", word.to_uppercase()));
         assert_eq!((&a.word, &a.loud), (&b.word, &b.loud));
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[node(output = "total")]

@@ -12,10 +12,15 @@ mod support {
 }
 use support::Recorder;
 
-fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hn-cache-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A cache directory that does not exist yet, inside a temporary one removed when the test ends
+/// (the guard comes first: keep it alive as long as the directory is used).
+fn fresh_dir(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let root = tempfile::Builder::new()
+        .prefix(&format!("hn-cache-{name}-"))
+        .tempdir()
+        .unwrap();
+    let dir = root.path().join("cache");
+    (root, dir)
 }
 
 /// Tests that run `Words` take turns: its call counters are shared.
@@ -70,7 +75,7 @@ fn a_second_run_serves_cached_nodes_and_a_larger_map_computes_only_new_items() {
             STAMPS.load(Ordering::Relaxed),
         )
     };
-    let dir = fresh_dir("map");
+    let (_root, dir) = fresh_dir("map");
     let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
     let start = calls();
     let first = p.with_engine(Sequential).map(texts(0..50)).unwrap();
@@ -100,7 +105,7 @@ fn a_second_run_serves_cached_nodes_and_a_larger_map_computes_only_new_items() {
 #[test]
 fn a_cache_hit_is_an_event_in_place_of_the_node_call() {
     let _turn = words_turn();
-    let dir = fresh_dir("hook");
+    let (_root, dir) = fresh_dir("hook");
     let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
     p.run(WordsInputs { text: "a b".into() }).unwrap();
     let hooks = Recorder::default();
@@ -137,7 +142,7 @@ pipeline! { pub Edge = [log_line, maybe_number] }
 
 #[test]
 fn unit_and_none_values_are_served_from_the_cache() {
-    let dir = fresh_dir("edge");
+    let (_root, dir) = fresh_dir("edge");
     let p = Edge::new().with_cache(DiskCache::open(&dir).unwrap());
     let first = p.run(EdgeInputs { text: "x".into() }).unwrap();
     let before = UNITS.load(Ordering::Relaxed);
@@ -169,7 +174,7 @@ pipeline! { pub Queries = [count_words] }
 
 #[test]
 fn inputs_need_only_serialize_to_be_keyed() {
-    let dir = fresh_dir("serialize_only");
+    let (_root, dir) = fresh_dir("serialize_only");
     let p = Queries::new().with_cache(DiskCache::open(&dir).unwrap());
     let query = || QueriesInputs {
         query: Query {
@@ -228,7 +233,7 @@ mod v2 {
 
 #[test]
 fn a_code_change_invalidates_the_node_and_what_is_downstream_not_upstream() {
-    let dir = fresh_dir("edit");
+    let (_root, dir) = fresh_dir("edit");
     let old = v1::Chain::new().with_cache(DiskCache::open(&dir).unwrap());
     assert_eq!(old.run(v1::ChainInputs { x: 1 }).unwrap().shown, "=20");
     let (firsts, lasts) = (
@@ -255,7 +260,7 @@ fn a_code_change_invalidates_the_node_and_what_is_downstream_not_upstream() {
 #[test]
 fn damaged_entries_are_recomputed_and_replaced_never_served() {
     let _turn = words_turn();
-    let dir = fresh_dir("damaged");
+    let (_root, dir) = fresh_dir("damaged");
     let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
     let good = p.with_engine(Sequential).map(texts(0..20)).unwrap();
     // Truncate every entry, and flip a byte in half of them.
@@ -308,7 +313,7 @@ fn child_process_writer() {
 #[test]
 fn two_processes_write_one_cache_at_once() {
     let _turn = words_turn();
-    let dir = fresh_dir("processes");
+    let (_root, dir) = fresh_dir("processes");
     std::fs::create_dir_all(&dir).unwrap();
     let exe = std::env::current_exe().unwrap();
     let children: Vec<_> = (0..2)
@@ -381,7 +386,7 @@ pipeline! { pub Doubles = [Double(inputs(x = xs), map_over(xs)), total] }
 
 #[test]
 fn nested_pipelines_share_the_cache_and_their_elements_are_keyed_alone() {
-    let dir = fresh_dir("nested");
+    let (_root, dir) = fresh_dir("nested");
     let p = Doubles::new().with_cache(DiskCache::open(&dir).unwrap());
     assert_eq!(
         p.run(DoublesInputs { xs: vec![1, 2, 3] }).unwrap().total,
@@ -434,7 +439,7 @@ mod adds_two {
 
 #[test]
 fn nodes_with_the_same_tokens_in_different_modules_never_share_entries() {
-    let dir = fresh_dir("same-tokens");
+    let (_root, dir) = fresh_dir("same-tokens");
     let one = adds_one::Bump::new().with_cache(DiskCache::open(&dir).unwrap());
     let items = || (0..100).map(|x| adds_one::BumpInputs { x });
     let ones = one.with_engine(Sequential).map(items()).unwrap();
@@ -463,7 +468,7 @@ pipeline! { pub Tags = [count_tags] }
 /// canonical, every run missed and wrote one more entry per item.
 #[test]
 fn hash_map_inputs_hit_whatever_order_they_iterate_in() {
-    let dir = fresh_dir("hash-maps");
+    let (_root, dir) = fresh_dir("hash-maps");
     let items = |reversed: bool| -> Vec<TagsInputs> {
         (0..20)
             .map(|i| {
@@ -503,7 +508,7 @@ pipeline! { pub Shouts = [Shout(inputs(text = texts), outputs(shouted = shouts),
 #[test]
 fn an_item_served_whole_from_the_cache_is_one_event_and_nested_hits_name_their_pipeline() {
     let _turn = words_turn();
-    let dir = fresh_dir("item-cached");
+    let (_root, dir) = fresh_dir("item-cached");
     let store = || DiskCache::open(&dir).unwrap();
     let items = || {
         (0..3).map(|i| ShoutInputs {
@@ -598,7 +603,7 @@ fn a_keyed_item_is_hashed_by_its_code_and_a_node_naming_it_folds_that_in() {
         scale_v1::__hypernodes_keyed_SCALE,
         scale_v2::__hypernodes_keyed_SCALE
     );
-    let dir = fresh_dir("keyed");
+    let (_root, dir) = fresh_dir("keyed");
     let p = Scaled::new().with_cache(DiskCache::open(&dir).unwrap());
     assert_eq!(p.run(ScaledInputs { x: 5 }).unwrap().scaled, 15);
     assert_eq!(p.run(ScaledInputs { x: 5 }).unwrap().scaled, 15);

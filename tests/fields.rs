@@ -135,9 +135,8 @@ pipeline! {
 
 #[test]
 fn a_cached_node_reading_fields_is_keyed_by_their_values() {
-    let dir = std::env::temp_dir().join(format!("hn-fields-cache-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let p = Cached::new().with_cache(hypernodes::cache::DiskCache::open(&dir).unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let p = Cached::new().with_cache(hypernodes::cache::DiskCache::open(dir.path()).unwrap());
     let doc = |title: &str, body: &str| CachedInputs {
         document: Document {
             title: title.into(),
@@ -151,5 +150,4 @@ fn a_cached_node_reading_fields_is_keyed_by_their_values() {
     assert_eq!(p.run(doc("a", "y")).unwrap().loud, "A!7");
     assert_eq!(p.run(doc("b", "x")).unwrap().loud, "B!7");
     assert_eq!(SHOUTS.load(std::sync::atomic::Ordering::SeqCst) - before, 2);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -29,7 +29,7 @@ const STALE_TEMP: Duration = Duration::from_secs(600);
 /// use hypernodes::cache::{DiskCache, Key};
 ///
 /// let dir = std::env::temp_dir().join(format!("hypernodes-doc-{}", std::process::id()));
-/// let cache = DiskCache::open(&dir)?;
+/// let cache = DiskCache::open(dir.path())?;
 /// let key = Key::builder(1, 0).value(&"input").unwrap().finish();
 /// assert_eq!(cache.get::<Option<u32>>(&key), None);
 /// cache.put(&key, &None::<u32>)?;                       // `None` is a value like any other
@@ -330,10 +330,12 @@ fn scan(dir: &Path) -> io::Result<Scan> {
 mod tests {
     use super::*;
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("hn-cache-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        dir
+    /// Removed when the test ends, passed or not.
+    fn temp_dir(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("hn-cache-{name}-"))
+            .tempdir()
+            .unwrap()
     }
 
     fn key(n: u32) -> Key {
@@ -342,7 +344,8 @@ mod tests {
 
     #[test]
     fn unit_none_and_values_round_trip() {
-        let cache = DiskCache::open(temp_dir("roundtrip")).unwrap();
+        let dir = temp_dir("roundtrip");
+        let cache = DiskCache::open(dir.path()).unwrap();
         cache.put(&key(1), &()).unwrap();
         cache.put(&key(2), &None::<String>).unwrap();
         cache.put(&key(3), &vec!["a".to_owned()]).unwrap();
@@ -357,7 +360,8 @@ mod tests {
 
     #[test]
     fn a_truncated_or_altered_entry_is_a_miss_and_is_removed() {
-        let cache = DiskCache::open(temp_dir("corrupt")).unwrap();
+        let dir = temp_dir("corrupt");
+        let cache = DiskCache::open(dir.path()).unwrap();
         cache.put(&key(1), &"hello".to_owned()).unwrap();
         cache.put(&key(2), &"world".to_owned()).unwrap();
         let (one, two) = (cache.path(&key(1)), cache.path(&key(2)));
@@ -376,7 +380,8 @@ mod tests {
 
     #[test]
     fn an_entry_moved_to_another_keys_place_is_a_miss_there() {
-        let cache = DiskCache::open(temp_dir("swapped")).unwrap();
+        let dir = temp_dir("swapped");
+        let cache = DiskCache::open(dir.path()).unwrap();
         cache.put(&key(1), &"one".to_owned()).unwrap();
         cache.put(&key(2), &"two".to_owned()).unwrap();
         let (one, two) = (cache.path(&key(1)), cache.path(&key(2)));
@@ -391,7 +396,8 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn a_fifo_at_an_entrys_place_is_a_miss_not_a_hang() {
-        let cache = DiskCache::open(temp_dir("fifo")).unwrap();
+        let dir = temp_dir("fifo");
+        let cache = DiskCache::open(dir.path()).unwrap();
         let path = cache.path(&key(1));
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         let made = std::process::Command::new("mkfifo").arg(&path).status();
@@ -413,7 +419,7 @@ mod tests {
     #[test]
     fn temporary_files_of_killed_writers_are_removed_and_live_ones_counted() {
         let dir = temp_dir("temps");
-        let cache = DiskCache::open(&dir).unwrap();
+        let cache = DiskCache::open(dir.path()).unwrap();
         cache.put(&key(1), &"value".to_owned()).unwrap();
         let shard = cache.path(&key(1)).parent().unwrap().to_path_buf();
         let stale = shard.join(".tmp-1-ThreadId1-0-0");
@@ -427,7 +433,7 @@ mod tests {
             .unwrap()
             .set_modified(long_ago)
             .unwrap();
-        let reopened = DiskCache::open(&dir).unwrap();
+        let reopened = DiskCache::open(dir.path()).unwrap();
         assert!(!stale.exists(), "a killed writer's file is removed");
         assert!(live.exists(), "a live writer's file is left alone");
         let entry = fs::metadata(cache.path(&key(1))).unwrap().len();
@@ -437,13 +443,13 @@ mod tests {
     #[test]
     fn a_cache_opened_over_its_cap_shrinks_at_once() {
         let dir = temp_dir("shrinks");
-        let cache = DiskCache::open(&dir).unwrap();
+        let cache = DiskCache::open(dir.path()).unwrap();
         for n in 0..10 {
             cache.put(&key(n), &vec![7u8; 99]).unwrap();
         }
         let entry = (HEADER + 100) as u64;
-        let capped = DiskCache::open(&dir).unwrap().max_bytes(entry * 5);
-        let left = scan(&dir).unwrap().total();
+        let capped = DiskCache::open(dir.path()).unwrap().max_bytes(entry * 5);
+        let left = scan(dir.path()).unwrap().total();
         assert!(
             left <= entry * 5,
             "{left} bytes left over a cap of {}",
@@ -455,9 +461,8 @@ mod tests {
     #[test]
     fn past_its_cap_the_least_recently_used_entries_go() {
         let entry = (HEADER + 100) as u64;
-        let cache = DiskCache::open(temp_dir("lru"))
-            .unwrap()
-            .max_bytes(entry * 5);
+        let dir = temp_dir("lru");
+        let cache = DiskCache::open(dir.path()).unwrap().max_bytes(entry * 5);
         let value = vec![7u8; 99]; // 1 length byte + 99
         for n in 0..5 {
             cache.put(&key(n), &value).unwrap();
@@ -476,7 +481,8 @@ mod tests {
 
     #[test]
     fn many_threads_write_and_read_the_same_keys() {
-        let cache = DiskCache::open(temp_dir("threads")).unwrap();
+        let dir = temp_dir("threads");
+        let cache = DiskCache::open(dir.path()).unwrap();
         std::thread::scope(|scope| {
             for _ in 0..8 {
                 scope.spawn(|| {
