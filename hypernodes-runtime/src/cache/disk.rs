@@ -1,102 +1,95 @@
-//! The on-disk store: one file per key under `objects/ab/cdef…`, written to a temporary file
-//! beside it and renamed into place (atomic on one file system, so readers in any thread or process see a whole entry
-//! or none), each entry checked by its own hash, least recently used entries evicted past a size
-//! cap.
+//! `DiskCache`: a handle on a cache directory. Entries live in one SQLite file there, are
+//! written in batches by a thread of the directory's own (`directory`), each checked by a hash
+//! over its key and bytes (`entry`), least recently used ones evicted past a size cap.
 
-use std::fs;
+use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use super::directory::{add, now, Directory, MAX_WAITING};
+use super::entry::{self, Read};
 use super::Key;
 
-/// Entry header: magic and format version, payload length, hash of key and payload.
-const MAGIC: &[u8; 4] = b"HNC\x02";
-const HEADER: usize = 4 + 8 + 32;
-
-/// A temporary file untouched for this long belongs to a writer that was killed: writers write
-/// an entry in one call and rename it at once, so a live one is seconds old at most.
-const STALE_TEMP: Duration = Duration::from_secs(600);
-
-/// A content-addressed cache directory, safe to share between threads and processes.
+/// A cache directory, safe to share between threads and processes.
+///
+/// Entries live in `cache.sqlite` in the directory. Writes are buffered and committed in
+/// batches, at most 50 ms later (sooner when many wait), by a thread of the cache's own: the
+/// process that wrote an entry reads it back at once, other processes once it is committed, and
+/// a process killed before the commit loses only those entries. Handles opened on one directory
+/// in one process share their writes. Dropping the last handle, [`flush`](Self::flush) and
+/// [`stats`](Self::stats) commit what waits.
 ///
 /// ```
 /// use hypernodes::cache::{DiskCache, Key};
 ///
 /// let dir = std::env::temp_dir().join(format!("hypernodes-doc-{}", std::process::id()));
-/// let cache = DiskCache::open(dir.path())?;
+/// let cache = DiskCache::open(&dir)?;
 /// let key = Key::builder(1, 0).value(&"input").unwrap().finish();
 /// assert_eq!(cache.get::<Option<u32>>(&key), None);
 /// cache.put(&key, &None::<u32>)?;                       // `None` is a value like any other
 /// assert_eq!(cache.get::<Option<u32>>(&key), Some(None));
 /// assert_eq!((cache.stats().hits, cache.stats().misses), (1, 1));
+/// # drop(cache);
 /// # std::fs::remove_dir_all(&dir)?;
 /// # Ok::<(), std::io::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct DiskCache {
     dir: PathBuf,
-    max_bytes: Option<u64>,
-    /// Bytes in `objects/` as this process knows them (other processes add theirs; eviction
-    /// scans the directory, so the cap holds for all of them).
-    bytes: AtomicU64,
+    directory: Arc<Directory>,
     hits: AtomicU64,
     misses: AtomicU64,
-    writes: AtomicU64,
     corrupt: AtomicU64,
-    evicted: AtomicU64,
-    /// One eviction scan at a time in this process.
-    evicting: Mutex<()>,
 }
 
 /// What a cache has done since it was opened.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CacheStats {
-    /// Lookups that found a whole, valid entry.
+    /// Lookups through this handle that found a whole, valid entry.
     pub hits: u64,
-    /// Lookups that found none (including corrupted entries, which count here too).
+    /// Lookups through this handle that found none (including damaged entries).
     pub misses: u64,
-    /// Entries written.
+    /// Entries committed to the directory by this process.
     pub writes: u64,
-    /// Entries found damaged (truncated, altered): removed and recomputed.
+    /// Entries this handle found damaged (truncated, altered, moved) and removed, plus store
+    /// files this process found damaged and rebuilt: never served, computed again.
     pub corrupt: u64,
-    /// Entries evicted to keep under the size cap.
+    /// Entries this process evicted to keep the directory under its size cap.
     pub evicted: u64,
 }
 
 impl DiskCache {
-    /// Opens (creating it if needed) the cache directory `dir`, without a size cap.
+    /// Opens (creating it if needed) the cache directory `dir`, without a size cap. A store
+    /// file found damaged is replaced by an empty one (and counted in `stats().corrupt`).
     pub fn open(dir: impl AsRef<Path>) -> io::Result<Self> {
         let dir = dir.as_ref().to_path_buf();
-        fs::create_dir_all(dir.join("objects"))?;
-        let bytes = scan(&dir)?.total();
+        let directory = Directory::open(&dir)?;
         Ok(DiskCache {
             dir,
-            max_bytes: None,
-            bytes: AtomicU64::new(bytes),
+            directory,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
-            writes: AtomicU64::new(0),
             corrupt: AtomicU64::new(0),
-            evicted: AtomicU64::new(0),
-            evicting: Mutex::new(()),
         })
     }
 
-    /// Keeps the entries under `max_bytes` in all, evicting the least recently used first.
+    /// Keeps the entries under `max_bytes` in all (keys and values), evicting the least
+    /// recently used first. A cache found over the cap shrinks at once. The cap is the
+    /// directory's: the last one set in this process holds for every handle on it.
     ///
-    /// A cache found over the cap shrinks at once. Should that fail (a read-only directory),
-    /// the next write tries again and reports the error.
-    pub fn max_bytes(mut self, max_bytes: u64) -> Self {
-        self.max_bytes = Some(max_bytes);
-        if self.bytes.load(Ordering::Relaxed) > max_bytes {
-            let _ = self.evict();
-        }
+    /// ```
+    /// # let dir = std::env::temp_dir().join(format!("hypernodes-doc-cap-{}", std::process::id()));
+    /// let cache = hypernodes::cache::DiskCache::open(&dir)?.max_bytes(256 << 20);
+    /// # drop(cache);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn max_bytes(self, max_bytes: u64) -> Self {
+        self.directory.set_max_bytes(max_bytes);
         self
     }
 
@@ -105,230 +98,88 @@ impl DiskCache {
         &self.dir
     }
 
-    /// What the cache has done so far.
+    /// What the cache has done so far (entries waiting to be written are committed first, so
+    /// `writes` counts them).
     pub fn stats(&self) -> CacheStats {
+        let _ = self.flush();
+        let directory = &self.directory;
+        let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         CacheStats {
-            hits: self.hits.load(Ordering::Relaxed),
-            misses: self.misses.load(Ordering::Relaxed),
-            writes: self.writes.load(Ordering::Relaxed),
-            corrupt: self.corrupt.load(Ordering::Relaxed),
-            evicted: self.evicted.load(Ordering::Relaxed),
+            hits: load(&self.hits),
+            misses: load(&self.misses),
+            writes: load(&directory.writes),
+            corrupt: load(&self.corrupt) + load(&directory.rebuilds),
+            evicted: load(&directory.evicted),
         }
     }
 
-    fn path(&self, key: &Key) -> PathBuf {
-        let hex = key.to_string();
-        self.dir.join("objects").join(&hex[..2]).join(&hex[2..])
+    /// Commits the entries waiting to be written; an error says they were lost (they are
+    /// computed again when next needed).
+    pub fn flush(&self) -> io::Result<()> {
+        self.directory.flush()
     }
 
     /// The value stored under `key`, if a whole and valid entry is there. A damaged entry (or
     /// one stored under another key) is removed and reported as a miss, so the value is
-    /// computed and stored again. Anything but a regular file at the entry's place is a miss.
+    /// computed and stored again.
     pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
-        let path = self.path(key);
-        let value = read_regular(&path).and_then(|bytes| match decode(key, &bytes) {
-            Some(value) => Some(value),
-            None => {
-                self.corrupt.fetch_add(1, Ordering::Relaxed);
-                let _ = fs::remove_file(&path);
+        let directory = &self.directory;
+        match directory.read(key) {
+            Read::Value(value) => {
+                add(&self.hits, 1);
+                if directory.max_bytes() > 0 {
+                    directory.queue(|batch| {
+                        batch.touches.insert(*key, now());
+                    });
+                }
+                Some(value)
+            }
+            Read::Damaged => {
+                add(&self.corrupt, 1);
+                add(&self.misses, 1);
+                directory.queue(|batch| batch.removes.push(*key));
                 None
             }
-        });
-        match &value {
-            Some(_) => {
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                // Recently used: eviction goes by modification time (only a capped cache evicts).
-                let _ = self.max_bytes.is_some().then(|| {
-                    fs::File::options()
-                        .append(true)
-                        .open(&path)
-                        .and_then(|f| f.set_modified(SystemTime::now()))
-                });
-            }
-            None => {
-                self.misses.fetch_add(1, Ordering::Relaxed);
+            Read::Missing => {
+                add(&self.misses, 1);
+                None
             }
         }
-        value
     }
 
-    /// Stores `value` under `key`: written to a temporary file, then renamed into place.
+    /// Stores `value` under `key`. The entry is committed with others shortly after; until
+    /// then this process reads it from memory.
     pub fn put<T: Serialize + ?Sized>(&self, key: &Key, value: &T) -> io::Result<()> {
-        let payload = postcard::to_stdvec(value).map_err(io::Error::other)?;
-        let path = self.path(key);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        // The temporary file sits beside its final place: the rename stays in one directory,
-        // and writers of different keys do not contend for one directory.
-        let temp = path.with_file_name(format!(".tmp-{}", unique_name()));
-        let mut entry = Vec::with_capacity(HEADER + payload.len());
-        entry.extend_from_slice(MAGIC);
-        entry.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        entry.extend_from_slice(checksum(key, &payload).as_bytes());
-        entry.extend_from_slice(&payload);
-        let written = fs::write(&temp, &entry).and_then(|()| fs::rename(&temp, &path));
-        if written.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        written?;
-        self.writes.fetch_add(1, Ordering::Relaxed);
-        let size = (HEADER + payload.len()) as u64;
-        let total = self.bytes.fetch_add(size, Ordering::Relaxed) + size;
-        if self.max_bytes.is_some_and(|max| total > max) {
-            self.evict()?;
+        let entry = entry::encode(key, value).map_err(io::Error::other)?;
+        let waiting = self.directory.queue(|batch| batch.put(*key, entry));
+        if waiting >= MAX_WAITING {
+            return self.directory.flush();
         }
         Ok(())
     }
+}
 
-    /// Removes the least recently used entries until the cache holds at most 90 % of its cap
-    /// (so eviction does not run again at the very next write).
-    fn evict(&self) -> io::Result<()> {
-        let Some(max) = self.max_bytes else {
-            return Ok(());
-        };
-        let _one_at_a_time = self.evicting.lock().unwrap_or_else(PoisonError::into_inner);
-        let scan = scan(&self.dir)?;
-        let mut total = scan.total();
-        let mut all = scan.entries;
-        all.sort_by_key(|e| e.used);
-        let target = max - max / 10;
-        for entry in all {
-            if total <= target {
-                break;
-            }
-            if fs::remove_file(&entry.path).is_ok() {
-                total -= entry.bytes;
-                self.evicted.fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        self.bytes.store(total, Ordering::Relaxed);
-        Ok(())
+impl Drop for DiskCache {
+    /// The last handle on its directory in this process commits what waits.
+    fn drop(&mut self) {
+        self.directory.release();
     }
 }
 
-/// What an entry's header holds to prove it: the key is hashed with the payload, so an entry
-/// moved to another key's place (a restore, a sync tool) is damaged there, not a wrong value.
-fn checksum(key: &Key, payload: &[u8]) -> blake3::Hash {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(key.as_bytes());
-    hasher.update(payload);
-    hasher.finalize()
-}
-
-/// The value of `key`'s entry bytes, if they are whole, unaltered and stored for that key.
-fn decode<T: DeserializeOwned>(key: &Key, bytes: &[u8]) -> Option<T> {
-    let (header, payload) = bytes.split_at_checked(HEADER)?;
-    let (magic, rest) = header.split_at(4);
-    let (length, hash) = rest.split_at(8);
-    let length = u64::from_le_bytes(length.try_into().ok()?);
-    if magic != MAGIC || length != payload.len() as u64 || hash != checksum(key, payload).as_bytes()
-    {
-        return None;
+impl fmt::Debug for DiskCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DiskCache")
+            .field("dir", &self.dir)
+            .field("max_bytes", &self.directory.max_bytes())
+            .finish_non_exhaustive()
     }
-    postcard::from_bytes(payload).ok()
-}
-
-/// The bytes of the regular file at `path`; `None` for anything else. Opened without blocking,
-/// so a FIFO put there is a miss rather than a hang (on regular files the flag does nothing).
-fn read_regular(path: &Path) -> Option<Vec<u8>> {
-    let mut options = fs::File::options();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let mut file = options.open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    if !meta.is_file() {
-        return None;
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    io::Read::read_to_end(&mut file, &mut bytes).ok()?;
-    Some(bytes)
-}
-
-/// A name no other writer, thread or process, uses at the same time.
-fn unique_name() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    format!(
-        "{}-{:?}-{count}-{nanos}",
-        std::process::id(),
-        std::thread::current().id()
-    )
-    .replace(['(', ')'], "")
-}
-
-/// Removes a temporary file a killed writer left, once it is [`STALE_TEMP`] old (a live
-/// writer's file is left alone); whether it was removed.
-fn remove_if_stale(path: &Path, meta: &fs::Metadata) -> io::Result<bool> {
-    let modified = meta.modified()?;
-    let age = SystemTime::now()
-        .duration_since(modified)
-        .unwrap_or_default();
-    if age <= STALE_TEMP {
-        return Ok(false);
-    }
-    fs::remove_file(path)?;
-    Ok(true)
-}
-
-struct Entry {
-    path: PathBuf,
-    bytes: u64,
-    used: SystemTime,
-}
-
-/// What `objects/` holds.
-struct Scan {
-    entries: Vec<Entry>,
-    /// Bytes of temporary files being written, or left by writers killed less than
-    /// [`STALE_TEMP`] ago: they count against the cap, but only their writer may remove them.
-    temporary: u64,
-}
-
-impl Scan {
-    fn total(&self) -> u64 {
-        self.entries.iter().map(|e| e.bytes).sum::<u64>() + self.temporary
-    }
-}
-
-/// Every entry under `objects/`; temporary files left by killed writers are removed on the way.
-fn scan(dir: &Path) -> io::Result<Scan> {
-    let mut all = Vec::new();
-    let mut temporary = 0;
-    for shard in fs::read_dir(dir.join("objects"))? {
-        let shard = shard?;
-        if !shard.file_type()?.is_dir() {
-            continue;
-        }
-        for file in fs::read_dir(shard.path())? {
-            let Ok(file) = file else { continue };
-            let Ok(meta) = file.metadata() else { continue };
-            if file.file_name().to_string_lossy().starts_with(".tmp-") {
-                if !remove_if_stale(&file.path(), &meta).unwrap_or(false) {
-                    temporary += meta.len();
-                }
-                continue;
-            }
-            all.push(Entry {
-                path: file.path(),
-                bytes: meta.len(),
-                used: meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-            });
-        }
-    }
-    Ok(Scan {
-        entries: all,
-        temporary,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cache::entry::HEADER;
+    use std::time::Duration;
 
     /// Removed when the test ends, passed or not.
     fn temp_dir(name: &str) -> tempfile::TempDir {
@@ -342,13 +193,38 @@ mod tests {
         Key::builder(7, 0).value(&n).unwrap().finish()
     }
 
+    /// The store file, opened as any SQLite user would (to damage it).
+    fn store(dir: &Path) -> rusqlite::Connection {
+        let connection = rusqlite::Connection::open(dir.join("cache.sqlite")).unwrap();
+        connection.busy_timeout(Duration::from_secs(10)).unwrap();
+        connection
+    }
+
+    fn stored_entries(dir: &Path) -> u64 {
+        store(dir)
+            .query_row("SELECT count(*) FROM entries", [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .unwrap() as u64
+    }
+
+    /// A 99-byte vector: one length byte and 99 in its encoding.
+    const ENTRY: u64 = 32 + (HEADER as u64) + 100;
+
     #[test]
-    fn unit_none_and_values_round_trip() {
+    fn unit_none_and_values_round_trip_before_and_after_their_commit() {
         let dir = temp_dir("roundtrip");
         let cache = DiskCache::open(dir.path()).unwrap();
         cache.put(&key(1), &()).unwrap();
         cache.put(&key(2), &None::<String>).unwrap();
         cache.put(&key(3), &vec!["a".to_owned()]).unwrap();
+        assert_eq!(
+            cache.get::<()>(&key(1)),
+            Some(()),
+            "read back while waiting"
+        );
+        drop(cache);
+        let cache = DiskCache::open(dir.path()).unwrap();
         assert_eq!(cache.get::<()>(&key(1)), Some(()));
         assert_eq!(cache.get::<Option<String>>(&key(2)), Some(None));
         assert_eq!(
@@ -364,17 +240,35 @@ mod tests {
         let cache = DiskCache::open(dir.path()).unwrap();
         cache.put(&key(1), &"hello".to_owned()).unwrap();
         cache.put(&key(2), &"world".to_owned()).unwrap();
-        let (one, two) = (cache.path(&key(1)), cache.path(&key(2)));
-        let bytes = fs::read(&one).unwrap();
-        fs::write(&one, &bytes[..bytes.len() - 2]).unwrap(); // truncated
-        let mut bytes = fs::read(&two).unwrap();
-        *bytes.last_mut().unwrap() ^= 0xff; // one bit pattern changed
-        fs::write(&two, &bytes).unwrap();
+        cache.flush().unwrap();
+        let damage = store(dir.path());
+        damage
+            .execute(
+                "UPDATE entries SET entry = substr(entry, 1, length(entry) - 2) WHERE key = ?1",
+                [key(1).as_bytes()],
+            )
+            .unwrap();
+        let mut bytes: Vec<u8> = damage
+            .query_row(
+                "SELECT entry FROM entries WHERE key = ?1",
+                [key(2).as_bytes()],
+                |r| r.get(0),
+            )
+            .unwrap();
+        *bytes.last_mut().unwrap() ^= 0x01; // one bit changed
+        damage
+            .execute(
+                "UPDATE entries SET entry = ?2 WHERE key = ?1",
+                rusqlite::params![key(2).as_bytes(), bytes],
+            )
+            .unwrap();
         assert_eq!(cache.get::<String>(&key(1)), None);
         assert_eq!(cache.get::<String>(&key(2)), None);
-        assert!(!one.exists() && !two.exists());
-        assert_eq!((cache.stats().corrupt, cache.stats().misses), (2, 2));
+        let stats = cache.stats();
+        assert_eq!((stats.corrupt, stats.misses), (2, 2));
+        assert_eq!(stored_entries(dir.path()), 0, "damaged entries are removed");
         cache.put(&key(1), &"hello".to_owned()).unwrap();
+        cache.flush().unwrap();
         assert_eq!(cache.get::<String>(&key(1)).as_deref(), Some("hello"));
     }
 
@@ -384,60 +278,98 @@ mod tests {
         let cache = DiskCache::open(dir.path()).unwrap();
         cache.put(&key(1), &"one".to_owned()).unwrap();
         cache.put(&key(2), &"two".to_owned()).unwrap();
-        let (one, two) = (cache.path(&key(1)), cache.path(&key(2)));
-        let (first, second) = (fs::read(&one).unwrap(), fs::read(&two).unwrap());
-        fs::write(&one, second).unwrap();
-        fs::write(&two, first).unwrap();
+        cache.flush().unwrap();
+        let swap = store(dir.path());
+        let entry_of = |n: u32| -> Vec<u8> {
+            swap.query_row(
+                "SELECT entry FROM entries WHERE key = ?1",
+                [key(n).as_bytes()],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        let (one, two) = (entry_of(1), entry_of(2));
+        for (n, entry) in [(1, two), (2, one)] {
+            swap.execute(
+                "UPDATE entries SET entry = ?2 WHERE key = ?1",
+                rusqlite::params![key(n).as_bytes(), entry],
+            )
+            .unwrap();
+        }
         assert_eq!(cache.get::<String>(&key(1)), None);
         assert_eq!(cache.get::<String>(&key(2)), None);
-        assert_eq!((cache.stats().corrupt, cache.stats().hits), (2, 0));
+        let stats = cache.stats();
+        assert_eq!((stats.corrupt, stats.hits), (2, 0));
     }
 
-    #[cfg(unix)]
     #[test]
-    fn a_fifo_at_an_entrys_place_is_a_miss_not_a_hang() {
-        let dir = temp_dir("fifo");
+    fn a_file_that_is_not_a_store_is_replaced_by_an_empty_one() {
+        let dir = temp_dir("garbage");
+        std::fs::write(dir.path().join("cache.sqlite"), vec![0x5a; 10_000]).unwrap();
         let cache = DiskCache::open(dir.path()).unwrap();
-        let path = cache.path(&key(1));
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let made = std::process::Command::new("mkfifo").arg(&path).status();
-        assert!(made.unwrap().success());
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::scope(|scope| {
-            scope.spawn(|| sender.send(cache.get::<String>(&key(1))).unwrap());
-            let got = receiver.recv_timeout(std::time::Duration::from_secs(5));
-            if got.is_err() {
-                // Unblock the reader so the test ends, then fail.
-                let _ = fs::write(&path, b"");
-            }
-            assert_eq!(got.expect("reading a FIFO entry hung"), None);
-        });
+        assert_eq!(cache.get::<String>(&key(1)), None);
         cache.put(&key(1), &"value".to_owned()).unwrap();
+        drop(cache);
+        let cache = DiskCache::open(dir.path()).unwrap();
         assert_eq!(cache.get::<String>(&key(1)).as_deref(), Some("value"));
     }
 
-    #[test]
-    fn temporary_files_of_killed_writers_are_removed_and_live_ones_counted() {
-        let dir = temp_dir("temps");
+    /// Fills a cache, damages its file with `damage`, and checks that every value served is
+    /// right, that the damage is counted, and that the rebuilt store keeps what is stored again.
+    fn serves_only_right_values_after(name: &str, damage: impl FnOnce(&Path)) {
+        let dir = temp_dir(name);
+        let value = |n: u32| vec![n; 50];
         let cache = DiskCache::open(dir.path()).unwrap();
-        cache.put(&key(1), &"value".to_owned()).unwrap();
-        let shard = cache.path(&key(1)).parent().unwrap().to_path_buf();
-        let stale = shard.join(".tmp-1-ThreadId1-0-0");
-        let live = shard.join(".tmp-2-ThreadId1-0-0");
-        fs::write(&stale, vec![0u8; 1000]).unwrap();
-        fs::write(&live, vec![0u8; 500]).unwrap();
-        let long_ago = SystemTime::now() - STALE_TEMP - Duration::from_secs(60);
-        fs::File::options()
-            .append(true)
-            .open(&stale)
-            .unwrap()
-            .set_modified(long_ago)
-            .unwrap();
-        let reopened = DiskCache::open(dir.path()).unwrap();
-        assert!(!stale.exists(), "a killed writer's file is removed");
-        assert!(live.exists(), "a live writer's file is left alone");
-        let entry = fs::metadata(cache.path(&key(1))).unwrap().len();
-        assert_eq!(reopened.bytes.load(Ordering::Relaxed), entry + 500);
+        for n in 0..2_000 {
+            cache.put(&key(n), &value(n)).unwrap();
+        }
+        drop(cache); // the last connection folds the log into the file
+        damage(&dir.path().join("cache.sqlite"));
+        let cache = DiskCache::open(dir.path()).unwrap();
+        let mut served = 0;
+        for n in 0..2_000 {
+            match cache.get::<Vec<u32>>(&key(n)) {
+                Some(read) => {
+                    assert_eq!(read, value(n), "a wrong value for key {n}");
+                    served += 1;
+                }
+                None => cache.put(&key(n), &value(n)).unwrap(),
+            }
+        }
+        assert!(served < 2_000, "the damage went unnoticed");
+        let stats = cache.stats();
+        assert!(stats.corrupt >= 1, "{stats:?}");
+        // Entries of a rebuilt file are gone, served before or not: a second run stores them.
+        for n in 0..2_000 {
+            if cache.get::<Vec<u32>>(&key(n)).is_none() {
+                cache.put(&key(n), &value(n)).unwrap();
+            }
+        }
+        drop(cache);
+        let cache = DiskCache::open(dir.path()).unwrap();
+        for n in 0..2_000 {
+            assert_eq!(cache.get::<Vec<u32>>(&key(n)), Some(value(n)), "key {n}");
+        }
+        assert_eq!(cache.stats().corrupt, 0);
+    }
+
+    #[test]
+    fn a_truncated_store_serves_only_right_values_and_is_rebuilt() {
+        serves_only_right_values_after("truncated", |file| {
+            let length = std::fs::metadata(file).unwrap().len();
+            let file = std::fs::File::options().write(true).open(file).unwrap();
+            file.set_len(length / 2).unwrap();
+        });
+    }
+
+    #[test]
+    fn a_store_with_garbage_inside_serves_only_right_values_and_is_rebuilt() {
+        serves_only_right_values_after("garbage-inside", |file| {
+            let mut bytes = std::fs::read(file).unwrap();
+            let middle = bytes.len() / 2;
+            bytes[middle..middle + 20_000].fill(0xa5);
+            std::fs::write(file, bytes).unwrap();
+        });
     }
 
     #[test]
@@ -447,35 +379,44 @@ mod tests {
         for n in 0..10 {
             cache.put(&key(n), &vec![7u8; 99]).unwrap();
         }
-        let entry = (HEADER + 100) as u64;
-        let capped = DiskCache::open(dir.path()).unwrap().max_bytes(entry * 5);
-        let left = scan(dir.path()).unwrap().total();
-        assert!(
-            left <= entry * 5,
-            "{left} bytes left over a cap of {}",
-            entry * 5
-        );
-        assert_eq!(capped.stats().evicted, 10 - left / entry);
+        drop(cache);
+        let capped = DiskCache::open(dir.path()).unwrap().max_bytes(ENTRY * 5);
+        let left = stored_entries(dir.path());
+        assert!(left <= 5, "{left} entries left under a cap of 5");
+        assert_eq!(capped.stats().evicted, 10 - left);
+        assert!(capped.directory.total() <= ENTRY * 5);
     }
 
     #[test]
     fn past_its_cap_the_least_recently_used_entries_go() {
-        let entry = (HEADER + 100) as u64;
         let dir = temp_dir("lru");
-        let cache = DiskCache::open(dir.path()).unwrap().max_bytes(entry * 5);
-        let value = vec![7u8; 99]; // 1 length byte + 99
+        let cache = DiskCache::open(dir.path()).unwrap().max_bytes(ENTRY * 5);
+        let value = vec![7u8; 99];
+        let present = |n: u32| -> bool {
+            store(dir.path())
+                .query_row(
+                    "SELECT count(*) FROM entries WHERE key = ?1",
+                    [key(n).as_bytes()],
+                    |r| r.get::<_, u32>(0),
+                )
+                .unwrap()
+                == 1
+        };
         for n in 0..5 {
             cache.put(&key(n), &value).unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(15));
+            cache.flush().unwrap();
+            std::thread::sleep(Duration::from_millis(2));
         }
-        // Touch the oldest: it is now the most recently used.
+        // Use the oldest: it is now the most recently used.
         assert!(cache.get::<Vec<u8>>(&key(0)).is_some());
-        std::thread::sleep(std::time::Duration::from_millis(15));
+        cache.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(2));
         cache.put(&key(5), &value).unwrap();
-        let kept: Vec<u32> = (0..6).filter(|&n| cache.path(&key(n)).exists()).collect();
+        cache.flush().unwrap();
+        let kept: Vec<u32> = (0..6).filter(|&n| present(n)).collect();
         assert!(kept.contains(&0) && kept.contains(&5), "kept {kept:?}");
         assert!(!kept.contains(&1), "kept {kept:?}");
-        assert!(kept.len() as u64 * entry <= entry * 5);
+        assert!(kept.len() <= 5, "kept {kept:?}");
         assert!(cache.stats().evicted >= 1);
     }
 
@@ -490,11 +431,30 @@ mod tests {
                         cache.put(&key(n), &format!("value {n}")).unwrap();
                         let read = cache.get::<String>(&key(n));
                         assert_eq!(read, Some(format!("value {n}")));
+                        if n % 50 == 0 {
+                            cache.flush().unwrap();
+                        }
                     }
                 });
             }
         });
-        assert_eq!(cache.stats().corrupt, 0);
-        assert_eq!(scan(cache.dir()).unwrap().entries.len(), 200);
+        let stats = cache.stats();
+        assert_eq!((stats.corrupt, stats.writes), (0, 200));
+        assert_eq!(stored_entries(dir.path()), 200);
+    }
+
+    #[test]
+    fn handles_on_one_directory_read_each_others_writes_at_once() {
+        let dir = temp_dir("handles");
+        let one = DiskCache::open(dir.path()).unwrap();
+        let two =
+            DiskCache::open(dir.path().join("..").join(dir.path().file_name().unwrap())).unwrap();
+        one.put(&key(1), "from one").unwrap();
+        assert_eq!(two.get::<String>(&key(1)).as_deref(), Some("from one"));
+        drop(one);
+        two.put(&key(2), "from two").unwrap();
+        drop(two);
+        let three = DiskCache::open(dir.path()).unwrap();
+        assert_eq!(three.get::<String>(&key(2)).as_deref(), Some("from two"));
     }
 }
