@@ -264,27 +264,25 @@ fn damaged_entries_are_recomputed_and_replaced_never_served() {
     let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());
     let good = p.with_engine(Sequential).map(texts(0..20)).unwrap();
     p.cache().unwrap().flush().unwrap();
-    // Truncate every entry, and flip a byte in half of them.
-    let store = rusqlite::Connection::open(dir.join("cache.sqlite")).unwrap();
-    let entries: Vec<(Vec<u8>, Vec<u8>)> = store
-        .prepare("SELECT key, entry FROM entries")
-        .unwrap()
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    // Cut the end off every entry, and flip a byte in half of them. A segment holds records
+    // of `[length: u32 LE][key: 32 bytes][entry]`, the length counting key and entry.
     let mut damaged = 0;
-    for (key, mut bytes) in entries {
-        if damaged % 2 == 0 {
-            bytes.truncate(bytes.len() / 2);
-        } else {
-            let last = bytes.len() - 1;
-            bytes[last] ^= 0x55;
+    for segment in std::fs::read_dir(dir.join("log")).unwrap() {
+        let path = segment.unwrap().path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mut at = 0;
+        while at < bytes.len() {
+            let length = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+            let end = at + 4 + length;
+            if damaged % 2 == 0 {
+                bytes[end - 8..end].fill(0);
+            } else {
+                bytes[end - 1] ^= 0x55;
+            }
+            damaged += 1;
+            at = end;
         }
-        store
-            .execute("UPDATE entries SET entry = ?2 WHERE key = ?1", (key, bytes))
-            .unwrap();
-        damaged += 1;
+        std::fs::write(&path, bytes).unwrap();
     }
     assert_eq!(damaged, 40);
     let p = Words::new().with_cache(DiskCache::open(&dir).unwrap());

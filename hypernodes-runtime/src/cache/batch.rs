@@ -1,4 +1,4 @@
-//! Writes waiting to be committed together: one transaction per batch instead of one per entry
+//! Writes waiting to be committed together: one `write` per batch instead of a file per entry
 //! is what makes a cache of many small entries cheap.
 
 use std::collections::HashMap;
@@ -6,15 +6,11 @@ use std::sync::Arc;
 
 use super::Key;
 
-/// Entries, removals of damaged entries and recent uses, in the order a commit applies them.
+/// New entries, by key.
 #[derive(Default)]
 pub(super) struct Batch {
-    /// Damaged entries found by readers (removed first, so their new values can take the place).
-    pub removes: Vec<Key>,
-    /// New entries' bytes (see `entry`).
+    /// Entries' bytes (see `entry`).
     pub puts: HashMap<Key, Vec<u8>>,
-    /// Hits in a capped cache: when each key was last used (microseconds since the epoch).
-    pub touches: HashMap<Key, i64>,
     /// Bytes of `puts`.
     pub bytes: usize,
 }
@@ -26,11 +22,11 @@ const FULL_BYTES: usize = 8 << 20;
 
 impl Batch {
     pub fn is_empty(&self) -> bool {
-        self.removes.is_empty() && self.puts.is_empty() && self.touches.is_empty()
+        self.puts.is_empty()
     }
 
     pub fn is_full(&self) -> bool {
-        self.puts.len() + self.touches.len() >= FULL_ENTRIES || self.bytes >= FULL_BYTES
+        self.puts.len() >= FULL_ENTRIES || self.bytes >= FULL_BYTES
     }
 
     fn entry(&self, key: &Key) -> Option<&[u8]> {

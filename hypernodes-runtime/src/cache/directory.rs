@@ -1,5 +1,5 @@
-//! One cache directory open in this process: its database, the writes waiting to be committed
-//! and the thread that commits them. Every `DiskCache` handle on the directory shares it, so a
+//! One cache directory open in this process: its log of segments, the writes waiting to be
+//! committed and the thread that commits them. Every `DiskCache` handle on the directory shares it, so a
 //! value one handle wrote is read by all of them at once.
 
 use std::io;
@@ -7,21 +7,18 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 
 use super::batch::{Batch, Buffers};
-use super::database::{is_damage, Database};
 use super::entry::{self, Read};
+use super::log::{now_micros, Log, SEGMENT_BYTES};
 use super::Key;
 
 /// How long a written entry may wait for others to share its commit. A process killed in that
 /// time loses those entries (they are computed again next time), nothing else.
 pub(super) const FLUSH_EVERY: Duration = Duration::from_millis(50);
-
-/// How often the committing thread ends read transactions left open on idle connections.
-const IDLE_SNAPSHOTS: Duration = Duration::from_millis(100);
 
 /// Past this many bytes waiting, writers commit themselves rather than outrun the disk.
 pub(super) const MAX_WAITING: usize = 64 << 20;
@@ -34,24 +31,25 @@ fn open_directories() -> MutexGuard<'static, Vec<(PathBuf, Arc<Directory>, usize
 }
 
 pub(super) struct Directory {
-    database: Database,
+    log: Log,
     buffers: Mutex<Buffers>,
-    /// Wakes the committing thread: a first write is waiting, a batch is full, the store was
-    /// found damaged, or the last handle is gone.
+    /// Wakes the committing thread: a first write is waiting, a batch is full, or the last
+    /// handle is gone.
     wake: Condvar,
     /// One commit at a time in this process, so `flush` returns only after what was waiting is
     /// committed, including a batch the committing thread had already taken.
     writing: Mutex<()>,
     closed: AtomicBool,
-    /// A reader found the store file damaged: the next commit rebuilds it first.
-    damaged: AtomicBool,
+    /// Some entry waits in `buffers` (so a warm run's lookups skip their lock).
+    waiting: AtomicBool,
     /// The size cap in bytes; 0 for none.
     max_bytes: AtomicU64,
+    /// In a capped cache, a hit in a segment made before this time (microseconds since the
+    /// epoch) is copied forward: halfway between the oldest segment and the last eviction.
+    old_before: AtomicU64,
     committer: Mutex<Option<JoinHandle<()>>>,
-    /// Entries committed, evicted, and store files found damaged and rebuilt.
+    /// Entries committed.
     pub writes: AtomicU64,
-    pub evicted: AtomicU64,
-    pub rebuilds: AtomicU64,
 }
 
 pub(super) fn add(counter: &AtomicU64, n: u64) {
@@ -68,19 +66,17 @@ impl Directory {
             *handles += 1;
             return Ok(Arc::clone(directory));
         }
-        let (database, rebuilt) = Database::open(&dir).map_err(io::Error::other)?;
         let directory = Arc::new(Directory {
-            database,
+            log: Log::open(&dir)?,
             buffers: Mutex::default(),
             wake: Condvar::new(),
             writing: Mutex::new(()),
             closed: AtomicBool::new(false),
-            damaged: AtomicBool::new(false),
+            waiting: AtomicBool::new(false),
             max_bytes: AtomicU64::new(0),
+            old_before: AtomicU64::new(0),
             committer: Mutex::new(None),
             writes: AtomicU64::new(0),
-            evicted: AtomicU64::new(0),
-            rebuilds: AtomicU64::new(u64::from(rebuilt)),
         });
         let committer = std::thread::Builder::new()
             .name("hypernodes-cache".into())
@@ -131,8 +127,34 @@ impl Directory {
     /// Sets the size cap, evicting at once if the store is over it.
     pub fn set_max_bytes(&self, max_bytes: u64) {
         self.max_bytes.store(max_bytes.max(1), Ordering::Relaxed);
-        if self.database.total().is_ok_and(|total| total > max_bytes) {
+        self.age(self.log.oldest());
+        if self.log.total() > max_bytes {
             let _ = self.evict();
+        }
+    }
+
+    /// Entries dropped with evicted segments.
+    pub fn evicted(&self) -> u64 {
+        self.log.evicted.load(Ordering::Relaxed)
+    }
+
+    /// Segments found damaged.
+    pub fn damaged(&self) -> u64 {
+        self.log.damaged.load(Ordering::Relaxed)
+    }
+
+    /// Hits in segments older than halfway from `oldest` to now are copied forward.
+    fn age(&self, oldest: u64) {
+        let now = now_micros();
+        self.old_before
+            .store(oldest + now.saturating_sub(oldest) / 2, Ordering::Relaxed);
+    }
+
+    /// How big this process's segments grow: small against a cap, so eviction is fine-grained.
+    fn segment_bytes(&self) -> u64 {
+        match self.max_bytes() {
+            0 => SEGMENT_BYTES,
+            max => (max / 16).clamp(1, SEGMENT_BYTES),
         }
     }
 
@@ -146,6 +168,7 @@ impl Directory {
         let mut buffers = self.buffers();
         let first = buffers.filling.is_empty();
         write(&mut buffers.filling);
+        self.waiting.store(true, Ordering::Relaxed);
         let (full, waiting) = (buffers.filling.is_full(), buffers.filling.bytes);
         drop(buffers);
         if first || full {
@@ -154,24 +177,35 @@ impl Directory {
         waiting
     }
 
-    /// `key`'s entry: waiting to be committed, or in the store. A store that cannot be read is
-    /// a miss; one found damaged is rebuilt by the next commit.
+    /// `key`'s entry: waiting to be committed, or in the log. A damaged entry is forgotten
+    /// (then written again); in a capped cache, a hit in an old segment is copied forward.
     pub fn read<T: DeserializeOwned>(&self, key: &Key) -> Read<T> {
-        let waiting = self.buffers().entry(key, |bytes| entry::decode(key, bytes));
-        if let Some(read) = waiting {
-            return read;
-        }
-        match self.database.read(key, |bytes| entry::decode(key, bytes)) {
-            Ok(Some(read)) => read,
-            Ok(None) => Read::Missing,
-            Err(error) => {
-                if is_damage(&error) {
-                    self.damaged.store(true, Ordering::Relaxed);
-                    self.wake.notify_one();
-                }
-                Read::Missing
+        // A thread sees its own writes' flag; another may see it late and read the log, where
+        // a miss costs a computation, never a wrong value.
+        if self.waiting.load(Ordering::Relaxed) {
+            let waiting = self.buffers().entry(key, |bytes| entry::decode(key, bytes));
+            if let Some(read) = waiting {
+                return read;
             }
         }
+        let capped = self.max_bytes() > 0;
+        let old_before = if capped {
+            self.old_before.load(Ordering::Relaxed)
+        } else {
+            0
+        };
+        let Some(found) = self.log.read(key, old_before) else {
+            return Read::Missing;
+        };
+        let read = entry::decode(key, &found.bytes);
+        match read {
+            Read::Value(_) if found.old => {
+                self.queue(|batch| batch.put(*key, found.bytes));
+            }
+            Read::Damaged => self.log.forget(key),
+            _ => {}
+        }
+        read
     }
 
     /// The committing thread: commits each batch once it is full or [`FLUSH_EVERY`] old, and
@@ -180,25 +214,11 @@ impl Directory {
         loop {
             let closed = {
                 let mut buffers = self.buffers();
-                let mut reading = true;
-                while buffers.filling.is_empty() && !self.is_closed_or_damaged() {
-                    // While lookups may hold read transactions, end the idle ones now and then.
-                    if reading {
-                        let (guard, waited) = self
-                            .wake
-                            .wait_timeout(buffers, IDLE_SNAPSHOTS)
-                            .unwrap_or_else(PoisonError::into_inner);
-                        buffers = guard;
-                        if waited.timed_out() {
-                            reading = self.database.end_idle_snapshots();
-                        }
-                    } else {
-                        buffers = self
-                            .wake
-                            .wait(buffers)
-                            .unwrap_or_else(PoisonError::into_inner);
-                        reading = true;
-                    }
+                while buffers.filling.is_empty() && !self.closed.load(Ordering::Acquire) {
+                    buffers = self
+                        .wake
+                        .wait(buffers)
+                        .unwrap_or_else(PoisonError::into_inner);
                 }
                 if !buffers.filling.is_full() && !self.closed.load(Ordering::Acquire) {
                     buffers = self
@@ -218,10 +238,6 @@ impl Directory {
         }
     }
 
-    fn is_closed_or_damaged(&self) -> bool {
-        self.closed.load(Ordering::Acquire) || self.damaged.load(Ordering::Relaxed)
-    }
-
     /// Commits what waits, in the calling thread.
     pub fn flush(&self) -> io::Result<()> {
         let _one_commit = self.writing.lock().unwrap_or_else(PoisonError::into_inner);
@@ -232,63 +248,43 @@ impl Directory {
             batch
         };
         let committed = self.commit(&batch);
-        self.buffers().committing = None;
-        self.database.end_idle_snapshots();
+        let mut buffers = self.buffers();
+        buffers.committing = None;
+        if buffers.filling.is_empty() {
+            self.waiting.store(false, Ordering::Relaxed);
+        }
         committed
     }
 
     fn commit(&self, batch: &Batch) -> io::Result<()> {
-        self.database.follow_replacement();
-        if self.damaged.swap(false, Ordering::Relaxed) {
-            self.rebuild()?;
-        }
         if batch.is_empty() {
             return Ok(());
         }
-        let committed = match self.database.write(batch, now()) {
-            Err(error) if is_damage(&error) => {
-                self.rebuild()?;
-                self.database.write(batch, now())
-            }
-            committed => committed,
-        }
-        .map_err(io::Error::other)?;
-        add(&self.writes, committed.inserted);
+        let written = self.log.write(batch, self.segment_bytes())?;
+        add(&self.writes, written);
         let max = self.max_bytes();
-        if max > 0 && committed.total > max {
-            self.evict()?;
+        if max > 0 {
+            if self.log.total() > max {
+                self.evict()?;
+            } else {
+                self.age(self.log.oldest());
+            }
         }
         Ok(())
     }
 
-    /// Replaces a damaged store file with an empty one.
-    fn rebuild(&self) -> io::Result<()> {
-        add(&self.rebuilds, 1);
-        self.database.rebuild().map_err(io::Error::other)
-    }
-
-    /// Removes the least recently used entries until the cache holds at most 90 % of its cap
-    /// (so eviction does not run again at the very next commit).
+    /// Removes the oldest segments until the cache holds at most 90 % of its cap (so eviction
+    /// does not run again at the very next commit).
     fn evict(&self) -> io::Result<()> {
         let max = self.max_bytes();
-        let (evicted, _left) = self
-            .database
-            .evict(max - max / 10)
-            .map_err(io::Error::other)?;
-        add(&self.evicted, evicted);
+        let oldest = self.log.evict(max - max / 10)?;
+        self.age(oldest);
         Ok(())
     }
 
-    /// Bytes held in the store, keys and entries.
+    /// Bytes held in the log's segments.
     #[cfg(test)]
     pub fn total(&self) -> u64 {
-        self.database.total().unwrap()
+        self.log.total()
     }
-}
-
-/// Microseconds since the epoch: when an entry was last used.
-pub(super) fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as i64)
 }

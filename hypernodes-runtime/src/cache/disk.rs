@@ -11,7 +11,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::directory::{add, now, Directory, MAX_WAITING};
+use super::directory::{add, Directory, MAX_WAITING};
 use super::entry::{self, Read};
 use super::Key;
 
@@ -108,8 +108,8 @@ impl DiskCache {
             hits: load(&self.hits),
             misses: load(&self.misses),
             writes: load(&directory.writes),
-            corrupt: load(&self.corrupt) + load(&directory.rebuilds),
-            evicted: load(&directory.evicted),
+            corrupt: load(&self.corrupt) + directory.damaged(),
+            evicted: directory.evicted(),
         }
     }
 
@@ -127,17 +127,11 @@ impl DiskCache {
         match directory.read(key) {
             Read::Value(value) => {
                 add(&self.hits, 1);
-                if directory.max_bytes() > 0 {
-                    directory.queue(|batch| {
-                        batch.touches.insert(*key, now());
-                    });
-                }
                 Some(value)
             }
             Read::Damaged => {
                 add(&self.corrupt, 1);
                 add(&self.misses, 1);
-                directory.queue(|batch| batch.removes.push(*key));
                 None
             }
             Read::Missing => {
@@ -193,23 +187,61 @@ mod tests {
         Key::builder(7, 0).value(&n).unwrap().finish()
     }
 
-    /// The store file, opened as any SQLite user would (to damage it).
-    fn store(dir: &Path) -> rusqlite::Connection {
-        let connection = rusqlite::Connection::open(dir.join("cache.sqlite")).unwrap();
-        connection.busy_timeout(Duration::from_secs(10)).unwrap();
-        connection
+    /// The segment files, oldest first.
+    fn segments(dir: &Path) -> Vec<PathBuf> {
+        let mut all: Vec<PathBuf> = std::fs::read_dir(dir.join("log"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "seg"))
+            .collect();
+        all.sort();
+        all
     }
 
-    fn stored_entries(dir: &Path) -> u64 {
-        store(dir)
-            .query_row("SELECT count(*) FROM entries", [], |row| {
-                row.get::<_, i64>(0)
+    /// Where each record's entry lies in `segment`: (key bytes, offset, length).
+    fn records(segment: &Path) -> Vec<([u8; 32], usize, usize)> {
+        let bytes = std::fs::read(segment).unwrap();
+        let mut found = Vec::new();
+        let mut at = 0;
+        while at + 36 <= bytes.len() {
+            let length = u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+            let key = bytes[at + 4..at + 36].try_into().unwrap();
+            found.push((key, at + 36, length - 32));
+            at += 4 + length;
+        }
+        found
+    }
+
+    /// The file and offset of `key`'s last record, and its entry's length.
+    fn locate(dir: &Path, key: &Key) -> (PathBuf, usize, usize) {
+        segments(dir)
+            .into_iter()
+            .flat_map(|segment| {
+                records(&segment)
+                    .into_iter()
+                    .map(move |(k, at, len)| (segment.clone(), k, at, len))
             })
-            .unwrap() as u64
+            .filter(|(_, k, ..)| k == key.as_bytes())
+            .map(|(segment, _, at, len)| (segment, at, len))
+            .next_back()
+            .expect("a record of the key")
     }
 
-    /// A 99-byte vector: one length byte and 99 in its encoding.
-    const ENTRY: u64 = 32 + (HEADER as u64) + 100;
+    fn stored(dir: &Path, n: u32) -> bool {
+        let key = key(n);
+        segments(dir)
+            .iter()
+            .any(|segment| records(segment).iter().any(|(k, ..)| k == key.as_bytes()))
+    }
+
+    fn edit(path: &Path, change: impl FnOnce(&mut Vec<u8>)) {
+        let mut bytes = std::fs::read(path).unwrap();
+        change(&mut bytes);
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// A record of a 99-byte vector (one length byte and 99): length, key, entry.
+    const ENTRY: u64 = 4 + 32 + (HEADER as u64) + 100;
 
     #[test]
     fn unit_none_and_values_round_trip_before_and_after_their_commit() {
@@ -235,38 +267,23 @@ mod tests {
     }
 
     #[test]
-    fn a_truncated_or_altered_entry_is_a_miss_and_is_removed() {
+    fn a_cut_or_altered_entry_is_a_miss_and_is_forgotten() {
         let dir = temp_dir("corrupt");
         let cache = DiskCache::open(dir.path()).unwrap();
         cache.put(&key(1), &"hello".to_owned()).unwrap();
         cache.put(&key(2), &"world".to_owned()).unwrap();
         cache.flush().unwrap();
-        let damage = store(dir.path());
-        damage
-            .execute(
-                "UPDATE entries SET entry = substr(entry, 1, length(entry) - 2) WHERE key = ?1",
-                [key(1).as_bytes()],
-            )
-            .unwrap();
-        let mut bytes: Vec<u8> = damage
-            .query_row(
-                "SELECT entry FROM entries WHERE key = ?1",
-                [key(2).as_bytes()],
-                |r| r.get(0),
-            )
-            .unwrap();
-        *bytes.last_mut().unwrap() ^= 0x01; // one bit changed
-        damage
-            .execute(
-                "UPDATE entries SET entry = ?2 WHERE key = ?1",
-                rusqlite::params![key(2).as_bytes(), bytes],
-            )
-            .unwrap();
+        let (segment, one, one_len) = locate(dir.path(), &key(1));
+        let (_, two, two_len) = locate(dir.path(), &key(2));
+        edit(&segment, |bytes| {
+            bytes[one + one_len - 2..one + one_len].fill(0); // its end lost
+            bytes[two + two_len - 1] ^= 0x01; // one bit changed
+        });
         assert_eq!(cache.get::<String>(&key(1)), None);
         assert_eq!(cache.get::<String>(&key(2)), None);
+        assert_eq!(cache.get::<String>(&key(2)), None);
         let stats = cache.stats();
-        assert_eq!((stats.corrupt, stats.misses), (2, 2));
-        assert_eq!(stored_entries(dir.path()), 0, "damaged entries are removed");
+        assert_eq!((stats.corrupt, stats.misses), (2, 3), "found damaged once");
         cache.put(&key(1), &"hello".to_owned()).unwrap();
         cache.flush().unwrap();
         assert_eq!(cache.get::<String>(&key(1)).as_deref(), Some("hello"));
@@ -279,23 +296,13 @@ mod tests {
         cache.put(&key(1), &"one".to_owned()).unwrap();
         cache.put(&key(2), &"two".to_owned()).unwrap();
         cache.flush().unwrap();
-        let swap = store(dir.path());
-        let entry_of = |n: u32| -> Vec<u8> {
-            swap.query_row(
-                "SELECT entry FROM entries WHERE key = ?1",
-                [key(n).as_bytes()],
-                |r| r.get(0),
-            )
-            .unwrap()
-        };
-        let (one, two) = (entry_of(1), entry_of(2));
-        for (n, entry) in [(1, two), (2, one)] {
-            swap.execute(
-                "UPDATE entries SET entry = ?2 WHERE key = ?1",
-                rusqlite::params![key(n).as_bytes(), entry],
-            )
-            .unwrap();
-        }
+        let (segment, one, len) = locate(dir.path(), &key(1));
+        let (_, two, _) = locate(dir.path(), &key(2));
+        edit(&segment, |bytes| {
+            let first = bytes[one..one + len].to_vec();
+            bytes.copy_within(two..two + len, one);
+            bytes[two..two + len].copy_from_slice(&first);
+        });
         assert_eq!(cache.get::<String>(&key(1)), None);
         assert_eq!(cache.get::<String>(&key(2)), None);
         let stats = cache.stats();
@@ -303,28 +310,62 @@ mod tests {
     }
 
     #[test]
-    fn a_file_that_is_not_a_store_is_replaced_by_an_empty_one() {
+    fn a_segment_cut_short_under_a_reader_is_a_miss_not_a_crash() {
+        let dir = temp_dir("cut");
+        let cache = DiskCache::open(dir.path()).unwrap();
+        for n in 0..3 {
+            cache.put(&key(n), &n).unwrap();
+        }
+        cache.flush().unwrap();
+        // Cut into the last record of the segment (records lie in no particular key order).
+        let segment = segments(dir.path()).pop().unwrap();
+        let (last_key, at, _) = *records(&segment).last().unwrap();
+        let cut = (0..3).find(|&n| *key(n).as_bytes() == last_key).unwrap();
+        let file = std::fs::File::options().write(true).open(&segment).unwrap();
+        file.set_len(at as u64 + 3).unwrap();
+        assert_eq!(cache.get::<u32>(&key(cut)), None);
+        drop(cache);
+        // Reopened: the whole records before the cut are served, the cut one is not.
+        let cache = DiskCache::open(dir.path()).unwrap();
+        for n in 0..3 {
+            let expected = (n != cut).then_some(n);
+            assert_eq!(cache.get::<u32>(&key(n)), expected, "key {n}");
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_segment_is_counted_removed_and_never_served() {
         let dir = temp_dir("garbage");
-        std::fs::write(dir.path().join("cache.sqlite"), vec![0x5a; 10_000]).unwrap();
+        std::fs::create_dir_all(dir.path().join("log")).unwrap();
+        let junk = dir
+            .path()
+            .join("log")
+            .join("0000000000000000-00000000-0000.seg");
+        std::fs::write(&junk, vec![0x5a; 10_000]).unwrap();
         let cache = DiskCache::open(dir.path()).unwrap();
         assert_eq!(cache.get::<String>(&key(1)), None);
+        assert_eq!(cache.stats().corrupt, 1);
+        assert!(!junk.exists());
         cache.put(&key(1), &"value".to_owned()).unwrap();
         drop(cache);
         let cache = DiskCache::open(dir.path()).unwrap();
         assert_eq!(cache.get::<String>(&key(1)).as_deref(), Some("value"));
+        assert_eq!(cache.stats().corrupt, 0);
     }
 
-    /// Fills a cache, damages its file with `damage`, and checks that every value served is
-    /// right, that the damage is counted, and that the rebuilt store keeps what is stored again.
-    fn serves_only_right_values_after(name: &str, damage: impl FnOnce(&Path)) {
+    /// Fills a cache, damages its segments with `damage`, and checks that every value served
+    /// is right, that damage is counted when `counted`, and that two more runs serve all.
+    fn serves_only_right_values_after(name: &str, counted: bool, damage: impl Fn(&Path)) {
         let dir = temp_dir(name);
         let value = |n: u32| vec![n; 50];
         let cache = DiskCache::open(dir.path()).unwrap();
         for n in 0..2_000 {
             cache.put(&key(n), &value(n)).unwrap();
         }
-        drop(cache); // the last connection folds the log into the file
-        damage(&dir.path().join("cache.sqlite"));
+        drop(cache);
+        for segment in segments(dir.path()) {
+            damage(&segment);
+        }
         let cache = DiskCache::open(dir.path()).unwrap();
         let mut served = 0;
         for n in 0..2_000 {
@@ -338,8 +379,11 @@ mod tests {
         }
         assert!(served < 2_000, "the damage went unnoticed");
         let stats = cache.stats();
-        assert!(stats.corrupt >= 1, "{stats:?}");
-        // Entries of a rebuilt file are gone, served before or not: a second run stores them.
+        assert_eq!(stats.corrupt >= 1, counted, "{stats:?}");
+        // A damaged segment is removed: its sound entries, served above, are stored again by
+        // the next run.
+        drop(cache);
+        let cache = DiskCache::open(dir.path()).unwrap();
         for n in 0..2_000 {
             if cache.get::<Vec<u32>>(&key(n)).is_none() {
                 cache.put(&key(n), &value(n)).unwrap();
@@ -354,21 +398,22 @@ mod tests {
     }
 
     #[test]
-    fn a_truncated_store_serves_only_right_values_and_is_rebuilt() {
-        serves_only_right_values_after("truncated", |file| {
-            let length = std::fs::metadata(file).unwrap().len();
-            let file = std::fs::File::options().write(true).open(file).unwrap();
+    fn truncated_segments_serve_only_right_values() {
+        // A cut-off end is what a killed writer leaves: not damage, only entries missing.
+        serves_only_right_values_after("truncated", false, |segment| {
+            let length = std::fs::metadata(segment).unwrap().len();
+            let file = std::fs::File::options().write(true).open(segment).unwrap();
             file.set_len(length / 2).unwrap();
         });
     }
 
     #[test]
-    fn a_store_with_garbage_inside_serves_only_right_values_and_is_rebuilt() {
-        serves_only_right_values_after("garbage-inside", |file| {
-            let mut bytes = std::fs::read(file).unwrap();
-            let middle = bytes.len() / 2;
-            bytes[middle..middle + 20_000].fill(0xa5);
-            std::fs::write(file, bytes).unwrap();
+    fn segments_with_garbage_inside_serve_only_right_values() {
+        serves_only_right_values_after("garbage-inside", true, |segment| {
+            edit(segment, |bytes| {
+                let middle = bytes.len() / 2;
+                bytes[middle..middle + 20_000].fill(0xa5);
+            });
         });
     }
 
@@ -381,7 +426,7 @@ mod tests {
         }
         drop(cache);
         let capped = DiskCache::open(dir.path()).unwrap().max_bytes(ENTRY * 5);
-        let left = stored_entries(dir.path());
+        let left = (0..10).filter(|&n| stored(dir.path(), n)).count() as u64;
         assert!(left <= 5, "{left} entries left under a cap of 5");
         assert_eq!(capped.stats().evicted, 10 - left);
         assert!(capped.directory.total() <= ENTRY * 5);
@@ -392,16 +437,6 @@ mod tests {
         let dir = temp_dir("lru");
         let cache = DiskCache::open(dir.path()).unwrap().max_bytes(ENTRY * 5);
         let value = vec![7u8; 99];
-        let present = |n: u32| -> bool {
-            store(dir.path())
-                .query_row(
-                    "SELECT count(*) FROM entries WHERE key = ?1",
-                    [key(n).as_bytes()],
-                    |r| r.get::<_, u32>(0),
-                )
-                .unwrap()
-                == 1
-        };
         for n in 0..5 {
             cache.put(&key(n), &value).unwrap();
             cache.flush().unwrap();
@@ -413,11 +448,13 @@ mod tests {
         std::thread::sleep(Duration::from_millis(2));
         cache.put(&key(5), &value).unwrap();
         cache.flush().unwrap();
-        let kept: Vec<u32> = (0..6).filter(|&n| present(n)).collect();
+        let kept: Vec<u32> = (0..6).filter(|&n| stored(dir.path(), n)).collect();
         assert!(kept.contains(&0) && kept.contains(&5), "kept {kept:?}");
         assert!(!kept.contains(&1), "kept {kept:?}");
         assert!(kept.len() <= 5, "kept {kept:?}");
+        assert!(cache.directory.total() <= ENTRY * 5);
         assert!(cache.stats().evicted >= 1);
+        assert!(cache.get::<Vec<u8>>(&key(0)).is_some());
     }
 
     #[test]
@@ -439,8 +476,8 @@ mod tests {
             }
         });
         let stats = cache.stats();
-        assert_eq!((stats.corrupt, stats.writes), (0, 200));
-        assert_eq!(stored_entries(dir.path()), 200);
+        assert_eq!(stats.corrupt, 0);
+        assert_eq!((0..200).filter(|&n| stored(dir.path(), n)).count(), 200);
     }
 
     #[test]

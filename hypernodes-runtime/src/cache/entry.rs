@@ -47,6 +47,11 @@ pub(super) fn decode<T: DeserializeOwned>(key: &Key, bytes: &[u8]) -> Read<T> {
     }
 }
 
+/// Whether `bytes` begin the way every entry does (a quick check before trusting a record).
+pub(super) fn starts_entry(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
+
 fn header(key: &Key, payload: &[u8]) -> [u8; HEADER] {
     let mut head = [0; HEADER];
     head[..4].copy_from_slice(MAGIC);

@@ -31,7 +31,8 @@ impl Key {
     /// tokens), bumped by hand with `#[node(version = ..)]`.
     pub fn builder(code: u64, version: u64) -> KeyBuilder {
         let mut hasher = blake3::Hasher::new();
-        hasher.update(b"hypernodes cache key v3");
+        // Short, so the prefix and an upstream key fit one block of blake3 (v4: segment store).
+        hasher.update(b"hn-key-4");
         hasher.update(&code.to_le_bytes());
         hasher.update(&version.to_le_bytes());
         KeyBuilder(hasher)
@@ -40,6 +41,11 @@ impl Key {
     /// The key's bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
+    }
+
+    /// The key whose bytes these are (as read back from a store).
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Key {
+        Key(bytes)
     }
 }
 

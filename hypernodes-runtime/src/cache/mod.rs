@@ -1,13 +1,14 @@
-//! Per-node, per-item caching: keys from a node's code and its inputs, values in one SQLite
-//! file per cache directory, written in batches.
+//! Per-node, per-item caching: keys from a node's code and its inputs, values appended to
+//! segment files in batches, indexed in memory.
 
 mod batch;
 mod canonical;
-mod database;
 mod directory;
 mod disk;
 mod entry;
+mod index;
 mod key;
+mod log;
 
 pub use canonical::KeyError;
 pub use disk::{CacheStats, DiskCache};
