@@ -2,17 +2,24 @@
 //! is what makes a cache of many small entries cheap.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
+use super::index::KeyHasher;
 use super::Key;
 
-/// New entries, by key.
+/// Bytes before a record's entry: its length (`u32` LE, counting key and entry) and its key.
+pub(super) const RECORD_HEAD: usize = 4 + 32;
+
+/// New entries, framed as the records they will be appended as: a commit writes `records` as
+/// it is, and no entry has an allocation of its own (workers allocating and the committing
+/// thread freeing contended for the allocator's lock).
 #[derive(Default)]
 pub(super) struct Batch {
-    /// Entries' bytes (see `entry`).
-    pub puts: HashMap<Key, Vec<u8>>,
-    /// Bytes of `puts`.
-    pub bytes: usize,
+    /// `[length][key][entry]` records.
+    pub records: Vec<u8>,
+    /// Where each key's entry lies in `records`: offset and length (the last put wins).
+    pub entries: HashMap<Key, (usize, usize), BuildHasherDefault<KeyHasher>>,
 }
 
 /// A batch past this many entries or bytes is committed at once rather than after the flush
@@ -22,26 +29,33 @@ const FULL_BYTES: usize = 8 << 20;
 
 impl Batch {
     pub fn is_empty(&self) -> bool {
-        self.puts.is_empty()
+        self.entries.is_empty()
     }
 
     pub fn is_full(&self) -> bool {
-        self.puts.len() >= FULL_ENTRIES || self.bytes >= FULL_BYTES
+        self.entries.len() >= FULL_ENTRIES || self.records.len() >= FULL_BYTES
+    }
+
+    /// Bytes waiting.
+    pub fn bytes(&self) -> usize {
+        self.records.len()
     }
 
     fn entry(&self, key: &Key) -> Option<&[u8]> {
         // A warm run writes nothing: no hashing of the key into an empty map.
-        if self.puts.is_empty() {
+        if self.entries.is_empty() {
             return None;
         }
-        self.puts.get(key).map(Vec::as_slice)
+        let &(at, len) = self.entries.get(key)?;
+        Some(&self.records[at..at + len])
     }
 
-    pub fn put(&mut self, key: Key, entry: Vec<u8>) {
-        self.bytes += entry.len();
-        if let Some(old) = self.puts.insert(key, entry) {
-            self.bytes -= old.len();
-        }
+    pub fn put(&mut self, key: Key, entry: &[u8]) {
+        let length = (32 + entry.len()) as u32;
+        self.records.extend_from_slice(&length.to_le_bytes());
+        self.records.extend_from_slice(key.as_bytes());
+        self.entries.insert(key, (self.records.len(), entry.len()));
+        self.records.extend_from_slice(entry);
     }
 }
 

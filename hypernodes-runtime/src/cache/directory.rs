@@ -169,7 +169,7 @@ impl Directory {
         let first = buffers.filling.is_empty();
         write(&mut buffers.filling);
         self.waiting.store(true, Ordering::Relaxed);
-        let (full, waiting) = (buffers.filling.is_full(), buffers.filling.bytes);
+        let (full, waiting) = (buffers.filling.is_full(), buffers.filling.bytes());
         drop(buffers);
         if first || full {
             self.wake.notify_one();
@@ -200,7 +200,7 @@ impl Directory {
         let read = entry::decode(key, &found.bytes);
         match read {
             Read::Value(_) if found.old => {
-                self.queue(|batch| batch.put(*key, found.bytes));
+                self.queue(|batch| batch.put(*key, &found.bytes));
             }
             Read::Damaged => self.log.forget(key),
             _ => {}

@@ -144,8 +144,10 @@ impl DiskCache {
     /// Stores `value` under `key`. The entry is committed with others shortly after; until
     /// then this process reads it from memory.
     pub fn put<T: Serialize + ?Sized>(&self, key: &Key, value: &T) -> io::Result<()> {
-        let entry = entry::encode(key, value).map_err(io::Error::other)?;
-        let waiting = self.directory.queue(|batch| batch.put(*key, entry));
+        let waiting = entry::with_encoded(key, value, |entry| {
+            self.directory.queue(|batch| batch.put(*key, entry))
+        })
+        .map_err(io::Error::other)?;
         if waiting >= MAX_WAITING {
             return self.directory.flush();
         }

@@ -23,11 +23,34 @@ pub(super) enum Read<T> {
 }
 
 /// The bytes of `value`'s entry under `key`.
+#[cfg(test)]
 pub(super) fn encode<T: Serialize + ?Sized>(key: &Key, value: &T) -> postcard::Result<Vec<u8>> {
-    let mut entry = postcard::to_extend(value, header(key, &[]).to_vec())?;
+    with_encoded(key, value, <[u8]>::to_vec)
+}
+
+/// Calls `use_entry` with the bytes of `value`'s entry under `key`, encoded in a buffer this
+/// thread reuses (no allocation per entry).
+pub(super) fn with_encoded<T: Serialize + ?Sized, R>(
+    key: &Key,
+    value: &T,
+    use_entry: impl FnOnce(&[u8]) -> R,
+) -> postcard::Result<R> {
+    thread_local! {
+        static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let mut scratch = SCRATCH.take();
+    scratch.clear();
+    scratch.extend_from_slice(&[0; HEADER]);
+    let mut entry = postcard::to_extend(value, scratch)?;
     let hash = checksum(key, &entry[HEADER..]);
+    entry[..4].copy_from_slice(MAGIC);
     entry[4..HEADER].copy_from_slice(hash.as_bytes());
-    Ok(entry)
+    let result = use_entry(&entry);
+    // A huge entry's buffer is not kept.
+    if entry.capacity() <= 1 << 20 {
+        SCRATCH.set(entry);
+    }
+    Ok(result)
 }
 
 /// The value in `bytes`, if they are a whole, unaltered entry stored for `key`.

@@ -21,19 +21,16 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use super::batch::Batch;
+use super::batch::{Batch, RECORD_HEAD};
 use super::entry::{starts_entry, HEADER};
-use super::index::{read_at, read_exact_at, Index, Location, SegmentFile};
+use super::index::{read_at, read_exact_at, Index, Location, SegmentFile, HANDLES};
 use super::Key;
-
-/// Bytes before a record's entry: its length and its key.
-const RECORD_HEAD: usize = 4 + 32;
 
 /// A record no longer than this is believed; a longer length is damage.
 const MAX_RECORD: usize = 1 << 31;
 
 /// Segment size without a cap: big enough that a directory holds few files.
-pub(super) const SEGMENT_BYTES: u64 = 16 << 20;
+pub(super) const SEGMENT_BYTES: u64 = 64 << 20;
 
 /// How often a miss looks for entries other processes appended since.
 const REFRESH_EVERY: Duration = Duration::from_millis(100);
@@ -96,12 +93,16 @@ struct Segments {
 }
 
 impl Segments {
-    fn add(&mut self, name: &str, file: File, own: bool) -> usize {
+    fn add(&mut self, dir: &Path, name: &str, own: bool) -> io::Result<usize> {
+        let path = dir.join(name);
+        let files = (0..HANDLES)
+            .map(|_| File::open(&path))
+            .collect::<io::Result<_>>()?;
         let at = self.all.len();
         self.all.push(Segment {
             name: name.to_owned(),
             file: Arc::new(SegmentFile {
-                file,
+                files,
                 created: created(name),
                 live: AtomicBool::new(true),
             }),
@@ -111,7 +112,7 @@ impl Segments {
             damaged: false,
         });
         self.by_name.insert(name.to_owned(), at);
-        at
+        Ok(at)
     }
 }
 
@@ -142,7 +143,7 @@ impl Log {
         let read = |location: &Location| {
             let mut bytes = vec![0; location.len as usize];
             // A file cut shorter since it was indexed reads short: the entry is damaged.
-            if read_exact_at(&location.segment.file, &mut bytes, location.offset).is_err() {
+            if read_exact_at(location.segment.file(), &mut bytes, location.offset).is_err() {
                 bytes.clear();
             }
             Found {
@@ -173,18 +174,10 @@ impl Log {
     /// Appends the batch's entries to this process's segment in one write and indexes them;
     /// how many were written.
     pub fn write(&self, batch: &Batch, segment_bytes: u64) -> io::Result<u64> {
-        if batch.puts.is_empty() {
+        if batch.is_empty() {
             return Ok(0);
         }
-        let mut records = Vec::with_capacity(batch.bytes + batch.puts.len() * RECORD_HEAD);
-        let mut placed = Vec::with_capacity(batch.puts.len());
-        for (key, entry) in &batch.puts {
-            let length = (32 + entry.len()) as u32;
-            records.extend_from_slice(&length.to_le_bytes());
-            records.extend_from_slice(key.as_bytes());
-            placed.push((*key, records.len() as u64, entry.len() as u32));
-            records.extend_from_slice(entry);
-        }
+        let records = &batch.records;
         let mut segments = self.segments();
         if segments
             .active
@@ -196,7 +189,7 @@ impl Log {
         }
         let active = segments.active.as_mut().expect("just made");
         let start = active.len;
-        if let Err(error) = active.writer.write_all(&records) {
+        if let Err(error) = active.writer.write_all(records) {
             // What was written of it is a cut-off record at most: the next write goes to a new
             // segment, so nothing is appended after it.
             segments.active = None;
@@ -208,15 +201,15 @@ impl Log {
         segment.bytes = len;
         let file = Arc::clone(&segment.file);
         drop(segments);
-        for (key, offset, entry_len) in placed {
+        for (key, &(offset, entry_len)) in &batch.entries {
             let location = Location {
                 segment: Arc::clone(&file),
-                offset: start + offset,
-                len: entry_len,
+                offset: start + offset as u64,
+                len: entry_len as u32,
             };
-            self.index.insert(key, location);
+            self.index.insert(*key, location);
         }
-        Ok(batch.puts.len() as u64)
+        Ok(batch.entries.len() as u64)
     }
 
     /// A new segment of this process's own.
@@ -230,7 +223,7 @@ impl Log {
         );
         let path = self.dir.join(&name);
         let writer = File::options().create_new(true).append(true).open(&path)?;
-        let segment = segments.add(&name, File::open(&path)?, true);
+        let segment = segments.add(&self.dir, &name, true)?;
         Ok(Active {
             segment,
             writer,
@@ -249,8 +242,8 @@ impl Log {
         for (name, bytes) in &present {
             let at = match segments.by_name.get(name) {
                 Some(&at) => at,
-                None => match File::open(self.dir.join(name)) {
-                    Ok(file) => segments.add(name, file, false),
+                None => match segments.add(&self.dir, name, false) {
+                    Ok(at) => at,
                     Err(_) => continue,
                 },
             };
@@ -279,7 +272,7 @@ impl Log {
         }
         let mut found = Vec::new();
         let (scanned, damaged) =
-            read_records(&segment.file.file, segment.scanned, bytes, &mut found);
+            read_records(segment.file.file(), segment.scanned, bytes, &mut found);
         segment.scanned = scanned;
         segment.bytes = bytes;
         if damaged && !segment.damaged {
