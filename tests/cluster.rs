@@ -376,3 +376,54 @@ fn an_input_that_cannot_cross_is_its_items_error_only() {
         }
     }
 }
+
+#[node(output = "letters")]
+pub fn count_letters(cleaned: &str) -> usize {
+    cleaned.chars().filter(char::is_ascii_alphabetic).count()
+}
+
+pipeline! { Lettered = [clean, count_letters] }
+
+/// One directory for the test process and the copies its cluster starts (named after the
+/// test process: the copies are its children).
+#[cfg(unix)]
+fn cluster_cache_dir() -> std::path::PathBuf {
+    let launcher = match std::env::var_os("HYPERNODES_LAUNCHED") {
+        Some(_) => std::os::unix::process::parent_id(),
+        None => std::process::id(),
+    };
+    std::env::temp_dir().join(format!("hn-cluster-cache-{launcher}"))
+}
+
+/// Every process of a cluster on one host reads and writes one cache directory: after a cold
+/// cluster run, one process is served every item whoever computed it.
+#[cfg(unix)]
+#[test]
+fn the_processes_of_a_cluster_share_one_cache() {
+    let dir = cluster_cache_dir();
+    let items = || texts(2_000).map(|t| LetteredInputs { text: t.text });
+    let cached = || Lettered::new().with_cache(hypernodes::cache::DiskCache::open(&dir).unwrap());
+    let outs = cached()
+        .with_engine(Cluster::local(2, 1))
+        .map(items())
+        .unwrap();
+    let local = Lettered::new()
+        .with_engine(Sequential)
+        .map(items())
+        .unwrap();
+    assert_eq!(outs.len(), local.len());
+    for (c, l) in outs.iter().zip(&local) {
+        assert_eq!((&c.cleaned, c.letters), (&l.cleaned, l.letters));
+    }
+    // Process 0's handle is still open in `cached()` above: a fresh one reads what both wrote.
+    let again = cached();
+    let served = again.with_engine(Sequential).map(items()).unwrap();
+    let stats = again.cache().unwrap().stats();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(served.len(), 2_000);
+    assert_eq!(
+        (stats.hits, stats.misses, stats.corrupt),
+        (4_000, 0, 0),
+        "{stats:?}"
+    );
+}

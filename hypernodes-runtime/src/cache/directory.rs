@@ -30,6 +30,18 @@ fn open_directories() -> MutexGuard<'static, Vec<(PathBuf, Arc<Directory>, usize
     OPEN.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Commits what waits in every cache directory open in this process: for code that ends the
+/// process without dropping its caches (a cluster process once its run is served).
+pub(crate) fn flush_all() {
+    let open: Vec<Arc<Directory>> = open_directories()
+        .iter()
+        .map(|(_, directory, _)| Arc::clone(directory))
+        .collect();
+    for directory in open {
+        let _ = directory.flush();
+    }
+}
+
 pub(super) struct Directory {
     log: Log,
     buffers: Mutex<Buffers>,

@@ -11,5 +11,6 @@ mod key;
 mod log;
 
 pub use canonical::KeyError;
+pub(crate) use directory::flush_all;
 pub use disk::{CacheStats, DiskCache};
 pub use key::{Key, KeyBuilder};

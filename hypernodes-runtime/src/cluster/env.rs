@@ -104,6 +104,9 @@ fn number(name: &str) -> Result<Option<usize>, String> {
 /// A process other than 0 has served its run: it ends here, so code after the run only runs
 /// on process 0. A failure is told on standard error and in the exit status.
 pub fn exit_after_serving(process: usize, outcome: Result<(), String>) -> ! {
+    // Exiting drops nothing: what the run's cached nodes wrote is committed first.
+    #[cfg(feature = "cache")]
+    crate::cache::flush_all();
     match outcome {
         Ok(()) => std::process::exit(0),
         Err(reason) => {
