@@ -32,6 +32,7 @@ fn open_directories() -> MutexGuard<'static, Vec<(PathBuf, Arc<Directory>, usize
 
 /// Commits what waits in every cache directory open in this process: for code that ends the
 /// process without dropping its caches (a cluster process once its run is served).
+#[cfg(feature = "cluster")]
 pub(crate) fn flush_all() {
     let open: Vec<Arc<Directory>> = open_directories()
         .iter()

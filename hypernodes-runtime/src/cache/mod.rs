@@ -11,6 +11,7 @@ mod key;
 mod log;
 
 pub use canonical::KeyError;
+#[cfg(feature = "cluster")]
 pub(crate) use directory::flush_all;
 pub use disk::{CacheStats, DiskCache};
 pub use key::{Key, KeyBuilder};
