@@ -85,9 +85,12 @@ pub(super) struct Log {
     pub evicted: AtomicU64,
 }
 
+/// The segments this process knows, by a number of their own (a segment gone is forgotten,
+/// and its files closed, once the index no longer points into it).
 #[derive(Default)]
 struct Segments {
-    all: Vec<Segment>,
+    all: HashMap<usize, Segment>,
+    next: usize,
     by_name: HashMap<String, usize>,
     active: Option<Active>,
 }
@@ -98,21 +101,36 @@ impl Segments {
         let files = (0..HANDLES)
             .map(|_| File::open(&path))
             .collect::<io::Result<_>>()?;
-        let at = self.all.len();
-        self.all.push(Segment {
-            name: name.to_owned(),
-            file: Arc::new(SegmentFile {
-                files,
-                created: created(name),
-                live: AtomicBool::new(true),
-            }),
-            scanned: 0,
-            bytes: 0,
-            own,
-            damaged: false,
-        });
+        let at = self.next;
+        self.next += 1;
+        self.all.insert(
+            at,
+            Segment {
+                name: name.to_owned(),
+                file: Arc::new(SegmentFile {
+                    files,
+                    created: created(name),
+                    live: AtomicBool::new(true),
+                }),
+                scanned: 0,
+                bytes: 0,
+                own,
+                damaged: false,
+            },
+        );
         self.by_name.insert(name.to_owned(), at);
         Ok(at)
+    }
+
+    fn segment(&mut self, at: usize) -> &mut Segment {
+        self.all.get_mut(&at).expect("a known segment")
+    }
+
+    /// Forgets the segments no longer live (the index no longer points into them).
+    fn forget_dead(&mut self) {
+        self.all.retain(|_, segment| segment.live());
+        let all = &self.all;
+        self.by_name.retain(|_, at| all.contains_key(at));
     }
 }
 
@@ -171,45 +189,69 @@ impl Log {
         self.index.remove(key);
     }
 
-    /// Appends the batch's entries to this process's segment in one write and indexes them;
-    /// how many were written.
+    /// Appends the batch's records to this process's segments and indexes them: one write
+    /// per segment they fill (`segment_bytes` each, so a small cap evicts at a fine grain);
+    /// how many entries were written.
     pub fn write(&self, batch: &Batch, segment_bytes: u64) -> io::Result<u64> {
-        if batch.is_empty() {
-            return Ok(0);
-        }
         let records = &batch.records;
+        // Runs of whole records, each appended to one segment: where the run starts in the
+        // batch, its segment, and where it starts in the segment.
+        let mut runs: Vec<(usize, Arc<SegmentFile>, u64)> = Vec::new();
         let mut segments = self.segments();
-        if segments
-            .active
-            .as_ref()
-            .is_none_or(|active| active.len >= segment_bytes)
-        {
-            let active = self.new_segment(&mut segments)?;
-            segments.active = Some(active);
+        let mut from = 0;
+        let mut failed = None;
+        while from < records.len() {
+            if segments
+                .active
+                .as_ref()
+                .is_none_or(|active| active.len >= segment_bytes)
+            {
+                match self.new_segment(&mut segments) {
+                    Ok(active) => segments.active = Some(active),
+                    Err(error) => {
+                        failed = Some(error);
+                        break;
+                    }
+                }
+            }
+            let active = segments.active.as_mut().expect("just made");
+            let room = segment_bytes.saturating_sub(active.len) as usize;
+            let to = whole_records(records, from, room);
+            if let Err(error) = active.writer.write_all(&records[from..to]) {
+                // What was written of it is a cut-off record at most: the next write goes to
+                // a new segment, so nothing is appended after it.
+                segments.active = None;
+                failed = Some(error);
+                break;
+            }
+            let (at, start) = (active.segment, active.len);
+            active.len += (to - from) as u64;
+            let len = active.len;
+            let segment = segments.segment(at);
+            segment.bytes = len;
+            runs.push((from, Arc::clone(&segment.file), start));
+            from = to;
         }
-        let active = segments.active.as_mut().expect("just made");
-        let start = active.len;
-        if let Err(error) = active.writer.write_all(records) {
-            // What was written of it is a cut-off record at most: the next write goes to a new
-            // segment, so nothing is appended after it.
-            segments.active = None;
-            return Err(error);
-        }
-        active.len += records.len() as u64;
-        let (at, len) = (active.segment, active.len);
-        let segment = &mut segments.all[at];
-        segment.bytes = len;
-        let file = Arc::clone(&segment.file);
         drop(segments);
+        let mut written = 0;
         for (key, &(offset, entry_len)) in &batch.entries {
+            if offset >= from {
+                continue; // not written
+            }
+            let run = runs.partition_point(|(start, ..)| *start <= offset) - 1;
+            let (run_start, file, file_start) = &runs[run];
             let location = Location {
-                segment: Arc::clone(&file),
-                offset: start + offset as u64,
+                segment: Arc::clone(file),
+                offset: file_start + (offset - run_start) as u64,
                 len: entry_len as u32,
             };
             self.index.insert(*key, location);
+            written += 1;
         }
-        Ok(batch.entries.len() as u64)
+        match failed {
+            Some(error) => Err(error),
+            None => Ok(written),
+        }
     }
 
     /// A new segment of this process's own.
@@ -238,7 +280,7 @@ impl Log {
         self.refreshed.store(now_micros(), Ordering::Relaxed);
         let mut present = listing(&self.dir)?;
         present.sort();
-        let mut seen = vec![false; segments.all.len() + present.len()];
+        let mut seen = std::collections::HashSet::with_capacity(present.len());
         for (name, bytes) in &present {
             let at = match segments.by_name.get(name) {
                 Some(&at) => at,
@@ -247,13 +289,13 @@ impl Log {
                     Err(_) => continue,
                 },
             };
-            seen[at] = true;
-            self.scan(&mut segments.all[at], *bytes);
+            seen.insert(at);
+            self.scan(segments.segment(at), *bytes);
         }
         // Segments no longer listed were evicted by another process.
         let mut gone = false;
-        for (at, segment) in segments.all.iter().enumerate() {
-            if !seen[at] && !segment.own && segment.live() {
+        for (at, segment) in &segments.all {
+            if !seen.contains(at) && !segment.own && segment.live() {
                 segment.file.live.store(false, Ordering::Relaxed);
                 gone = true;
             }
@@ -261,6 +303,7 @@ impl Log {
         drop(segments);
         if gone {
             self.index.drop_dead();
+            self.segments().forget_dead();
         }
         Ok(())
     }
@@ -298,7 +341,7 @@ impl Log {
         let segments = self.segments();
         segments
             .all
-            .iter()
+            .values()
             .filter(|s| s.live())
             .map(|s| s.bytes)
             .sum()
@@ -313,9 +356,8 @@ impl Log {
         let mut live: Vec<(&str, usize, u64)> = segments
             .all
             .iter()
-            .enumerate()
             .filter(|(_, s)| s.live())
-            .map(|(at, s)| (s.name.as_str(), at, s.bytes))
+            .map(|(&at, s)| (s.name.as_str(), at, s.bytes))
             .collect();
         live.sort();
         let mut total: u64 = live.iter().map(|(.., bytes)| bytes).sum();
@@ -336,12 +378,13 @@ impl Log {
             gone.push(at);
         }
         for at in gone {
-            segments.all[at].file.live.store(false, Ordering::Relaxed);
+            segments.all[&at].file.live.store(false, Ordering::Relaxed);
         }
         let oldest = oldest_live(&segments);
         drop(segments);
         let dropped = self.index.drop_dead();
         self.evicted.fetch_add(dropped, Ordering::Relaxed);
+        self.segments().forget_dead();
         Ok(oldest)
     }
 
@@ -354,11 +397,26 @@ impl Log {
 fn oldest_live(segments: &Segments) -> u64 {
     segments
         .all
-        .iter()
+        .values()
         .filter(|s| s.live())
         .map(|s| s.file.created)
         .min()
         .unwrap_or_else(now_micros)
+}
+
+/// Where the run of whole records from `from` ends: as many as fit in `room` bytes, and at
+/// least one.
+fn whole_records(records: &[u8], from: usize, room: usize) -> usize {
+    let mut at = from;
+    while at < records.len() {
+        let length = u32::from_le_bytes(records[at..at + 4].try_into().expect("4 bytes"));
+        let end = at + 4 + length as usize;
+        if end - from > room && at > from {
+            break;
+        }
+        at = end;
+    }
+    at
 }
 
 /// The segment files in `dir`, with their sizes.
