@@ -405,3 +405,25 @@ fn runs(pid: &str) -> bool {
         Err(_) => false,
     }
 }
+
+/// A cached `use_process` node: the parent looks its values up and stores what workers
+/// return, so a second run calls no worker and gives the same values.
+#[test]
+fn a_cached_node_in_worker_processes_is_served_from_the_cache_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let texts = ["a", "bb", "ccc", "dddd"];
+    let cached =
+        || Scores::new().with_cache(hypernodes::cache::DiskCache::open(dir.path()).unwrap());
+    let first = cached()
+        .with_engine(Parallel::new().threads(2).batch_size(1))
+        .map(inputs(&texts))
+        .unwrap();
+    let again = cached();
+    let second = again.with_engine(Sequential).map(inputs(&texts)).unwrap();
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!((a.score, a.pid), (b.score, b.pid), "served as computed");
+        assert_ne!(b.pid, std::process::id(), "computed in a worker");
+    }
+    let stats = again.cache().unwrap().stats();
+    assert_eq!((stats.hits, stats.misses), (8, 0), "{stats:?}");
+}
