@@ -1,6 +1,18 @@
 #![doc = include_str!("../README.md")]
+#![doc = "\n# Guide\n"]
+#![doc = include_str!("../docs/guide/wiring.md")]
+#![doc = include_str!("../docs/guide/checks.md")]
+#![doc = include_str!("../docs/guide/engines.md")]
+#![doc = include_str!("../docs/guide/config.md")]
+#![doc = include_str!("../docs/guide/composition.md")]
+#![doc = include_str!("../docs/guide/observing.md")]
+#![doc = include_str!("../docs/guide/caching.md")]
+#![doc = include_str!("../docs/guide/streaming.md")]
+#![doc = include_str!("../docs/guide/cluster.md")]
+#![doc = include_str!("../docs/guide/faults.md")]
+#![doc = include_str!("../docs/guide/limits.md")]
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 /// Turns a plain function into a pipeline node, leaving it callable exactly as written.
 ///
@@ -238,6 +250,11 @@ pub mod info {
 /// The compile errors users meet, what each means and the fix; no items.
 #[doc = include_str!("../docs/troubleshooting.md")]
 pub mod troubleshooting {}
+
+/// What the engines, the cache, the cluster and the macros cost, measured against the same
+/// work written by hand, with the command behind each figure; no items.
+#[doc = include_str!("../docs/performance.md")]
+pub mod performance {}
 
 /// Running on several processes or hosts: the [`Cluster`] engine and what
 /// values crossing processes need ([`Crosses`](cluster::Crosses)).

@@ -1,6 +1,8 @@
 //! Procedural macros of [hypernodes](https://docs.rs/hypernodes). Use them through the
 //! `hypernodes` crate, which documents them and re-exports everything they generate code for.
 
+#![deny(missing_docs)]
+
 mod config;
 mod errors;
 mod fq;

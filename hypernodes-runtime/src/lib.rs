@@ -3,7 +3,7 @@
 //! on the `hypernodes` facade, which re-exports what they need of it.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 #[cfg(any(feature = "cluster", all(feature = "process", unix)))]
 mod binary;
