@@ -427,3 +427,66 @@ fn the_processes_of_a_cluster_share_one_cache() {
         "{stats:?}"
     );
 }
+
+/// A process started without the cluster's secret proves nothing and is turned away; it
+/// learns why too. Same binary, same pipeline: only the secret differs.
+#[test]
+fn a_process_without_the_clusters_secret_is_turned_away() {
+    const TEST: &str = "a_process_without_the_clusters_secret_is_turned_away";
+    if std::env::var_os("HYPERNODES_LAUNCHED").is_some() {
+        let _ = scoring().with_engine(Cluster::local(2, 1)).map(texts(10));
+        unreachable!("process 1 exits after serving");
+    }
+    let addresses: Vec<String> = (0..2)
+        .map(|_| {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().to_string()
+        })
+        .collect();
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", TEST, "--nocapture", "--test-threads=1", "-q"])
+        .env("HYPERNODES_PROCESS", "1")
+        .env("HYPERNODES_HOSTS", addresses.join(","))
+        .env("HYPERNODES_WORKERS", "1")
+        .env("HYPERNODES_CONNECT_TIMEOUT", "10")
+        .env("HYPERNODES_LAUNCHED", "1")
+        .env("HYPERNODES_CLUSTER_SECRET", "a guess")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let cluster = Cluster::new(0, addresses.clone())
+        .workers(1)
+        .secret("the shared secret")
+        .connect_timeout(Duration::from_secs(3));
+    let outcome = scoring().with_engine(cluster).map(texts(100));
+    let output = child.wait_with_output().unwrap();
+    let err = match outcome {
+        Ok(outs) => panic!(
+            "a process without the secret took part in a run of {} items",
+            outs.len()
+        ),
+        Err(err) => err,
+    };
+    assert!(
+        matches!(err.kind(), ErrorKind::Cluster(m) if m.contains("did not prove it holds this cluster's secret")),
+        "{err}"
+    );
+    let told = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "process 1 fails too");
+    assert!(
+        told.contains("does not hold this cluster's secret"),
+        "{told}"
+    );
+}
+
+/// Across hosts, a cluster without a secret does not start (checked before any connection).
+#[test]
+fn a_cluster_across_hosts_needs_a_secret() {
+    let cluster = Cluster::new(0, ["192.0.2.1:4100", "192.0.2.2:4100"]).workers(1);
+    let err = scoring().with_engine(cluster).map(texts(10)).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Cluster(m) if m.contains("needs a shared secret")),
+        "{err}"
+    );
+}

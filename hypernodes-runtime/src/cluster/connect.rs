@@ -1,6 +1,7 @@
 //! Connecting the processes of a cluster, with a deadline: process `i` accepts every process
 //! after it and connects to every process before it (timely's layout), and each pair checks
-//! that both sides run the same pipeline on the same cluster shape before any item moves.
+//! that both sides run the same pipeline on the same cluster shape, and hold the cluster's
+//! secret (`auth`), before any item moves.
 //! timely's own connection code retries forever and prints to stdout; this one does neither.
 
 use std::io::{self, Read, Write};
@@ -8,6 +9,8 @@ use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use super::auth::{self, Role, Secret, PROOF_BYTES};
 
 /// What both ends of a connection must agree on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,10 +27,12 @@ pub struct Hello {
     pub channel: u64,
     /// Which pipeline the run is for.
     pub pipeline: u64,
+    /// Fresh for each connection: what the proofs of the secret are bound to.
+    pub nonce: [u64; 2],
 }
 
-const MAGIC: u64 = u64::from_le_bytes(*b"hypn\x00\x00\x00\x02");
-const HELLO_BYTES: usize = 7 * 8;
+const MAGIC: u64 = u64::from_le_bytes(*b"hypn\x00\x00\x00\x03");
+const HELLO_BYTES: usize = 9 * 8;
 /// The connection timely moves records on.
 pub const DATA: u64 = 0;
 /// The connection heartbeats go on, beside it (see `heartbeat`).
@@ -39,7 +44,7 @@ const ACCEPT_POLL: Duration = Duration::from_millis(2);
 const HELLO_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Hello {
-    fn write_to(&self, stream: &mut TcpStream) -> io::Result<()> {
+    fn bytes(&self) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(HELLO_BYTES);
         for word in [
             MAGIC,
@@ -49,10 +54,25 @@ impl Hello {
             self.build,
             self.channel,
             self.pipeline,
+            self.nonce[0],
+            self.nonce[1],
         ] {
             bytes.extend_from_slice(&word.to_le_bytes());
         }
-        stream.write_all(&bytes)
+        bytes
+    }
+
+    fn write_to(&self, stream: &mut TcpStream) -> io::Result<()> {
+        stream.write_all(&self.bytes())
+    }
+
+    /// This hello for one connection: on `channel`, with a nonce of its own.
+    fn on(self, channel: u64) -> Hello {
+        Hello {
+            channel,
+            nonce: auth::nonce(),
+            ..self
+        }
     }
 
     fn read_from(stream: &mut TcpStream) -> io::Result<Option<Hello>> {
@@ -73,6 +93,7 @@ impl Hello {
             build: word(4),
             channel: word(5),
             pipeline: word(6),
+            nonce: [word(7), word(8)],
         }))
     }
 
@@ -114,10 +135,12 @@ pub struct Link {
     pub beats: TcpStream,
 }
 
-/// One link per process, `None` at `me.process`, each after matching hellos; or why not by
-/// `deadline`. `alive` is asked while waiting, so a launcher can report a peer that exited.
+/// One link per process, `None` at `me.process`, each after matching hellos and proofs of
+/// `secret`; or why not by `deadline`. `alive` is asked while waiting, so a launcher can report
+/// a peer that exited.
 pub fn connect(
     me: Hello,
+    secret: &Secret,
     addresses: &[String],
     listener: Option<TcpListener>,
     deadline: Instant,
@@ -126,26 +149,8 @@ pub fn connect(
     let index = me.process as usize;
     let mut links: Vec<Option<Link>> = (0..addresses.len()).map(|_| None).collect();
     for (peer, address) in addresses.iter().enumerate().take(index) {
-        let data = dial(
-            Hello {
-                channel: DATA,
-                ..me
-            },
-            peer,
-            address,
-            deadline,
-            alive,
-        )?;
-        let beats = dial(
-            Hello {
-                channel: BEATS,
-                ..me
-            },
-            peer,
-            address,
-            deadline,
-            alive,
-        )?;
+        let data = dial(me.on(DATA), secret, peer, address, deadline, alive)?;
+        let beats = dial(me.on(BEATS), secret, peer, address, deadline, alive)?;
         links[peer] = Some(Link { data, beats });
     }
     if index + 1 < addresses.len() {
@@ -154,7 +159,7 @@ pub fn connect(
             None => TcpListener::bind(&addresses[index])
                 .map_err(|e| format!("cannot listen on {}: {e}", addresses[index]))?,
         };
-        accept_all(me, &listener, &mut links, deadline, alive)?;
+        accept_all(me, secret, &listener, &mut links, deadline, alive)?;
     }
     for link in links.iter().flatten() {
         for socket in [&link.data, &link.beats] {
@@ -169,6 +174,7 @@ pub fn connect(
 
 fn dial(
     me: Hello,
+    secret: &Secret,
     peer: usize,
     address: &str,
     deadline: Instant,
@@ -192,7 +198,7 @@ fn dial(
                         .and_then(|()| Hello::read_from(&mut stream));
                     return match answer {
                         Ok(Some(hello)) => match me.mismatch(&hello, peer as u64) {
-                            None => Ok(stream),
+                            None => prove(stream, secret, &me, &hello, peer, address),
                             Some(why) => Err(why),
                         },
                         Ok(None) => Err(format!("{address} is not a hypernodes cluster process")),
@@ -211,8 +217,35 @@ fn dial(
     }
 }
 
+/// The dialer's side once hellos match: check the acceptor's proof, then send its own.
+fn prove(
+    mut stream: TcpStream,
+    secret: &Secret,
+    me: &Hello,
+    acceptor: &Hello,
+    peer: usize,
+    address: &str,
+) -> Result<TcpStream, String> {
+    let (mine, theirs) = (me.bytes(), acceptor.bytes());
+    let mut proof = [0u8; PROOF_BYTES];
+    stream
+        .read_exact(&mut proof)
+        .map_err(|e| format!("process {peer} at {address} left during the handshake: {e}"))?;
+    if !secret.verifies(&proof, Role::Acceptor, &mine, &theirs) {
+        return Err(format!(
+            "process {peer} at {address} does not hold this cluster's secret: give every process the same {} (or `Cluster::secret`)",
+            super::env::SECRET
+        ));
+    }
+    stream
+        .write_all(secret.proof(Role::Dialer, &mine, &theirs).as_bytes())
+        .map_err(|e| format!("process {peer} at {address} left during the handshake: {e}"))?;
+    Ok(stream)
+}
+
 fn accept_all(
     me: Hello,
+    secret: &Secret,
     listener: &TcpListener,
     links: &mut [Option<Link>],
     deadline: Instant,
@@ -227,6 +260,8 @@ fn accept_all(
     // Each connection says hello on a thread of its own: a stranger that connects and stays
     // silent holds up no one, and is dropped after `HELLO_TIMEOUT`.
     let (hellos, greeted) = mpsc::channel::<(TcpStream, Hello)>();
+    // Why a connection claiming to be a process was turned away, for the deadline's error.
+    let mut refused: Vec<Option<String>> = vec![None; links.len()];
     while links[index + 1..].iter().any(Option::is_none) {
         alive()?;
         // Every connection waiting, each greeted on a thread of its own.
@@ -257,15 +292,29 @@ fn accept_all(
             {
                 continue;
             }
-            // Answer first, so a mismatched peer learns why too.
-            Hello {
-                channel: hello.channel,
-                ..me
+            // Answer first, so a mismatched peer learns why too; the proof comes with it.
+            let answer = me.on(hello.channel);
+            let (theirs, mine) = (hello.bytes(), answer.bytes());
+            let mut reply = mine.clone();
+            reply.extend_from_slice(secret.proof(Role::Acceptor, &theirs, &mine).as_bytes());
+            if let Err(e) = stream.write_all(&reply) {
+                refused[peer] = Some(format!("it left during the handshake: {e}"));
+                continue;
             }
-            .write_to(&mut stream)
-            .map_err(|e| format!("process {peer} left during the handshake: {e}"))?;
             if let Some(why) = me.mismatch(&hello, hello.process) {
                 return Err(why);
+            }
+            // A connection that cannot prove the secret is turned away, not the run failed:
+            // the real process may still come.
+            let mut proof = [0u8; PROOF_BYTES];
+            let proved = stream.read_exact(&mut proof).is_ok()
+                && secret.verifies(&proof, Role::Dialer, &theirs, &mine);
+            if !proved {
+                refused[peer] = Some(format!(
+                    "a connection claiming to be it did not prove it holds this cluster's secret (every process needs the same {})",
+                    super::env::SECRET
+                ));
+                continue;
             }
             halves[peer][channel] = Some(stream);
             if let [Some(_), Some(_)] = &halves[peer] {
@@ -287,8 +336,18 @@ fn accept_all(
                 .filter(|(_, s)| s.is_none())
                 .map(|(peer, _)| peer.to_string())
                 .collect();
+            let why: Vec<String> = refused
+                .iter()
+                .enumerate()
+                .filter_map(|(peer, why)| Some(format!("process {peer}: {}", why.as_ref()?)))
+                .collect();
+            let why = if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join("; "))
+            };
             return Err(format!(
-                "process(es) {} did not connect before the connect deadline",
+                "process(es) {} did not connect before the connect deadline{why}",
                 missing.join(", ")
             ));
         }
@@ -316,7 +375,12 @@ mod tests {
             build: 3,
             channel: DATA,
             pipeline: 7,
+            nonce: [0, 0],
         }
+    }
+
+    fn secret() -> Secret {
+        Secret::new(b"test")
     }
 
     /// Process 1 connecting to `addresses` with `me`, on a thread.
@@ -327,7 +391,7 @@ mod tests {
         let addresses = addresses.to_vec();
         thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(5);
-            connect(me, &addresses, None, deadline, &mut || Ok(()))
+            connect(me, &secret(), &addresses, None, deadline, &mut || Ok(()))
         })
     }
 
@@ -337,9 +401,14 @@ mod tests {
         let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
         let dialer = dialer(hello(1), &addresses);
         let deadline = Instant::now() + Duration::from_secs(5);
-        let mine = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
-            Ok(())
-        })
+        let mine = connect(
+            hello(0),
+            &secret(),
+            &addresses,
+            Some(listener),
+            deadline,
+            &mut || Ok(()),
+        )
         .unwrap();
         let theirs = dialer.join().unwrap().unwrap();
         assert!(mine[0].is_none() && mine[1].is_some());
@@ -352,9 +421,14 @@ mod tests {
         let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
         let start = Instant::now();
         let deadline = start + Duration::from_millis(300);
-        let err = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
-            Ok(())
-        })
+        let err = connect(
+            hello(0),
+            &secret(),
+            &addresses,
+            Some(listener),
+            deadline,
+            &mut || Ok(()),
+        )
         .unwrap_err();
         assert!(err.contains("process(es) 1 did not connect"), "{err}");
         assert!(start.elapsed() < Duration::from_secs(3));
@@ -370,9 +444,14 @@ mod tests {
         };
         let dialer = dialer(other, &addresses);
         let deadline = Instant::now() + Duration::from_secs(5);
-        let err = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
-            Ok(())
-        })
+        let err = connect(
+            hello(0),
+            &secret(),
+            &addresses,
+            Some(listener),
+            deadline,
+            &mut || Ok(()),
+        )
         .unwrap_err();
         assert!(err.contains("another pipeline"), "{err}");
         let _ = dialer.join();
@@ -388,9 +467,14 @@ mod tests {
         };
         let dialer = dialer(other, &addresses);
         let deadline = Instant::now() + Duration::from_secs(5);
-        let err = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
-            Ok(())
-        })
+        let err = connect(
+            hello(0),
+            &secret(),
+            &addresses,
+            Some(listener),
+            deadline,
+            &mut || Ok(()),
+        )
         .unwrap_err();
         assert!(err.contains("another build"), "{err}");
         let _ = dialer.join();
@@ -406,9 +490,14 @@ mod tests {
         let dialer = dialer(hello(1), &addresses);
         let start = Instant::now();
         let deadline = start + Duration::from_secs(20);
-        let mine = connect(hello(0), &addresses, Some(listener), deadline, &mut || {
-            Ok(())
-        })
+        let mine = connect(
+            hello(0),
+            &secret(),
+            &addresses,
+            Some(listener),
+            deadline,
+            &mut || Ok(()),
+        )
         .unwrap();
         assert!(mine[1].is_some());
         assert!(
@@ -418,5 +507,80 @@ mod tests {
         );
         dialer.join().unwrap().unwrap();
         drop(stranger);
+    }
+
+    /// Process 1 connecting with `secret`, on a thread.
+    fn dialer_holding(
+        secret: Secret,
+        addresses: &[String],
+    ) -> thread::JoinHandle<Result<Vec<Option<Link>>, String>> {
+        let addresses = addresses.to_vec();
+        thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            connect(
+                hello(1),
+                &secret,
+                &addresses,
+                None,
+                deadline,
+                &mut || Ok(()),
+            )
+        })
+    }
+
+    #[test]
+    fn a_dialer_without_the_secret_learns_why_and_is_turned_away() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
+        let impostor = dialer_holding(Secret::new(b"guess"), &addresses);
+        let deadline = Instant::now() + Duration::from_millis(1_500);
+        let err = connect(
+            hello(0),
+            &secret(),
+            &addresses,
+            Some(listener),
+            deadline,
+            &mut || Ok(()),
+        )
+        .unwrap_err();
+        assert!(err.contains("process(es) 1 did not connect"), "{err}");
+        assert!(
+            err.contains("did not prove it holds this cluster's secret"),
+            "{err}"
+        );
+        let theirs = impostor.join().unwrap().unwrap_err();
+        assert!(
+            theirs.contains("does not hold this cluster's secret"),
+            "{theirs}"
+        );
+    }
+
+    #[test]
+    fn the_real_process_still_joins_after_an_impostor_was_turned_away() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
+        let acceptor = {
+            let addresses = addresses.clone();
+            thread::spawn(move || {
+                let deadline = Instant::now() + Duration::from_secs(5);
+                connect(
+                    hello(0),
+                    &secret(),
+                    &addresses,
+                    Some(listener),
+                    deadline,
+                    &mut || Ok(()),
+                )
+            })
+        };
+        let refused = dialer_holding(Secret::new(b"guess"), &addresses)
+            .join()
+            .unwrap();
+        assert!(refused.is_err());
+        dialer_holding(secret(), &addresses)
+            .join()
+            .unwrap()
+            .unwrap();
+        assert!(acceptor.join().unwrap().unwrap()[1].is_some());
     }
 }

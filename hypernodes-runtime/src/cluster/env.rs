@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use super::auth::Secret;
 use super::Cluster;
 
 pub const PROCESS: &str = "HYPERNODES_PROCESS";
@@ -15,6 +16,11 @@ pub const HEARTBEAT_TIMEOUT: &str = "HYPERNODES_HEARTBEAT_TIMEOUT";
 pub const BUILD_ID: &str = "HYPERNODES_BUILD_ID";
 /// Set on the processes [`Cluster::local`] starts.
 pub const LAUNCHED: &str = "HYPERNODES_LAUNCHED";
+/// The secret every process proves it holds (see [`Cluster::secret`]).
+pub const SECRET: &str = "HYPERNODES_CLUSTER_SECRET";
+/// The key [`Cluster::local`] hands the processes it starts (hex; from a secret of its own or
+/// the one it was given).
+pub const KEY: &str = "HYPERNODES_CLUSTER_KEY";
 
 /// This process's place, when [`Cluster::local`] started it.
 pub fn launched() -> Option<Cluster> {
@@ -54,6 +60,12 @@ pub fn from_env() -> Result<Cluster, String> {
     }
     if let Some(seconds) = var(HEARTBEAT_TIMEOUT)? {
         cluster = cluster.heartbeat_timeout(seconds_of(HEARTBEAT_TIMEOUT, &seconds)?);
+    }
+    if let Some(key) = var(KEY)? {
+        cluster.secret =
+            Some(Secret::from_hex(&key).ok_or_else(|| format!("{KEY} is not a key: {key}"))?);
+    } else if let Some(secret) = var(SECRET)? {
+        cluster = cluster.secret(secret);
     }
     Ok(cluster)
 }

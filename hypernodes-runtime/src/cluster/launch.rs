@@ -2,6 +2,7 @@
 //! current binary, on free loopback ports, and tells them their place through environment
 //! variables. Under the Rust test harness, a copy runs only the test that started it.
 
+use super::auth::Secret;
 use std::ffi::OsString;
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -46,12 +47,13 @@ fn address(listener: &TcpListener) -> Result<String, String> {
 }
 
 impl Launch {
-    /// Starts processes `1..addresses.len()` with `workers` workers each.
+    /// Starts processes `1..addresses.len()` with `workers` workers each, holding `secret`.
     pub fn start(
         addresses: &[String],
         workers: usize,
         (connect_timeout, heartbeat_timeout): (Duration, Duration),
         args: Option<&[OsString]>,
+        secret: &Secret,
     ) -> Result<Launch, String> {
         let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
         let in_test = under_test_harness(&exe);
@@ -80,6 +82,7 @@ impl Launch {
                     heartbeat_timeout.as_secs_f64().to_string(),
                 )
                 .env(env::LAUNCHED, "1")
+                .env(env::KEY, secret.to_hex())
                 .stdin(Stdio::null())
                 .stdout(child_stdout(in_test))
                 .spawn()

@@ -5,6 +5,7 @@
 //! Process 0 holds the items, sends them in units to every worker of every process, and gets
 //! the results back in input order. The other processes serve the run, then exit.
 
+mod auth;
 mod build;
 mod connect;
 mod env;
@@ -80,6 +81,8 @@ pub struct Cluster {
     /// Set on process 0 of [`Cluster::local`]: it starts the other processes itself.
     launch: bool,
     worker_args: Option<Vec<OsString>>,
+    /// The key every process proves it holds (see [`Cluster::secret`]).
+    secret: Option<auth::Secret>,
     config: EngineConfig,
 }
 
@@ -109,6 +112,7 @@ impl Cluster {
             heartbeat_timeout: DEFAULT_HEARTBEAT_TIMEOUT,
             launch: false,
             worker_args: None,
+            secret: None,
             config: EngineConfig::default(),
         }
     }
@@ -138,7 +142,8 @@ impl Cluster {
     /// The cluster described by environment variables, so the program's own command line
     /// stays its own: `HYPERNODES_PROCESS` (this process's index), `HYPERNODES_HOSTS`
     /// (`host:port` list, comma-separated) or `HYPERNODES_HOSTFILE` (one per line),
-    /// and optionally `HYPERNODES_WORKERS` and `HYPERNODES_CONNECT_TIMEOUT` (seconds).
+    /// and optionally `HYPERNODES_WORKERS`, `HYPERNODES_CONNECT_TIMEOUT` (seconds) and
+    /// `HYPERNODES_CLUSTER_SECRET` (see [`Cluster::secret`]; required across hosts).
     ///
     /// ```
     /// use hypernodes::Cluster;
@@ -198,6 +203,23 @@ impl Cluster {
         self
     }
 
+    /// The secret every process of the cluster must hold: each connection proves it, both
+    /// ways, without sending it (a keyed hash over both sides' fresh nonces), and a connection
+    /// that cannot is turned away. Give every process the same one, here or in
+    /// `HYPERNODES_CLUSTER_SECRET` for [`Cluster::from_env`]. Required when any process is on
+    /// another host; a cluster on loopback addresses only may go without. [`Cluster::local`]
+    /// makes a fresh one for each run and hands it to the processes it starts.
+    ///
+    /// ```
+    /// let cluster = hypernodes::Cluster::new(0, ["10.0.0.1:4100", "10.0.0.2:4100"])
+    ///     .secret("a long random string shared by the hosts");
+    /// # let _ = cluster;
+    /// ```
+    pub fn secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        self.secret = Some(auth::Secret::new(secret.as_ref()));
+        self
+    }
+
     /// This process's index: 0 holds the items and gets the results.
     pub fn process_index(&self) -> usize {
         self.process
@@ -206,6 +228,25 @@ impl Cluster {
     /// Processes in the cluster.
     pub fn processes(&self) -> usize {
         self.hosts.len()
+    }
+
+    /// The secret given, or none for a cluster on loopback addresses only; an error for one
+    /// across hosts without a secret.
+    fn secret_or_loopback(&self) -> Result<auth::Secret, String> {
+        if let Some(secret) = &self.secret {
+            return Ok(secret.clone());
+        }
+        let on_loopback = |host: &String| {
+            std::net::ToSocketAddrs::to_socket_addrs(host.as_str())
+                .is_ok_and(|mut addresses| addresses.all(|a| a.ip().is_loopback()))
+        };
+        if self.hosts.iter().all(on_loopback) {
+            return Ok(auth::Secret::new(b""));
+        }
+        Err(format!(
+            "a cluster across hosts needs a shared secret, so that no one else can join it: set {} to the same value on every process (or call `Cluster::secret`)",
+            env::SECRET
+        ))
     }
 
     /// Connects to the other processes (starting them first for [`Cluster::local`]) and
@@ -224,17 +265,19 @@ impl Cluster {
             ));
         }
         let deadline = deadline_after(self.connect_timeout);
-        let (addresses, listener) = if self.launch && self.hosts.len() > 1 {
+        let (addresses, listener, secret) = if self.launch && self.hosts.len() > 1 {
             let ports = launch::free_ports(self.hosts.len())?;
+            let secret = self.secret.clone().unwrap_or_else(auth::Secret::random);
             *launch = Some(Launch::start(
                 &ports.addresses,
                 self.workers,
                 (self.connect_timeout, self.heartbeat_timeout),
                 self.worker_args.as_deref(),
+                &secret,
             )?);
-            (ports.addresses, Some(ports.listener))
+            (ports.addresses, Some(ports.listener), secret)
         } else {
-            (self.hosts.clone(), None)
+            (self.hosts.clone(), None, self.secret_or_loopback()?)
         };
         let me = Hello {
             process: self.process as u64,
@@ -243,9 +286,10 @@ impl Cluster {
             build: build::fingerprint()?,
             channel: connect::DATA,
             pipeline,
+            nonce: [0, 0],
         };
         let mut alive = || launch.as_mut().map_or(Ok(()), Launch::alive);
-        let links = connect::connect(me, &addresses, listener, deadline, &mut alive)?;
+        let links = connect::connect(me, &secret, &addresses, listener, deadline, &mut alive)?;
         let mut data = Vec::with_capacity(links.len());
         let mut beats = Vec::with_capacity(links.len());
         for (peer, link) in links.into_iter().enumerate() {
