@@ -18,6 +18,8 @@ pub const BUILD_ID: &str = "HYPERNODES_BUILD_ID";
 pub const LAUNCHED: &str = "HYPERNODES_LAUNCHED";
 /// The secret every process proves it holds (see [`Cluster::secret`]).
 pub const SECRET: &str = "HYPERNODES_CLUSTER_SECRET";
+/// A file holding that secret (its first line), so it stays out of process listings.
+pub const SECRET_FILE: &str = "HYPERNODES_CLUSTER_SECRET_FILE";
 /// The key [`Cluster::local`] hands the processes it starts (hex; from a secret of its own or
 /// the one it was given).
 pub const KEY: &str = "HYPERNODES_CLUSTER_KEY";
@@ -65,6 +67,16 @@ pub fn from_env() -> Result<Cluster, String> {
         cluster.secret =
             Some(Secret::from_hex(&key).ok_or_else(|| format!("{KEY} is not a key: {key}"))?);
     } else if let Some(secret) = var(SECRET)? {
+        cluster = cluster.secret(secret);
+    } else if let Some(path) = var(SECRET_FILE)? {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {SECRET_FILE} {path}: {e}"))?;
+        let secret = text.lines().next().unwrap_or("").trim_end();
+        if secret.is_empty() {
+            return Err(format!(
+                "{SECRET_FILE} {path} holds no secret on its first line"
+            ));
+        }
         cluster = cluster.secret(secret);
     }
     Ok(cluster)

@@ -143,7 +143,8 @@ impl Cluster {
     /// stays its own: `HYPERNODES_PROCESS` (this process's index), `HYPERNODES_HOSTS`
     /// (`host:port` list, comma-separated) or `HYPERNODES_HOSTFILE` (one per line),
     /// and optionally `HYPERNODES_WORKERS`, `HYPERNODES_CONNECT_TIMEOUT` (seconds) and
-    /// `HYPERNODES_CLUSTER_SECRET` (see [`Cluster::secret`]; required across hosts).
+    /// `HYPERNODES_CLUSTER_SECRET` or `HYPERNODES_CLUSTER_SECRET_FILE` (a file whose first line
+    /// is the secret; see [`Cluster::secret`], required across hosts).
     ///
     /// ```
     /// use hypernodes::Cluster;

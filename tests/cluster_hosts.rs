@@ -1,0 +1,286 @@
+//! The cluster across separate hosts: each host is a network namespace of its own, joined to
+//! the others by a bridge inside a fourth namespace (nothing is added to this machine's own
+//! network, and traffic goes only to the namespaces' addresses). Each host runs a copy of this
+//! test binary with `HYPERNODES_*` variables, as a user starts one binary per host. Making
+//! namespaces needs root and iproute2's `ip`: elsewhere each test says it skipped and passes.
+
+#[path = "../benches/common/workloads.rs"]
+mod workloads;
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hypernodes::Cluster;
+use workloads::{w3_inputs, W3};
+
+/// Set in the copies this file starts, to the number of W3 items to run.
+const ITEMS: &str = "HN_TEST_HOST_ITEMS";
+
+/// One host's process: runs W3 on the cluster its environment describes. Process 0 prints
+/// the checksum or the error; the others end inside the run.
+#[test]
+fn host_process() {
+    let Some(items) = std::env::var_os(ITEMS) else {
+        return; // only in a namespace, started by the tests below
+    };
+    let items: usize = items.to_str().unwrap().parse().unwrap();
+    let cluster = Cluster::from_env().unwrap_or_else(|e| panic!("{e}"));
+    match W3::new().with_engine(cluster).map(w3_inputs(items)) {
+        Ok(outs) => println!("checksum {}", outs.iter().fold(0, |x, o| x ^ o.h)),
+        Err(error) => println!("error {error}"),
+    }
+}
+
+/// Namespaces `hosts` hosts live in, removed when dropped (a failing test included).
+struct Hosts {
+    tag: String,
+    hosts: usize,
+}
+
+impl Hosts {
+    /// The hosts, or `None` (after saying why) where namespaces cannot be made.
+    fn make(hosts: usize, test: &str) -> Option<Hosts> {
+        let made = Hosts {
+            tag: format!("hn{}{}", std::process::id() % 100_000, &test[..2]),
+            hosts,
+        };
+        match made.build() {
+            Ok(()) => Some(made),
+            Err(why) => {
+                eprintln!("SKIPPED {test}: cannot make network namespaces here ({why}); it needs root and iproute2");
+                None
+            }
+        }
+    }
+
+    fn switch(&self) -> String {
+        format!("{}sw", self.tag)
+    }
+
+    fn host(&self, i: usize) -> String {
+        format!("{}h{i}", self.tag)
+    }
+
+    fn address(&self, i: usize) -> String {
+        format!("10.231.7.{}", i + 1)
+    }
+
+    fn build(&self) -> Result<(), String> {
+        let switch = self.switch();
+        ip(&["netns", "add", &switch])?;
+        ip(&["-n", &switch, "link", "add", "br0", "type", "bridge"])?;
+        ip(&["-n", &switch, "link", "set", "br0", "up"])?;
+        for i in 0..self.hosts {
+            let host = self.host(i);
+            let (inner, outer) = (format!("{}a{i}", self.tag), format!("{}b{i}", self.tag));
+            ip(&["netns", "add", &host])?;
+            ip(&[
+                "link", "add", "name", &inner, "netns", &host, "type", "veth", "peer", "name",
+                &outer, "netns", &switch,
+            ])?;
+            ip(&[
+                "-n",
+                &host,
+                "addr",
+                "add",
+                &format!("{}/24", self.address(i)),
+                "dev",
+                &inner,
+            ])?;
+            ip(&["-n", &host, "link", "set", &inner, "up"])?;
+            ip(&["-n", &host, "link", "set", "lo", "up"])?;
+            ip(&["-n", &switch, "link", "set", &outer, "master", "br0"])?;
+            ip(&["-n", &switch, "link", "set", &outer, "up"])?;
+        }
+        Ok(())
+    }
+
+    /// Takes host `i`'s cable out: its end of the link on the bridge goes down.
+    fn unplug(&self, i: usize) {
+        ip(&[
+            "-n",
+            &self.switch(),
+            "link",
+            "set",
+            &format!("{}b{i}", self.tag),
+            "down",
+        ])
+        .unwrap();
+    }
+
+    /// Starts host `i`'s process of a cluster of every host, `items` W3 items, with `secret`
+    /// and extra variables.
+    fn start(&self, i: usize, items: usize, secret: &str, extra: &[(&str, &str)]) -> Child {
+        let hosts: Vec<String> = (0..self.hosts)
+            .map(|h| format!("{}:4710", self.address(h)))
+            .collect();
+        let exe = std::env::current_exe().unwrap();
+        Command::new("ip")
+            .args(["netns", "exec", &self.host(i)])
+            .arg(exe)
+            .args([
+                "--exact",
+                "host_process",
+                "--nocapture",
+                "--test-threads=1",
+                "-q",
+            ])
+            .env(ITEMS, items.to_string())
+            .env("HYPERNODES_PROCESS", i.to_string())
+            .env("HYPERNODES_HOSTS", hosts.join(","))
+            .env("HYPERNODES_WORKERS", "1")
+            .env("HYPERNODES_CONNECT_TIMEOUT", "10")
+            .env("HYPERNODES_CLUSTER_SECRET", secret)
+            .envs(extra.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+}
+
+impl Drop for Hosts {
+    fn drop(&mut self) {
+        // Removing a namespace removes its end of each link, and so the link.
+        for i in 0..self.hosts {
+            let _ = ip(&["netns", "del", &self.host(i)]);
+        }
+        let _ = ip(&["netns", "del", &self.switch()]);
+    }
+}
+
+fn ip(args: &[&str]) -> Result<(), String> {
+    let output = Command::new("ip")
+        .args(args)
+        .output()
+        .map_err(|e| format!("ip: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "ip {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
+/// What process 0 printed, once it ends; a test failure if it runs past `limit`.
+fn outcome(mut driver: Child, others: Vec<Child>, limit: Duration) -> (String, Duration) {
+    let start = Instant::now();
+    loop {
+        if driver.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > limit {
+            let _ = driver.kill();
+            for mut other in others {
+                let _ = other.kill();
+                let _ = other.wait();
+            }
+            panic!("the run hung past {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let took = start.elapsed();
+    let mut printed = String::new();
+    let mut stdout = driver.stdout.take().unwrap();
+    stdout.read_to_string(&mut printed).unwrap();
+    // The test harness prints around it: the line this file's `host_process` printed.
+    let said = printed
+        .lines()
+        .find(|line| line.starts_with("checksum ") || line.starts_with("error "))
+        .unwrap_or_else(|| panic!("process 0 printed no outcome: {printed}"))
+        .to_owned();
+    for mut other in others {
+        // The others end with the run (or its failure) on their own.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while other.try_wait().unwrap().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = other.kill();
+        let _ = other.wait();
+    }
+    (said, took)
+}
+
+fn checksum(items: usize) -> u64 {
+    W3::new()
+        .map(w3_inputs(items))
+        .unwrap()
+        .iter()
+        .fold(0, |x, o| x ^ o.h)
+}
+
+#[test]
+fn w3_on_three_hosts_gives_the_checksum_of_one() {
+    let Some(hosts) = Hosts::make(3, "w3_on_three_hosts") else {
+        return;
+    };
+    let items = 3_000;
+    let others = (1..3)
+        .map(|i| hosts.start(i, items, "s3cret", &[]))
+        .collect();
+    let driver = hosts.start(0, items, "s3cret", &[]);
+    let (said, _) = outcome(driver, others, Duration::from_secs(120));
+    assert_eq!(said, format!("checksum {}", checksum(items)));
+}
+
+#[test]
+fn a_host_with_the_wrong_secret_is_refused() {
+    let Some(hosts) = Hosts::make(3, "wrong_secret") else {
+        return;
+    };
+    let short = [("HYPERNODES_CONNECT_TIMEOUT", "4")];
+    let others = vec![
+        hosts.start(1, 100, "s3cret", &short),
+        hosts.start(2, 100, "a guess", &short),
+    ];
+    let driver = hosts.start(0, 100, "s3cret", &short);
+    let (said, _) = outcome(driver, others, Duration::from_secs(60));
+    assert!(said.starts_with("error "), "{said}");
+    assert!(said.contains("process 2"), "{said}");
+    assert!(said.contains("secret"), "{said}");
+}
+
+/// Long enough a run that the fault lands in the middle of it (about 3 s on three hosts).
+const LONG_RUN: usize = 100_000;
+
+#[test]
+fn a_host_whose_link_goes_down_ends_the_run_with_a_clear_error_within_seconds() {
+    let Some(hosts) = Hosts::make(3, "link_down") else {
+        return;
+    };
+    let beats = [("HYPERNODES_HEARTBEAT_TIMEOUT", "2")];
+    let others = (1..3)
+        .map(|i| hosts.start(i, LONG_RUN, "s3cret", &beats))
+        .collect();
+    let driver = hosts.start(0, LONG_RUN, "s3cret", &beats);
+    std::thread::sleep(Duration::from_millis(1_500));
+    hosts.unplug(2);
+    let (said, took) = outcome(driver, others, Duration::from_secs(60));
+    assert!(
+        said.starts_with("error "),
+        "the run finished without host 2: {said}"
+    );
+    assert!(said.contains("process 2"), "{said}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn a_host_killed_mid_run_ends_the_run_with_an_error_naming_it() {
+    let Some(hosts) = Hosts::make(3, "killed") else {
+        return;
+    };
+    let mut others: Vec<Child> = (1..3)
+        .map(|i| hosts.start(i, LONG_RUN, "s3cret", &[]))
+        .collect();
+    let driver = hosts.start(0, LONG_RUN, "s3cret", &[]);
+    std::thread::sleep(Duration::from_millis(1_500));
+    others[0].kill().unwrap(); // SIGKILL to host 1's process
+    let (said, took) = outcome(driver, others, Duration::from_secs(60));
+    assert!(said.starts_with("error "), "{said}");
+    assert!(said.contains("process 1"), "{said}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
