@@ -14,6 +14,14 @@ mod pipeline;
 use proc_macro::TokenStream;
 
 /// Turns a function into a pipeline node. See the `hypernodes` crate for the full guide.
+///
+/// ```
+/// use hypernodes::{node, pipeline};
+/// #[node(output = "cleaned")]
+/// fn clean(text: String) -> String { text.trim().to_lowercase() }
+/// pipeline! { Clean = [clean] }
+/// assert_eq!(Clean::new().run(CleanInputs { text: " Hi ".into() }).unwrap().cleaned, "hi");
+/// ```
 #[proc_macro_attribute]
 pub fn node(args: TokenStream, item: TokenStream) -> TokenStream {
     node::expand(args.into(), item.into()).into()
@@ -22,6 +30,15 @@ pub fn node(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Marks an item a node uses from outside its body (a `const`, a helper function...): a node
 /// naming it in `#[node(uses(..))]` folds its code into its cache key. See the `hypernodes`
 /// crate.
+///
+/// ```
+/// use hypernodes::{keyed, node};
+/// #[keyed]
+/// const SCALE: u64 = 10;
+/// #[node(uses(SCALE))]
+/// fn scale(x: u64) -> u64 { x * SCALE }
+/// assert_eq!(scale(2), 20);
+/// ```
 #[proc_macro_attribute]
 pub fn keyed(args: TokenStream, item: TokenStream) -> TokenStream {
     keyed::expand(args.into(), item.into()).into()

@@ -3,16 +3,44 @@
 //! `pipeline!` resolves every key at compile time through the hierarchy
 //! node `config(..)` > engine (run time) > pipeline `#[config(..)]` > built-in default,
 //! and records the level each value came from so a plan can show it.
+//!
+//! ```
+//! use hypernodes::config::ConfigSource;
+//! use hypernodes::{node, pipeline, Parallel};
+//!
+//! #[node(config(batch_size = 8))]
+//! fn double(x: u64) -> u64 { 2 * x }
+//! #[node]
+//! fn plus_one(double: u64) -> u64 { double + 1 }
+//! pipeline! { Chain = [double, plus_one] }
+//!
+//! let plan = Chain::new().with_engine(Parallel::new().batch_size(64)).plan();
+//! let batch = |node: usize| plan.nodes[node].config.batch_size;
+//! assert_eq!((batch(0).value, batch(0).source), (8, ConfigSource::Node));
+//! assert_eq!((batch(1).value, batch(1).source), (64, ConfigSource::Engine));
+//! ```
 
 use std::fmt;
 
 use crate::devices::Devices;
 
 /// Built-in default for `batch_size`: the executor's unit of work and a batch node's batch.
+///
+/// ```
+/// assert_eq!(hypernodes::config::NodeConfig::BUILTIN.batch_size.value, hypernodes::config::DEFAULT_BATCH_SIZE);
+/// ```
 pub const DEFAULT_BATCH_SIZE: usize = 1024;
 /// Built-in default for `max_retries`: no retry.
+///
+/// ```
+/// assert_eq!(hypernodes::config::NodeConfig::BUILTIN.max_retries.value, hypernodes::config::DEFAULT_MAX_RETRIES);
+/// ```
 pub const DEFAULT_MAX_RETRIES: u32 = 0;
 /// Built-in default for `gpus`: no device.
+///
+/// ```
+/// assert_eq!(hypernodes::config::NodeConfig::BUILTIN.gpus.value, hypernodes::config::DEFAULT_GPUS);
+/// ```
 pub const DEFAULT_GPUS: u32 = 0;
 
 /// The level of the config hierarchy a setting was taken from, strongest first.
@@ -62,6 +90,11 @@ pub struct Setting<T> {
 
 impl<T> Setting<T> {
     /// A value taken from `source`.
+    ///
+    /// ```
+    /// use hypernodes::config::{ConfigSource, Setting};
+    /// assert_eq!(Setting::new(3_u32, ConfigSource::Engine).value, 3);
+    /// ```
     pub const fn new(value: T, source: ConfigSource) -> Self {
         Setting { value, source }
     }
@@ -92,6 +125,11 @@ pub struct NodeConfig {
 
 impl NodeConfig {
     /// Every key at its built-in default.
+    ///
+    /// ```
+    /// let builtin = hypernodes::config::NodeConfig::BUILTIN;
+    /// assert_eq!(builtin.max_concurrency.value, None);
+    /// ```
     pub const BUILTIN: NodeConfig = NodeConfig {
         batch_size: Setting::new(DEFAULT_BATCH_SIZE, ConfigSource::Default),
         max_concurrency: Setting::new(None, ConfigSource::Default),
@@ -144,6 +182,12 @@ pub struct EngineConfig {
 }
 
 /// What a run needs from its engine: its name, worker count, settings and devices.
+///
+/// ```
+/// use hypernodes::engine::Engine;
+/// let settings = hypernodes::Parallel::new().threads(3).settings();
+/// assert_eq!((settings.engine, settings.workers), ("Parallel", 3));
+/// ```
 #[derive(Clone, Debug)]
 pub struct RunSettings {
     /// The engine's name, for plans.
@@ -159,6 +203,10 @@ pub struct RunSettings {
 
 impl RunSettings {
     /// The settings of a single-item `run`: one worker, no engine config, visible devices.
+    ///
+    /// ```
+    /// assert_eq!(hypernodes::config::RunSettings::single().workers, 1);
+    /// ```
     pub fn single() -> Self {
         RunSettings {
             engine: "run",

@@ -8,10 +8,36 @@ use crate::error::{drop_quietly, panic_message, BoxError, Error};
 use crate::stateful::WorkerContext;
 
 /// A function that builds a stateful resource, given to a pipeline's builder to replace
-/// [`Stateful::create`](crate::Stateful::create).
+/// [`Stateful::create`](crate::Stateful::create) (the builder takes a closure and makes it
+/// one).
+///
+/// ```
+/// use std::sync::Arc;
+/// use hypernodes::{BoxError, Factory, WorkerContext};
+/// let model: Factory<String> =
+///     Arc::new(|ctx: &WorkerContext| Ok::<_, BoxError>(format!("model of worker {}", ctx.worker_index())));
+/// # let _ = model;
+/// ```
 pub type Factory<T> = Arc<dyn Fn(&WorkerContext) -> Result<T, BoxError> + Send + Sync>;
 
-/// How many instances of a stateful resource a run has and what each is given.
+/// How many instances of a stateful resource a run has and what each is given, as a plan
+/// shows it.
+///
+/// ```
+/// use hypernodes::{node, pipeline, BoxError, Parallel, Stateful, WorkerContext};
+///
+/// pub struct Model;
+/// impl Stateful for Model {
+///     fn create(_: &WorkerContext) -> Result<Self, BoxError> { Ok(Model) }
+/// }
+/// #[node(stateful(model), config(max_concurrency = 1))]
+/// fn score(x: u64, model: &Model) -> u64 { let _ = model; x }
+/// pipeline! { Scores = [score] }
+///
+/// let plan = Scores::new().with_engine(Parallel::new().threads(4)).plan();
+/// let layout = &plan.stateful[0].layout;
+/// assert_eq!((layout.workers, layout.count()), (4, 1)); // one instance, shared by 4 workers
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InstanceLayout {
     /// Workers of the run.

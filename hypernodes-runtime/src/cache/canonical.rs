@@ -14,7 +14,20 @@ use std::fmt;
 
 use serde::ser::{self, Serialize};
 
-/// Why a value could not be written into a key (its `Serialize` impl failed).
+/// Why a value could not be written into a key (its `Serialize` impl failed): the item is then
+/// computed without the cache.
+///
+/// ```
+/// use hypernodes::cache::Key;
+/// struct Refuses;
+/// impl serde::Serialize for Refuses {
+///     fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+///         Err(serde::ser::Error::custom("not today"))
+///     }
+/// }
+/// let err = Key::builder(1, 0).value(&Refuses).err().unwrap();
+/// assert!(err.to_string().contains("not today"));
+/// ```
 #[derive(Debug)]
 pub struct KeyError(String);
 

@@ -1,5 +1,25 @@
 //! Per-node, per-item caching: keys from a node's code and its inputs, values appended to
-//! segment files in batches, indexed in memory.
+//! segment files in batches, indexed in memory. The crate docs' *Caching* section says what is
+//! keyed and what each guarantee is.
+//!
+//! ```
+//! use hypernodes::cache::DiskCache;
+//! use hypernodes::{node, pipeline};
+//!
+//! #[node(output = "cleaned")]
+//! fn clean(text: String) -> String { text.trim().to_lowercase() }
+//! pipeline! { Clean = [clean] }
+//!
+//! let dir = std::env::temp_dir().join(format!("hypernodes-doc-module-{}", std::process::id()));
+//! let p = Clean::new().with_cache(DiskCache::open(&dir)?);
+//! let items = || ["  A ", " b"].map(|t| CleanInputs { text: t.into() });
+//! p.map(items())?;
+//! p.map(items())?; // served from the cache
+//! assert_eq!(p.cache().unwrap().stats().hits, 2);
+//! # drop(p);
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod batch;
 mod canonical;

@@ -15,6 +15,15 @@ pub type Record = (u64, Vec<u8>);
 
 /// Values that can cross processes: serde types. Items and outputs of a pipeline run on a
 /// [`Cluster`](super::Cluster) must be, as nested pairs of their fields.
+///
+/// ```
+/// use hypernodes::cluster::Crosses;
+/// #[derive(serde::Serialize, serde::Deserialize)]
+/// struct Document { title: String, words: Vec<String> }
+/// fn crosses<T: Crosses>() {}
+/// crosses::<Document>();
+/// crosses::<(u64, Option<String>)>();
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot cross processes: every field of the pipeline's inputs and outputs must implement serde's `Serialize` and `DeserializeOwned`",
     label = "a `Cluster` sends these values between processes",

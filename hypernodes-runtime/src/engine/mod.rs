@@ -20,6 +20,13 @@ use crate::info::PipelineInfo;
 use crate::pipeline::Pipeline;
 
 /// An engine: describes itself for the config hierarchy and plans.
+///
+/// ```
+/// use hypernodes::engine::Engine;
+/// use hypernodes::{Parallel, Sequential};
+/// assert_eq!(Sequential.settings().workers, 1);
+/// assert_eq!(Parallel::new().batch_size(64).settings().config.batch_size, Some(64));
+/// ```
 pub trait Engine {
     /// Name, worker count, engine-level config and devices.
     fn settings(&self) -> RunSettings;
@@ -35,6 +42,24 @@ pub trait Engine {
 /// An engine able to run pipeline `P`, gathering results with collector `C` (`map` stops at
 /// the first error, `map_results` keeps every outcome). Its bounds say what `P`'s values need,
 /// e.g. `Send` for [`Parallel`].
+///
+/// A generic function taking any engine that can run a pipeline:
+///
+/// ```
+/// use hypernodes::engine::Executes;
+/// use hypernodes::{node, pipeline, Parallel, Runner, Sequential};
+///
+/// #[node] fn double(x: u64) -> u64 { 2 * x }
+/// pipeline! { Doubles = [double] }
+///
+/// fn total<E: Executes<Doubles>>(runner: Runner<'_, Doubles, E>) -> u64 {
+///     let items = (1..=4).map(|x| DoublesInputs { x });
+///     runner.map(items).unwrap().iter().map(|o| o.double).sum()
+/// }
+/// let p = Doubles::new();
+/// assert_eq!(total(p.with_engine(Sequential)), 20);
+/// assert_eq!(total(p.with_engine(Parallel::new())), 20);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "engine `{Self}` cannot run pipeline `{P}`",
     label = "`{P}` cannot run on `{Self}`",

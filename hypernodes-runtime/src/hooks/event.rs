@@ -18,6 +18,31 @@ use crate::info::PipelineInfo;
 /// `map_over`), then `NestedEnd`. When a node fails, `Error` is sent by the run or item it ended
 /// (before `PipelineEnd`/`ItemEnd`); the `NodeEnd` and `NestedEnd` of the calls it interrupted
 /// are not sent.
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use hypernodes::hooks::{Event, Hooks};
+/// use hypernodes::{node, pipeline};
+///
+/// /// Counts node calls.
+/// #[derive(Default)]
+/// struct Calls(AtomicUsize);
+/// impl Hooks for Calls {
+///     fn on(&self, event: &Event<'_>) {
+///         if let Event::NodeEnd { .. } = event {
+///             self.0.fetch_add(1, Ordering::Relaxed);
+///         }
+///     }
+/// }
+///
+/// #[node] fn double(x: u64) -> u64 { 2 * x }
+/// #[node] fn plus_one(double: u64) -> u64 { double + 1 }
+/// pipeline! { Chain = [double, plus_one] }
+///
+/// let calls = Calls::default();
+/// Chain::new().with_hooks(&calls).map((0..5).map(|x| ChainInputs { x })).unwrap();
+/// assert_eq!(calls.0.load(Ordering::Relaxed), 10);
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Event<'a> {
