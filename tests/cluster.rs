@@ -490,3 +490,34 @@ fn a_cluster_across_hosts_needs_a_secret() {
         "{err}"
     );
 }
+
+/// Takes 2 ms, or 6 ms on process 2: a host three times slower. Says which process ran it.
+#[node(output = "ran_on")]
+pub fn slow_on_process_two(x: u64) -> usize {
+    let slow = std::env::var("HYPERNODES_PROCESS").is_ok_and(|p| p == "2");
+    std::thread::sleep(Duration::from_millis(if slow { 6 } else { 2 }));
+    let _ = x;
+    std::env::var("HYPERNODES_PROCESS").map_or(0, |p| p.parse().unwrap())
+}
+
+pipeline! { Uneven = [slow_on_process_two] }
+
+/// Workers pull units as they finish: the slow process gets about a seventh of the items
+/// (its share of the capacity: 1/3 against 1 + 1), not the third units in turn would give it.
+#[test]
+fn a_slower_process_is_sent_fewer_units() {
+    let outs = Uneven::new()
+        .with_engine(Cluster::local(3, 1).batch_size(10))
+        .map((0..900).map(|x| UnevenInputs { x }))
+        .unwrap();
+    let mut per_process = std::collections::BTreeMap::<usize, usize>::new();
+    for out in &outs {
+        *per_process.entry(out.ran_on).or_default() += 1;
+    }
+    assert_eq!(per_process.len(), 3, "{per_process:?}");
+    let least = *per_process.values().min().unwrap();
+    assert!(
+        least <= 900 * 22 / 100,
+        "the slow process ran {least} of 900: {per_process:?}"
+    );
+}

@@ -36,8 +36,10 @@ use transport::{guarded, Failure, Network, Transport};
 /// How long a process may stay silent before the run fails, unless set.
 const DEFAULT_HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Units in flight per worker: enough to keep workers busy, few enough to bound memory.
-const UNITS_IN_FLIGHT_PER_WORKER: usize = 4;
+/// Units sent and not yet delivered in order, per worker: a worker holds at most two at once
+/// (`roles::PER_WORKER`), and this window lets fast workers go on while a slow one finishes
+/// the unit the others' results wait behind; few enough to bound memory.
+const UNITS_IN_FLIGHT_PER_WORKER: usize = 8;
 /// How long process 0 waits for the processes it started to exit after a run.
 const EXIT_GRACE: Duration = Duration::from_secs(10);
 

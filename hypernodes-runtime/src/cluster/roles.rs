@@ -1,6 +1,10 @@
 //! What each worker of a cluster run does between transport steps. Every worker runs the
 //! units sent to it; process 0's first worker also feeds the units, at most a window ahead
 //! of the results it has gathered, and hands results to the collector in input order.
+//!
+//! Units go where they are done fastest: each worker holds at most [`PER_WORKER`] units at a
+//! time, and the next unit goes to the worker holding fewest, as results come back. A worker
+//! that is slower (a slower host, a busier one) is sent fewer.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -14,6 +18,9 @@ use crate::pipeline::Pipeline;
 
 /// How long an idle worker parks before looking at the failure flag again.
 const PARK: Duration = Duration::from_millis(1);
+
+/// Units a worker holds at once: one running, one waiting, so it never idles for a round trip.
+const PER_WORKER: usize = 2;
 
 /// The pipeline, its shared state and hooks, as every worker of this process sees them.
 pub struct Work<'r, P: Pipeline, H> {
@@ -121,7 +128,7 @@ where
         window: usize,
     ) -> Driven<P, C> {
         let mut driven = Driven {
-            feed: Feed::new(items, unit),
+            feed: Feed::new(items, unit, transport.peers()),
             gather: Gather::default(),
         };
         let outcome = self.drive_until_done(&mut transport, failure, window, &mut driven);
@@ -152,7 +159,9 @@ where
                 self.run_unit(transport, 0, unit)?;
             }
             transport.step(if busy { None } else { Some(PARK) })?;
-            gather.receive(transport.take_results())?;
+            let results = transport.take_results();
+            feed.returned(&results);
+            gather.receive(results)?;
             if transport.finished() {
                 return transport.drain(failure);
             }
@@ -177,12 +186,16 @@ impl<P: Pipeline, C: Collect<P::Outputs>> Driven<P, C> {
     }
 }
 
-/// The items not yet sent, and the size of every unit sent.
+/// The items not yet sent, the size of every unit sent, and the units each worker holds.
 struct Feed<P: Pipeline> {
     items: std::vec::IntoIter<P::Inputs>,
     unit: usize,
     /// First item and length of every unit sent, by unit index.
     sent: Vec<(usize, usize)>,
+    /// The worker each unit went to, by unit index.
+    sent_to: Vec<usize>,
+    /// Units each worker holds (sent, results not back).
+    held: Vec<usize>,
     /// The index of the next item to send.
     next: usize,
     done: bool,
@@ -192,17 +205,39 @@ impl<P: Pipeline> Feed<P>
 where
     P::InputFields: Crosses,
 {
-    fn new(items: Vec<P::Inputs>, unit: usize) -> Self {
+    fn new(items: Vec<P::Inputs>, unit: usize, workers: usize) -> Self {
         Feed {
             items: items.into_iter(),
             unit: unit.max(1),
             sent: Vec::new(),
+            sent_to: Vec::new(),
+            held: vec![0; workers.max(1)],
             next: 0,
             done: false,
         }
     }
 
-    /// Sends units until `window` are in flight beyond the `delivered` ones (an item that
+    /// The workers that sent `results` hold those units no more.
+    fn returned(&mut self, results: &[(u64, Vec<u8>)]) {
+        for (unit, _) in results {
+            if let Some(&worker) = self.sent_to.get(*unit as usize) {
+                self.held[worker] = self.held[worker].saturating_sub(1);
+            }
+        }
+    }
+
+    /// The worker holding fewest units, if one has room.
+    fn free_worker(&self) -> Option<usize> {
+        let (worker, held) = self
+            .held
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, held)| **held)?;
+        (*held < PER_WORKER).then_some(worker)
+    }
+
+    /// Sends units, each to the worker holding fewest, until every worker holds
+    /// [`PER_WORKER`] or `window` are in flight beyond the `delivered` ones (an item that
     /// cannot be encoded travels as its error).
     fn send<C: Collect<P::Outputs>>(
         &mut self,
@@ -211,6 +246,9 @@ where
         gather: &mut Gather<P, C>,
     ) -> Result<(), String> {
         while !self.done && self.sent.len() < gather.delivered + window {
+            let Some(worker) = self.free_worker() else {
+                break;
+            };
             let first = self.next;
             let items: Vec<P::Inputs> = self.items.by_ref().take(self.unit).collect();
             if items.is_empty() {
@@ -220,8 +258,10 @@ where
             let index = self.sent.len() as u64;
             let len = items.len();
             self.sent.push((first, len));
+            self.sent_to.push(worker);
+            self.held[worker] += 1;
             self.next += len;
-            transport.send_unit((index, wire::encode_items::<P>(first, items)))?;
+            transport.send_unit(worker, (index, wire::encode_items::<P>(first, items)))?;
         }
         Ok(())
     }

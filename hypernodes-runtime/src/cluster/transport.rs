@@ -210,6 +210,9 @@ pub struct Transport {
     units_closed: Rc<Cell<bool>>,
     results_closed: Rc<Cell<bool>>,
     stepped: bool,
+    /// Workers in the cluster: a unit's record key is `unit * peers + worker`, so the exchange
+    /// routes it (key modulo peers) to the worker the driver chose.
+    peers: u64,
 }
 
 impl Transport {
@@ -251,6 +254,7 @@ impl Transport {
             units_closed,
             results_closed,
             stepped: false,
+            peers,
         }
     }
 
@@ -259,9 +263,14 @@ impl Transport {
         self.worker.index() == 0
     }
 
-    /// Sends a unit to the worker that will run it.
-    pub fn send_unit(&mut self, record: Record) -> Result<(), String> {
-        send(&mut self.units, record)
+    /// Workers in the cluster, every process's.
+    pub fn peers(&self) -> usize {
+        self.peers as usize
+    }
+
+    /// Sends unit `unit` to worker `worker` (of all the cluster's, in process order).
+    pub fn send_unit(&mut self, worker: usize, (unit, bytes): Record) -> Result<(), String> {
+        send(&mut self.units, (unit * self.peers + worker as u64, bytes))
     }
 
     /// No more units will be sent.
@@ -281,7 +290,8 @@ impl Transport {
 
     /// The next unit this worker should run.
     pub fn next_unit(&mut self) -> Option<Record> {
-        self.arrived.borrow_mut().pop_front()
+        let (key, bytes) = self.arrived.borrow_mut().pop_front()?;
+        Some((key / self.peers, bytes))
     }
 
     /// Results gathered since the last call (process 0's first worker only).
