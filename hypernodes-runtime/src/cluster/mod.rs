@@ -329,7 +329,7 @@ impl Cluster {
     {
         let all_workers = self.workers * self.hosts.len();
         let window = UNITS_IN_FLIGHT_PER_WORKER * all_workers;
-        // Units go to workers in turn, so a run of few items is cut finer to reach them all;
+        // A run of few items is cut finer, so its units reach every worker;
         // batch nodes keep their exact batches.
         let unit = if P::BATCHED {
             unit
