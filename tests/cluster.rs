@@ -521,3 +521,40 @@ fn a_slower_process_is_sent_fewer_units() {
         "the slow process ran {least} of 900: {per_process:?}"
     );
 }
+
+static PULLED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PULLED_AT_FIRST_CALL: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(usize::MAX);
+
+/// Notes, at the first call in this process, how many inputs process 0 had pulled by then.
+#[node(output = "seen")]
+pub fn note_pulled(x: u64) -> u64 {
+    use std::sync::atomic::Ordering::SeqCst;
+    let pulled = PULLED.load(SeqCst);
+    let _ = PULLED_AT_FIRST_CALL.compare_exchange(usize::MAX, pulled, SeqCst, SeqCst);
+    x
+}
+
+pipeline! { Noted = [note_pulled] }
+
+/// `map` on a cluster pulls its input as units go out: the first items run before the
+/// input is read to its end.
+#[test]
+fn the_input_is_pulled_as_units_go_out() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let items = (0..20_000).map(|x| {
+        PULLED.fetch_add(1, SeqCst);
+        NotedInputs { x }
+    });
+    let outs = Noted::new()
+        .with_engine(Cluster::local(2, 1).batch_size(10))
+        .map(items)
+        .unwrap();
+    assert_eq!(outs.len(), 20_000);
+    assert_eq!(outs[19_999].seen, 19_999);
+    let at_first = PULLED_AT_FIRST_CALL.load(SeqCst);
+    assert!(
+        at_first <= 1_000,
+        "{at_first} inputs pulled before the first call"
+    );
+}

@@ -311,15 +311,16 @@ impl Cluster {
 
     /// The whole run on this process's workers: process 0's first worker drives on the
     /// calling thread, the others serve on threads of their own.
-    fn run_workers<P, C, H>(
+    fn run_workers<P, C, H, I>(
         &self,
         work: &Work<'_, P, H>,
         builders: Vec<transport::TcpBuilder>,
         failure: &Failure,
         unit: usize,
-        items: Vec<P::Inputs>,
-    ) -> Result<Option<Driven<P, C>>, String>
+        items: I,
+    ) -> Result<Option<Driven<P, C, I>>, String>
     where
+        I: Iterator<Item = P::Inputs>,
         P: Pipeline + Sync,
         P::Shared: Sync,
         P::InputFields: Crosses,
@@ -329,12 +330,11 @@ impl Cluster {
     {
         let all_workers = self.workers * self.hosts.len();
         let window = UNITS_IN_FLIGHT_PER_WORKER * all_workers;
-        // A run of few items is cut finer, so its units reach every worker;
-        // batch nodes keep their exact batches.
-        let unit = if P::BATCHED {
-            unit
-        } else {
-            unit.min(items.len().div_ceil(window)).max(1)
+        // A run of few items (as far as the iterator tells) is cut finer, so its units reach
+        // every worker; batch nodes keep their exact batches.
+        let unit = match items.size_hint() {
+            (_, Some(at_most)) if !P::BATCHED => unit.min(at_most.div_ceil(window)).max(1),
+            _ => unit,
         };
         let mut builders = builders.into_iter();
         let first = builders.next().ok_or("no worker")?;
@@ -359,7 +359,7 @@ impl Cluster {
                 guarded(|| {
                     let transport = Transport::new(first);
                     Ok(Some(
-                        work.drive::<C>(transport, failure, items, unit, window),
+                        work.drive::<C, I>(transport, failure, items, unit, window),
                     ))
                 })
             } else {
@@ -426,10 +426,10 @@ where
         unit: usize,
         items: I,
     ) -> C::Output {
-        // Gathered first: a run of few items is cut finer to reach every worker, which needs
-        // their number. (Only process 0 holds items; the others receive encoded units.)
-        let items: Vec<P::Inputs> = items.collect();
-        let count = items.len();
+        // Pulled only as units go out, and counted, so that after a failure every item gets
+        // its error. (Only process 0 holds items; the others receive encoded units.)
+        let pulled = std::cell::Cell::new(0_usize);
+        let mut items = items.inspect(|_| pulled.set(pulled.get() + 1));
         let failure = Failure::default();
         let mut launch = None;
         let driven = match self.start(fingerprint::<P>(), &failure, &mut launch) {
@@ -440,7 +440,8 @@ where
                     shared,
                     hooks,
                 };
-                let ran = self.run_workers::<P, C, H>(&work, builders, &failure, unit, items);
+                let ran =
+                    self.run_workers::<P, C, H, _>(&work, builders, &failure, unit, items.by_ref());
                 let failed = failure.reason().is_some() || ran.is_err();
                 heartbeats.finish(!failed);
                 network.close(failed);
@@ -457,8 +458,14 @@ where
         }
         match driven {
             Ok(Some(driven)) => driven.finish(reason.as_deref()),
-            Ok(None) => fail_all::<P::Outputs, C>(count, "the run ended without results"),
-            Err(reason) => fail_all::<P::Outputs, C>(count, &reason),
+            Ok(None) => {
+                let count = pulled.get() + items.count();
+                fail_all::<P::Outputs, C>(count, "the run ended without results")
+            }
+            Err(reason) => {
+                let count = pulled.get() + items.count();
+                fail_all::<P::Outputs, C>(count, &reason)
+            }
         }
     }
 }

@@ -117,16 +117,17 @@ where
         }
     }
 
-    /// Process 0's first worker: feeds `items` in units of `unit`, runs its own share, and
-    /// gathers every result in input order. What it gathered survives a failure.
-    pub fn drive<C: Collect<P::Outputs>>(
+    /// Process 0's first worker: feeds `items` in units of `unit`, pulling them from the
+    /// iterator only as units go out, runs its own share, and gathers every result in input
+    /// order. What it gathered survives a failure.
+    pub fn drive<C: Collect<P::Outputs>, I: Iterator<Item = P::Inputs>>(
         &self,
         mut transport: Transport,
         failure: &Failure,
-        items: Vec<P::Inputs>,
+        items: I,
         unit: usize,
         window: usize,
-    ) -> Driven<P, C> {
+    ) -> Driven<P, C, I> {
         let mut driven = Driven {
             feed: Feed::new(items, unit, transport.peers()),
             gather: Gather::default(),
@@ -136,12 +137,12 @@ where
         driven
     }
 
-    fn drive_until_done<C: Collect<P::Outputs>>(
+    fn drive_until_done<C: Collect<P::Outputs>, I: Iterator<Item = P::Inputs>>(
         &self,
         transport: &mut Transport,
         failure: &Failure,
         window: usize,
-        Driven { feed, gather }: &mut Driven<P, C>,
+        Driven { feed, gather }: &mut Driven<P, C, I>,
     ) -> Result<(), String> {
         loop {
             if let Some(reason) = failure.reason() {
@@ -170,25 +171,25 @@ where
 }
 
 /// What process 0's first worker has fed and gathered.
-pub struct Driven<P: Pipeline, C> {
-    feed: Feed<P>,
+pub struct Driven<P: Pipeline, C, I> {
+    feed: Feed<I>,
     gather: Gather<P, C>,
 }
 
-impl<P: Pipeline, C: Collect<P::Outputs>> Driven<P, C> {
+impl<P: Pipeline, C: Collect<P::Outputs>, I: Iterator<Item = P::Inputs>> Driven<P, C, I> {
     /// The collected results; after a failure, every item without a result gets `reason` as
     /// its error, so a collector that keeps all keeps the rest.
     pub fn finish(mut self, reason: Option<&str>) -> C::Output {
         if let Some(reason) = reason {
-            self.gather.fail_the_rest(&self.feed, reason);
+            self.gather.fail_the_rest(&mut self.feed, reason);
         }
         self.gather.join()
     }
 }
 
 /// The items not yet sent, the size of every unit sent, and the units each worker holds.
-struct Feed<P: Pipeline> {
-    items: std::vec::IntoIter<P::Inputs>,
+struct Feed<I> {
+    items: I,
     unit: usize,
     /// First item and length of every unit sent, by unit index.
     sent: Vec<(usize, usize)>,
@@ -201,13 +202,10 @@ struct Feed<P: Pipeline> {
     done: bool,
 }
 
-impl<P: Pipeline> Feed<P>
-where
-    P::InputFields: Crosses,
-{
-    fn new(items: Vec<P::Inputs>, unit: usize, workers: usize) -> Self {
+impl<I: Iterator> Feed<I> {
+    fn new(items: I, unit: usize, workers: usize) -> Self {
         Feed {
-            items: items.into_iter(),
+            items,
             unit: unit.max(1),
             sent: Vec::new(),
             sent_to: Vec::new(),
@@ -239,12 +237,17 @@ where
     /// Sends units, each to the worker holding fewest, until every worker holds
     /// [`PER_WORKER`] or `window` are in flight beyond the `delivered` ones (an item that
     /// cannot be encoded travels as its error).
-    fn send<C: Collect<P::Outputs>>(
+    fn send<P, C>(
         &mut self,
         transport: &mut Transport,
         window: usize,
         gather: &mut Gather<P, C>,
-    ) -> Result<(), String> {
+    ) -> Result<(), String>
+    where
+        P: Pipeline<Inputs = I::Item>,
+        P::InputFields: Crosses,
+        C: Collect<P::Outputs>,
+    {
         while !self.done && self.sent.len() < gather.delivered + window {
             let Some(worker) = self.free_worker() else {
                 break;
@@ -324,7 +327,7 @@ impl<P: Pipeline, C: Collect<P::Outputs>> Gather<P, C> {
 
     /// Every item not yet delivered fails with `reason` (results that arrived out of order
     /// keep their place), unless a collector stopped first.
-    fn fail_the_rest(&mut self, feed: &Feed<P>, reason: &str) {
+    fn fail_the_rest<I: Iterator>(&mut self, feed: &mut Feed<I>, reason: &str) {
         let failed = |items: std::ops::Range<usize>| {
             items
                 .map(|item| Err(Error::cluster(reason.to_owned()).at_item(item)))
@@ -341,7 +344,8 @@ impl<P: Pipeline, C: Collect<P::Outputs>> Gather<P, C> {
                 .unwrap_or_else(|| failed(first..first + len));
             self.push_unit(results);
         }
-        let unsent = feed.next..feed.next + feed.items.len();
+        // Items never pulled are pulled now, to give each its error.
+        let unsent = feed.next..feed.next + feed.items.by_ref().count();
         if !self.stopped && !unsent.is_empty() {
             self.push_unit(failed(unsent));
         }
