@@ -41,8 +41,17 @@ where
         &self,
         transport: &mut Transport,
         worker: usize,
-        (unit, bytes): (u64, Vec<u8>),
+        unit: (u64, Vec<u8>),
     ) -> Result<(), String> {
+        transport.send_results(self.unit_results(worker, unit)?)
+    }
+
+    /// The results of one unit, encoded for process 0.
+    fn unit_results(
+        &self,
+        worker: usize,
+        (unit, bytes): (u64, Vec<u8>),
+    ) -> Result<(u64, Vec<u8>), String> {
         let (first, items) = wire::decode_items::<P>(&bytes)?;
         let mut results = KeepAll::with_capacity(items.len());
         // Runs of items that arrived whole go through the pipeline together; an item that
@@ -66,7 +75,7 @@ where
         }
         self.run_items(worker, run_first, run, &mut results);
         let results = KeepAll::join(vec![results]);
-        transport.send_results((unit, wire::encode_results::<P>(first, results)))
+        Ok((unit, wire::encode_results::<P>(first, results)))
     }
 
     /// Items `first..` through the pipeline, their results pushed to `results`.
@@ -120,6 +129,11 @@ where
     /// Process 0's first worker: feeds `items` in units of `unit`, pulling them from the
     /// iterator only as units go out, runs its own share, and gathers every result in input
     /// order. What it gathered survives a failure.
+    ///
+    /// Its own units run on a helper thread: run here, each would hold up the feeding for as
+    /// long as it takes, and the other workers, holding few units, would wait for more
+    /// (measured, W3 on 2 processes × 1 worker against `Parallel` on 2 threads: 1.15–1.28
+    /// inline, 1.06 on the helper).
     pub fn drive<C: Collect<P::Outputs>, I: Iterator<Item = P::Inputs>>(
         &self,
         mut transport: Transport,
@@ -127,12 +141,41 @@ where
         items: I,
         unit: usize,
         window: usize,
-    ) -> Driven<P, C, I> {
+    ) -> Driven<P, C, I>
+    where
+        P: Sync,
+        P::Shared: Sync,
+    {
         let mut driven = Driven {
             feed: Feed::new(items, unit, transport.peers()),
             gather: Gather::default(),
         };
-        let outcome = self.drive_until_done(&mut transport, failure, window, &mut driven);
+        let outcome = std::thread::scope(|scope| {
+            let (jobs, to_run) = std::sync::mpsc::channel::<(u64, Vec<u8>)>();
+            let (ran, results) = std::sync::mpsc::channel();
+            // The driver parks in timely between steps: woken as soon as results are ready.
+            let driver = std::thread::current();
+            let helper = std::thread::Builder::new()
+                .name("hypernodes-cluster-p0-w0".into())
+                .spawn_scoped(scope, move || {
+                    for unit in to_run {
+                        let sent = ran.send(self.unit_results(0, unit));
+                        driver.unpark();
+                        if sent.is_err() {
+                            return;
+                        }
+                    }
+                });
+            if let Err(e) = helper {
+                return Err(format!("cannot start a worker thread: {e}"));
+            }
+            let mut local = Local {
+                jobs,
+                results,
+                running: false,
+            };
+            self.drive_until_done(&mut transport, failure, window, &mut driven, &mut local)
+        });
         transport.end(&outcome, failure);
         driven
     }
@@ -143,6 +186,7 @@ where
         failure: &Failure,
         window: usize,
         Driven { feed, gather }: &mut Driven<P, C, I>,
+        local: &mut Local,
     ) -> Result<(), String> {
         loop {
             if let Some(reason) = failure.reason() {
@@ -154,17 +198,55 @@ where
             if feed.done || gather.stopped {
                 transport.close_units();
             }
-            let local = transport.next_unit();
-            let busy = local.is_some();
-            if let Some(unit) = local {
-                self.run_unit(transport, 0, unit)?;
+            if let Some(results) = local.finished()? {
+                transport.send_results(results)?;
             }
-            transport.step(if busy { None } else { Some(PARK) })?;
+            if !local.running {
+                if let Some(unit) = transport.next_unit() {
+                    local.start(unit)?;
+                }
+            }
+            transport.set_running(local.running);
+            transport.step(Some(PARK))?;
             let results = transport.take_results();
             feed.returned(&results);
             gather.receive(results)?;
             if transport.finished() {
                 return transport.drain(failure);
+            }
+        }
+    }
+}
+
+/// Process 0's first worker's own units, run one at a time on a helper thread.
+pub struct Local {
+    jobs: std::sync::mpsc::Sender<(u64, Vec<u8>)>,
+    results: std::sync::mpsc::Receiver<Result<(u64, Vec<u8>), String>>,
+    running: bool,
+}
+
+impl Local {
+    fn start(&mut self, unit: (u64, Vec<u8>)) -> Result<(), String> {
+        self.jobs
+            .send(unit)
+            .map_err(|_| "a worker thread panicked".to_owned())?;
+        self.running = true;
+        Ok(())
+    }
+
+    /// The results of the unit running, once it is done.
+    fn finished(&mut self) -> Result<Option<(u64, Vec<u8>)>, String> {
+        if !self.running {
+            return Ok(None);
+        }
+        match self.results.try_recv() {
+            Ok(results) => {
+                self.running = false;
+                results.map(Some)
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => Ok(None),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                Err("a worker thread panicked".to_owned())
             }
         }
     }

@@ -213,6 +213,9 @@ pub struct Transport {
     /// Workers in the cluster: a unit's record key is `unit * peers + worker`, so the exchange
     /// routes it (key modulo peers) to the worker the driver chose.
     peers: u64,
+    /// A unit taken from this worker's queue is still running elsewhere (the driver's helper
+    /// thread): its results are still to be sent.
+    running: bool,
 }
 
 impl Transport {
@@ -255,6 +258,7 @@ impl Transport {
             results_closed,
             stepped: false,
             peers,
+            running: false,
         }
     }
 
@@ -288,6 +292,11 @@ impl Transport {
         send(&mut self.results, record)
     }
 
+    /// Whether a unit taken from the queue is still running (its results to come).
+    pub fn set_running(&mut self, running: bool) {
+        self.running = running;
+    }
+
     /// The next unit this worker should run.
     pub fn next_unit(&mut self) -> Option<Record> {
         let (key, bytes) = self.arrived.borrow_mut().pop_front()?;
@@ -313,7 +322,7 @@ impl Transport {
                     self.units = None;
                 }
             }
-            if self.units_closed.get() && self.arrived.borrow().is_empty() {
+            if self.units_closed.get() && self.arrived.borrow().is_empty() && !self.running {
                 self.results = None;
             }
             Ok(())
