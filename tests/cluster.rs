@@ -178,12 +178,7 @@ fn a_process_of_another_build_is_refused_before_any_item_moves() {
         let _ = scoring().with_engine(Cluster::local(2, 1)).map(texts(10));
         unreachable!("process 1 exits after serving");
     }
-    let addresses: Vec<String> = (0..2)
-        .map(|_| {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            listener.local_addr().unwrap().to_string()
-        })
-        .collect();
+    let addresses = loopback_addresses(2);
     let cluster = |process| {
         Cluster::new(process, addresses.clone())
             .workers(1)
@@ -220,6 +215,16 @@ fn a_process_of_another_build_is_refused_before_any_item_moves() {
         "{err}"
     );
     assert!(!status.success(), "process 1 fails too: {status}");
+}
+
+/// `n` loopback addresses whose ports were free a moment ago.
+fn loopback_addresses(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            listener.local_addr().unwrap().to_string()
+        })
+        .collect()
 }
 
 /// A value whose own serde impls fail: encoding for numbers ending in 3, decoding for those
@@ -437,12 +442,7 @@ fn a_process_without_the_clusters_secret_is_turned_away() {
         let _ = scoring().with_engine(Cluster::local(2, 1)).map(texts(10));
         unreachable!("process 1 exits after serving");
     }
-    let addresses: Vec<String> = (0..2)
-        .map(|_| {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            listener.local_addr().unwrap().to_string()
-        })
-        .collect();
+    let addresses = loopback_addresses(2);
     let child = std::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", TEST, "--nocapture", "--test-threads=1", "-q"])
         .env("HYPERNODES_PROCESS", "1")

@@ -388,11 +388,36 @@ mod tests {
         me: Hello,
         addresses: &[String],
     ) -> thread::JoinHandle<Result<Vec<Option<Link>>, String>> {
+        dialer_with(me, secret(), addresses)
+    }
+
+    /// Process 1 connecting with `me` and `secret`, on a thread.
+    fn dialer_with(
+        me: Hello,
+        secret: Secret,
+        addresses: &[String],
+    ) -> thread::JoinHandle<Result<Vec<Option<Link>>, String>> {
         let addresses = addresses.to_vec();
         thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(5);
-            connect(me, &secret(), &addresses, None, deadline, &mut || Ok(()))
+            connect(me, &secret, &addresses, None, deadline, &mut || Ok(()))
         })
+    }
+
+    /// Process 0 accepting on `listener` until `deadline`.
+    fn accept(
+        listener: TcpListener,
+        addresses: &[String],
+        deadline: Instant,
+    ) -> Result<Vec<Option<Link>>, String> {
+        connect(
+            hello(0),
+            &secret(),
+            addresses,
+            Some(listener),
+            deadline,
+            &mut || Ok(()),
+        )
     }
 
     #[test]
@@ -401,15 +426,7 @@ mod tests {
         let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
         let dialer = dialer(hello(1), &addresses);
         let deadline = Instant::now() + Duration::from_secs(5);
-        let mine = connect(
-            hello(0),
-            &secret(),
-            &addresses,
-            Some(listener),
-            deadline,
-            &mut || Ok(()),
-        )
-        .unwrap();
+        let mine = accept(listener, &addresses, deadline).unwrap();
         let theirs = dialer.join().unwrap().unwrap();
         assert!(mine[0].is_none() && mine[1].is_some());
         assert!(theirs[0].is_some() && theirs[1].is_none());
@@ -421,15 +438,7 @@ mod tests {
         let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
         let start = Instant::now();
         let deadline = start + Duration::from_millis(300);
-        let err = connect(
-            hello(0),
-            &secret(),
-            &addresses,
-            Some(listener),
-            deadline,
-            &mut || Ok(()),
-        )
-        .unwrap_err();
+        let err = accept(listener, &addresses, deadline).unwrap_err();
         assert!(err.contains("process(es) 1 did not connect"), "{err}");
         assert!(start.elapsed() < Duration::from_secs(3));
     }
@@ -444,15 +453,7 @@ mod tests {
         };
         let dialer = dialer(other, &addresses);
         let deadline = Instant::now() + Duration::from_secs(5);
-        let err = connect(
-            hello(0),
-            &secret(),
-            &addresses,
-            Some(listener),
-            deadline,
-            &mut || Ok(()),
-        )
-        .unwrap_err();
+        let err = accept(listener, &addresses, deadline).unwrap_err();
         assert!(err.contains("another pipeline"), "{err}");
         let _ = dialer.join();
     }
@@ -467,15 +468,7 @@ mod tests {
         };
         let dialer = dialer(other, &addresses);
         let deadline = Instant::now() + Duration::from_secs(5);
-        let err = connect(
-            hello(0),
-            &secret(),
-            &addresses,
-            Some(listener),
-            deadline,
-            &mut || Ok(()),
-        )
-        .unwrap_err();
+        let err = accept(listener, &addresses, deadline).unwrap_err();
         assert!(err.contains("another build"), "{err}");
         let _ = dialer.join();
     }
@@ -490,15 +483,7 @@ mod tests {
         let dialer = dialer(hello(1), &addresses);
         let start = Instant::now();
         let deadline = start + Duration::from_secs(20);
-        let mine = connect(
-            hello(0),
-            &secret(),
-            &addresses,
-            Some(listener),
-            deadline,
-            &mut || Ok(()),
-        )
-        .unwrap();
+        let mine = accept(listener, &addresses, deadline).unwrap();
         assert!(mine[1].is_some());
         assert!(
             start.elapsed() < Duration::from_secs(2),
@@ -509,40 +494,13 @@ mod tests {
         drop(stranger);
     }
 
-    /// Process 1 connecting with `secret`, on a thread.
-    fn dialer_holding(
-        secret: Secret,
-        addresses: &[String],
-    ) -> thread::JoinHandle<Result<Vec<Option<Link>>, String>> {
-        let addresses = addresses.to_vec();
-        thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(5);
-            connect(
-                hello(1),
-                &secret,
-                &addresses,
-                None,
-                deadline,
-                &mut || Ok(()),
-            )
-        })
-    }
-
     #[test]
     fn a_dialer_without_the_secret_learns_why_and_is_turned_away() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
-        let impostor = dialer_holding(Secret::new(b"guess"), &addresses);
+        let impostor = dialer_with(hello(1), Secret::new(b"guess"), &addresses);
         let deadline = Instant::now() + Duration::from_millis(1_500);
-        let err = connect(
-            hello(0),
-            &secret(),
-            &addresses,
-            Some(listener),
-            deadline,
-            &mut || Ok(()),
-        )
-        .unwrap_err();
+        let err = accept(listener, &addresses, deadline).unwrap_err();
         assert!(err.contains("process(es) 1 did not connect"), "{err}");
         assert!(
             err.contains("did not prove it holds this cluster's secret"),
@@ -563,21 +521,14 @@ mod tests {
             let addresses = addresses.clone();
             thread::spawn(move || {
                 let deadline = Instant::now() + Duration::from_secs(5);
-                connect(
-                    hello(0),
-                    &secret(),
-                    &addresses,
-                    Some(listener),
-                    deadline,
-                    &mut || Ok(()),
-                )
+                accept(listener, &addresses, deadline)
             })
         };
-        let refused = dialer_holding(Secret::new(b"guess"), &addresses)
+        let refused = dialer_with(hello(1), Secret::new(b"guess"), &addresses)
             .join()
             .unwrap();
         assert!(refused.is_err());
-        dialer_holding(secret(), &addresses)
+        dialer_with(hello(1), secret(), &addresses)
             .join()
             .unwrap()
             .unwrap();
