@@ -191,15 +191,7 @@ fn a_process_of_another_build_is_refused_before_any_item_moves() {
     bytes.extend_from_slice(b"another build");
     std::fs::write(&other, bytes).unwrap();
     std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let mut child = std::process::Command::new(&other)
-        .args(["--exact", TEST, "--nocapture", "--test-threads=1", "-q"])
-        .env("HYPERNODES_PROCESS", "1")
-        .env("HYPERNODES_HOSTS", addresses.join(","))
-        .env("HYPERNODES_WORKERS", "1")
-        .env("HYPERNODES_LAUNCHED", "1")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = process_one(&other, TEST, &addresses).spawn().unwrap();
     let outcome = scoring().with_engine(cluster(0)).map(texts(1_000));
     let status = child.wait().unwrap();
     let _ = std::fs::remove_dir_all(&dir);
@@ -215,6 +207,24 @@ fn a_process_of_another_build_is_refused_before_any_item_moves() {
         "{err}"
     );
     assert!(!status.success(), "process 1 fails too: {status}");
+}
+
+/// Process 1 of a two-process cluster at `addresses`, started by hand from `program` (a copy
+/// of this test binary) to run only `test`, as `Cluster::local` would start it.
+fn process_one(
+    program: &std::path::Path,
+    test: &str,
+    addresses: &[String],
+) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
+    command
+        .args(["--exact", test, "--nocapture", "--test-threads=1", "-q"])
+        .env("HYPERNODES_PROCESS", "1")
+        .env("HYPERNODES_HOSTS", addresses.join(","))
+        .env("HYPERNODES_WORKERS", "1")
+        .env("HYPERNODES_LAUNCHED", "1")
+        .stdout(std::process::Stdio::null());
+    command
 }
 
 /// `n` loopback addresses whose ports were free a moment ago.
@@ -443,15 +453,9 @@ fn a_process_without_the_clusters_secret_is_turned_away() {
         unreachable!("process 1 exits after serving");
     }
     let addresses = loopback_addresses(2);
-    let child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", TEST, "--nocapture", "--test-threads=1", "-q"])
-        .env("HYPERNODES_PROCESS", "1")
-        .env("HYPERNODES_HOSTS", addresses.join(","))
-        .env("HYPERNODES_WORKERS", "1")
+    let child = process_one(&std::env::current_exe().unwrap(), TEST, &addresses)
         .env("HYPERNODES_CONNECT_TIMEOUT", "10")
-        .env("HYPERNODES_LAUNCHED", "1")
         .env("HYPERNODES_CLUSTER_SECRET", "a guess")
-        .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();

@@ -60,7 +60,7 @@ impl Batch {
 }
 
 /// The batch being filled and the one being committed: a reader finds an entry in either before
-/// it reaches the database, so nothing written is ever missed by the process that wrote it.
+/// it reaches the log, so nothing written is ever missed by the process that wrote it.
 #[derive(Default)]
 pub(super) struct Buffers {
     pub filling: Batch,

@@ -1,6 +1,6 @@
-//! `DiskCache`: a handle on a cache directory. Entries live in one SQLite file there, are
-//! written in batches by a thread of the directory's own (`directory`), each checked by a hash
-//! over its key and bytes (`entry`), least recently used ones evicted past a size cap.
+//! `DiskCache`: a handle on a cache directory. Entries are appended to segment files there
+//! (`log`), written in batches by a thread of the directory's own (`directory`), each checked
+//! by a hash over its key and bytes (`entry`), the oldest segments evicted past a size cap.
 
 use std::fmt;
 use std::io;
@@ -17,10 +17,11 @@ use super::Key;
 
 /// A cache directory, safe to share between threads and processes.
 ///
-/// Entries live in `cache.sqlite` in the directory. Writes are buffered and committed in
-/// batches, at most 50 ms later (sooner when many wait), by a thread of the cache's own: the
-/// process that wrote an entry reads it back at once, other processes once it is committed, and
-/// a process killed before the commit loses only those entries. Handles opened on one directory
+/// Entries live in segment files under `log/` in the directory, each written by one process.
+/// Writes are buffered and committed in batches, at most 50 ms later (sooner when many wait),
+/// by a thread of the cache's own: the process that wrote an entry reads it back at once, other
+/// processes within 100 ms of its commit, and a process killed before the commit loses only
+/// those entries. Handles opened on one directory
 /// in one process share their writes. Dropping the last handle, [`flush`](Self::flush) and
 /// [`stats`](Self::stats) commit what waits.
 ///
