@@ -720,3 +720,54 @@ fn par_map_builds_stateful_resources_once_per_worker() {
     let builds = MODEL_BUILDS.load(Ordering::SeqCst);
     assert!((1..=2).contains(&builds), "{builds} builds for 2 workers");
 }
+
+#[node(output = "length", config(max_concurrency = 1))]
+fn lone_length(cleaned: &str) -> Result<usize, String> {
+    let now = LONE_IN_FLIGHT.fetch_add(1, Ordering::SeqCst) + 1;
+    LONE_MOST_IN_FLIGHT.fetch_max(now, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_micros(50));
+    LONE_IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
+    match cleaned {
+        "bad" => Err("bad text".into()),
+        "boom" => panic!("boom text"),
+        other => Ok(other.len()),
+    }
+}
+
+static LONE_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+static LONE_MOST_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+pipeline! { LoneLengths = [clean, lone_length] }
+
+/// A failed or panicking call gives its place in the limiter back: with a limit of one, a
+/// place kept by the first error would stop every later item.
+#[test]
+fn errors_and_panics_give_back_their_place_under_max_concurrency() {
+    let words = |i: usize| match i % 7 {
+        2 => "bad".to_owned(),
+        5 => "boom".to_owned(),
+        _ => "x".repeat(i % 4),
+    };
+    let inputs = || (0..300).map(|i| LoneLengthsInputs { text: words(i) });
+    let sequential = LoneLengths::new()
+        .with_engine(Sequential::new())
+        .map_results(inputs());
+    let parallel = LoneLengths::new()
+        .with_engine(Parallel::new().threads(4).batch_size(3))
+        .map_results(inputs());
+    for (engine, results) in [("sequential", sequential), ("parallel", parallel)] {
+        assert_eq!(results.len(), 300, "{engine}");
+        for (i, result) in results.iter().enumerate() {
+            match (i % 7, result) {
+                (2 | 5, Err(err)) => assert_eq!(err.node(), "lone_length", "{engine} {i}"),
+                (_, Ok(out)) => assert_eq!(out.length, i % 4, "{engine} {i}"),
+                (_, other) => panic!("{engine}: item {i} gave {other:?}"),
+            }
+        }
+        for i in 0..3 {
+            let one = LoneLengths::new().run(LoneLengthsInputs { text: words(i) });
+            assert_eq!(one.is_ok(), i != 2, "{engine}: run of item {i}");
+        }
+    }
+    assert_eq!(LONE_MOST_IN_FLIGHT.load(Ordering::SeqCst), 1);
+}

@@ -31,5 +31,4 @@ fq! {
     FqFn => core::ops::Fn,
     FqSend => core::marker::Send,
     FqSync => core::marker::Sync,
-    FqCell => core::cell::Cell,
 }

@@ -8,26 +8,25 @@ pub use crate::cache::{DiskCache, Key, KeyBuilder};
 pub use crate::collect::{Collect, FailFast, KeepAll};
 pub use crate::config::RunSettings;
 pub use crate::hooks::{Hooks, NoHooks, Scope};
-pub use crate::instances::{Checkout, Instances, Limiter, Permit};
+pub use crate::instances::{Checkout, Instances, Permit};
 pub use crate::map_on::{Built, MapOn};
 pub use crate::pipeline::{staged_unit, Staged};
 pub use crate::plan::Plan;
 #[cfg(feature = "async")]
-pub use crate::plumbing::asynchronous::{
-    block_on, both, guarded, retry_pause, run_all, AsyncLimiter,
-};
+pub use crate::plumbing::asynchronous::{block_on, both, guarded, retry_pause, run_all};
 pub use crate::plumbing::batch::{batch_values, catching, single_value};
 pub use crate::plumbing::blocking::can_block;
 pub use crate::plumbing::branch::{merge_column, NOT_REACHED};
 #[cfg(feature = "cache")]
 pub use crate::plumbing::cached::{cache_lookup, CacheValue, Cacheable, KeyPart, Slot, Store};
-pub use crate::plumbing::call::{join, node_result, run_catching, NodeResult};
+pub use crate::plumbing::call::{join, node_result, run_catching, NodeResult, Running};
 pub use crate::plumbing::checkout::checkout;
 pub use crate::plumbing::debug::{Field, Repr, ViaDebug, ViaTypeName};
 pub use crate::plumbing::hooked::{
     hooked_run, item_end, item_start, nested_end, nested_start, node_end, node_start, node_values,
     wants_values, Clock,
 };
+pub use crate::plumbing::limiters::Limiters;
 pub use crate::plumbing::nested::{
     absent, needs, present, present_ref, zip_len, Absent, Arg, OwnedArg,
 };

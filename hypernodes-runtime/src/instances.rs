@@ -259,20 +259,44 @@ impl Limiter {
         }
     }
 
+    /// Whether calls wait for a place: a limit below the worker count.
+    pub fn is_limited(&self) -> bool {
+        self.pool.is_some()
+    }
+
     /// Waits for a free place; the place is given back when the permit drops.
     #[inline]
     pub fn enter(&self) -> Permit<'_> {
-        Permit(self.pool.as_ref().map(|pool| (pool, pool.take())))
+        Permit(self.take())
+    }
+
+    /// Waits for a free place and returns it (`None` without a limit); the caller gives it
+    /// back with [`Place::give_back`].
+    #[inline]
+    pub fn take(&self) -> Option<Place<'_>> {
+        self.pool.as_ref().map(|pool| Place(pool, pool.take()))
     }
 }
 
-/// A place taken in a [`Limiter`].
-pub struct Permit<'a>(Option<(&'a FreeList, usize)>);
+/// A place taken in a [`Limiter`], given back by hand (see `Running`, which holds one per call
+/// without a guard).
+#[derive(Clone, Copy)]
+pub struct Place<'a>(&'a FreeList, usize);
+
+impl Place<'_> {
+    /// Makes the place free for the next call.
+    pub fn give_back(self) {
+        self.0.put_back(self.1);
+    }
+}
+
+/// A place taken in a [`Limiter`], given back when dropped.
+pub struct Permit<'a>(Option<Place<'a>>);
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        if let Some((pool, index)) = self.0 {
-            pool.put_back(index);
+        if let Some(place) = self.0 {
+            place.give_back();
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::config::{EngineConfig, RunSettings};
 use crate::devices::Devices;
 use crate::error::Error;
 use crate::info::{NodeKind, PipelineInfo};
-use crate::instances::{InstanceLayout, Limiter};
+use crate::instances::InstanceLayout;
 
 /// A pipeline's plan on one engine: resolved config per node and stateful instances.
 ///
@@ -158,27 +158,6 @@ impl Plan {
             .find(|s| s.name == name)
             .map(|s| s.layout.clone())
             .unwrap_or_else(|| InstanceLayout::per_worker(self.settings.workers))
-    }
-
-    /// The call limiter of the `index`-th node in run order.
-    #[doc(hidden)]
-    pub fn limiter(&self, index: usize) -> Limiter {
-        let limit = self
-            .nodes
-            .get(index)
-            .and_then(|n| n.config.max_concurrency.value);
-        Limiter::new(limit, self.settings.workers)
-    }
-
-    /// The limiter of calls in flight of the `index`-th node in run order, an `async fn`.
-    #[cfg(feature = "async")]
-    #[doc(hidden)]
-    pub fn async_limiter(&self, index: usize) -> crate::plumbing::asynchronous::AsyncLimiter {
-        let limit = self
-            .nodes
-            .get(index)
-            .and_then(|n| n.config.max_concurrency.value);
-        crate::plumbing::asynchronous::AsyncLimiter::new(limit)
     }
 
     /// The worker processes of the `index`-th node in run order, a `use_process` node

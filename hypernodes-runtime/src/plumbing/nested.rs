@@ -89,7 +89,7 @@ pub const fn needs(mask: u64, dependents: u64) -> bool {
 pub fn present<T>(value: Option<T>) -> T {
     match value {
         Some(value) => value,
-        None => unreachable!("a value needed by the selected outputs was not computed"),
+        None => not_computed(),
     }
 }
 
@@ -98,8 +98,16 @@ pub fn present<T>(value: Option<T>) -> T {
 pub fn present_ref<T>(value: &Option<T>) -> &T {
     match value {
         Some(value) => value,
-        None => unreachable!("a value needed by the selected outputs was not computed"),
+        None => not_computed(),
     }
+}
+
+/// One shared cold path for [`present`] and [`present_ref`]: a panic message built at each of
+/// a pipeline's many call sites would cost build time for a branch that never runs.
+#[cold]
+#[inline(never)]
+fn not_computed() -> ! {
+    unreachable!("a value needed by the selected outputs was not computed")
 }
 
 /// The element count of a zipped `map_over`: every mapped list must be as long as the first.

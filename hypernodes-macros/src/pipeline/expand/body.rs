@@ -14,7 +14,7 @@ use super::names::{
     user_spanned, worker_ident, Types,
 };
 use crate::config::{Config, Key, Value};
-use crate::fq::{FqCell, FqIntoIterator, FqOption, FqResult, FqVec};
+use crate::fq::{FqIntoIterator, FqOption, FqResult, FqVec};
 use crate::meta::{Kind, Mode};
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::model::node::Node;
@@ -250,7 +250,7 @@ impl<'a> Body<'a> {
         });
         quote! {
             #imports
-            let #running_cell = #FqCell::new("");
+            let #running_cell = #krate::__private::Running::new();
             let #running = &#running_cell;
             #krate::__private::run_catching(#running, || -> #FqResult<#values_ty, #krate::Error> {
                 #(#calls)*
@@ -393,7 +393,7 @@ impl<'a> Body<'a> {
             let name = graph.nodes[n].meta.name.to_string();
             closures.push(quote! {
                 || #krate::__private::catching(#name, || {
-                    let #running_cell = #FqCell::new("");
+                    let #running_cell = #krate::__private::Running::new();
                     let #running = &#running_cell;
                     #statement
                     #FqResult::Ok((#(#locals,)*))
@@ -609,24 +609,38 @@ impl<'a> Body<'a> {
         let running = running_ident();
         let name = node.meta.name.to_string();
         let shared = shared_ident();
-        let limiter = private_ident("limit", index);
+        let (limits, position) = (names::limiters_field(), self.graph.position(index));
         let (start, end) = self.hook_calls(node);
-        let permit = match self.in_future {
-            true => quote!(#shared.#limiter.enter_async().await),
-            false => quote!(#shared.#limiter.enter()),
+        let held_permit = names::permit();
+        // A plain call's place is held by `running` (no guard live across the call: see
+        // `Running`); async nodes of one item run side by side, so each keeps its own guard.
+        let (permit, release) = match (node.meta.asynchronous, self.in_future) {
+            (true, true) => (
+                quote!(let #held_permit = #shared.#limits.asynchronous(#position).enter_async().await;),
+                TokenStream::new(),
+            ),
+            (true, false) => (
+                quote!(let #held_permit = #shared.#limits.asynchronous(#position).enter();),
+                TokenStream::new(),
+            ),
+            (false, _) => (
+                quote!(#running.hold(&#shared.#limits, #position);),
+                quote!(#running.release();),
+            ),
         };
-        let (value, held_permit) = (names::call_value(), names::permit());
+        let value = names::call_value();
         let (inputs, outputs) = self.value_events(index);
-        // The inner block scopes the permit and the stateful checkouts to this one call.
+        // The inner block scopes the stateful checkouts (and an async permit) to this one call.
         quote! {
             #running.set(#name);
             #start
             #inputs
             let #value = {
-                let #held_permit = #permit;
+                #permit
                 #(#setup)*
                 #call
             };
+            #release
             #outputs
             #end
             #value

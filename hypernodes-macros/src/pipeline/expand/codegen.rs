@@ -64,11 +64,7 @@ pub fn generate(
         names: stateful_names,
     } = &stateful;
     let (nested_fields, nested_types, nested_positions) = nested(graph);
-    let Limiters {
-        fields: limit_fields,
-        types: limit_types,
-        inits: limit_inits,
-    } = limiters(krate, graph);
+    let limits = names::limiters_field();
     let (batch_fields, batch_positions) = batch_nodes(graph);
     let (process_fields, process_paths, process_positions) = isolated_nodes(graph);
     // A batched pipeline runs each unit through its steps: one columnar path, shared with
@@ -182,7 +178,7 @@ pub fn generate(
         #[doc(hidden)]
         #vis struct #shared_ty {
             #(#stateful_fields: #krate::__private::Instances<#stateful_types>,)*
-            #(#limit_fields: #limit_types,)*
+            #limits: #krate::__private::Limiters,
             #(#batch_fields: usize,)*
             #(#process_fields: #krate::__private::Processes,)*
             #(#nested_fields: <#nested_types as #krate::Pipeline>::Shared,)*
@@ -334,7 +330,7 @@ pub fn generate(
                         plan.layout(#stateful_names),
                         #fq_clone::clone(&self.#factories),
                     ),)*
-                    #(#limit_fields: #limit_inits,)*
+                    #limits: #krate::__private::Limiters::new(plan),
                     #(#batch_fields: plan.nodes[#batch_positions].config.batch_size.value,)*
                     #(#process_fields: plan.processes(
                         #process_positions,
@@ -462,42 +458,6 @@ fn nested(graph: &Graph) -> (Vec<Ident>, Vec<&syn::Path>, Vec<usize>) {
         }
     }
     out
-}
-
-/// One call limiter per function node (`max_concurrency`): a blocking one for a plain `fn`, a
-/// bound on calls in flight for an `async fn`.
-struct Limiters {
-    fields: Vec<Ident>,
-    types: Vec<TokenStream>,
-    inits: Vec<TokenStream>,
-}
-
-fn limiters(krate: &TokenStream, graph: &Graph) -> Limiters {
-    let mut limiters = Limiters {
-        fields: Vec::new(),
-        types: Vec::new(),
-        inits: Vec::new(),
-    };
-    for (position, &n) in graph.order.iter().enumerate() {
-        let meta = &graph.nodes[n].meta;
-        if meta.kind != Kind::Function {
-            continue;
-        }
-        limiters.fields.push(private_ident("limit", n));
-        let (ty, init) = match meta.asynchronous {
-            true => (
-                quote!(#krate::__private::AsyncLimiter),
-                quote!(plan.async_limiter(#position)),
-            ),
-            false => (
-                quote!(#krate::__private::Limiter),
-                quote!(plan.limiter(#position)),
-            ),
-        };
-        limiters.types.push(ty);
-        limiters.inits.push(init);
-    }
-    limiters
 }
 
 /// `use_process` nodes: the field holding their worker processes, path and position in run order.

@@ -368,9 +368,9 @@ impl Body<'_> {
             let column = names::column_local(o);
             quote!(let mut #column: #FqVec<#FqOption<_>> = (0..#n).map(|_| #FqOption::None).collect();)
         });
-        let limiter = private_ident("limit", index);
+        let (limits, position) = (names::limiters_field(), self.graph.position(index));
         let held_permit = names::permit();
-        let permit = quote!(let #held_permit = #shared.#limiter.enter(););
+        let permit = quote!(let #held_permit = #shared.#limits.enter(#position););
         let (batch_scope, clock) = (names::batch_scope(), names::clock());
         let this_arm = self.arm_taken(index).map(|taken| quote!(&& #taken));
         let i = names::item_index();

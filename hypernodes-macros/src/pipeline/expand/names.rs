@@ -37,6 +37,11 @@ pub fn shared_ident() -> Ident {
     Ident::new("__hypernodes_shared", Span::mixed_site())
 }
 
+/// The shared call limiters of every node (`max_concurrency`), a field of the shared struct.
+pub fn limiters_field() -> Ident {
+    Ident::new("__hypernodes_limits", Span::mixed_site())
+}
+
 /// The index of the worker running the item.
 pub fn worker_ident() -> Ident {
     Ident::new("__hypernodes_worker", Span::mixed_site())

@@ -12,7 +12,7 @@ use syn::Ident;
 use super::body::Body;
 use super::names::{self, hooks_ident, running_ident, shared_ident, worker_ident, Types};
 use super::surface::Surface;
-use crate::fq::{FqCell, FqOption, FqResult, FqVec};
+use crate::fq::{FqOption, FqResult, FqVec};
 use crate::pipeline::model::graph::Source;
 use crate::pipeline::parse::header::Header;
 
@@ -197,7 +197,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             #imports
             let #n = #cols.n;
             let #first = #cols.first;
-            let #running_cell = #FqCell::new("");
+            let #running_cell = #krate::__private::Running::new();
             let #running = &#running_cell;
             let #failed = &mut #cols.failed;
             match step {

@@ -96,6 +96,14 @@ impl Graph {
         (graph, errors)
     }
 
+    /// Node `n`'s position in run order: its index in the plan's node list.
+    pub fn position(&self, n: usize) -> usize {
+        self.order
+            .iter()
+            .position(|&m| m == n)
+            .expect("every node that emits a call is in run order")
+    }
+
     pub fn source_of(&self, name: &Ident) -> Source {
         let key = name.to_string();
         if let Some(&(extract, field)) = self.extracted.get(&key) {
