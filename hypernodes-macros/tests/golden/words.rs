@@ -1427,12 +1427,14 @@ impl ::hypernodes::Pipeline for Words {
                     <Self as ::hypernodes::Pipeline>::__hypernodes_shared(self, &plan),
                 )
             })?;
-            let WordsInputs { text: text } = inputs;
-            let (word_count , loud ,) = self . __hypernodes_call :: < { u64 :: MAX } , H , < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty > (__hypernodes_shared , 0 , __hypernodes_hooks , & __hypernodes_scope , text) ? ;
-            ::core::result::Result::Ok(WordsOutputs {
-                word_count: ::hypernodes::__private::present(word_count),
-                loud: ::hypernodes::__private::present(loud),
-            })
+            <Self as ::hypernodes::Pipeline>::__hypernodes_item(
+                self,
+                __hypernodes_shared,
+                0,
+                __hypernodes_hooks,
+                &__hypernodes_scope,
+                inputs,
+            )
         })
     }
     #[inline]

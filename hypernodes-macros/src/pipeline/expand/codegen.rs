@@ -132,9 +132,6 @@ pub fn generate(
         }
     };
     let every_output = quote!({ u64::MAX });
-    let call_from_run = outputs_from(quote! {
-        self.#call_fn::<#every_output, H, #(#input_types),*>(#shared, 0, #hooks, &#scope, #(#input_locals),*)
-    });
     let call_from_item = outputs_from(quote! {
         self.#call_fn::<#every_output, H, #(#input_types),*>(#shared, #worker, #hooks, #scope, #(#input_locals),*)
     });
@@ -359,8 +356,8 @@ pub fn generate(
                             <Self as #krate::Pipeline>::#shared_fn(self, &plan),
                         )
                     })?;
-                    let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
-                    #call_from_run
+                    // The item path, not a copy of it: its output struct built once per pipeline.
+                    <Self as #krate::Pipeline>::#item_fn(self, #shared, 0, #hooks, &#scope, inputs)
                 })
             }
 
