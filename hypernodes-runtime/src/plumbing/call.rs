@@ -10,11 +10,11 @@ use crate::plumbing::limiters::Limiters;
 /// What a pipeline body is doing: the node it calls now (named by a panic's error) and the
 /// place that call holds in its node's limiter (`max_concurrency`).
 ///
-/// The permit lives here, in the frame that runs the whole item, rather than as a guard beside
+/// The place lives here, in the frame that runs the whole item, rather than in a guard beside
 /// each call: a guard live across every node call gave each call an unwinding path of its own
 /// to build (a 50-node release build took 368 ms with guards, 345 ms without,
-/// `scripts/compile-time.sh 50 5 release`). However the item ends (a value, an error returned early, a panic), dropping `Running` gives
-/// a held place back.
+/// `scripts/compile-time.sh 50 5 release`). However the item ends (a value, an error returned
+/// early, a panic), dropping `Running` gives a held place back.
 ///
 /// ```
 /// use hypernodes::__private::Running;
