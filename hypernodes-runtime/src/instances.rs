@@ -278,7 +278,7 @@ impl Limiter {
     }
 }
 
-/// A place taken in a [`Limiter`], given back by hand (see `Running`, which holds one per call
+/// A place taken in a `Limiter`, given back by hand (see `Running`, which holds one per call
 /// without a guard).
 #[derive(Clone, Copy)]
 pub struct Place<'a>(&'a FreeList, usize);
@@ -290,7 +290,7 @@ impl Place<'_> {
     }
 }
 
-/// A place taken in a [`Limiter`], given back when dropped.
+/// A place taken in a `Limiter`, given back when dropped.
 pub struct Permit<'a>(Option<Place<'a>>);
 
 impl Drop for Permit<'_> {
