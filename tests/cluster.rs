@@ -174,10 +174,7 @@ fn a_peer_that_never_starts_is_an_error_at_the_deadline() {
 #[test]
 fn a_process_of_another_build_is_refused_before_any_item_moves() {
     const TEST: &str = "a_process_of_another_build_is_refused_before_any_item_moves";
-    if std::env::var_os("HYPERNODES_LAUNCHED").is_some() {
-        let _ = scoring().with_engine(Cluster::local(2, 1)).map(texts(10));
-        unreachable!("process 1 exits after serving");
-    }
+    serve_if_process_one();
     let addresses = loopback_addresses(2);
     let cluster = |process| {
         Cluster::new(process, addresses.clone())
@@ -207,6 +204,15 @@ fn a_process_of_another_build_is_refused_before_any_item_moves() {
         "{err}"
     );
     assert!(!status.success(), "process 1 fails too: {status}");
+}
+
+/// In a process 1 started by `process_one`: serve the cluster's run and exit (serving never
+/// returns), so a test body below this call runs only in process 0.
+fn serve_if_process_one() {
+    if std::env::var_os("HYPERNODES_LAUNCHED").is_some() {
+        let _ = scoring().with_engine(Cluster::local(2, 1)).map(texts(10));
+        unreachable!("process 1 exits after serving");
+    }
 }
 
 /// Process 1 of a two-process cluster at `addresses`, started by hand from `program` (a copy
@@ -448,10 +454,7 @@ fn the_processes_of_a_cluster_share_one_cache() {
 #[test]
 fn a_process_without_the_clusters_secret_is_turned_away() {
     const TEST: &str = "a_process_without_the_clusters_secret_is_turned_away";
-    if std::env::var_os("HYPERNODES_LAUNCHED").is_some() {
-        let _ = scoring().with_engine(Cluster::local(2, 1)).map(texts(10));
-        unreachable!("process 1 exits after serving");
-    }
+    serve_if_process_one();
     let addresses = loopback_addresses(2);
     let child = process_one(&std::env::current_exe().unwrap(), TEST, &addresses)
         .env("HYPERNODES_CONNECT_TIMEOUT", "10")
