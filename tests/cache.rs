@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use hypernodes::cache::DiskCache;
+use hypernodes::cache::{CacheKey, DiskCache};
 use hypernodes::{node, pipeline, Sequential};
 
 mod support {
@@ -155,9 +155,9 @@ fn unit_and_none_values_are_served_from_the_cache() {
     );
 }
 
-/// An input that can be encoded but never decoded: keys only hash inputs, so a cached node may
-/// read it (it used to need `Deserialize` too, a compile error here).
-#[derive(serde::Serialize)]
+/// An input with neither `Serialize` nor `Deserialize`: keys only hash inputs, so a cached node
+/// may read it (it used to need serde, a compile error here).
+#[derive(CacheKey)]
 pub struct Query {
     pub words: Vec<String>,
 }
@@ -173,7 +173,7 @@ pub fn count_words(query: &Query) -> usize {
 pipeline! { pub Queries = [count_words] }
 
 #[test]
-fn inputs_need_only_serialize_to_be_keyed() {
+fn inputs_need_only_cache_key_to_be_keyed() {
     let (_root, dir) = fresh_dir("serialize_only");
     let p = Queries::new().with_cache(DiskCache::open(&dir).unwrap());
     let query = || QueriesInputs {
@@ -189,6 +189,52 @@ fn inputs_need_only_serialize_to_be_keyed() {
         "the second run was a hit"
     );
     assert_eq!(p.cache().unwrap().stats().hits, 1);
+}
+
+/// An input whose `limit` serde leaves out (it is not sent anywhere), but the result depends on
+/// it. Keyed through serde, as inputs were, the second run below served the first run's
+/// values for every item (issue 14, finding 4).
+#[derive(serde::Serialize, CacheKey)]
+pub struct Search {
+    pub text: String,
+    #[serde(skip)]
+    pub limit: usize,
+}
+
+#[node(output = "hits")]
+pub fn search(search: &Search) -> Vec<String> {
+    let words = search.text.split_whitespace();
+    words.take(search.limit).map(str::to_owned).collect()
+}
+
+pipeline! { pub Searches = [search] }
+
+#[test]
+fn a_field_serde_skips_still_tells_inputs_apart() {
+    let (_root, dir) = fresh_dir("serde_skip");
+    let p = Searches::new().with_cache(DiskCache::open(&dir).unwrap());
+    let items = |limit| {
+        (0..20).map(move |i| SearchesInputs {
+            search: Search {
+                text: format!("w{i} x y z"),
+                limit,
+            },
+        })
+    };
+    let hits = |limit| -> Vec<Vec<String>> {
+        let outputs = p.map(items(limit)).unwrap();
+        outputs.into_iter().map(|o| o.hits).collect()
+    };
+    assert!(hits(1).iter().all(|h| h.len() == 1));
+    let many = hits(3);
+    assert!(many.iter().all(|h| h.len() == 3), "no stale value");
+    assert_eq!(p.cache().unwrap().stats().hits, 0);
+    assert_eq!(hits(3), many);
+    assert_eq!(
+        p.cache().unwrap().stats().hits,
+        20,
+        "equal inputs still hit"
+    );
 }
 
 /// The same pipeline before and after an edit of the middle node: `v1` and `v2` share `base`
@@ -656,4 +702,137 @@ fn a_keyed_item_is_hashed_by_its_code_and_a_node_naming_it_folds_that_in() {
     assert_eq!(p.run(ScaledInputs { x: 5 }).unwrap().scaled, 15);
     assert_eq!(p.cache().unwrap().stats().hits, 1);
     assert_eq!(scale_v2::SCALE, 4);
+}
+
+/// A derived key frames fields and variants as serde's derive does, so a type that serde writes
+/// whole keeps its keys when it derives `CacheKey` (and derived and serde keys check each other).
+mod derived_keys {
+    use std::collections::HashSet;
+
+    use hypernodes::cache::{CacheKey, Key};
+    use serde::Serialize;
+
+    fn keyed<T: CacheKey>(value: &T) -> Key {
+        Key::builder(1, 0).value(value).unwrap().finish()
+    }
+
+    fn serialized<T: Serialize>(value: &T) -> Key {
+        Key::builder(1, 0).serialized(value).unwrap().finish()
+    }
+
+    #[derive(CacheKey, Serialize)]
+    struct Named<T> {
+        r#type: String,
+        tags: HashSet<T>,
+        nested: Option<Box<Named<T>>>,
+    }
+
+    #[derive(CacheKey, Serialize)]
+    struct Newtype(u32);
+
+    #[derive(CacheKey, Serialize)]
+    struct Pair(u8, String);
+
+    #[derive(CacheKey, Serialize)]
+    struct Unit;
+
+    #[derive(CacheKey, Serialize)]
+    enum Shape {
+        Empty,
+        Circle(f64),
+        Rect(f64, f64),
+        Labeled { label: String, sides: u8 },
+    }
+
+    #[test]
+    fn derived_keys_are_the_keys_serde_gives_the_same_fields() {
+        let named = Named {
+            r#type: "a".into(),
+            tags: ["x", "y"].into(),
+            nested: Some(Box::new(Named {
+                r#type: "b".into(),
+                tags: HashSet::new(),
+                nested: None,
+            })),
+        };
+        assert_eq!(keyed(&named), serialized(&named));
+        assert_eq!(keyed(&Newtype(3)), serialized(&Newtype(3)));
+        assert_eq!(keyed(&Newtype(3)), keyed(&3u32), "a newtype is its field");
+        let pair = Pair(1, "one".into());
+        assert_eq!(keyed(&pair), serialized(&pair));
+        assert_eq!(keyed(&Unit), serialized(&Unit));
+        for shape in [
+            Shape::Empty,
+            Shape::Circle(1.0),
+            Shape::Rect(1.0, 2.0),
+            Shape::Labeled {
+                label: "door".into(),
+                sides: 4,
+            },
+        ] {
+            assert_eq!(keyed(&shape), serialized(&shape));
+        }
+        assert_ne!(keyed(&Shape::Circle(1.0)), keyed(&Shape::Rect(1.0, 1.0)));
+    }
+
+    /// `hypernodes` under another name.
+    mod renamed {
+        use hypernodes as hn;
+
+        #[derive(hn::cache::CacheKey)]
+        #[cache_key(crate = "hn")]
+        pub struct Renamed {
+            pub id: u8,
+        }
+    }
+
+    #[test]
+    fn a_renamed_crate_is_named_with_crate() {
+        #[derive(CacheKey)]
+        struct Same {
+            id: u8,
+        }
+        assert_eq!(keyed(&renamed::Renamed { id: 7 }), keyed(&Same { id: 7 }));
+    }
+
+    /// A type from another crate without a `CacheKey` impl, keyed through its `Serialize`.
+    #[derive(Serialize)]
+    struct Foreign {
+        id: u64,
+    }
+
+    #[derive(CacheKey)]
+    struct Holder {
+        #[cache_key(serde)]
+        foreign: Foreign,
+        count: u8,
+    }
+
+    #[derive(CacheKey)]
+    enum Either {
+        One(#[cache_key(serde)] Foreign),
+        Two(#[cache_key(serde)] Foreign, u8),
+    }
+
+    #[test]
+    fn a_field_marked_serde_is_keyed_through_its_serialize() {
+        let holder = |id| Holder {
+            foreign: Foreign { id },
+            count: 1,
+        };
+        assert_ne!(keyed(&holder(1)), keyed(&holder(2)));
+        #[derive(Serialize)]
+        struct Same {
+            foreign: Foreign,
+            count: u8,
+        }
+        let same = Same {
+            foreign: Foreign { id: 1 },
+            count: 1,
+        };
+        assert_eq!(keyed(&holder(1)), serialized(&same));
+        let one = |id| keyed(&Either::One(Foreign { id }));
+        assert_ne!(one(1), one(2));
+        assert_ne!(one(1), keyed(&Either::Two(Foreign { id: 1 }, 0)));
+    }
 }

@@ -1,7 +1,7 @@
 //! Compile-time behaviour, in one trybuild run so the dependencies build once: every compile
 //! error (one `.rs` + `.stderr` pair each, in a folder of `tests/ui/` named after the check that
 //! owns it: `node/` for `#[node]`, `list/` for the pipeline list and header, `wiring/` for the
-//! graph, `nesting/` for pipelines used as nodes, `branches/` for `match` and `if` in the list, `fields/` for field extraction, `types/` for what rustc checks through the
+//! graph, `nesting/` for pipelines used as nodes, `branches/` for `match` and `if` in the list, `fields/` for field extraction, `cache_key/` for `#[derive(CacheKey)]`, `types/` for what rustc checks through the
 //! runtime's traits), programs that must build and run (`pass/`), and flat pipelines generated
 //! at the size limits. Regenerate snapshots with `TRYBUILD=overwrite cargo test --test ui`.
 
@@ -15,7 +15,14 @@ const FLAT_NODES_AT_DEFAULT_LIMIT: usize = 120;
 fn compile_errors_and_size_limits() {
     let cases = trybuild::TestCases::new();
     for check in [
-        "node", "list", "wiring", "nesting", "types", "branches", "fields",
+        "node",
+        "list",
+        "wiring",
+        "nesting",
+        "types",
+        "branches",
+        "fields",
+        "cache_key",
     ] {
         cases.compile_fail(format!("tests/ui/{check}/*.rs"));
     }

@@ -3,6 +3,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "cache")]
+mod cache_key;
 mod config;
 mod errors;
 mod fq;
@@ -42,6 +44,22 @@ pub fn node(args: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn keyed(args: TokenStream, item: TokenStream) -> TokenStream {
     keyed::expand(args.into(), item.into()).into()
+}
+
+/// Derives `CacheKey`: every field, with its name, joins a cache key. See
+/// `hypernodes::cache::CacheKey`.
+///
+/// ```
+/// use hypernodes::cache::{CacheKey, Key};
+/// #[derive(CacheKey)]
+/// struct Query { text: String, limit: u32 }
+/// let key = |q: &Query| Key::builder(1, 0).value(q).unwrap().finish();
+/// assert_ne!(key(&Query { text: "a".into(), limit: 1 }), key(&Query { text: "a".into(), limit: 2 }));
+/// ```
+#[cfg(feature = "cache")]
+#[proc_macro_derive(CacheKey, attributes(cache_key))]
+pub fn derive_cache_key(input: TokenStream) -> TokenStream {
+    cache_key::derive(input.into()).into()
 }
 
 /// First step of `pipeline!` (called by its `macro_rules!` front in the runtime crate).

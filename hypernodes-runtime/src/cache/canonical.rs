@@ -25,7 +25,7 @@ use serde::ser::{self, Serialize};
 ///         Err(serde::ser::Error::custom("not today"))
 ///     }
 /// }
-/// let err = Key::builder(1, 0).value(&Refuses).err().unwrap();
+/// let err = Key::builder(1, 0).serialized(&Refuses).err().unwrap();
 /// assert!(err.to_string().contains("not today"));
 /// ```
 #[derive(Debug)]
@@ -51,7 +51,7 @@ pub fn write<T: Serialize + ?Sized>(out: &mut blake3::Hasher, value: &T) -> Resu
 }
 
 /// The hash of `value` alone: one entry of a map, one element of a set.
-fn digest<T: Serialize + ?Sized>(value: &T) -> Result<[u8; 32], KeyError> {
+pub(super) fn digest<T: Serialize + ?Sized>(value: &T) -> Result<[u8; 32], KeyError> {
     let mut out = blake3::Hasher::new();
     write(&mut out, value)?;
     Ok(*out.finalize().as_bytes())
@@ -69,6 +69,68 @@ fn is_hash_set<T: ?Sized>() -> bool {
 
 fn len(out: &mut blake3::Hasher, n: usize) {
     out.update(&(n as u64).to_le_bytes());
+}
+
+/// How composite values are framed: shared with [`CacheKey`](super::CacheKey)'s writer, so a
+/// value gives one key whether serde or `CacheKey` writes it.
+pub(super) mod frame {
+    use super::len;
+
+    pub const SEQ: u8 = b'[';
+    pub const TUPLE: u8 = b'(';
+    pub const STRUCT: u8 = b'{';
+    pub const UNIT: u8 = b'z';
+    pub const NONE: u8 = b'n';
+    pub const SOME: u8 = b'o';
+    pub const UNIT_VARIANT: u8 = b'v';
+    pub const NEWTYPE_VARIANT: u8 = b'w';
+    pub const MAP: u8 = b'M';
+    pub const SET: u8 = b'U';
+    pub const BYTES: u8 = b'y';
+
+    /// Bytes behind their kind (`tag`) and length.
+    pub fn sized(out: &mut blake3::Hasher, tag: u8, bytes: &[u8]) {
+        out.update(&[tag]);
+        len(out, bytes.len());
+        out.update(bytes);
+    }
+
+    /// Ends elements or fields: a tag no value starts with, then their count.
+    pub fn close(out: &mut blake3::Hasher, count: usize) {
+        out.update(b"]");
+        len(out, count);
+    }
+
+    /// A field's name, before its value.
+    pub fn field_name(out: &mut blake3::Hasher, name: &str) {
+        out.update(b"=");
+        len(out, name.len());
+        out.update(name.as_bytes());
+    }
+
+    /// An enum variant: its kind (`tag`) and index.
+    pub fn variant(out: &mut blake3::Hasher, tag: u8, index: u32) {
+        out.update(&[tag]);
+        out.update(&index.to_le_bytes());
+    }
+
+    /// A map entry, from the hashes of its key and value.
+    pub fn entry(key: &[u8; 32], value: &[u8; 32]) -> [u8; 32] {
+        let mut entry = blake3::Hasher::new();
+        entry.update(key);
+        entry.update(value);
+        *entry.finalize().as_bytes()
+    }
+
+    /// The elements of a set or the entries of a map (`tag`), each hashed alone, in sorted order.
+    pub fn unordered(out: &mut blake3::Hasher, tag: u8, mut items: Vec<[u8; 32]>) {
+        items.sort_unstable();
+        out.update(&[tag]);
+        len(out, items.len());
+        for item in &items {
+            out.update(item);
+        }
+    }
 }
 
 /// Writes one value; `set` when the value is a hash set.
@@ -92,15 +154,12 @@ impl<'a> Writer<'a> {
     }
 
     fn sized(self, tag: u8, bytes: &[u8]) -> Result<(), KeyError> {
-        self.out.update(&[tag]);
-        len(self.out, bytes.len());
-        self.out.update(bytes);
+        frame::sized(self.out, tag, bytes);
         Ok(())
     }
 
     fn variant(self, tag: u8, index: u32) -> &'a mut blake3::Hasher {
-        self.out.update(&[tag]);
-        self.out.update(&index.to_le_bytes());
+        frame::variant(self.out, tag, index);
         self.out
     }
 }
@@ -142,20 +201,20 @@ impl<'a> ser::Serializer for Writer<'a> {
         self.sized(b's', v.as_bytes())
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<(), KeyError> {
-        self.sized(b'y', v)
+        self.sized(frame::BYTES, v)
     }
     fn serialize_none(self) -> Result<(), KeyError> {
-        self.tagged(b'n', &[])
+        self.tagged(frame::NONE, &[])
     }
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), KeyError> {
-        self.out.update(b"o");
+        self.out.update(&[frame::SOME]);
         write(self.out, value)
     }
     fn serialize_unit(self) -> Result<(), KeyError> {
-        self.tagged(b'z', &[])
+        self.tagged(frame::UNIT, &[])
     }
     fn serialize_unit_struct(self, _name: &'static str) -> Result<(), KeyError> {
-        self.tagged(b'z', &[])
+        self.tagged(frame::UNIT, &[])
     }
     fn serialize_unit_variant(
         self,
@@ -163,7 +222,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         index: u32,
         _variant: &'static str,
     ) -> Result<(), KeyError> {
-        self.variant(b'v', index);
+        self.variant(frame::UNIT_VARIANT, index);
         Ok(())
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
@@ -180,18 +239,18 @@ impl<'a> ser::Serializer for Writer<'a> {
         _variant: &'static str,
         value: &T,
     ) -> Result<(), KeyError> {
-        write(self.variant(b'w', index), value)
+        write(self.variant(frame::NEWTYPE_VARIANT, index), value)
     }
     fn serialize_seq(self, _len: Option<usize>) -> Result<Seq<'a>, KeyError> {
         Ok(match self.set {
             true => Seq::Unordered(Unordered {
                 out: self.out,
-                tag: b'U',
+                tag: frame::SET,
                 items: Vec::new(),
                 key: None,
             }),
             false => {
-                self.out.update(b"[");
+                self.out.update(&[frame::SEQ]);
                 Seq::Ordered(Ordered {
                     out: self.out,
                     count: 0,
@@ -200,7 +259,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         })
     }
     fn serialize_tuple(self, _len: usize) -> Result<Ordered<'a>, KeyError> {
-        self.out.update(b"(");
+        self.out.update(&[frame::TUPLE]);
         Ok(Ordered::new(self.out))
     }
     fn serialize_tuple_struct(
@@ -208,7 +267,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         _name: &'static str,
         _len: usize,
     ) -> Result<Ordered<'a>, KeyError> {
-        self.out.update(b"(");
+        self.out.update(&[frame::TUPLE]);
         Ok(Ordered::new(self.out))
     }
     fn serialize_tuple_variant(
@@ -218,18 +277,18 @@ impl<'a> ser::Serializer for Writer<'a> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Ordered<'a>, KeyError> {
-        Ok(Ordered::new(self.variant(b'(', index)))
+        Ok(Ordered::new(self.variant(frame::TUPLE, index)))
     }
     fn serialize_map(self, _len: Option<usize>) -> Result<Map<'a>, KeyError> {
         Ok(Unordered {
             out: self.out,
-            tag: b'M',
+            tag: frame::MAP,
             items: Vec::new(),
             key: None,
         })
     }
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Ordered<'a>, KeyError> {
-        self.out.update(b"{");
+        self.out.update(&[frame::STRUCT]);
         Ok(Ordered::new(self.out))
     }
     fn serialize_struct_variant(
@@ -239,7 +298,7 @@ impl<'a> ser::Serializer for Writer<'a> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Ordered<'a>, KeyError> {
-        Ok(Ordered::new(self.variant(b'{', index)))
+        Ok(Ordered::new(self.variant(frame::STRUCT, index)))
     }
 }
 
@@ -258,14 +317,11 @@ impl<'a> Ordered<'a> {
         write(self.out, value)
     }
     fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), KeyError> {
-        self.out.update(b"=");
-        len(self.out, name.len());
-        self.out.update(name.as_bytes());
+        frame::field_name(self.out, name);
         self.element(value)
     }
     fn finish(self) -> Result<(), KeyError> {
-        self.out.update(b"]");
-        len(self.out, self.count);
+        frame::close(self.out, self.count);
         Ok(())
     }
 }
@@ -282,13 +338,8 @@ struct Unordered<'a> {
 type Map<'a> = Unordered<'a>;
 
 impl Unordered<'_> {
-    fn finish(mut self) -> Result<(), KeyError> {
-        self.items.sort_unstable();
-        self.out.update(&[self.tag]);
-        len(self.out, self.items.len());
-        for item in &self.items {
-            self.out.update(item);
-        }
+    fn finish(self) -> Result<(), KeyError> {
+        frame::unordered(self.out, self.tag, self.items);
         Ok(())
     }
 }
@@ -373,10 +424,7 @@ impl ser::SerializeMap for Map<'_> {
             .key
             .take()
             .ok_or_else(|| ser::Error::custom("a map value came without its key"))?;
-        let mut entry = blake3::Hasher::new();
-        entry.update(&key);
-        entry.update(&digest(value)?);
-        self.items.push(*entry.finalize().as_bytes());
+        self.items.push(frame::entry(&key, &digest(value)?));
         Ok(())
     }
     fn end(self) -> Result<(), KeyError> {
@@ -385,7 +433,7 @@ impl ser::SerializeMap for Map<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use std::collections::{BTreeMap, HashMap, HashSet};
 
     use serde::Serialize;
@@ -396,9 +444,10 @@ mod tests {
         digest(value).unwrap()
     }
 
-    #[test]
-    fn hash_maps_and_sets_key_the_same_whatever_their_order() {
-        let words: Vec<String> = (0..200).map(|i| format!("word {i}")).collect();
+    /// 200 words, and one set of them built in two orders that iterate differently.
+    pub(in crate::cache) fn one_set_two_orders(
+        words: &[String],
+    ) -> (HashSet<&String>, HashSet<&String>) {
         let forward: HashSet<&String> = words.iter().collect();
         let backward: HashSet<&String> = words.iter().rev().collect();
         assert_ne!(
@@ -406,6 +455,17 @@ mod tests {
             backward.iter().collect::<Vec<_>>(),
             "two tables of one set iterate in different orders (else this test proves nothing)"
         );
+        (forward, backward)
+    }
+
+    pub(in crate::cache) fn words() -> Vec<String> {
+        (0..200).map(|i| format!("word {i}")).collect()
+    }
+
+    #[test]
+    fn hash_maps_and_sets_key_the_same_whatever_their_order() {
+        let words = words();
+        let (forward, backward) = one_set_two_orders(&words);
         assert_eq!(key(&forward), key(&backward));
         let counts = |order: &mut dyn Iterator<Item = &String>| -> HashMap<String, usize> {
             order.map(|w| (w.clone(), w.len())).collect()

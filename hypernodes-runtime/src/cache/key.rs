@@ -6,6 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::canonical::{self, KeyError};
+use super::{CacheKey, KeyWriter};
 
 /// The key of one node's value for one item.
 ///
@@ -57,8 +58,8 @@ impl KeyBuilder {
         self
     }
 
-    /// An input value, as serde serializes it: maps and hash sets whatever order they iterate
-    /// in, struct fields with their names.
+    /// An input value, written whole by its [`CacheKey`] impl: maps and hash sets whatever
+    /// order they iterate in, struct fields with their names.
     ///
     /// ```
     /// use std::collections::HashSet;
@@ -68,7 +69,23 @@ impl KeyBuilder {
     /// let key = |v: &HashSet<&str>| Key::builder(1, 0).value(v).unwrap().finish();
     /// assert_eq!(key(&tags), key(&same));
     /// ```
-    pub fn value<T: Serialize + ?Sized>(mut self, value: &T) -> Result<Self, KeyError> {
+    pub fn value<T: CacheKey + ?Sized>(mut self, value: &T) -> Result<Self, KeyError> {
+        self.0.update(b"v");
+        let mut error = None;
+        value.write_key(&mut KeyWriter::new(&mut self.0, &mut error));
+        error.map_or(Ok(self), Err)
+    }
+
+    /// An input value as serde serializes it (the same key [`value`](Self::value) gives when
+    /// the two write the same fields). What `Serialize` leaves out (`#[serde(skip)]`) is not in
+    /// the key.
+    ///
+    /// ```
+    /// use hypernodes::cache::Key;
+    /// let key = Key::builder(1, 0).serialized(&vec!["a", "b"]).unwrap().finish();
+    /// assert_eq!(key, Key::builder(1, 0).value(&vec!["a", "b"]).unwrap().finish());
+    /// ```
+    pub fn serialized<T: Serialize + ?Sized>(mut self, value: &T) -> Result<Self, KeyError> {
         self.0.update(b"v");
         canonical::write(&mut self.0, value)?;
         Ok(self)

@@ -22,16 +22,22 @@
 //! ```
 
 mod batch;
+mod cache_key;
 mod canonical;
 mod directory;
 mod disk;
 mod entry;
 mod index;
 mod key;
+mod key_writer;
 mod log;
 
+pub use cache_key::CacheKey;
 pub use canonical::KeyError;
 #[cfg(feature = "cluster")]
 pub(crate) use directory::flush_all;
 pub use disk::{CacheStats, DiskCache};
+/// Derives [`CacheKey`](trait@CacheKey): every field, with its name, joins the key.
+pub use hypernodes_macros::CacheKey;
 pub use key::{Key, KeyBuilder};
+pub use key_writer::{Elements, Fields, KeyWriter};

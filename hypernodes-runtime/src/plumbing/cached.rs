@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::cache::{DiskCache, Key, KeyBuilder};
+use crate::cache::{CacheKey, DiskCache, Key, KeyBuilder};
 
 use crate::hooks::{Event, Hooks, Scope};
 
@@ -44,12 +44,12 @@ pub trait CacheValue<T> {
     fn put(store: &DiskCache, key: &Key, value: &T);
 }
 
-/// How a value a cached node reads joins its key: only `Serialize` is needed, as the key
-/// hashes the value's encoding and never reads it back.
+/// How a value a cached node reads joins its key: only [`CacheKey`] is needed, as the key
+/// hashes the whole value and never reads it back.
 #[diagnostic::on_unimplemented(
-    message = "a cached node's inputs must implement serde's `Serialize` to be hashed into its key: `{T}` does not",
+    message = "a cached node's inputs must implement `CacheKey` to be hashed into its key: `{T}` does not",
     label = "a cache is given here",
-    note = "`{Self}` names the node; derive `serde::Serialize` for `{T}`, or keep the node out of the cache with `#[node(cache = false)]`"
+    note = "`{Self}` names the node; derive `hypernodes::cache::CacheKey` for `{T}`, or keep the node out of the cache with `#[node(cache = false)]`"
 )]
 pub trait KeyPart<T> {
     /// Adds `value` to a key (`None` when it cannot be encoded: then the item is not cached).
@@ -65,7 +65,7 @@ impl<T: Serialize + DeserializeOwned, N> CacheValue<T> for Slot<DiskCache, T, N>
     }
 }
 
-impl<T: Serialize, N> KeyPart<T> for Slot<DiskCache, T, N> {
+impl<T: CacheKey, N> KeyPart<T> for Slot<DiskCache, T, N> {
     fn hash(key: KeyBuilder, value: &T) -> Option<KeyBuilder> {
         key.value(value).ok()
     }

@@ -1,4 +1,4 @@
-// A cached node's input is hashed into its key, so it needs `Serialize` (only).
+// A cached node's input is hashed into its key, so it needs `CacheKey` (only; not serde, which can skip fields).
 use hypernodes::cache::DiskCache;
 use hypernodes::{node, pipeline};
 
