@@ -148,20 +148,21 @@ fn per_item_twin(
         return None;
     }
     let vis = &func.vis;
+    let arg = |i: usize| quote::format_ident!("__hypernodes_{}", i);
     let params = sig
         .params
         .iter()
         .zip(&sig.param_types)
         .enumerate()
         .map(|(i, (p, ty))| {
-            let arg = quote::format_ident!("__hypernodes_{}", i);
+            let arg = arg(i);
             match p.mode {
                 crate::meta::Mode::Value => quote!(#arg: #ty),
                 crate::meta::Mode::Ref | crate::meta::Mode::Stateful => quote!(#arg: &#ty),
                 crate::meta::Mode::StatefulMut => quote!(#arg: &mut #ty),
             }
         });
-    let args = (0..sig.params.len()).map(|i| quote::format_ident!("__hypernodes_{}", i));
+    let args = (0..sig.params.len()).map(arg);
     let item = sig.output_types.first()?;
     let output = match (&func.sig.output, sig.fallible) {
         (syn::ReturnType::Type(_, ty), true) => with_first_argument(ty, item),

@@ -622,10 +622,7 @@ fn pruned_checks(types: &Types) -> TokenStream {
                 // A value only some arms make reaches it as an `Option`.
                 let (have, wire) = match graph.present_for(&p.name, &node.guard) {
                     true => (have, names::wire_check(node.span())),
-                    false => (
-                        quote!(::core::option::Option<#have>),
-                        names::arm_wire_check(node.span()),
-                    ),
+                    false => (quote!(#FqOption<#have>), names::arm_wire_check(node.span())),
                 };
                 let check =
                     quote_spanned!(node.span()=> #wire::<#want, #producer, #this>::wire_ref);

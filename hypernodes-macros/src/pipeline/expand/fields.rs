@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
 
+use super::names;
 use super::surface::Surface;
 
 /// The hidden `Pipeline` items converting both structs to and from their pairs.
@@ -27,20 +28,24 @@ pub fn conversions(surface: &Surface) -> TokenStream {
     let (input_pairs, output_pairs) = (inputs.pair_type(), outputs.pair_type());
     let (inputs_in, inputs_out) = (inputs.struct_to_pairs(), inputs.pairs_to_struct());
     let (outputs_in, outputs_out) = (outputs.struct_to_pairs(), outputs.pairs_to_struct());
+    let inputs_to_fields = names::inputs_to_fields_method();
+    let inputs_from_fields = names::inputs_from_fields_method();
+    let outputs_to_fields = names::outputs_to_fields_method();
+    let outputs_from_fields = names::outputs_from_fields_method();
     quote! {
         type InputFields = #input_pairs;
         type OutputFields = #output_pairs;
 
         #[inline]
         #[allow(clippy::unused_unit)]
-        fn __hypernodes_inputs_to_fields(value: #inputs_ty) -> #input_pairs { #inputs_in }
+        fn #inputs_to_fields(value: #inputs_ty) -> #input_pairs { #inputs_in }
         #[inline]
-        fn __hypernodes_inputs_from_fields(fields: #input_pairs) -> #inputs_ty { #inputs_out }
+        fn #inputs_from_fields(fields: #input_pairs) -> #inputs_ty { #inputs_out }
         #[inline]
         #[allow(clippy::unused_unit)]
-        fn __hypernodes_outputs_to_fields(value: #outputs_ty) -> #output_pairs { #outputs_in }
+        fn #outputs_to_fields(value: #outputs_ty) -> #output_pairs { #outputs_in }
         #[inline]
-        fn __hypernodes_outputs_from_fields(fields: #output_pairs) -> #outputs_ty { #outputs_out }
+        fn #outputs_from_fields(fields: #output_pairs) -> #outputs_ty { #outputs_out }
     }
 }
 

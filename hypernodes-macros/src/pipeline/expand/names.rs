@@ -260,6 +260,14 @@ items! {
     finish_method => "finish";
     /// The function whose body holds the type checks of the wiring.
     check_function => "check";
+    /// `Pipeline::__hypernodes_inputs_to_fields`: the inputs struct as name/value pairs.
+    inputs_to_fields_method => "inputs_to_fields";
+    /// `Pipeline::__hypernodes_inputs_from_fields`.
+    inputs_from_fields_method => "inputs_from_fields";
+    /// `Pipeline::__hypernodes_outputs_to_fields`.
+    outputs_to_fields_method => "outputs_to_fields";
+    /// `Pipeline::__hypernodes_outputs_from_fields`.
+    outputs_from_fields_method => "outputs_from_fields";
 }
 
 /// A node's `param`-th argument, held across retries.
