@@ -1,51 +1,41 @@
 //! The bounds behind a generated pipeline's `map`, and what a builder's factory may return.
 
-use crate::collect::KeepAll;
+use crate::collect::{FailFast, KeepAll};
 use crate::engine::Executes;
 use crate::error::{BoxError, Error};
 use crate::pipeline::Pipeline;
 use crate::runner::Runner;
 
-/// `&P` can be mapped on engine `E`. Generated `map` methods require
-/// `for<'a> &'a Self: MapOn<Parallel>`: a bound that names a lifetime is checked where `map`
-/// is called, so a pipeline whose values cannot cross threads still compiles (and runs on
-/// `Sequential`), and only a `map` on `Parallel` reports what is not `Send`.
-pub trait MapOn<E> {
+/// `&P` can be mapped on engine `E` over the items of iterator `I`. Generated `map` methods
+/// require `for<'a> &'a Self: MapOn<Parallel, I::IntoIter>`: a bound that names a lifetime is
+/// checked where `map` is called, so a pipeline whose values cannot cross threads still
+/// compiles (and runs on `Sequential`), and only a `map` on `Parallel` reports what is not
+/// `Send`.
+pub trait MapOn<E, I> {
     /// The pipeline's inputs.
     type Inputs;
     /// The pipeline's outputs.
     type Outputs;
     /// [`Runner::map`].
-    fn map_on<I: IntoIterator<Item = Self::Inputs>>(
-        self,
-        engine: E,
-        items: I,
-    ) -> Result<Vec<Self::Outputs>, Error>;
+    fn map_on(self, engine: E, items: I) -> Result<Vec<Self::Outputs>, Error>;
     /// [`Runner::map_results`].
-    fn map_results_on<I: IntoIterator<Item = Self::Inputs>>(
-        self,
-        engine: E,
-        items: I,
-    ) -> Vec<Result<Self::Outputs, Error>>;
+    fn map_results_on(self, engine: E, items: I) -> Vec<Result<Self::Outputs, Error>>;
 }
 
-impl<P: Pipeline, E: Executes<P> + Executes<P, KeepAll<P::Outputs>>> MapOn<E> for &P {
+impl<P, E, I> MapOn<E, I> for &P
+where
+    P: Pipeline,
+    E: Executes<P, FailFast<P::Outputs>, I> + Executes<P, KeepAll<P::Outputs>, I>,
+    I: Iterator<Item = P::Inputs>,
+{
     type Inputs = P::Inputs;
     type Outputs = P::Outputs;
 
-    fn map_on<I: IntoIterator<Item = P::Inputs>>(
-        self,
-        engine: E,
-        items: I,
-    ) -> Result<Vec<P::Outputs>, Error> {
+    fn map_on(self, engine: E, items: I) -> Result<Vec<P::Outputs>, Error> {
         Runner::new(self, engine).map(items)
     }
 
-    fn map_results_on<I: IntoIterator<Item = P::Inputs>>(
-        self,
-        engine: E,
-        items: I,
-    ) -> Vec<Result<P::Outputs, Error>> {
+    fn map_results_on(self, engine: E, items: I) -> Vec<Result<P::Outputs, Error>> {
         Runner::new(self, engine).map_results(items)
     }
 }

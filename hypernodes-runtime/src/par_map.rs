@@ -19,10 +19,10 @@ where
     P::Outputs: Send,
     H: Hooks,
 {
-    /// [`Runner::map`] over a rayon parallel iterator: each item's inputs are built on the pool
-    /// thread that runs it (`texts.par_iter().map(|t| Inputs { text: t.clone() })`), as
-    /// `par_iter().map(..)` written by hand does, instead of on the calling thread. Results in
-    /// input order; stops at the first error, which names the node and the item.
+    /// [`Runner::map`] over a rayon parallel iterator, split by rayon: each item's inputs are
+    /// built on the pool thread that runs it (`texts.par_iter().map(|t| Inputs { text:
+    /// t.clone() })`), as `par_iter().map(..)` written by hand does. Results in input order;
+    /// stops at the first error, which names the node and the item.
     ///
     /// ```
     /// use hypernodes::{node, pipeline, Parallel};

@@ -1042,6 +1042,7 @@ impl Words {
         I: ::core::iter::IntoIterator<Item = WordsInputs>,
         for<'a> &'a Self: ::hypernodes::__private::MapOn<
             ::hypernodes::__private::Parallel,
+            I::IntoIter,
             Inputs = WordsInputs,
             Outputs = WordsOutputs,
         >,
@@ -1049,7 +1050,7 @@ impl Words {
         ::hypernodes::__private::MapOn::map_on(
             self,
             ::hypernodes::__private::Parallel::new(),
-            items,
+            ::core::iter::IntoIterator::into_iter(items),
         )
     }
     #[doc = r" Runs every item on the default engine and returns each item's outcome in input"]
@@ -1062,6 +1063,7 @@ impl Words {
         I: ::core::iter::IntoIterator<Item = WordsInputs>,
         for<'a> &'a Self: ::hypernodes::__private::MapOn<
             ::hypernodes::__private::Parallel,
+            I::IntoIter,
             Inputs = WordsInputs,
             Outputs = WordsOutputs,
         >,
@@ -1069,7 +1071,7 @@ impl Words {
         ::hypernodes::__private::MapOn::map_results_on(
             self,
             ::hypernodes::__private::Parallel::new(),
-            items,
+            ::core::iter::IntoIterator::into_iter(items),
         )
     }
     #[doc = r" This pipeline on `engine`: `p.with_engine(Sequential).map(items)`. The runner"]

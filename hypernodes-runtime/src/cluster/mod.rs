@@ -410,15 +410,16 @@ impl Engine for Cluster {
     }
 }
 
-impl<P, C> Executes<P, C> for Cluster
+impl<P, C, I> Executes<P, C, I> for Cluster
 where
     P: Pipeline + Sync,
     P::Shared: Sync,
     P::InputFields: Crosses,
     P::OutputFields: Crosses,
     C: Collect<P::Outputs>,
+    I: Iterator<Item = P::Inputs>,
 {
-    fn run<H: Hooks, I: Iterator<Item = P::Inputs>>(
+    fn run<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,

@@ -39,11 +39,13 @@ pub trait Engine {
     }
 }
 
-/// An engine able to run pipeline `P`, gathering results with collector `C` (`map` stops at
-/// the first error, `map_results` keeps every outcome). Its bounds say what `P`'s values need,
-/// e.g. `Send` for [`Parallel`].
+/// An engine able to run pipeline `P` over the items of iterator `I`, gathering results with
+/// collector `C` (`map` stops at the first error, `map_results` keeps every outcome). Its
+/// bounds say what `P`'s values and the input need, e.g. `Send` for [`Parallel`], whose
+/// workers pull the input themselves.
 ///
-/// A generic function taking any engine that can run a pipeline:
+/// `Executes<P>` runs `P` over a `Vec` of inputs; a generic function given other iterators
+/// names theirs (`Executes<P, FailFast<..>, I>` is what `map` asks for an `I`):
 ///
 /// ```
 /// use hypernodes::engine::Executes;
@@ -53,7 +55,7 @@ pub trait Engine {
 /// pipeline! { Doubles = [double] }
 ///
 /// fn total<E: Executes<Doubles>>(runner: Runner<'_, Doubles, E>) -> u64 {
-///     let items = (1..=4).map(|x| DoublesInputs { x });
+///     let items: Vec<_> = (1..=4).map(|x| DoublesInputs { x }).collect();
 ///     runner.map(items).unwrap().iter().map(|o| o.double).sum()
 /// }
 /// let p = Doubles::new();
@@ -61,18 +63,22 @@ pub trait Engine {
 /// assert_eq!(total(p.with_engine(Parallel::new())), 20);
 /// ```
 #[diagnostic::on_unimplemented(
-    message = "engine `{Self}` cannot run pipeline `{P}`",
+    message = "engine `{Self}` cannot run pipeline `{P}` over this input",
     label = "`{P}` cannot run on `{Self}`",
-    note = "`Parallel` moves inputs, outputs and stateful resources between threads: they must be `Send`; `Sequential` has no such requirement"
+    note = "`Parallel` moves inputs, outputs and stateful resources between threads: they must be `Send`; `Sequential` has no such requirement",
+    note = "`Parallel`'s workers pull the input iterator themselves, so it must be `Send` too: collect an iterator that is not (over `stdin().lines()`, say) into a `Vec` first, or run it on `Streaming`, which pulls it on the calling thread"
 )]
-pub trait Executes<P: Pipeline, C: Collect<P::Outputs> = FailFast<<P as Pipeline>::Outputs>>:
-    Engine
+pub trait Executes<
+    P: Pipeline,
+    C: Collect<P::Outputs> = FailFast<<P as Pipeline>::Outputs>,
+    I: Iterator<Item = P::Inputs> = std::vec::IntoIter<<P as Pipeline>::Inputs>,
+>: Engine
 {
     /// Runs `pipeline` over `items` in units of `unit` items, telling `hooks`, each unit's
     /// results gathered by a `C`. Items are pulled from `items` as workers need them, never
     /// gathered up front.
     #[doc(hidden)]
-    fn run<H: Hooks, I: Iterator<Item = P::Inputs>>(
+    fn run<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,

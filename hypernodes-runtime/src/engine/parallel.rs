@@ -1,11 +1,18 @@
 //! Items split in units of work spread over a rayon thread pool, one job per pool thread.
 //!
-//! Each pool thread runs exactly one job (`broadcast`) that takes units from a shared counter
-//! until none is left, so a worker is a thread for the whole run: its stateful instances are
-//! built once, on first need, and never per rayon split (`map_init` would build one per split).
+//! Each pool thread runs exactly one job (`broadcast`) that pulls units from the input until
+//! none is left, so a worker is a thread for the whole run: its stateful instances are built
+//! once, on first need, and never per rayon split (`map_init` would build one per split).
+//!
+//! The workers pull the input themselves, one unit at a time under a lock, rather than a
+//! feeding thread handing units over: each input is then built, used and freed on one thread,
+//! and no extra thread competes for the cores. On W1 that is 0.93x `par_iter` where the
+//! hand-over was 1.29x (`benches/idiomatic.rs`, `w1_pulled_units` and `w1_fed_units`); the
+//! price is that the input iterator must be `Send`.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex, PoisonError};
+use std::iter::Fuse;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::ThreadPool;
 
@@ -70,12 +77,10 @@ impl Parallel {
         }
     }
 
-    /// The calling thread pulls units from `items` and hands them over a bounded queue to one
-    /// job per pool thread, so at most a few units per worker wait in memory whatever the
-    /// input's length. Called from inside a rayon pool, it gathers the units first instead:
-    /// a pool thread that feeds cannot also take its share of the work, and with one thread
-    /// that would wait for ever.
-    fn run_units<P, C, H, I>(
+    /// Every pool thread pulls units of `unit` items from `items` and runs them until none is
+    /// left or a collector asks to stop. Units are numbered as they are pulled, so every unit
+    /// before the one that stopped the run was pulled, and runs to its end, before the join.
+    fn run_pulled<P, C, H, I>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
@@ -86,59 +91,28 @@ impl Parallel {
     where
         P: Pipeline + Sync,
         P::Shared: Sync,
-        P::Inputs: Send,
         C: Collect<P::Outputs> + Send,
         H: Hooks,
-        I: Iterator<Item = P::Inputs>,
+        I: Iterator<Item = P::Inputs> + Send,
     {
-        let units = Units::new(unit, items);
-        let size = units.size;
-        // Inside a pool every unit is queued before the workers start; otherwise the calling
-        // thread feeds a queue of a few units per worker while they work.
-        let inside = rayon::current_thread_index().is_some();
-        let (feeder, receiver) = match inside {
-            true => {
-                let (sender, receiver) = mpsc::channel();
-                units.for_each(|unit| sender.send(unit).expect("the receiver is alive"));
-                (None, receiver)
-            }
-            false => {
-                let (sender, receiver) = mpsc::sync_channel(2 * self.workers());
-                (Some((sender, units)), receiver)
-            }
-        };
-        let queue = Queue::new(receiver, self.workers());
+        let source = Source::new(unit, items);
         let done = Mutex::new(Vec::new());
         let job = |worker: usize| {
-            let exit = Exit(&queue);
+            let _stop = StopOnPanic(&source);
             let mut mine = Vec::new();
-            while let Some((index, items)) = exit.0.next() {
+            while let Some((index, items)) = source.next_unit() {
                 let mut collect = C::with_capacity(items.len());
-                if !pipeline.__hypernodes_unit(
-                    shared,
-                    worker,
-                    hooks,
-                    index * size,
-                    items,
-                    &mut collect,
-                ) {
-                    queue.stop();
+                let first = index * source.size;
+                if !pipeline.__hypernodes_unit(shared, worker, hooks, first, items, &mut collect) {
+                    source.stop();
                 }
                 mine.push((index, collect));
             }
             lock(&done).extend(mine);
         };
-        match (feeder, &self.pool) {
-            (None, Some(pool)) => drop(pool.broadcast(|ctx| job(ctx.index()))),
-            (None, None) => drop(rayon::broadcast(|ctx| job(ctx.index()))),
-            (Some((sender, units)), Some(pool)) => pool.in_place_scope(|scope| {
-                scope.spawn_broadcast(|_, ctx| job(ctx.index()));
-                queue.feed(sender, units);
-            }),
-            (Some((sender, units)), None) => rayon::in_place_scope(|scope| {
-                scope.spawn_broadcast(|_, ctx| job(ctx.index()));
-                queue.feed(sender, units);
-            }),
+        match &self.pool {
+            Some(pool) => drop(pool.broadcast(|ctx| job(ctx.index()))),
+            None => drop(rayon::broadcast(|ctx| job(ctx.index()))),
         }
         let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
         done.sort_unstable_by_key(|(index, _)| *index);
@@ -146,91 +120,51 @@ impl Parallel {
     }
 }
 
-/// An input cut into numbered units of `size` items, pulled one unit at a time.
-struct Units<I> {
+/// An input the workers pull from in numbered units of `size` items.
+struct Source<I> {
     size: usize,
-    items: I,
-    next: usize,
+    /// The number of the next unit, and the input.
+    next: Mutex<(usize, Fuse<I>)>,
+    /// Set when a collector asked to stop, or a worker panicked: no more units are pulled.
+    stopped: AtomicBool,
 }
 
-impl<I: Iterator> Units<I> {
+impl<I: Iterator> Source<I> {
     fn new(size: usize, items: I) -> Self {
-        Units {
+        Source {
             size: size.max(1),
-            items,
-            next: 0,
+            next: Mutex::new((0, items.fuse())),
+            stopped: AtomicBool::new(false),
         }
     }
-}
 
-impl<I: Iterator> Iterator for Units<I> {
-    type Item = (usize, Vec<I::Item>);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let unit: Vec<I::Item> = self.items.by_ref().take(self.size).collect();
+    /// The next unit and its number; `None` once the input is done or the run stopped.
+    fn next_unit(&self) -> Option<(usize, Vec<I::Item>)> {
+        if self.stopped.load(Ordering::Relaxed) {
+            return None;
+        }
+        let mut next = lock(&self.next);
+        let unit: Vec<I::Item> = next.1.by_ref().take(self.size).collect();
         if unit.is_empty() {
             return None;
         }
-        self.next += 1;
-        Some((self.next - 1, unit))
-    }
-}
-
-/// The units waiting for a worker, shared by the pool's jobs.
-struct Queue<T> {
-    receiver: Mutex<mpsc::Receiver<(usize, T)>>,
-    /// Set when a collector asked to stop, or a worker died: no more units are fed or run.
-    stopped: AtomicBool,
-    /// Workers still taking units.
-    alive: AtomicUsize,
-}
-
-impl<T> Queue<T> {
-    fn new(receiver: mpsc::Receiver<(usize, T)>, workers: usize) -> Self {
-        Queue {
-            receiver: Mutex::new(receiver),
-            stopped: AtomicBool::new(false),
-            alive: AtomicUsize::new(workers),
-        }
+        next.0 += 1;
+        Some((next.0 - 1, unit))
     }
 
     fn stop(&self) {
         self.stopped.store(true, Ordering::Relaxed);
     }
-
-    /// The next unit to run; `None` once the feeder is done. After a stop, the units still
-    /// queued are taken and dropped, so a feeder blocked on a full queue always goes on.
-    fn next(&self) -> Option<(usize, T)> {
-        loop {
-            let unit = lock(&self.receiver).recv().ok()?;
-            if !self.stopped.load(Ordering::Relaxed) {
-                return Some(unit);
-            }
-        }
-    }
-
-    /// Sends every unit until a stop; the queue closes when `sender` drops.
-    fn feed(&self, sender: mpsc::SyncSender<(usize, T)>, units: impl Iterator<Item = (usize, T)>) {
-        for unit in units {
-            if self.stopped.load(Ordering::Relaxed) || sender.send(unit).is_err() {
-                return;
-            }
-        }
-    }
 }
 
-/// Held by a worker while it takes units. A worker that leaves by a panic (a hook's, say)
-/// stops the run, and the last worker to leave empties the queue, so the feeder is never left
-/// waiting on a queue nobody reads.
-struct Exit<'a, T>(&'a Queue<T>);
+/// Held by a worker while it pulls units: one that leaves by a panic (a hook's, or the input
+/// iterator's) stops the run, so the others pull no more.
+struct StopOnPanic<'a, I: Iterator>(&'a Source<I>);
 
-impl<T> Drop for Exit<'_, T> {
+impl<I: Iterator> Drop for StopOnPanic<'_, I> {
     fn drop(&mut self) {
         if std::thread::panicking() {
             self.0.stop();
-        }
-        if self.0.alive.fetch_sub(1, Ordering::AcqRel) == 1 {
-            while self.0.next().is_some() {}
         }
     }
 }
@@ -250,15 +184,16 @@ impl Engine for Parallel {
     }
 }
 
-impl<P, C> Executes<P, C> for Parallel
+impl<P, C, I> Executes<P, C, I> for Parallel
 where
     P: Pipeline + Sync,
     P::Shared: Sync,
     P::Inputs: Send,
     P::Outputs: Send,
     C: Collect<P::Outputs> + Send,
+    I: Iterator<Item = P::Inputs> + Send,
 {
-    fn run<H: Hooks, I: Iterator<Item = P::Inputs>>(
+    fn run<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
@@ -266,6 +201,6 @@ where
         unit: usize,
         items: I,
     ) -> C::Output {
-        self.run_units::<P, C, H, I>(pipeline, shared, hooks, unit, items)
+        self.run_pulled::<P, C, H, I>(pipeline, shared, hooks, unit, items)
     }
 }

@@ -1,11 +1,6 @@
-//! A `Parallel` run over a rayon parallel iterator (`Runner::par_map`), so each item's inputs
-//! are made on the pool thread that runs the item.
-//!
-//! `map` pulls a plain iterator on the calling thread, which is the only way to read an input
-//! that may not cross threads: each input is then built (and its memory allocated) on one thread
-//! and freed on another. With items as cheap as W1's that hand-over is what separates `map` from
-//! `par_iter().cloned().map(..)`; the same hand-over written by hand costs the same
-//! (`benches/idiomatic.rs`). A parallel iterator builds each input where it runs.
+//! A `Parallel` run over a rayon parallel iterator (`Runner::par_map`): rayon splits the input
+//! and each item's inputs are made on the pool thread that runs the item, as `map`'s pulled
+//! units are.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -59,8 +59,13 @@ impl Engine for Sequential {
     }
 }
 
-impl<P: Pipeline, C: Collect<P::Outputs>> Executes<P, C> for Sequential {
-    fn run<H: Hooks, I: Iterator<Item = P::Inputs>>(
+impl<P, C, I> Executes<P, C, I> for Sequential
+where
+    P: Pipeline,
+    C: Collect<P::Outputs>,
+    I: Iterator<Item = P::Inputs>,
+{
+    fn run<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,

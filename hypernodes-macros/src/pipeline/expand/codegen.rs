@@ -158,7 +158,7 @@ pub fn generate(
     let fields = super::fields::conversions(&surface);
     let staged = super::steps::generate(&types, header, &surface);
     let map_bound = quote! {
-        for<'a> &'a Self: #krate::__private::MapOn<#krate::__private::Parallel, Inputs = #inputs_ty, Outputs = #outputs_ty>
+        for<'a> &'a Self: #krate::__private::MapOn<#krate::__private::Parallel, I::IntoIter, Inputs = #inputs_ty, Outputs = #outputs_ty>
     };
 
     quote! {
@@ -219,7 +219,7 @@ pub fn generate(
                 I: #FqIntoIterator<Item = #inputs_ty>,
                 #map_bound
             {
-                #krate::__private::MapOn::map_on(self, #krate::__private::Parallel::new(), items)
+                #krate::__private::MapOn::map_on(self, #krate::__private::Parallel::new(), #FqIntoIterator::into_iter(items))
             }
 
             /// Runs every item on the default engine and returns each item's outcome in input
@@ -229,7 +229,7 @@ pub fn generate(
                 I: #FqIntoIterator<Item = #inputs_ty>,
                 #map_bound
             {
-                #krate::__private::MapOn::map_results_on(self, #krate::__private::Parallel::new(), items)
+                #krate::__private::MapOn::map_results_on(self, #krate::__private::Parallel::new(), #FqIntoIterator::into_iter(items))
             }
 
             /// This pipeline on `engine`: `p.with_engine(Sequential).map(items)`. The runner

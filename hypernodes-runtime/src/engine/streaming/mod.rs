@@ -121,7 +121,7 @@ impl Engine for Streaming {
     }
 }
 
-impl<P, C> Executes<P, C> for Streaming
+impl<P, C, I> Executes<P, C, I> for Streaming
 where
     P: Staged + Sync,
     P::Shared: Sync,
@@ -129,8 +129,9 @@ where
     P::Outputs: Send,
     P::Columns: Send,
     C: Collect<P::Outputs>,
+    I: Iterator<Item = P::Inputs>,
 {
-    fn run<H: Hooks, I: Iterator<Item = P::Inputs>>(
+    fn run<H: Hooks>(
         &self,
         pipeline: &P,
         shared: &P::Shared,
