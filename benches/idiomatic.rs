@@ -65,8 +65,8 @@ fn idiomatic(c: &mut Criterion) {
         let items = texts.iter().map(|t| W1Inputs { text: t.clone() });
         w1.with_engine(Parallel::new()).map(items).unwrap()
     });
-    // What `map` on `Parallel` does, written by hand: the calling thread clones units of
-    // 1,024 texts into a channel one job per pool thread reads.
+    // What `map` on `Parallel` did before its workers pulled the input: the calling thread
+    // clones units of 1,024 texts into a channel one job per pool thread reads.
     batched(&mut group, "w1_fed_units", input, |texts| {
         let (units, received) = std::sync::mpsc::sync_channel::<(usize, Vec<String>)>(4);
         let received = std::sync::Mutex::new(received);
@@ -89,9 +89,9 @@ fn idiomatic(c: &mut Criterion) {
             .flat_map(|(_, counts)| counts)
             .collect::<Vec<usize>>()
     });
-    // Workers pull units of 1,024 from the input themselves, under a lock, so each input is
-    // built and freed on one thread and no feeding thread competes for the cores. Faster than
-    // `par_iter` here; `map` cannot do it yet, as its input iterator need not be `Send`.
+    // What `map` on `Parallel` does, written by hand: workers pull units of 1,024 from the
+    // input themselves, under a lock, so each input is built and freed on one thread and no
+    // feeding thread competes for the cores.
     batched(&mut group, "w1_pulled_units", input, |texts| {
         let source = std::sync::Mutex::new((0usize, texts.iter().cloned()));
         let done = std::sync::Mutex::new(Vec::new());

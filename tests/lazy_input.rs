@@ -130,6 +130,29 @@ fn a_long_input_is_never_held_whole() {
     }
 }
 
+#[test]
+fn parallel_workers_hold_at_most_one_unit_each() {
+    // Each worker pulls its next unit itself once it is done with the last: never more than
+    // one unit per worker is pulled and not finished (a feeding thread with a queue of units
+    // waiting, as before, held up to seven units of 1,024 on two workers).
+    let count = Count::new();
+    let items = (0u64..100_000).map(|x| {
+        count.pull();
+        SquaresInputs {
+            x,
+            count: Arc::clone(&count),
+        }
+    });
+    let engine = Parallel::new().threads(2).batch_size(1024);
+    let outputs = Squares::new().with_engine(engine).map_results(items);
+    assert_eq!(outputs.len(), 100_000);
+    let most = count.most_waiting.load(Ordering::SeqCst);
+    assert!(
+        most <= 2 * 1024,
+        "{most} items were pulled and not finished at once by two workers"
+    );
+}
+
 /// The `items` of each `MapStart`.
 #[derive(Default)]
 struct Starts(Mutex<Vec<Option<usize>>>);
