@@ -184,6 +184,19 @@ impl Engine for Parallel {
     }
 }
 
+/// An input iterator `Parallel`'s workers can pull from: one that is `Send`. A trait of its own
+/// so that a `map` over one that is not says why and what to do.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`Parallel`'s workers pull the input themselves, and this input iterator cannot be sent to them: `{Self}` is not `Send`",
+    label = "an input iterator that is not `Send`",
+    note = "collect it into a `Vec` first, or run it on `Sequential` or `Streaming`, which pull their input on the calling thread"
+)]
+pub trait PulledByWorkers: Iterator + Send {}
+
+#[diagnostic::do_not_recommend]
+impl<I: Iterator + Send> PulledByWorkers for I {}
+
 impl<P, C, I> Executes<P, C, I> for Parallel
 where
     P: Pipeline + Sync,
@@ -191,7 +204,7 @@ where
     P::Inputs: Send,
     P::Outputs: Send,
     C: Collect<P::Outputs> + Send,
-    I: Iterator<Item = P::Inputs> + Send,
+    I: Iterator<Item = P::Inputs> + PulledByWorkers,
 {
     fn run<H: Hooks>(
         &self,
