@@ -2,7 +2,7 @@
 //! hand without hypernodes, over the same borrowed input (100,000 W1/W4 texts, cloned per item
 //! on both sides), in the same run.
 //!
-//! `scripts/bench-ratios.sh idiomatic idiomatic_100k 5 w1_sequential_map:w1_iter_map w1_all_sequential_map:w1_all_iter_map w1_parallel_map:w1_par_iter_map w1_parallel_par_map:w1_par_iter_map w4_batch_map:w4_chunks w1_fed_units:w1_par_iter_map w1_parallel_map:w1_fed_units w1_pulled_units:w1_par_iter_map`
+//! `scripts/bench-ratios.sh idiomatic idiomatic_100k 5 w1_sequential_map:w1_iter_map w1_all_sequential_map:w1_all_iter_map w1_parallel_map:w1_par_iter_map w1_parallel_par_map:w1_par_iter_map w4_batch_map:w4_chunks w1_fed_units:w1_par_iter_map w1_parallel_map:w1_fed_units w1_pulled_units:w1_par_iter_map w4_units_by_hand:w4_chunks w4_batch_map:w4_units_by_hand`
 
 #[path = "common/measure.rs"]
 mod measure;
@@ -127,6 +127,16 @@ fn idiomatic(c: &mut Criterion) {
             .chunks(1024)
             .flat_map(normalize_batch)
             .collect::<Vec<String>>()
+    });
+    // The same work cut in units of 1,024 as `map` cuts it, by hand: what the unit shape
+    // itself costs, apart from the machinery around each item.
+    batched(&mut group, "w4_units_by_hand", input, |texts| {
+        let mut out = Vec::with_capacity(texts.len());
+        for unit in texts.chunks(1024) {
+            let cleaned: Vec<String> = unit.iter().map(|t| clean(t.clone())).collect();
+            out.extend(normalize_batch(&cleaned));
+        }
+        out
     });
     let w4 = W4Batch::new();
     batched(&mut group, "w4_batch_map", input, |texts| {
