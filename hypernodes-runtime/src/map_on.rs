@@ -1,6 +1,6 @@
 //! The bounds behind a generated pipeline's `map`, and what a builder's factory may return.
 
-use crate::collect::{FailFast, KeepAll};
+use crate::collect::KeepAll;
 use crate::engine::Executes;
 use crate::error::{BoxError, Error};
 use crate::pipeline::Pipeline;
@@ -25,7 +25,7 @@ pub trait MapOn<E, I> {
 impl<P, E, I> MapOn<E, I> for &P
 where
     P: Pipeline,
-    E: Executes<P, FailFast<P::Outputs>, I> + Executes<P, KeepAll<P::Outputs>, I>,
+    E: Executes<P, I> + Executes<P, I, KeepAll<P::Outputs>>,
     I: Iterator<Item = P::Inputs>,
 {
     type Inputs = P::Inputs;

@@ -122,7 +122,7 @@ where
     ) -> impl Future<Output = Result<Vec<P::Outputs>, Error>> + Send + 'static
     where
         I: IntoIterator<Item = P::Inputs> + Send + 'static,
-        E: Executes<P, crate::collect::FailFast<P::Outputs>, I::IntoIter>,
+        E: Executes<P, I::IntoIter>,
     {
         let runner = self.clone();
         let run = off_thread(move || runner.map(items));
@@ -136,7 +136,7 @@ where
     ) -> impl Future<Output = Result<Vec<Result<P::Outputs, Error>>, Error>> + Send + 'static
     where
         I: IntoIterator<Item = P::Inputs> + Send + 'static,
-        E: Executes<P, crate::collect::KeepAll<P::Outputs>, I::IntoIter>,
+        E: Executes<P, I::IntoIter, crate::collect::KeepAll<P::Outputs>>,
     {
         let runner = self.clone();
         off_thread(move || runner.map_results(items))

@@ -134,7 +134,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
     pub fn map<I>(&self, items: I) -> Result<Vec<P::Outputs>, Error>
     where
         I: IntoIterator<Item = P::Inputs>,
-        E: Executes<P, FailFast<P::Outputs>, I::IntoIter>,
+        E: Executes<P, I::IntoIter>,
     {
         let items = items.into_iter();
         self.fail_fast(exact_len(&items), |plan| {
@@ -147,7 +147,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
     pub fn map_results<I>(&self, items: I) -> Vec<Result<P::Outputs, Error>>
     where
         I: IntoIterator<Item = P::Inputs>,
-        E: Executes<P, KeepAll<P::Outputs>, I::IntoIter>,
+        E: Executes<P, I::IntoIter, KeepAll<P::Outputs>>,
     {
         let items = items.into_iter();
         self.keep_all(items, exact_len, Iterator::count, |plan, items| {
@@ -210,11 +210,11 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
     where
         C: Collect<P::Outputs>,
         I: Iterator<Item = P::Inputs>,
-        E: Executes<P, C, I>,
+        E: Executes<P, I, C>,
     {
         let shared = self.pipeline.__hypernodes_shared(plan);
         let unit = plan.unit_items();
-        Executes::<P, C, I>::run(
+        Executes::<P, I, C>::run(
             &self.engine,
             &*self.pipeline,
             &shared,

@@ -410,7 +410,7 @@ impl Engine for Cluster {
     }
 }
 
-impl<P, C, I> Executes<P, C, I> for Cluster
+impl<P, I, C> Executes<P, I, C> for Cluster
 where
     P: Pipeline + Sync,
     P::Shared: Sync,

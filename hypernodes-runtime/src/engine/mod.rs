@@ -45,7 +45,7 @@ pub trait Engine {
 /// workers pull the input themselves.
 ///
 /// `Executes<P>` runs `P` over a `Vec` of inputs; a generic function given other iterators
-/// names theirs (`Executes<P, FailFast<..>, I>` is what `map` asks for an `I`):
+/// names theirs: `Executes<P, I>` is what `map` asks for an iterator `I`.
 ///
 /// ```
 /// use hypernodes::engine::Executes;
@@ -58,9 +58,18 @@ pub trait Engine {
 ///     let items: Vec<_> = (1..=4).map(|x| DoublesInputs { x }).collect();
 ///     runner.map(items).unwrap().iter().map(|o| o.double).sum()
 /// }
+/// fn count<E, I>(runner: Runner<'_, Doubles, E>, items: I) -> usize
+/// where
+///     I: Iterator<Item = DoublesInputs>,
+///     E: Executes<Doubles, I>,
+/// {
+///     runner.map(items).unwrap().len()
+/// }
 /// let p = Doubles::new();
 /// assert_eq!(total(p.with_engine(Sequential)), 20);
 /// assert_eq!(total(p.with_engine(Parallel::new())), 20);
+/// let items = (0..3).map(|x| DoublesInputs { x });
+/// assert_eq!(count(p.with_engine(Parallel::new()), items), 3);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "engine `{Self}` cannot run pipeline `{P}` over this input",
@@ -70,8 +79,8 @@ pub trait Engine {
 )]
 pub trait Executes<
     P: Pipeline,
-    C: Collect<P::Outputs> = FailFast<<P as Pipeline>::Outputs>,
     I: Iterator<Item = P::Inputs> = std::vec::IntoIter<<P as Pipeline>::Inputs>,
+    C: Collect<P::Outputs> = FailFast<<P as Pipeline>::Outputs>,
 >: Engine
 {
     /// Runs `pipeline` over `items` in units of `unit` items, telling `hooks`, each unit's

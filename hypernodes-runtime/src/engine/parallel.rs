@@ -197,7 +197,7 @@ pub trait PulledByWorkers: Iterator + Send {}
 #[diagnostic::do_not_recommend]
 impl<I: Iterator + Send> PulledByWorkers for I {}
 
-impl<P, C, I> Executes<P, C, I> for Parallel
+impl<P, I, C> Executes<P, I, C> for Parallel
 where
     P: Pipeline + Sync,
     P::Shared: Sync,

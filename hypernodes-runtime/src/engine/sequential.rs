@@ -59,7 +59,7 @@ impl Engine for Sequential {
     }
 }
 
-impl<P, C, I> Executes<P, C, I> for Sequential
+impl<P, I, C> Executes<P, I, C> for Sequential
 where
     P: Pipeline,
     C: Collect<P::Outputs>,

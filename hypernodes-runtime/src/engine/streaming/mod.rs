@@ -121,7 +121,7 @@ impl Engine for Streaming {
     }
 }
 
-impl<P, C, I> Executes<P, C, I> for Streaming
+impl<P, I, C> Executes<P, I, C> for Streaming
 where
     P: Staged + Sync,
     P::Shared: Sync,
