@@ -30,6 +30,7 @@ pub use crate::plumbing::limiters::Limiters;
 pub use crate::plumbing::nested::{
     absent, needs, present, present_ref, zip_len, Absent, Arg, OwnedArg,
 };
+pub use crate::plumbing::protocol::Plumbing;
 pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRetry};
 pub use crate::plumbing::wire::{
     clone_for, code_at, code_with, field_of, ArmWire, CloneForLaterUse, FieldWire, In, NodeCode,

@@ -1025,7 +1025,7 @@ impl Words {
         &self,
         inputs: WordsInputs,
     ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
-        <Self as ::hypernodes::Pipeline>::__hypernodes_run(
+        <Self as ::hypernodes::__private::Plumbing>::__hypernodes_run(
             self,
             &::hypernodes::__private::NoHooks,
             inputs,
@@ -1358,6 +1358,11 @@ impl ::hypernodes::Pipeline for Words {
     ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
         Words::run(self, inputs)
     }
+}
+impl ::hypernodes::__private::Plumbing for Words {
+    type ItemInputs = WordsInputs;
+    type ItemOutputs = WordsOutputs;
+    const NAME: &'static str = "Words";
     type Shared = __HypernodesWordsShared;
     type InputFields = (<clean as ::hypernodes::__private::In<0usize>>::Ty, ());
     type OutputFields = (
@@ -1426,10 +1431,10 @@ impl ::hypernodes::Pipeline for Words {
                 );
                 plan.check()?;
                 ::core::result::Result::Ok::<_, ::hypernodes::Error>(
-                    <Self as ::hypernodes::Pipeline>::__hypernodes_shared(self, &plan),
+                    <Self as ::hypernodes::__private::Plumbing>::__hypernodes_shared(self, &plan),
                 )
             })?;
-            <Self as ::hypernodes::Pipeline>::__hypernodes_item(
+            <Self as ::hypernodes::__private::Plumbing>::__hypernodes_item(
                 self,
                 __hypernodes_shared,
                 0,

@@ -13,6 +13,7 @@ pub mod debug;
 pub mod hooked;
 pub mod limiters;
 pub mod nested;
+pub mod protocol;
 pub mod retry;
 pub mod wire;
 

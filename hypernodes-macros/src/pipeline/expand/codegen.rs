@@ -178,7 +178,7 @@ pub fn generate(
             #limits: #krate::__private::Limiters,
             #(#batch_fields: usize,)*
             #(#process_fields: #krate::__private::Processes,)*
-            #(#nested_fields: <#nested_types as #krate::Pipeline>::Shared,)*
+            #(#nested_fields: <#nested_types as #krate::__private::Plumbing>::Shared,)*
         }
 
         #staged
@@ -208,7 +208,7 @@ pub fn generate(
             /// A node's `Err` or panic stops the run and comes back as an error naming the node.
             /// Stateful resources are built on the first run and kept by the pipeline value.
             pub fn run(&self, inputs: #inputs_ty) -> #FqResult<#outputs_ty, #krate::Error> {
-                <Self as #krate::Pipeline>::#run_fn(self, &#krate::__private::NoHooks, inputs)
+                <Self as #krate::__private::Plumbing>::#run_fn(self, &#krate::__private::NoHooks, inputs)
             }
 
             /// Runs every item on the default engine (`Parallel`, on
@@ -317,7 +317,12 @@ pub fn generate(
             fn run(&self, inputs: #inputs_ty) -> #FqResult<#outputs_ty, #krate::Error> {
                 #name::run(self, inputs)
             }
+        }
 
+        impl #krate::__private::Plumbing for #name {
+            type ItemInputs = #inputs_ty;
+            type ItemOutputs = #outputs_ty;
+            const NAME: &'static str = #name_str;
             type Shared = #shared_ty;
             #fields
 
@@ -334,7 +339,7 @@ pub fn generate(
                         <#process_paths as #krate::__private::Isolated>::KEY,
                         <#process_paths as #krate::__private::Isolated>::TIMEOUT_MS,
                     ),)*
-                    #(#nested_fields: <#nested_types as #krate::Pipeline>::#shared_fn(
+                    #(#nested_fields: <#nested_types as #krate::__private::Plumbing>::#shared_fn(
                         &self.#nested_fields,
                         plan.nested(#nested_positions),
                     ),)*
@@ -353,11 +358,11 @@ pub fn generate(
                         let plan = #krate::__private::Plan::resolve(&Self::INFO, &#krate::__private::RunSettings::single());
                         plan.check()?;
                         #FqResult::Ok::<_, #krate::Error>(
-                            <Self as #krate::Pipeline>::#shared_fn(self, &plan),
+                            <Self as #krate::__private::Plumbing>::#shared_fn(self, &plan),
                         )
                     })?;
                     // The item path, not a copy of it: its output struct built once per pipeline.
-                    <Self as #krate::Pipeline>::#item_fn(self, #shared, 0, #hooks, &#scope, inputs)
+                    <Self as #krate::__private::Plumbing>::#item_fn(self, #shared, 0, #hooks, &#scope, inputs)
                 })
             }
 

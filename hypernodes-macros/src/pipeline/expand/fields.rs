@@ -10,7 +10,7 @@ use syn::Ident;
 use super::names;
 use super::surface::Surface;
 
-/// The hidden `Pipeline` items converting both structs to and from their pairs.
+/// The hidden `Plumbing` items converting both structs to and from their pairs.
 pub fn conversions(surface: &Surface) -> TokenStream {
     let inputs = Struct {
         name: &surface.inputs_ty,

@@ -242,15 +242,15 @@ macro_rules! items {
 items! {
     /// The pipeline's method running one item for a mask of outputs.
     call_method => "call";
-    /// `Pipeline::__hypernodes_handle`: a copy of the pipeline a runner may own.
+    /// `Name::__hypernodes_handle` (inherent): a copy of the pipeline a runner may own.
     handle_method => "handle";
-    /// `Pipeline::__hypernodes_run`.
+    /// `Plumbing::__hypernodes_run`.
     run_method => "run";
-    /// `Pipeline::__hypernodes_shared`: what the workers of a run share.
+    /// `Plumbing::__hypernodes_shared`: what the workers of a run share.
     shared_method => "shared";
-    /// `Pipeline::__hypernodes_item`.
+    /// `Plumbing::__hypernodes_item`.
     item_method => "item";
-    /// `Pipeline::__hypernodes_unit`.
+    /// `Plumbing::__hypernodes_unit`.
     unit_method => "unit";
     /// `Staged::__hypernodes_columns`.
     columns_method => "columns";
@@ -260,13 +260,13 @@ items! {
     finish_method => "finish";
     /// The function whose body holds the type checks of the wiring.
     check_function => "check";
-    /// `Pipeline::__hypernodes_inputs_to_fields`: the inputs struct as name/value pairs.
+    /// `Plumbing::__hypernodes_inputs_to_fields`: the inputs struct as name/value pairs.
     inputs_to_fields_method => "inputs_to_fields";
-    /// `Pipeline::__hypernodes_inputs_from_fields`.
+    /// `Plumbing::__hypernodes_inputs_from_fields`.
     inputs_from_fields_method => "inputs_from_fields";
-    /// `Pipeline::__hypernodes_outputs_to_fields`.
+    /// `Plumbing::__hypernodes_outputs_to_fields`.
     outputs_to_fields_method => "outputs_to_fields";
-    /// `Pipeline::__hypernodes_outputs_from_fields`.
+    /// `Plumbing::__hypernodes_outputs_from_fields`.
     outputs_from_fields_method => "outputs_from_fields";
 }
 

@@ -1,0 +1,96 @@
+//! The protocol between the runtime and the code `pipeline!` writes: every item of a generated
+//! pipeline that engines call and users never do. It is a supertrait of [`Pipeline`] (rayon's
+//! `plumbing`, salsa's `plumbing`), so the public trait shows only what users call while any
+//! `P: Pipeline` still gives engines all of it.
+//!
+//! [`Pipeline`]: crate::Pipeline
+
+use crate::collect::Collect;
+use crate::error::Error;
+use crate::hooks::{Hooks, Scope};
+use crate::plan::Plan;
+
+/// What engines call on a generated pipeline. `ItemInputs` and `ItemOutputs` are the
+/// pipeline's `Inputs` and `Outputs`: `Pipeline` binds them to its own, so engines bounded by
+/// `P: Pipeline` name `P::Inputs` and call these items alike. Generated code only.
+#[doc(hidden)]
+pub trait Plumbing: Sized {
+    /// `Pipeline::Inputs`.
+    type ItemInputs;
+    /// `Pipeline::Outputs`.
+    type ItemOutputs;
+    /// The pipeline's name, for the scope of each item (`Pipeline::INFO.name`).
+    const NAME: &'static str;
+
+    /// What the workers of one run share: the stateful instances and call limiters.
+    type Shared;
+
+    /// `Inputs` as nested pairs `(a, (b, ()))`: how items cross processes. Pairs are serde
+    /// types whenever their fields are, so only engines that move items between processes
+    /// ask for serde, where they are chosen.
+    type InputFields;
+    /// `Outputs` as nested pairs, like [`Plumbing::InputFields`].
+    type OutputFields;
+    fn __hypernodes_inputs_to_fields(value: Self::ItemInputs) -> Self::InputFields;
+    fn __hypernodes_inputs_from_fields(fields: Self::InputFields) -> Self::ItemInputs;
+    fn __hypernodes_outputs_to_fields(value: Self::ItemOutputs) -> Self::OutputFields;
+    fn __hypernodes_outputs_from_fields(fields: Self::OutputFields) -> Self::ItemOutputs;
+
+    /// Whether a batch node makes the pipeline run unit by unit rather than item by item.
+    const BATCHED: bool = false;
+
+    /// The shared state of a run with `plan`.
+    fn __hypernodes_shared(&self, plan: &Plan) -> Self::Shared;
+
+    /// `run`, telling `hooks` what happens.
+    fn __hypernodes_run<H: Hooks>(
+        &self,
+        hooks: &H,
+        inputs: Self::ItemInputs,
+    ) -> Result<Self::ItemOutputs, Error>;
+
+    /// One item on worker `worker`.
+    fn __hypernodes_item<H: Hooks>(
+        &self,
+        shared: &Self::Shared,
+        worker: usize,
+        hooks: &H,
+        scope: &Scope<'_>,
+        inputs: Self::ItemInputs,
+    ) -> Result<Self::ItemOutputs, Error>;
+
+    /// A unit of work: the items from index `first` on, their results pushed in order;
+    /// `false` when the collector asked to stop. Items are taken from `items` one at a time, so
+    /// a per-item pipeline can run a whole lazy input as one unit.
+    #[inline]
+    fn __hypernodes_unit<C, H, I>(
+        &self,
+        shared: &Self::Shared,
+        worker: usize,
+        hooks: &H,
+        first: usize,
+        items: I,
+        out: &mut C,
+    ) -> bool
+    where
+        C: Collect<Self::ItemOutputs>,
+        H: Hooks,
+        I: IntoIterator<Item = Self::ItemInputs>,
+    {
+        for (offset, inputs) in items.into_iter().enumerate() {
+            // Active hooks hear an item served whole from a cache as one `ItemCached`.
+            let pending = crate::hooks::pending::ItemPending::default();
+            let scope =
+                Scope::map_item(Self::NAME, first + offset).holding(H::ACTIVE.then_some(&pending));
+            super::hooked::item_start(hooks, &scope);
+            let result = self
+                .__hypernodes_item(shared, worker, hooks, &scope, inputs)
+                .map_err(|error| error.at_item(first + offset));
+            super::hooked::item_end(hooks, &scope, &result);
+            if !out.push(result) {
+                return false;
+            }
+        }
+        true
+    }
+}
