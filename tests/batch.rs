@@ -267,3 +267,71 @@ fn a_batch_node_with_a_per_item_twin_uses_it_for_one_item_and_batches_for_many()
         2
     );
 }
+
+// A worker keeps its last unit's columns and fills them again: nothing of one unit may reach
+// the next. Items fail at different steps, and `tail` exists only for even items, in units of
+// two or three items cut differently on each engine.
+#[node(output = "even")]
+fn is_even(k: u64) -> bool {
+    k.is_multiple_of(2)
+}
+
+#[node(output = "scaled")]
+fn scale(k: u64) -> Result<u64, String> {
+    match k % 7 {
+        3 => Err(format!("{k} fails at scale")),
+        _ => Ok(k * 10),
+    }
+}
+
+#[node(output = "shifted", batch, config(batch_size = 2))]
+fn shift(scaled: &[u64]) -> Vec<u64> {
+    scaled.iter().map(|s| s + 1).collect()
+}
+
+#[node(output = "tail")]
+fn tail(shifted: u64) -> Result<u64, String> {
+    match shifted % 9 {
+        0 => Err(format!("{shifted} fails at tail")),
+        _ => Ok(shifted * 2),
+    }
+}
+
+pipeline! { Kept = [is_even, scale, shift, if even { [tail] }] }
+
+#[test]
+fn kept_columns_carry_no_value_of_one_unit_into_the_next() {
+    let expected = |k: u64| -> Result<(u64, Option<u64>), String> {
+        if k % 7 == 3 {
+            return Err("scale".into());
+        }
+        let shifted = k * 10 + 1;
+        match (k.is_multiple_of(2), shifted.is_multiple_of(9)) {
+            (false, _) => Ok((shifted, None)),
+            (true, true) => Err("tail".into()),
+            (true, false) => Ok((shifted, Some(shifted * 2))),
+        }
+    };
+    let items = || (0..200u64).map(|k| KeptInputs { k });
+    let runs = [
+        Kept::new().with_engine(Sequential).map_results(items()),
+        Kept::new()
+            .with_engine(Sequential.batch_size(3))
+            .map_results(items()),
+        Kept::new()
+            .with_engine(Parallel::new().threads(2).batch_size(3))
+            .map_results(items()),
+    ];
+    for results in runs {
+        assert_eq!(results.len(), 200);
+        for (k, result) in (0..200u64).zip(results) {
+            match (expected(k), result) {
+                (Ok((shifted, tail)), Ok(out)) => {
+                    assert_eq!((out.shifted, out.tail), (shifted, tail), "item {k}")
+                }
+                (Err(node), Err(error)) => assert_eq!(error.node(), node, "item {k}"),
+                (want, got) => panic!("item {k}: expected {want:?}, got {got:?}"),
+            }
+        }
+    }
+}

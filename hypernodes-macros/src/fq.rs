@@ -27,6 +27,7 @@ fq! {
     FqClone => core::clone::Clone,
     FqArc => std::sync::Arc,
     FqIntoIterator => core::iter::IntoIterator,
+    FqIterator => core::iter::Iterator,
     FqDefault => core::default::Default,
     FqFn => core::ops::Fn,
     FqSend => core::marker::Send,

@@ -32,6 +32,7 @@ pub use crate::plumbing::nested::{
 };
 pub use crate::plumbing::protocol::Plumbing;
 pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRetry};
+pub use crate::plumbing::reuse::{reuse, reuse_column, reuse_column_filled};
 pub use crate::plumbing::wire::{
     clone_for, code_at, code_with, field_of, ArmWire, CloneForLaterUse, FieldWire, In, NodeCode,
     Out, SameArmOutput, SameInput, SameStateful, Wire,

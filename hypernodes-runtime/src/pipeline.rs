@@ -44,23 +44,23 @@ pub trait Pipeline:
 /// `streaming` feature is on (its stages run the steps). Generated code only.
 #[doc(hidden)]
 pub trait Staged: Pipeline {
-    /// A unit of items between the per-node steps of a staged run.
-    #[doc(hidden)]
-    type Columns;
+    /// A unit of items between the per-node steps of a staged run. `Default` is an empty unit;
+    /// a worker keeps one to fill again for its next unit.
+    type Columns: Default;
     /// The number of steps: the nodes that run.
-    #[doc(hidden)]
     const STEPS: usize;
-    /// The items from index `first` on as a unit for the steps, each item's start told to
-    /// `hooks`.
-    #[doc(hidden)]
-    fn __hypernodes_columns<H: Hooks>(
+    /// Fills `columns` (emptied first) with the items from index `first` on, as a unit for the
+    /// steps, each item's start told to `hooks`.
+    fn __hypernodes_columns<H, I>(
         &self,
         hooks: &H,
         first: usize,
-        items: Vec<<Self as Pipeline>::Inputs>,
-    ) -> Self::Columns;
+        items: I,
+        columns: &mut Self::Columns,
+    ) where
+        H: Hooks,
+        I: IntoIterator<Item = <Self as Pipeline>::Inputs>;
     /// Runs the `step`-th node in run order over every live item of `columns`.
-    #[doc(hidden)]
     fn __hypernodes_step<H: Hooks>(
         &self,
         shared: &<Self as Plumbing>::Shared,
@@ -70,12 +70,11 @@ pub trait Staged: Pipeline {
         columns: &mut Self::Columns,
     );
     /// Each item's outcome pushed in order, its end told to `hooks`; `false` when the collector
-    /// asked to stop.
-    #[doc(hidden)]
+    /// asked to stop. `columns` is left empty, its buffers kept.
     fn __hypernodes_finish<C: Collect<<Self as Pipeline>::Outputs>, H: Hooks>(
         &self,
         hooks: &H,
-        columns: Self::Columns,
+        columns: &mut Self::Columns,
         out: &mut C,
     ) -> bool;
 }
@@ -84,25 +83,29 @@ pub trait Staged: Pipeline {
 /// A unit of a pipeline with batch nodes, run as a staged run does it: the items as columns,
 /// each node's step over the whole unit in run order, then each item's outcome pushed in order
 /// (`false` when the collector asked to stop). Batched pipelines and streaming stages share
-/// this one columnar path, so the macros write it once per pipeline.
+/// this one columnar path, so the macros write it once per pipeline. `columns` is the worker's,
+/// filled again and left empty with its buffers.
 #[inline]
-pub fn staged_unit<P, C, H>(
+#[allow(clippy::too_many_arguments)]
+pub fn staged_unit<P, C, H, I>(
     pipeline: &P,
     shared: &P::Shared,
     worker: usize,
+    columns: &mut P::Columns,
     hooks: &H,
     first: usize,
-    items: Vec<P::Inputs>,
+    items: I,
     out: &mut C,
 ) -> bool
 where
     P: Staged,
     C: Collect<P::Outputs>,
     H: Hooks,
+    I: IntoIterator<Item = P::Inputs>,
 {
-    let mut columns = pipeline.__hypernodes_columns(hooks, first, items);
+    pipeline.__hypernodes_columns(hooks, first, items, columns);
     for step in 0..P::STEPS {
-        pipeline.__hypernodes_step(shared, worker, hooks, step, &mut columns);
+        pipeline.__hypernodes_step(shared, worker, hooks, step, columns);
     }
     pipeline.__hypernodes_finish(hooks, columns, out)
 }

@@ -11,10 +11,12 @@ pub struct __HypernodesWordsShared {
 #[doc = r" A unit of items between the steps of a staged run; not public API."]
 #[doc(hidden)]
 #[allow(non_snake_case)]
+#[derive(:: core :: default :: Default)]
 pub struct __HypernodesWordsColumns {
     first: usize,
     n: usize,
     failed: ::std::vec::Vec<::core::option::Option<::hypernodes::Error>>,
+    live: ::std::vec::Vec<usize>,
     col_text:
         ::std::vec::Vec<::core::option::Option<<clean as ::hypernodes::__private::In<0usize>>::Ty>>,
     col_cleaned: ::std::vec::Vec<
@@ -33,35 +35,44 @@ pub struct __HypernodesWordsColumns {
 impl ::hypernodes::__private::Staged for Words {
     type Columns = __HypernodesWordsColumns;
     const STEPS: usize = 4usize;
-    fn __hypernodes_columns<H: ::hypernodes::__private::Hooks>(
+    fn __hypernodes_columns<H, I>(
         &self,
         __hypernodes_hooks: &H,
         __hypernodes_first: usize,
-        items: ::std::vec::Vec<WordsInputs>,
-    ) -> __HypernodesWordsColumns {
-        let __hypernodes_n = items.len();
-        let mut col_text = ::std::vec::Vec::with_capacity(__hypernodes_n);
+        items: I,
+        __hypernodes_columns: &mut __HypernodesWordsColumns,
+    ) where
+        H: ::hypernodes::__private::Hooks,
+        I: ::core::iter::IntoIterator<Item = WordsInputs>,
+    {
+        __hypernodes_columns.col_text.clear();
+        __hypernodes_columns.col_cleaned.clear();
+        __hypernodes_columns.col_tokens.clear();
+        __hypernodes_columns.col_word_count.clear();
+        __hypernodes_columns.col_loud.clear();
+        __hypernodes_columns.live.clear();
+        __hypernodes_columns.failed.clear();
+        let items = ::core::iter::IntoIterator::into_iter(items);
+        let room = ::core::iter::Iterator::size_hint(&items).0;
+        __hypernodes_columns.col_text.reserve(room);
+        let mut __hypernodes_n = 0usize;
         for item in items {
             let WordsInputs { text: text } = item;
-            col_text.push(::core::option::Option::Some(text));
+            __hypernodes_columns
+                .col_text
+                .push(::core::option::Option::Some(text));
+            __hypernodes_n += 1;
         }
+        __hypernodes_columns
+            .failed
+            .resize_with(__hypernodes_n, || ::core::option::Option::None);
+        __hypernodes_columns.first = __hypernodes_first;
+        __hypernodes_columns.n = __hypernodes_n;
         for i in 0..__hypernodes_n {
             ::hypernodes::__private::item_start(
                 __hypernodes_hooks,
                 &::hypernodes::__private::Scope::map_item(Self::INFO.name, __hypernodes_first + i),
             );
-        }
-        __HypernodesWordsColumns {
-            first: __hypernodes_first,
-            n: __hypernodes_n,
-            failed: (0..__hypernodes_n)
-                .map(|_| ::core::option::Option::None)
-                .collect(),
-            col_text,
-            col_cleaned: ::std::vec::Vec::new(),
-            col_tokens: ::std::vec::Vec::new(),
-            col_word_count: ::std::vec::Vec::new(),
-            col_loud: ::std::vec::Vec::new(),
         }
     }
     #[allow(
@@ -98,7 +109,10 @@ impl ::hypernodes::__private::Staged for Words {
         match step {
             0usize => {
                 let __hypernodes_col_text = &mut __hypernodes_columns.col_text;
-                let mut __hypernodes_col_cleaned = ::std::vec::Vec::with_capacity(__hypernodes_n);
+                let mut __hypernodes_col_cleaned = ::hypernodes::__private::reuse_column(
+                    &mut __hypernodes_columns.col_cleaned,
+                    __hypernodes_n,
+                );
                 for __hypernodes_i in 0..__hypernodes_n {
                     if __hypernodes_failed[__hypernodes_i].is_some() {
                         __hypernodes_col_cleaned.push(::core::option::Option::None);
@@ -244,7 +258,10 @@ impl ::hypernodes::__private::Staged for Words {
             }
             1usize => {
                 let __hypernodes_col_cleaned = &mut __hypernodes_columns.col_cleaned;
-                let mut __hypernodes_col_tokens = ::std::vec::Vec::with_capacity(__hypernodes_n);
+                let mut __hypernodes_col_tokens = ::hypernodes::__private::reuse_column(
+                    &mut __hypernodes_columns.col_tokens,
+                    __hypernodes_n,
+                );
                 for __hypernodes_i in 0..__hypernodes_n {
                     if __hypernodes_failed[__hypernodes_i].is_some() {
                         __hypernodes_col_tokens.push(::core::option::Option::None);
@@ -401,8 +418,10 @@ impl ::hypernodes::__private::Staged for Words {
             }
             2usize => {
                 let __hypernodes_col_tokens = &mut __hypernodes_columns.col_tokens;
-                let mut __hypernodes_col_word_count =
-                    ::std::vec::Vec::with_capacity(__hypernodes_n);
+                let mut __hypernodes_col_word_count = ::hypernodes::__private::reuse_column(
+                    &mut __hypernodes_columns.col_word_count,
+                    __hypernodes_n,
+                );
                 for __hypernodes_i in 0..__hypernodes_n {
                     if __hypernodes_failed[__hypernodes_i].is_some() {
                         __hypernodes_col_word_count.push(::core::option::Option::None);
@@ -561,7 +580,10 @@ impl ::hypernodes::__private::Staged for Words {
             }
             3usize => {
                 let __hypernodes_col_cleaned = &mut __hypernodes_columns.col_cleaned;
-                let mut __hypernodes_col_loud = ::std::vec::Vec::with_capacity(__hypernodes_n);
+                let mut __hypernodes_col_loud = ::hypernodes::__private::reuse_column(
+                    &mut __hypernodes_columns.col_loud,
+                    __hypernodes_n,
+                );
                 for __hypernodes_i in 0..__hypernodes_n {
                     if __hypernodes_failed[__hypernodes_i].is_some() {
                         __hypernodes_col_loud.push(::core::option::Option::None);
@@ -726,17 +748,14 @@ impl ::hypernodes::__private::Staged for Words {
     >(
         &self,
         __hypernodes_hooks: &H,
-        __hypernodes_columns: __HypernodesWordsColumns,
+        __hypernodes_columns: &mut __HypernodesWordsColumns,
         out: &mut C,
     ) -> bool {
-        let __HypernodesWordsColumns {
-            first,
-            mut failed,
-            mut col_word_count,
-            mut col_loud,
-            ..
-        } = __hypernodes_columns;
-        for (i, failure) in failed.iter_mut().enumerate() {
+        let first = __hypernodes_columns.first;
+        let col_word_count = &mut __hypernodes_columns.col_word_count;
+        let col_loud = &mut __hypernodes_columns.col_loud;
+        let mut go_on = true;
+        for (i, failure) in __hypernodes_columns.failed.iter_mut().enumerate() {
             let result = match failure.take() {
                 ::core::option::Option::Some(error) => ::core::result::Result::Err(error),
                 ::core::option::Option::None => ::core::result::Result::Ok(WordsOutputs {
@@ -752,10 +771,17 @@ impl ::hypernodes::__private::Staged for Words {
                 &result,
             );
             if !::hypernodes::__private::Collect::push(out, result) {
-                return false;
+                go_on = false;
+                break;
             }
         }
-        true
+        __hypernodes_columns.col_text.clear();
+        __hypernodes_columns.col_cleaned.clear();
+        __hypernodes_columns.col_tokens.clear();
+        __hypernodes_columns.col_word_count.clear();
+        __hypernodes_columns.col_loud.clear();
+        __hypernodes_columns.failed.clear();
+        go_on
     }
 }
 #[doc = "Inputs of [`Words`]: one field per value no node of the pipeline produces."]
@@ -1363,6 +1389,7 @@ impl ::hypernodes::__private::Plumbing for Words {
     type ItemInputs = WordsInputs;
     type ItemOutputs = WordsOutputs;
     const NAME: &'static str = "Words";
+    type Scratch = ();
     type Shared = __HypernodesWordsShared;
     type InputFields = (<clean as ::hypernodes::__private::In<0usize>>::Ty, ());
     type OutputFields = (

@@ -87,8 +87,17 @@ where
         results: &mut KeepAll<P::Outputs>,
     ) {
         if !items.is_empty() {
-            self.pipeline
-                .__hypernodes_unit(self.shared, worker, self.hooks, first, items, results);
+            // A unit's columns are its own here: units come seldom enough over the network.
+            let scratch = &mut P::Scratch::default();
+            self.pipeline.__hypernodes_unit(
+                self.shared,
+                worker,
+                scratch,
+                self.hooks,
+                first,
+                items,
+                results,
+            );
         }
     }
 

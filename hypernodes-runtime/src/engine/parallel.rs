@@ -100,10 +100,20 @@ impl Parallel {
         let job = |worker: usize| {
             let _stop = StopOnPanic(&source);
             let mut mine = Vec::new();
+            let mut scratch = P::Scratch::default();
             while let Some((index, items)) = source.next_unit() {
                 let mut collect = C::with_capacity(items.len());
                 let first = index * source.size;
-                if !pipeline.__hypernodes_unit(shared, worker, hooks, first, items, &mut collect) {
+                let scratch = &mut scratch;
+                if !pipeline.__hypernodes_unit(
+                    shared,
+                    worker,
+                    scratch,
+                    hooks,
+                    first,
+                    items,
+                    &mut collect,
+                ) {
                     source.stop();
                 }
                 mine.push((index, collect));

@@ -37,7 +37,8 @@ impl Parallel {
             items
                 .chunks(size)
                 .enumerate()
-                .map(|(index, items)| {
+                // A rayon split's units share their columns' buffers (batched pipelines).
+                .map_init(P::Scratch::default, |scratch, (index, items)| {
                     let mut collect = C::with_capacity(items.len());
                     if index > stopped_at.load(Ordering::Relaxed) {
                         return collect;
@@ -48,6 +49,7 @@ impl Parallel {
                     if !pipeline.__hypernodes_unit(
                         shared,
                         worker,
+                        scratch,
                         hooks,
                         first,
                         items,

@@ -93,20 +93,32 @@ where
     I: Iterator<Item = P::Inputs>,
 {
     let mut collect = C::with_capacity(super::results_room(&items));
+    let mut scratch = P::Scratch::default();
     if !P::BATCHED {
-        pipeline.__hypernodes_unit(shared, 0, hooks, 0, items, &mut collect);
+        pipeline.__hypernodes_unit(shared, 0, &mut scratch, hooks, 0, items, &mut collect);
         return C::join(vec![collect]);
     }
     let unit = unit.max(1);
     let mut items = items;
     let mut first = 0;
+    // One buffer for every unit's inputs, as the unit's columns are one for every unit.
+    let mut chunk: Vec<P::Inputs> = Vec::new();
     loop {
-        let chunk: Vec<P::Inputs> = items.by_ref().take(unit).collect();
+        chunk.extend(items.by_ref().take(unit));
         if chunk.is_empty() {
             break;
         }
         let len = chunk.len();
-        if !pipeline.__hypernodes_unit(shared, 0, hooks, first, chunk, &mut collect) {
+        let unit_items = chunk.drain(..);
+        if !pipeline.__hypernodes_unit(
+            shared,
+            0,
+            &mut scratch,
+            hooks,
+            first,
+            unit_items,
+            &mut collect,
+        ) {
             break;
         }
         first += len;

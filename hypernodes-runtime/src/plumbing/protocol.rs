@@ -21,6 +21,9 @@ pub trait Plumbing: Sized {
     type ItemOutputs;
     /// The pipeline's name, for the scope of each item (`Pipeline::INFO.name`).
     const NAME: &'static str;
+    /// What a worker keeps from one unit to the next: a batched pipeline's columns, whose
+    /// buffers its next unit fills again; `()` for a pipeline that runs item by item.
+    type Scratch: Default;
 
     /// What the workers of one run share: the stateful instances and call limiters.
     type Shared;
@@ -60,13 +63,16 @@ pub trait Plumbing: Sized {
     ) -> Result<Self::ItemOutputs, Error>;
 
     /// A unit of work: the items from index `first` on, their results pushed in order;
-    /// `false` when the collector asked to stop. Items are taken from `items` one at a time, so
+    /// `false` when the collector asked to stop. `scratch` is the worker's, kept between its
+    /// units. Items are taken from `items` one at a time, so
     /// a per-item pipeline can run a whole lazy input as one unit.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn __hypernodes_unit<C, H, I>(
         &self,
         shared: &Self::Shared,
         worker: usize,
+        _scratch: &mut Self::Scratch,
         hooks: &H,
         first: usize,
         items: I,

@@ -67,10 +67,17 @@ pub fn generate(
     let limits = names::limiters_field();
     let (batch_fields, batch_positions) = batch_nodes(graph);
     let (process_fields, process_paths, process_positions) = isolated_nodes(graph);
+    // A batched pipeline's workers keep their last unit's columns; others keep nothing.
+    let columns_ty = names::columns_type(name);
+    let scratch_ty = match super::columns::batched(graph) {
+        true => quote!(#columns_ty),
+        false => quote!(()),
+    };
     // A batched pipeline runs each unit through its steps: one columnar path, shared with
     // streaming stages, and no second copy of it.
     let unit = super::columns::batched(graph).then(|| {
         let (first, items, out) = super::columns::unit_params();
+        let scratch = names::unit_scratch();
         quote! {
             const BATCHED: bool = true;
 
@@ -79,6 +86,7 @@ pub fn generate(
                 &self,
                 #shared: &#shared_ty,
                 #worker: usize,
+                #scratch: &mut #columns_ty,
                 #hooks: &H,
                 #first: usize,
                 #items: I,
@@ -89,8 +97,7 @@ pub fn generate(
                 H: #krate::__private::Hooks,
                 I: #FqIntoIterator<Item = #inputs_ty>,
             {
-                let #items = ::core::iter::Iterator::collect(#FqIntoIterator::into_iter(#items));
-                #krate::__private::staged_unit(self, #shared, #worker, #hooks, #first, #items, #out)
+                #krate::__private::staged_unit(self, #shared, #worker, #scratch, #hooks, #first, #items, #out)
             }
         }
     });
@@ -323,6 +330,7 @@ pub fn generate(
             type ItemInputs = #inputs_ty;
             type ItemOutputs = #outputs_ty;
             const NAME: &'static str = #name_str;
+            type Scratch = #scratch_ty;
             type Shared = #shared_ty;
             #fields
 

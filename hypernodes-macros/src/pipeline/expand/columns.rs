@@ -19,7 +19,7 @@ impl Body<'_> {
     /// A per-item node, item by item: its values are taken out of their columns, the node runs
     /// (with its own panic guard), and values later nodes still need go back.
     pub(super) fn item_step(&mut self, index: usize) -> TokenStream {
-        let (fq_option, fq_vec) = (FqOption, FqVec);
+        let fq_option = FqOption;
         if self.graph.nodes[index].meta.asynchronous {
             return self.async_step(index);
         }
@@ -40,11 +40,12 @@ impl Body<'_> {
             out_locals,
             out_columns,
         } = self.item_call(index);
+        let out_buffers = self.out_buffers(index, false);
         let name = node.meta.name.to_string();
         let (scope, item_scope) = (scope_ident(), names::item_scope());
         let other_arm = self.arm_taken(index).map(|taken| quote!(|| !(#taken)));
         quote! {
-            #(let mut #out_columns = #fq_vec::with_capacity(#n);)*
+            #(let mut #out_columns = #out_buffers;)*
             for #i in 0..#n {
                 if #failed[#i].is_some() #other_arm {
                     #(#out_columns.push(#fq_option::None);)*
@@ -143,8 +144,7 @@ impl Body<'_> {
         let (fq_option, fq_vec) = (FqOption, FqVec);
         let krate = self.types.krate;
         let node = &self.graph.nodes[index];
-        let (n, failed, i, first) = (
-            names::unit_len(),
+        let (failed, i, first) = (
             names::unit_failed(),
             names::item_index(),
             names::unit_first(),
@@ -161,16 +161,15 @@ impl Body<'_> {
             out_columns,
         } = self.item_call(index);
         self.in_future = false;
+        let out_buffers = self.out_buffers(index, true);
+        let (live_items, keep_live) = self.live_items(index);
         let hoisted = std::mem::take(&mut self.hoisted);
         let name = node.meta.name.to_string();
         let (scope, item_scope) = (scope_ident(), names::item_scope());
         let (outcomes, futures) = (names::outcomes(), names::futures());
-        let this_arm = self.arm_taken(index).map(|taken| quote!(&& #taken));
         quote! {
-            #(let mut #out_columns: #fq_vec<#fq_option<_>> =
-                (0..#n).map(|_| #fq_option::None).collect();)*
-            let #live: #FqVec<usize> =
-                (0..#n).filter(|&#i| #failed[#i].is_none() #this_arm).collect();
+            #(let mut #out_columns: #fq_vec<#fq_option<_>> = #out_buffers;)*
+            #live_items
             let #outcomes = #krate::__private::catching(#name, || -> #FqResult<_, #krate::Error> {
                 #(#hoisted)*
                 let #futures: #FqVec<_> = #live.iter().map(|&#i| {
@@ -204,6 +203,7 @@ impl Body<'_> {
                     }
                 }
             }
+            #keep_live
         }
     }
 
@@ -213,7 +213,7 @@ impl Body<'_> {
         let graph = self.graph;
         let node = &graph.nodes[index];
         let this = &node.path;
-        let (n, failed, first) = (names::unit_len(), names::unit_failed(), names::unit_first());
+        let (failed, first) = (names::unit_failed(), names::unit_first());
         let (chunk, live) = (names::chunk(), names::unit_live());
         let running = running_ident();
         let shared = shared_ident();
@@ -366,18 +366,17 @@ impl Body<'_> {
         };
         let declare = produced.map(|o| {
             let column = names::column_local(o);
-            quote!(let mut #column: #FqVec<#FqOption<_>> = (0..#n).map(|_| #FqOption::None).collect();)
+            let buffer = self.column_buffer(o, true);
+            quote!(let mut #column: #FqVec<#FqOption<_>> = #buffer;)
         });
+        let (live_items, keep_live) = self.live_items(index);
         let (limits, position) = (names::limiters_field(), self.graph.position(index));
         let held_permit = names::permit();
         let permit = quote!(let #held_permit = #shared.#limits.enter(#position););
         let (batch_scope, clock) = (names::batch_scope(), names::clock());
-        let this_arm = self.arm_taken(index).map(|taken| quote!(&& #taken));
-        let i = names::item_index();
         quote! {
             #declare
-            let #live: #FqVec<usize> =
-                (0..#n).filter(|&#i| #failed[#i].is_none() #this_arm).collect();
+            #live_items
             for #chunk in #live.chunks(#shared.#batch_field) {
                 #(#gathered)*
                 #running.set(#name);
@@ -398,7 +397,60 @@ impl Body<'_> {
                 }
                 #(#put_back)*
             }
+            #keep_live
         }
+    }
+
+    /// The columns node `index` writes, one per value it produces that is read later (see
+    /// [`Body::column_buffer`]).
+    fn out_buffers(&self, index: usize, filled: bool) -> Vec<TokenStream> {
+        let node = &self.graph.nodes[index];
+        node.meta
+            .outputs
+            .iter()
+            .filter(|o| self.used_later(o))
+            .map(|o| self.column_buffer(o, filled))
+            .collect()
+    }
+
+    /// A column for `value`, written by the step of the node producing it: one slot pushed per
+    /// item, or `filled` with `n` empty slots. When one node produces the value, that is the
+    /// unit's own buffer for it, kept from the unit before; when several arms do, each writes
+    /// a column of its own that `merge_column` joins to the field.
+    fn column_buffer(&self, value: &Ident, filled: bool) -> TokenStream {
+        let krate = self.types.krate;
+        let n = names::unit_len();
+        let single = self.graph.producers_of(value).len() == 1;
+        match (single, filled) {
+            (true, _) => {
+                let (cols, field) = (names::unit_columns(), names::column_field(value));
+                let reuse = match filled {
+                    true => quote!(reuse_column_filled),
+                    false => quote!(reuse_column),
+                };
+                quote!(#krate::__private::#reuse(&mut #cols.#field, #n))
+            }
+            (false, true) => quote!((0..#n).map(|_| #FqOption::None).collect()),
+            (false, false) => quote!(#FqVec::with_capacity(#n)),
+        }
+    }
+
+    /// The items of the unit node `index` runs on (alive, and in its arm) as `live`, in the
+    /// unit's own buffer for them; and the statement giving that buffer back.
+    fn live_items(&self, index: usize) -> (TokenStream, TokenStream) {
+        let (cols, field, live) = (
+            names::unit_columns(),
+            names::live_field(),
+            names::unit_live(),
+        );
+        let (n, failed, i) = (names::unit_len(), names::unit_failed(), names::item_index());
+        let this_arm = self.arm_taken(index).map(|taken| quote!(&& #taken));
+        let krate = self.types.krate;
+        let take = quote! {
+            let mut #live: #FqVec<usize> = #krate::__private::reuse(&mut #cols.#field);
+            #live.extend((0..#n).filter(|&#i| #failed[#i].is_none() #this_arm));
+        };
+        (take, quote!(#cols.#field = #live;))
     }
 }
 

@@ -42,6 +42,12 @@ pub fn limiters_field() -> Ident {
     Ident::new("__hypernodes_limits", Span::mixed_site())
 }
 
+/// The live items of a unit a batch or `async` step runs, a field of the columns struct so its
+/// buffer is kept from unit to unit.
+pub fn live_field() -> Ident {
+    Ident::new("live", Span::call_site())
+}
+
 /// The index of the worker running the item.
 pub fn worker_ident() -> Ident {
     Ident::new("__hypernodes_worker", Span::mixed_site())
@@ -169,6 +175,8 @@ locals! {
     unit_items => "items";
     /// The columns of a unit between steps.
     unit_columns => "columns";
+    /// A worker's columns kept between its units.
+    unit_scratch => "scratch";
 }
 
 /// The runtime helpers generated code calls by these names: it imports them under them once

@@ -12,7 +12,7 @@ use syn::Ident;
 use super::body::Body;
 use super::names::{self, hooks_ident, running_ident, shared_ident, worker_ident, Types};
 use super::surface::Surface;
-use crate::fq::{FqOption, FqResult, FqVec};
+use crate::fq::{FqDefault, FqIntoIterator, FqIterator, FqOption, FqResult, FqVec};
 use crate::pipeline::model::graph::Source;
 use crate::pipeline::parse::header::Header;
 
@@ -111,7 +111,6 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         .iter()
         .map(|i| names::column_field(&i.name))
         .collect();
-    let later_fields = &fields[input_columns.len()..];
     let arm_fields: Vec<Ident> = (0..graph.branches.len()).map(names::arm_field).collect();
     let Surface {
         inputs_ty,
@@ -133,6 +132,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
                 false => quote!(#column[i].take().expect("a live item has every value")),
             });
     let (shared, worker, hooks) = (shared_ident(), worker_ident(), hooks_ident());
+    let live = names::live_field();
     let shared_ty = names::shared_type(name);
     let imports = body.imports();
     let steps = graph.order.len();
@@ -141,10 +141,12 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         /// A unit of items between the steps of a staged run; not public API.
         #[doc(hidden)]
         #[allow(non_snake_case)]
+        #[derive(#FqDefault)]
         #vis struct #columns_ty {
             first: usize,
             n: usize,
             failed: #FqVec<#FqOption<#krate::Error>>,
+            #live: #FqVec<usize>,
             #(#fields: #field_types,)*
             #(#arm_fields: #fq_vec<usize>,)*
         }
@@ -153,28 +155,30 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         type Columns = #columns_ty;
         const STEPS: usize = #steps;
 
-        fn #columns_fn<H: #krate::__private::Hooks>(
-            &self,
-            #hooks: &H,
-            #first: usize,
-            items: #FqVec<#inputs_ty>,
-        ) -> #columns_ty {
-            let #n = items.len();
-            #(let mut #input_columns = #fq_vec::with_capacity(#n);)*
+        fn #columns_fn<H, I>(&self, #hooks: &H, #first: usize, items: I, #cols: &mut #columns_ty)
+        where
+            H: #krate::__private::Hooks,
+            I: #FqIntoIterator<Item = #inputs_ty>,
+        {
+            // Emptied first: a step writing a value's column finds it empty, as in a new unit.
+            #(#cols.#fields.clear();)*
+            #(#cols.#arm_fields.clear();)*
+            #cols.#live.clear();
+            #cols.failed.clear();
+            let items = #FqIntoIterator::into_iter(items);
+            let room = #FqIterator::size_hint(&items).0;
+            #(#cols.#input_columns.reserve(room);)*
+            let mut #n = 0usize;
             for item in items {
                 let #inputs_ty { #(#input_fields: #input_locals),* } = item;
-                #(#input_columns.push(#fq_option::Some(#input_locals));)*
+                #(#cols.#input_columns.push(#fq_option::Some(#input_locals));)*
+                #n += 1;
             }
+            #cols.failed.resize_with(#n, || #FqOption::None);
+            #cols.first = #first;
+            #cols.n = #n;
             for i in 0..#n {
                 #krate::__private::item_start(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, #first + i));
-            }
-            #columns_ty {
-                first: #first,
-                n: #n,
-                failed: (0..#n).map(|_| #FqOption::None).collect(),
-                #(#input_columns,)*
-                #(#later_fields: #fq_vec::new(),)*
-                #(#arm_fields: #fq_vec::new(),)*
             }
         }
 
@@ -209,11 +213,13 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         fn #finish_fn<C: #krate::__private::Collect<#outputs_ty>, H: #krate::__private::Hooks>(
             &self,
             #hooks: &H,
-            #cols: #columns_ty,
+            #cols: &mut #columns_ty,
             out: &mut C,
         ) -> bool {
-            let #columns_ty { first, mut failed, #(mut #output_columns,)* .. } = #cols;
-            for (i, failure) in failed.iter_mut().enumerate() {
+            let first = #cols.first;
+            #(let #output_columns = &mut #cols.#output_columns;)*
+            let mut go_on = true;
+            for (i, failure) in #cols.failed.iter_mut().enumerate() {
                 let result = match failure.take() {
                     #FqOption::Some(error) => #FqResult::Err(error),
                     #FqOption::None => #FqResult::Ok(#outputs_ty {
@@ -222,10 +228,15 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
                 };
                 #krate::__private::item_end(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, first + i), &result);
                 if !#krate::__private::Collect::push(out, result) {
-                    return false;
+                    go_on = false;
+                    break;
                 }
             }
-            true
+            // Values no item took are dropped now, as with the unit's end; the buffers stay.
+            #(#cols.#fields.clear();)*
+            #(#cols.#arm_fields.clear();)*
+            #cols.failed.clear();
+            go_on
         }
     };
     quote! {

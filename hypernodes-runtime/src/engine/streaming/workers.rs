@@ -94,6 +94,7 @@ impl<P: Staged> Job<P> {
     /// is set. A panic outside the nodes (whose own panics are items' errors already) fails
     /// the unit's items, and the worker goes on.
     pub fn run<H: Hooks>(self, pipeline: &P, shared: &P::Shared, hooks: &H, stop: &AtomicBool) {
+        let mut scratch = P::Scratch::default();
         for unit in self.input.iter() {
             if stop.load(Ordering::Relaxed) {
                 return;
@@ -105,7 +106,8 @@ impl<P: Staged> Job<P> {
                 work,
             } = unit;
             let processed = catch_unwind(AssertUnwindSafe(|| {
-                self.process(pipeline, shared, hooks, stop, (first, len), work)
+                let job = (pipeline, shared, &mut scratch);
+                self.process(job, hooks, stop, (first, len), work)
             }));
             let results = match processed {
                 Ok(Processed::Columns(columns)) => {
@@ -146,8 +148,7 @@ impl<P: Staged> Job<P> {
     /// The stage's nodes on one unit.
     fn process<H: Hooks>(
         &self,
-        pipeline: &P,
-        shared: &P::Shared,
+        (pipeline, shared, scratch): (&P, &P::Shared, &mut P::Scratch),
         hooks: &H,
         stop: &AtomicBool,
         (first, len): (usize, usize),
@@ -164,6 +165,7 @@ impl<P: Staged> Job<P> {
                 pipeline.__hypernodes_unit(
                     shared,
                     self.worker,
+                    scratch,
                     hooks,
                     first,
                     items,
@@ -171,7 +173,11 @@ impl<P: Staged> Job<P> {
                 );
                 return Processed::Done(KeepAll::join(vec![until_stopped.kept]));
             }
-            Work::Items(items) => pipeline.__hypernodes_columns(hooks, first, items),
+            Work::Items(items) => {
+                let mut columns = P::Columns::default();
+                pipeline.__hypernodes_columns(hooks, first, items, &mut columns);
+                columns
+            }
             Work::Columns(columns) => columns,
         };
         for step in self.steps.clone() {
@@ -180,7 +186,7 @@ impl<P: Staged> Job<P> {
         if self.next.is_some() {
             return Processed::Columns(columns);
         }
-        pipeline.__hypernodes_finish(hooks, columns, &mut out);
+        pipeline.__hypernodes_finish(hooks, &mut columns, &mut out);
         Processed::Done(KeepAll::join(vec![out]))
     }
 }
