@@ -104,11 +104,10 @@ impl Parallel {
             while let Some((index, items)) = source.next_unit() {
                 let mut collect = C::with_capacity(items.len());
                 let first = index * source.size;
-                let scratch = &mut scratch;
                 if !pipeline.__hypernodes_unit(
                     shared,
                     worker,
-                    scratch,
+                    &mut scratch,
                     hooks,
                     first,
                     items,
