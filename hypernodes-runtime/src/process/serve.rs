@@ -47,7 +47,6 @@ pub enum Reply<V> {
 ///     hypernodes::serve_if_worker();
 ///     // ... the program, its pipelines with `use_process` nodes ...
 /// }
-/// # main();
 /// ```
 pub fn serve_if_worker() {
     let Ok(key) = std::env::var(NODE_VAR) else {
