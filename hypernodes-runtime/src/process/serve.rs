@@ -43,10 +43,9 @@ pub enum Reply<V> {
 /// worker processes are the program started again, and must not run `main` itself.
 ///
 /// ```
-/// fn main() {
-///     hypernodes::serve_if_worker();
-///     // ... the program, its pipelines with `use_process` nodes ...
-/// }
+/// // First thing in `main`:
+/// hypernodes::serve_if_worker();
+/// // ... then the program, its pipelines with `use_process` nodes ...
 /// ```
 pub fn serve_if_worker() {
     let Ok(key) = std::env::var(NODE_VAR) else {
