@@ -64,8 +64,8 @@ pub trait Plumbing: Sized {
 
     /// A unit of work: the items from index `first` on, their results pushed in order;
     /// `false` when the collector asked to stop. `scratch` is the worker's, kept between its
-    /// units. Items are taken from `items` one at a time, so
-    /// a per-item pipeline can run a whole lazy input as one unit.
+    /// units. Items are taken from `items` one at a time, so a per-item pipeline can run a
+    /// whole lazy input as one unit.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     fn __hypernodes_unit<C, H, I>(
