@@ -244,11 +244,28 @@ fn a_host_with_the_wrong_secret_is_refused() {
     assert!(said.contains("secret"), "{said}");
 }
 
-/// Long enough a run that the fault lands in the middle of it (about 3 s on three hosts).
-const LONG_RUN: usize = 100_000;
+/// Long enough a run that the fault lands in the middle of it (about 3 s on three hosts in
+/// release, about 4 s in a debug build), short enough that the hosts left finish it soon.
+const LONG_RUN: usize = if cfg!(debug_assertions) {
+    15_000
+} else {
+    100_000
+};
 
+/// Waits until the fault is due, making sure process 0 is still running then: a run that
+/// ended before its fault would prove nothing.
+fn before_the_fault(driver: &mut Child) {
+    std::thread::sleep(Duration::from_millis(1_500));
+    assert!(
+        driver.try_wait().unwrap().is_none(),
+        "the run ended before the fault: make LONG_RUN longer"
+    );
+}
+
+/// Before units were sent again, the run ended with an error naming the host; now it
+/// completes on the hosts left, once the silent one is found out (the heartbeat timeout).
 #[test]
-fn a_host_whose_link_goes_down_ends_the_run_with_a_clear_error_within_seconds() {
+fn a_host_whose_link_goes_down_is_left_out_and_the_run_completes_within_seconds() {
     let Some(hosts) = Hosts::make(3, "link_down") else {
         return;
     };
@@ -256,31 +273,27 @@ fn a_host_whose_link_goes_down_ends_the_run_with_a_clear_error_within_seconds() 
     let others = (1..3)
         .map(|i| hosts.start(i, LONG_RUN, "s3cret", &beats))
         .collect();
-    let driver = hosts.start(0, LONG_RUN, "s3cret", &beats);
-    std::thread::sleep(Duration::from_millis(1_500));
+    let mut driver = hosts.start(0, LONG_RUN, "s3cret", &beats);
+    before_the_fault(&mut driver);
     hosts.unplug(2);
     let (said, took) = outcome(driver, others, Duration::from_secs(60));
-    assert!(
-        said.starts_with("error "),
-        "the run finished without host 2: {said}"
-    );
-    assert!(said.contains("process 2"), "{said}");
+    assert_eq!(said, format!("checksum {}", checksum(LONG_RUN)));
     assert!(took < Duration::from_secs(20), "{took:?}");
 }
 
+/// Before units were sent again, the killed host's items were errors.
 #[test]
-fn a_host_killed_mid_run_ends_the_run_with_an_error_naming_it() {
+fn a_host_killed_mid_run_loses_no_item() {
     let Some(hosts) = Hosts::make(3, "killed") else {
         return;
     };
     let mut others: Vec<Child> = (1..3)
         .map(|i| hosts.start(i, LONG_RUN, "s3cret", &[]))
         .collect();
-    let driver = hosts.start(0, LONG_RUN, "s3cret", &[]);
-    std::thread::sleep(Duration::from_millis(1_500));
+    let mut driver = hosts.start(0, LONG_RUN, "s3cret", &[]);
+    before_the_fault(&mut driver);
     others[0].kill().unwrap(); // SIGKILL to host 1's process
     let (said, took) = outcome(driver, others, Duration::from_secs(60));
-    assert!(said.starts_with("error "), "{said}");
-    assert!(said.contains("process 1"), "{said}");
+    assert_eq!(said, format!("checksum {}", checksum(LONG_RUN)));
     assert!(took < Duration::from_secs(20), "{took:?}");
 }

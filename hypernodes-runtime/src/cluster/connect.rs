@@ -1,7 +1,8 @@
-//! Connecting the processes of a cluster, with a deadline: process `i` accepts every process
-//! after it and connects to every process before it (timely's layout), and each pair checks
-//! that both sides run the same pipeline on the same cluster shape, and hold the cluster's
-//! secret (`auth`), before any item moves.
+//! Connecting the processes of a cluster, with a deadline. Among the members of a generation
+//! (or process 0 and one other, for a control link), the member at position `i` accepts every
+//! member after it and connects to every member before it (timely's layout), and each pair
+//! checks that both sides run the same build and pipeline on the same cluster shape, in the
+//! same generation, and hold the cluster's secret (`auth`), before any item moves.
 //! timely's own connection code retries forever and prints to stdout; this one does neither.
 
 use std::io::{self, Read, Write};
@@ -23,20 +24,23 @@ pub struct Hello {
     pub workers: u64,
     /// The sender's build (`build::fingerprint`).
     pub build: u64,
-    /// Which connection of the pair this is: [`DATA`] or [`BEATS`].
+    /// Which connection this is: [`DATA`] or [`CONTROL`].
     pub channel: u64,
-    /// Which pipeline the run is for.
+    /// Which pipeline the run is for (0 on a control link).
     pub pipeline: u64,
+    /// Which generation of the cluster's runs the connection belongs to (0 on a control
+    /// link): a late connection of a generation given up is not taken for one of the next.
+    pub generation: u64,
     /// Fresh for each connection: what the proofs of the secret are bound to.
     pub nonce: [u64; 2],
 }
 
-const MAGIC: u64 = u64::from_le_bytes(*b"hypn\x00\x00\x00\x03");
-const HELLO_BYTES: usize = 9 * 8;
+const MAGIC: u64 = u64::from_le_bytes(*b"hypn\x00\x00\x00\x04");
+const HELLO_BYTES: usize = 10 * 8;
 /// The connection timely moves records on.
 pub const DATA: u64 = 0;
-/// The connection heartbeats go on, beside it (see `heartbeat`).
-pub const BEATS: u64 = 1;
+/// The control link between process 0 and another process (see `control`).
+pub const CONTROL: u64 = 2;
 const POLL: Duration = Duration::from_millis(20);
 /// The longest pause between two looks for new connections while accepting.
 const ACCEPT_POLL: Duration = Duration::from_millis(2);
@@ -54,6 +58,7 @@ impl Hello {
             self.build,
             self.channel,
             self.pipeline,
+            self.generation,
             self.nonce[0],
             self.nonce[1],
         ] {
@@ -93,7 +98,8 @@ impl Hello {
             build: word(4),
             channel: word(5),
             pipeline: word(6),
-            nonce: [word(7), word(8)],
+            generation: word(7),
+            nonce: [word(8), word(9)],
         }))
     }
 
@@ -126,48 +132,44 @@ impl Hello {
     }
 }
 
-/// The two connections to one other process.
-#[derive(Debug)]
-pub struct Link {
-    /// Where timely moves records.
-    pub data: TcpStream,
-    /// Where heartbeats go.
-    pub beats: TcpStream,
-}
+/// A member of a generation: its process index and the address it listens at.
+pub type Member = (usize, String);
 
-/// One link per process, `None` at `me.process`, each after matching hellos and proofs of
-/// `secret`; or why not by `deadline`. `alive` is asked while waiting, so a launcher can report
-/// a peer that exited.
+/// One connection on `me.channel` per member, `None` at `me`'s own place, each after
+/// matching hellos and proofs of `secret`; or why not by `deadline`. `alive` is asked while
+/// waiting, so a launcher can report a peer that exited, and a generation given up can stop
+/// waiting.
 pub fn connect(
     me: Hello,
     secret: &Secret,
-    addresses: &[String],
-    listener: Option<TcpListener>,
+    members: &[Member],
+    listener: &TcpListener,
     deadline: Instant,
     alive: &mut dyn FnMut() -> Result<(), String>,
-) -> Result<Vec<Option<Link>>, String> {
-    let index = me.process as usize;
-    let mut links: Vec<Option<Link>> = (0..addresses.len()).map(|_| None).collect();
-    for (peer, address) in addresses.iter().enumerate().take(index) {
-        let data = dial(me.on(DATA), secret, peer, address, deadline, alive)?;
-        let beats = dial(me.on(BEATS), secret, peer, address, deadline, alive)?;
-        links[peer] = Some(Link { data, beats });
+) -> Result<Vec<Option<TcpStream>>, String> {
+    let index = members
+        .iter()
+        .position(|(process, _)| *process as u64 == me.process)
+        .ok_or_else(|| format!("process {} is not a member of this run", me.process))?;
+    let mut links: Vec<Option<TcpStream>> = (0..members.len()).map(|_| None).collect();
+    for (position, (peer, address)) in members.iter().enumerate().take(index) {
+        links[position] = Some(dial(
+            me.on(me.channel),
+            secret,
+            *peer,
+            address,
+            deadline,
+            alive,
+        )?);
     }
-    if index + 1 < addresses.len() {
-        let listener = match listener {
-            Some(listener) => listener,
-            None => TcpListener::bind(&addresses[index])
-                .map_err(|e| format!("cannot listen on {}: {e}", addresses[index]))?,
-        };
-        accept_all(me, secret, &listener, &mut links, deadline, alive)?;
+    if index + 1 < members.len() {
+        accept_all(me, secret, listener, members, &mut links, deadline, alive)?;
     }
-    for link in links.iter().flatten() {
-        for socket in [&link.data, &link.beats] {
-            socket
-                .set_read_timeout(None)
-                .and_then(|()| socket.set_nodelay(true))
-                .map_err(|e| format!("cannot configure a connection: {e}"))?;
-        }
+    for socket in links.iter().flatten() {
+        socket
+            .set_read_timeout(None)
+            .and_then(|()| socket.set_nodelay(true))
+            .map_err(|e| format!("cannot configure a connection: {e}"))?;
     }
     Ok(links)
 }
@@ -247,20 +249,28 @@ fn accept_all(
     me: Hello,
     secret: &Secret,
     listener: &TcpListener,
-    links: &mut [Option<Link>],
+    members: &[Member],
+    links: &mut [Option<TcpStream>],
     deadline: Instant,
     alive: &mut dyn FnMut() -> Result<(), String>,
 ) -> Result<(), String> {
     listener
         .set_nonblocking(true)
         .map_err(|e| format!("cannot poll the listener: {e}"))?;
-    let index = me.process as usize;
-    // Both connections of each later process, by channel, until the pair is complete.
-    let mut halves: Vec<[Option<TcpStream>; 2]> = (0..links.len()).map(|_| [None, None]).collect();
+    let index = members
+        .iter()
+        .position(|(process, _)| *process as u64 == me.process)
+        .unwrap_or(0);
+    let position_of = |process: u64| {
+        members
+            .iter()
+            .position(|(member, _)| *member as u64 == process)
+            .filter(|position| *position > index)
+    };
     // Each connection says hello on a thread of its own: a stranger that connects and stays
     // silent holds up no one, and is dropped after `HELLO_TIMEOUT`.
     let (hellos, greeted) = mpsc::channel::<(TcpStream, Hello)>();
-    // Why a connection claiming to be a process was turned away, for the deadline's error.
+    // Why a connection claiming to be a member was turned away, for the deadline's error.
     let mut refused: Vec<Option<String>> = vec![None; links.len()];
     while links[index + 1..].iter().any(Option::is_none) {
         alive()?;
@@ -284,12 +294,15 @@ fn accept_all(
         // Hellos as they come: waiting for one is the loop's only pause.
         let first = greeted.recv_timeout(ACCEPT_POLL).ok();
         for (mut stream, hello) in first.into_iter().chain(greeted.try_iter()) {
-            let (peer, channel) = (hello.process as usize, hello.channel as usize);
-            if peer <= index
-                || peer >= links.len()
-                || channel > 1
-                || halves[peer][channel].is_some()
-            {
+            // A late connection of another generation or link is dropped: its dialer has
+            // given up on it, or will learn so.
+            if hello.generation != me.generation || hello.channel != me.channel {
+                continue;
+            }
+            let Some(position) = position_of(hello.process) else {
+                continue;
+            };
+            if links[position].is_some() {
                 continue;
             }
             // Answer first, so a mismatched peer learns why too; the proof comes with it.
@@ -298,7 +311,7 @@ fn accept_all(
             let mut reply = mine.clone();
             reply.extend_from_slice(secret.proof(Role::Acceptor, &theirs, &mine).as_bytes());
             if let Err(e) = stream.write_all(&reply) {
-                refused[peer] = Some(format!("it left during the handshake: {e}"));
+                refused[position] = Some(format!("it left during the handshake: {e}"));
                 continue;
             }
             if let Some(why) = me.mismatch(&hello, hello.process) {
@@ -310,20 +323,13 @@ fn accept_all(
             let proved = stream.read_exact(&mut proof).is_ok()
                 && secret.verifies(&proof, Role::Dialer, &theirs, &mine);
             if !proved {
-                refused[peer] = Some(format!(
+                refused[position] = Some(format!(
                     "a connection claiming to be it did not prove it holds this cluster's secret (every process needs the same {})",
                     super::env::SECRET
                 ));
                 continue;
             }
-            halves[peer][channel] = Some(stream);
-            if let [Some(_), Some(_)] = &halves[peer] {
-                let [data, beats] = std::mem::take(&mut halves[peer]);
-                links[peer] = Some(Link {
-                    data: data.expect("checked"),
-                    beats: beats.expect("checked"),
-                });
-            }
+            links[position] = Some(stream);
         }
         if links[index + 1..].iter().all(Option::is_some) {
             break;
@@ -334,12 +340,18 @@ fn accept_all(
                 .enumerate()
                 .skip(index + 1)
                 .filter(|(_, s)| s.is_none())
-                .map(|(peer, _)| peer.to_string())
+                .map(|(position, _)| members[position].0.to_string())
                 .collect();
             let why: Vec<String> = refused
                 .iter()
                 .enumerate()
-                .filter_map(|(peer, why)| Some(format!("process {peer}: {}", why.as_ref()?)))
+                .filter_map(|(position, why)| {
+                    Some(format!(
+                        "process {}: {}",
+                        members[position].0,
+                        why.as_ref()?
+                    ))
+                })
                 .collect();
             let why = if why.is_empty() {
                 String::new()
@@ -375,8 +387,14 @@ mod tests {
             build: 3,
             channel: DATA,
             pipeline: 7,
+            generation: 1,
             nonce: [0, 0],
         }
+    }
+
+    /// Process 0 at `addresses[0]`, process 1 at `addresses[1]`.
+    fn members(addresses: &[String]) -> Vec<Member> {
+        addresses.iter().cloned().enumerate().collect()
     }
 
     fn secret() -> Secret {
@@ -387,7 +405,7 @@ mod tests {
     fn dialer(
         me: Hello,
         addresses: &[String],
-    ) -> thread::JoinHandle<Result<Vec<Option<Link>>, String>> {
+    ) -> thread::JoinHandle<Result<Vec<Option<TcpStream>>, String>> {
         dialer_with(me, secret(), addresses)
     }
 
@@ -396,11 +414,13 @@ mod tests {
         me: Hello,
         secret: Secret,
         addresses: &[String],
-    ) -> thread::JoinHandle<Result<Vec<Option<Link>>, String>> {
-        let addresses = addresses.to_vec();
+    ) -> thread::JoinHandle<Result<Vec<Option<TcpStream>>, String>> {
+        let members = members(addresses);
         thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(5);
-            connect(me, &secret, &addresses, None, deadline, &mut || Ok(()))
+            // The last member accepts no one: its listener only has to exist.
+            let own = TcpListener::bind("127.0.0.1:0").unwrap();
+            connect(me, &secret, &members, &own, deadline, &mut || Ok(()))
         })
     }
 
@@ -409,12 +429,12 @@ mod tests {
         listener: TcpListener,
         addresses: &[String],
         deadline: Instant,
-    ) -> Result<Vec<Option<Link>>, String> {
+    ) -> Result<Vec<Option<TcpStream>>, String> {
         connect(
             hello(0),
             &secret(),
-            addresses,
-            Some(listener),
+            &members(addresses),
+            &listener,
             deadline,
             &mut || Ok(()),
         )
@@ -471,6 +491,29 @@ mod tests {
         let err = accept(listener, &addresses, deadline).unwrap_err();
         assert!(err.contains("another build"), "{err}");
         let _ = dialer.join();
+    }
+
+    #[test]
+    fn a_late_connection_of_another_generation_is_dropped_not_taken() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addresses = vec![listener.local_addr().unwrap().to_string(), "unused".into()];
+        let stale = dialer(
+            Hello {
+                generation: 0,
+                ..hello(1)
+            },
+            &addresses,
+        );
+        thread::sleep(Duration::from_millis(100));
+        let current = dialer(hello(1), &addresses);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mine = accept(listener, &addresses, deadline).unwrap();
+        assert!(mine[1].is_some());
+        current.join().unwrap().unwrap();
+        assert!(
+            stale.join().unwrap().is_err(),
+            "the stale dialer is not answered"
+        );
     }
 
     #[test]

@@ -104,6 +104,14 @@ impl Launch {
         Ok(())
     }
 
+    /// Ends process `process` at once: the cluster goes on without it, frozen or not.
+    pub fn kill(&mut self, process: usize) {
+        for (_, child) in self.children.iter_mut().filter(|(p, _)| *p == process) {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
     /// Waits for the processes to end after a run (they end on their own once it is over);
     /// after a failure, or past `grace`, they are killed.
     pub fn finish(mut self, failed: bool, grace: Duration) {

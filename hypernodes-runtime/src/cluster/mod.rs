@@ -4,13 +4,21 @@
 //! and outputs cross processes (encoded with postcard), which is why only they need serde.
 //! Process 0 holds the items, sends them in units to every worker of every process, and gets
 //! the results back in input order. The other processes serve the run, then exit.
+//!
+//! A run goes in generations (`generation`): the processes still in the cluster connect and
+//! run until every unit has its result; when one is lost, process 0 (`driver`) gives the
+//! generation up on every process through its control link (`control`, `member`) and starts
+//! the next without it, sending again the units left without results.
 
 mod auth;
 mod build;
 mod connect;
+mod control;
+mod driver;
 mod env;
-mod heartbeat;
+mod generation;
 mod launch;
+mod member;
 mod roles;
 mod transport;
 mod wire;
@@ -27,14 +35,13 @@ use crate::engine::{Engine, Executes};
 use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
-use connect::Hello;
-use heartbeat::Heartbeats;
-use launch::Launch;
-use roles::{Driven, Work};
-use transport::{guarded, Failure, Network, Transport};
+use driver::Driver;
+use roles::Work;
 
-/// How long a process may stay silent before the run fails, unless set.
+/// How long a process may stay silent before it is taken for lost, unless set.
 const DEFAULT_HEARTBEAT_TIMEOUT: Duration = Duration::from_secs(30);
+/// How many times a unit may lose the process running it before its items fail, unless set.
+const DEFAULT_MAX_UNIT_LOSSES: u32 = 3;
 
 /// Units sent and not yet delivered in order, per worker: a worker holds at most two at once
 /// (`roles::PER_WORKER`), and this window lets fast workers go on while a slow one finishes
@@ -51,14 +58,21 @@ const EXIT_GRACE: Duration = Duration::from_secs(10);
 /// processes other than 0, `map` serves the run and then ends the process (status 0, or 1
 /// after a failure), so code after it runs on process 0 only.
 ///
-/// Failures end the run, never hang it: a node's error or panic is that item's error, as on
-/// every engine; a process that dies or a connection that breaks ends the run within a
-/// moment with [`ErrorKind::Cluster`](crate::ErrorKind::Cluster) for every item without a
-/// result (`map_results` keeps the others); peers that do not connect before the connect
-/// deadline (30 s unless set) are the same error, and so is a process that stops answering
-/// (frozen, stopped, its host unreachable): every pair of processes exchanges heartbeats, and
-/// one silent for the heartbeat timeout (30 s unless set) fails the run, naming it. Nothing is
-/// printed to standard output.
+/// A process lost during a run loses no item: when a process dies (its connections close) or
+/// stops answering (frozen, stopped, its host cut off: process 0 and each process exchange
+/// heartbeats, and one silent for the heartbeat timeout, 30 s unless set, is taken for lost),
+/// the run goes on without it, and the units it held are sent again to the processes left.
+/// Node calls are therefore *at least once* (a unit's items may run again elsewhere, so side
+/// effects of nodes may repeat); results are taken *exactly once*. A unit that loses its
+/// process more than [`Cluster::max_unit_losses`] times gives its items an
+/// [`ErrorKind::Cluster`](crate::ErrorKind::Cluster) error naming the process lost
+/// (`map_results` keeps the others). A process left out is ended (those [`Cluster::local`]
+/// started are killed; the others end on their own once process 0 stops talking to them).
+///
+/// Other failures end the run, never hang it: a node's error or panic is that item's error,
+/// as on every engine; peers that do not connect before the connect deadline (30 s unless
+/// set), or that run another build or lack the secret, fail every item with the reason.
+/// Nothing is printed to standard output.
 ///
 /// ```no_run
 /// use hypernodes::{node, pipeline, Cluster};
@@ -85,6 +99,7 @@ pub struct Cluster {
     worker_args: Option<Vec<OsString>>,
     /// The key every process proves it holds (see [`Cluster::secret`]).
     secret: Option<auth::Secret>,
+    max_unit_losses: u32,
     config: EngineConfig,
 }
 
@@ -115,6 +130,7 @@ impl Cluster {
             launch: false,
             worker_args: None,
             secret: None,
+            max_unit_losses: DEFAULT_MAX_UNIT_LOSSES,
             config: EngineConfig::default(),
         }
     }
@@ -185,7 +201,7 @@ impl Cluster {
         self
     }
 
-    /// How long a process may send no heartbeat before the run fails (30 s unless set;
+    /// How long a process may send no heartbeat before it is taken for lost (30 s unless set;
     /// `HYPERNODES_HEARTBEAT_TIMEOUT` in seconds for [`Cluster::from_env`]). Heartbeats come
     /// from threads of their own, so nodes that compute for longer are not taken for a frozen
     /// process; only a frozen, stopped or unreachable one is.
@@ -196,6 +212,20 @@ impl Cluster {
     /// ```
     pub fn heartbeat_timeout(mut self, timeout: Duration) -> Self {
         self.heartbeat_timeout = timeout.max(Duration::from_millis(100));
+        self
+    }
+
+    /// How many times a unit of items may lose the process running it (the process died,
+    /// froze or was cut off) and be sent again to the processes left; past that, its items
+    /// fail with [`ErrorKind::Cluster`](crate::ErrorKind::Cluster), naming the process lost.
+    /// 3 unless set; 0 sends nothing again.
+    ///
+    /// ```
+    /// let cluster = hypernodes::Cluster::local(3, 1).max_unit_losses(1);
+    /// # let _ = cluster;
+    /// ```
+    pub fn max_unit_losses(mut self, losses: u32) -> Self {
+        self.max_unit_losses = losses;
         self
     }
 
@@ -250,126 +280,6 @@ impl Cluster {
             "a cluster across hosts needs a shared secret, so that no one else can join it: set {} to the same value on every process (or call `Cluster::secret`)",
             env::SECRET
         ))
-    }
-
-    /// Connects to the other processes (starting them first for [`Cluster::local`]) and
-    /// starts the transport.
-    fn start(
-        &self,
-        pipeline: u64,
-        failure: &Failure,
-        launch: &mut Option<Launch>,
-    ) -> Result<(Vec<transport::TcpBuilder>, Network, Heartbeats), String> {
-        if self.process >= self.hosts.len() {
-            return Err(format!(
-                "process index {} is not below the {} processes listed",
-                self.process,
-                self.hosts.len()
-            ));
-        }
-        let deadline = deadline_after(self.connect_timeout);
-        let (addresses, listener, secret) = if self.launch && self.hosts.len() > 1 {
-            let ports = launch::free_ports(self.hosts.len())?;
-            let secret = self.secret.clone().unwrap_or_else(auth::Secret::random);
-            *launch = Some(Launch::start(
-                &ports.addresses,
-                self.workers,
-                (self.connect_timeout, self.heartbeat_timeout),
-                self.worker_args.as_deref(),
-                &secret,
-            )?);
-            (ports.addresses, Some(ports.listener), secret)
-        } else {
-            (self.hosts.clone(), None, self.secret_or_loopback()?)
-        };
-        let me = Hello {
-            process: self.process as u64,
-            processes: addresses.len() as u64,
-            workers: self.workers as u64,
-            build: build::fingerprint()?,
-            channel: connect::DATA,
-            pipeline,
-            nonce: [0, 0],
-        };
-        let mut alive = || launch.as_mut().map_or(Ok(()), Launch::alive);
-        let links = connect::connect(me, &secret, &addresses, listener, deadline, &mut alive)?;
-        let mut data = Vec::with_capacity(links.len());
-        let mut beats = Vec::with_capacity(links.len());
-        for (peer, link) in links.into_iter().enumerate() {
-            match link {
-                Some(link) => {
-                    data.push(Some(link.data));
-                    beats.push((peer, link.beats));
-                }
-                None => data.push(None),
-            }
-        }
-        let heartbeats = heartbeat::start(beats, self.heartbeat_timeout, failure);
-        let (builders, network) = transport::network(data, self.process, self.workers, failure)?;
-        Ok((builders, network, heartbeats))
-    }
-
-    /// The whole run on this process's workers: process 0's first worker drives on the
-    /// calling thread, the others serve on threads of their own.
-    fn run_workers<P, C, H, I>(
-        &self,
-        work: &Work<'_, P, H>,
-        builders: Vec<transport::TcpBuilder>,
-        failure: &Failure,
-        unit: usize,
-        items: I,
-    ) -> Result<Option<Driven<P, C, I>>, String>
-    where
-        I: Iterator<Item = P::Inputs>,
-        P: Pipeline + Sync,
-        P::Shared: Sync,
-        P::InputFields: Crosses,
-        P::OutputFields: Crosses,
-        C: Collect<P::Outputs>,
-        H: Hooks,
-    {
-        let all_workers = self.workers * self.hosts.len();
-        let window = UNITS_IN_FLIGHT_PER_WORKER * all_workers;
-        // A run of few items (as far as the iterator tells) is cut finer, so its units reach
-        // every worker; batch nodes keep their exact batches.
-        let unit = match items.size_hint() {
-            (_, Some(at_most)) if !P::BATCHED => unit.min(at_most.div_ceil(window)).max(1),
-            _ => unit,
-        };
-        let mut builders = builders.into_iter();
-        let first = builders.next().ok_or("no worker")?;
-        std::thread::scope(|scope| {
-            for (local, builder) in builders.enumerate() {
-                let name = format!("hypernodes-cluster-p{}-w{}", self.process, local + 1);
-                let serve = move || {
-                    let served =
-                        guarded(|| work.serve(Transport::new(builder), local + 1, failure));
-                    if let Err(reason) = served {
-                        failure.set(reason);
-                    }
-                };
-                if let Err(e) = std::thread::Builder::new()
-                    .name(name)
-                    .spawn_scoped(scope, serve)
-                {
-                    failure.set(format!("cannot start a worker thread: {e}"));
-                }
-            }
-            let ran = if self.process == 0 {
-                guarded(|| {
-                    let transport = Transport::new(first);
-                    Ok(Some(
-                        work.drive::<C, I>(transport, failure, items, unit, window),
-                    ))
-                })
-            } else {
-                guarded(|| work.serve(Transport::new(first), 0, failure)).map(|()| None)
-            };
-            if let Err(reason) = &ran {
-                failure.set(reason.clone());
-            }
-            ran
-        })
     }
 }
 
@@ -427,46 +337,41 @@ where
         unit: usize,
         items: I,
     ) -> C::Output {
+        let work = Work {
+            pipeline,
+            shared,
+            hooks,
+        };
+        if self.process != 0 {
+            member::serve(self, &[&work]);
+        }
         // Pulled only as units go out, and counted, so that after a failure every item gets
         // its error. (Only process 0 holds items; the others receive encoded units.)
         let pulled = std::cell::Cell::new(0_usize);
         let mut items = items.inspect(|_| pulled.set(pulled.get() + 1));
-        let failure = Failure::default();
-        let mut launch = None;
-        let driven = match self.start(fingerprint::<P>(), &failure, &mut launch) {
-            Err(reason) => Err(reason),
-            Ok((builders, network, heartbeats)) => {
-                let work = Work {
-                    pipeline,
-                    shared,
-                    hooks,
-                };
-                let ran =
-                    self.run_workers::<P, C, H, _>(&work, builders, &failure, unit, items.by_ref());
-                let failed = failure.reason().is_some() || ran.is_err();
-                heartbeats.finish(!failed);
-                network.close(failed);
-                ran
-            }
-        };
-        // Read after the network closed: a lost connection has recorded itself by then.
-        let reason = failure.reason().or_else(|| driven.as_ref().err().cloned());
-        if let Some(launch) = launch {
-            launch.finish(reason.is_some(), EXIT_GRACE);
-        }
-        if self.process != 0 {
-            env::exit_after_serving(self.process, reason.map_or(Ok(()), Err));
-        }
-        match driven {
-            Ok(Some(driven)) => driven.finish(reason.as_deref()),
-            Ok(None) => {
-                let count = pulled.get() + items.count();
-                fail_all::<P::Outputs, C>(count, "the run ended without results")
+        match Driver::start(self) {
+            Ok(mut driver) => {
+                let unit = self.unit_for::<P>(unit, items.size_hint());
+                let outputs = driver.run::<P, H, C, _>(&work, unit, items.by_ref());
+                driver.end(false);
+                outputs
             }
             Err(reason) => {
                 let count = pulled.get() + items.count();
                 fail_all::<P::Outputs, C>(count, &reason)
             }
+        }
+    }
+}
+
+impl Cluster {
+    /// The unit size of a run: a run of few items (as far as the iterator tells) is cut
+    /// finer, so its units reach every worker; batch nodes keep their exact batches.
+    fn unit_for<P: Pipeline>(&self, unit: usize, size_hint: (usize, Option<usize>)) -> usize {
+        let window = UNITS_IN_FLIGHT_PER_WORKER * self.workers * self.hosts.len();
+        match size_hint {
+            (_, Some(at_most)) if !P::BATCHED => unit.min(at_most.div_ceil(window)).max(1),
+            _ => unit,
         }
     }
 }

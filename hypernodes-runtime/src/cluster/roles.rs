@@ -135,9 +135,10 @@ where
         }
     }
 
-    /// Process 0's first worker: feeds `items` in units of `unit`, pulling them from the
-    /// iterator only as units go out, runs its own share, and gathers every result in input
-    /// order. What it gathered survives a failure.
+    /// Process 0's first worker in one generation: feeds `driven`'s items in units, pulling
+    /// them from the iterator only as units go out (units a lost generation left without
+    /// results first), runs its own share, and gathers every result in input order. What it
+    /// gathered survives a failure.
     ///
     /// Its own units run on a helper thread: run here, each would hold up the feeding for as
     /// long as it takes, and the other workers, holding few units, would wait for more
@@ -147,18 +148,14 @@ where
         &self,
         mut transport: Transport,
         failure: &Failure,
-        items: I,
-        unit: usize,
+        driven: &mut Driven<P, C, I>,
         window: usize,
-    ) -> Driven<P, C, I>
+    ) -> Result<(), String>
     where
         P: Sync,
         P::Shared: Sync,
     {
-        let mut driven = Driven {
-            feed: Feed::new(items, unit, transport.peers()),
-            gather: Gather::default(),
-        };
+        driven.feed.begin(transport.peers());
         let outcome = std::thread::scope(|scope| {
             let (jobs, to_run) = std::sync::mpsc::channel::<(u64, Vec<u8>)>();
             let (ran, results) = std::sync::mpsc::channel();
@@ -183,10 +180,10 @@ where
                 results,
                 running: false,
             };
-            self.drive_until_done(&mut transport, failure, window, &mut driven, &mut local)
+            self.drive_until_done(&mut transport, failure, window, driven, &mut local)
         });
         transport.end(&outcome, failure);
-        driven
+        outcome
     }
 
     fn drive_until_done<C: Collect<P::Outputs>, I: Iterator<Item = P::Inputs>>(
@@ -204,7 +201,7 @@ where
             if !gather.stopped {
                 feed.send(transport, window, gather)?;
             }
-            if feed.done || gather.stopped {
+            if (feed.done && feed.resend.is_empty()) || gather.stopped {
                 transport.close_units();
             }
             if let Some(results) = local.finished()? {
@@ -261,13 +258,51 @@ impl Local {
     }
 }
 
-/// What process 0's first worker has fed and gathered.
+/// What process 0's first worker has fed and gathered, over every generation of a run.
 pub struct Driven<P: Pipeline, C, I> {
     feed: Feed<I>,
     gather: Gather<P, C>,
 }
 
 impl<P: Pipeline, C: Collect<P::Outputs>, I: Iterator<Item = P::Inputs>> Driven<P, C, I> {
+    /// Nothing fed yet: `items` go out in units of `unit`.
+    pub fn new(items: I, unit: usize) -> Self {
+        Driven {
+            feed: Feed::new(items, unit),
+            gather: Gather::default(),
+        }
+    }
+
+    /// Whether every item has its result (or a collector stopped the run).
+    pub fn complete(&self) -> bool {
+        self.gather.stopped || (self.feed.done && self.gather.delivered == self.feed.sent.len())
+    }
+
+    /// How many units have their results, in order.
+    pub fn delivered(&self) -> usize {
+        self.gather.delivered
+    }
+
+    /// After a lost generation: every unit sent and without its result is sent again in the
+    /// next one. `lost_worker` says which workers were on a process that is gone; a unit held
+    /// by one has lost its process once more, and one that has lost it more than
+    /// `max_losses` times gives its items an error with `reason` instead.
+    pub fn requeue(&mut self, lost_worker: impl Fn(usize) -> bool, max_losses: u32, reason: &str) {
+        for (unit, first, len, losses) in self.feed.requeue(lost_worker) {
+            if losses > max_losses {
+                let why = format!(
+                    "{reason} (these items' unit lost its process {losses} times, more than the {max_losses} allowed)"
+                );
+                let failed = (first..first + len)
+                    .map(|item| Err(Error::cluster(why.clone()).at_item(item)))
+                    .collect();
+                self.gather.pending.insert(unit, failed);
+                self.feed.forget(unit);
+            }
+        }
+        self.gather.deliver();
+    }
+
     /// The collected results; after a failure, every item without a result gets `reason` as
     /// its error, so a collector that keeps all keeps the rest.
     pub fn finish(mut self, reason: Option<&str>) -> C::Output {
@@ -278,15 +313,26 @@ impl<P: Pipeline, C: Collect<P::Outputs>, I: Iterator<Item = P::Inputs>> Driven<
     }
 }
 
+/// A unit sent and without its result yet: kept, to be sent again if its generation is lost.
+struct InFlight {
+    bytes: Vec<u8>,
+    /// The worker holding it, in its generation's numbering.
+    worker: usize,
+    /// How many times the process holding it was lost.
+    losses: u32,
+}
+
 /// The items not yet sent, the size of every unit sent, and the units each worker holds.
 struct Feed<I> {
     items: I,
     unit: usize,
     /// First item and length of every unit sent, by unit index.
     sent: Vec<(usize, usize)>,
-    /// The worker each unit went to, by unit index.
-    sent_to: Vec<usize>,
-    /// Units each worker holds (sent, results not back).
+    /// Units sent and without their results, by unit index.
+    in_flight: BTreeMap<u64, InFlight>,
+    /// Units of a lost generation, to send again first.
+    resend: std::collections::VecDeque<u64>,
+    /// Units each worker of this generation holds (sent, results not back).
     held: Vec<usize>,
     /// The index of the next item to send.
     next: usize,
@@ -294,25 +340,55 @@ struct Feed<I> {
 }
 
 impl<I: Iterator> Feed<I> {
-    fn new(items: I, unit: usize, workers: usize) -> Self {
+    fn new(items: I, unit: usize) -> Self {
         Feed {
             items,
             unit: unit.max(1),
             sent: Vec::new(),
-            sent_to: Vec::new(),
-            held: vec![0; workers.max(1)],
+            in_flight: BTreeMap::new(),
+            resend: std::collections::VecDeque::new(),
+            held: Vec::new(),
             next: 0,
             done: false,
         }
     }
 
+    /// A new generation of `workers` workers, holding nothing yet.
+    fn begin(&mut self, workers: usize) {
+        self.held = vec![0; workers.max(1)];
+    }
+
     /// The workers that sent `results` hold those units no more.
     fn returned(&mut self, results: &[(u64, Vec<u8>)]) {
         for (unit, _) in results {
-            if let Some(&worker) = self.sent_to.get(*unit as usize) {
-                self.held[worker] = self.held[worker].saturating_sub(1);
+            if let Some(sent) = self.in_flight.remove(unit) {
+                if let Some(held) = self.held.get_mut(sent.worker) {
+                    *held = held.saturating_sub(1);
+                }
             }
         }
+    }
+
+    /// Every unit in flight goes back to the queue, in order; those held by a lost worker
+    /// count one more loss. Each unit's index, first item, length and losses.
+    fn requeue(&mut self, lost_worker: impl Fn(usize) -> bool) -> Vec<(u64, usize, usize, u32)> {
+        self.resend.clear();
+        let mut units = Vec::with_capacity(self.in_flight.len());
+        for (&unit, sent) in &mut self.in_flight {
+            if lost_worker(sent.worker) {
+                sent.losses += 1;
+            }
+            self.resend.push_back(unit);
+            let (first, len) = self.sent[unit as usize];
+            units.push((unit, first, len, sent.losses));
+        }
+        units
+    }
+
+    /// A unit given up: it is not sent again.
+    fn forget(&mut self, unit: u64) {
+        self.in_flight.remove(&unit);
+        self.resend.retain(|u| *u != unit);
     }
 
     /// The worker holding fewest units, if one has room.
@@ -327,7 +403,7 @@ impl<I: Iterator> Feed<I> {
 
     /// Sends units, each to the worker holding fewest, until every worker holds
     /// [`PER_WORKER`] or `window` are in flight beyond the `delivered` ones (an item that
-    /// cannot be encoded travels as its error).
+    /// cannot be encoded travels as its error). Units of a lost generation go first.
     fn send<P, C>(
         &mut self,
         transport: &mut Transport,
@@ -339,6 +415,17 @@ impl<I: Iterator> Feed<I> {
         P::InputFields: Crosses,
         C: Collect<P::Outputs>,
     {
+        while let Some(&unit) = self.resend.front() {
+            let Some(worker) = self.free_worker() else {
+                return Ok(());
+            };
+            self.resend.pop_front();
+            if let Some(sent) = self.in_flight.get_mut(&unit) {
+                sent.worker = worker;
+                self.held[worker] += 1;
+                transport.send_unit(worker, (unit, sent.bytes.clone()))?;
+            }
+        }
         while !self.done && self.sent.len() < gather.delivered + window {
             let Some(worker) = self.free_worker() else {
                 break;
@@ -352,10 +439,16 @@ impl<I: Iterator> Feed<I> {
             let index = self.sent.len() as u64;
             let len = items.len();
             self.sent.push((first, len));
-            self.sent_to.push(worker);
             self.held[worker] += 1;
             self.next += len;
-            transport.send_unit(worker, (index, wire::encode_items::<P>(first, items)))?;
+            let bytes = wire::encode_items::<P>(first, items);
+            transport.send_unit(worker, (index, bytes.clone()))?;
+            let sent = InFlight {
+                bytes,
+                worker,
+                losses: 0,
+            };
+            self.in_flight.insert(index, sent);
         }
         Ok(())
     }
@@ -386,6 +479,11 @@ where
 {
     fn receive(&mut self, records: Vec<(u64, Vec<u8>)>) -> Result<(), String> {
         for (unit, bytes) in records {
+            // Results come once per unit: a unit is only sent again when its generation was
+            // lost without them.
+            if (unit as usize) < self.delivered || self.pending.contains_key(&unit) {
+                continue;
+            }
             let results = wire::decode_results::<P>(&bytes).map_err(|e| e.to_string())?;
             self.pending.insert(unit, results);
         }

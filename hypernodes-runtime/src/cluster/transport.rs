@@ -140,16 +140,19 @@ pub struct Network {
     sockets: Vec<TcpStream>,
 }
 
-/// Starts timely's communication threads on connected `sockets`.
+/// Starts timely's communication threads on connected `sockets`, one per member of the
+/// generation (`members`, process indices in timely's order), `None` at this process's
+/// `position`.
 pub fn network(
     sockets: Vec<Option<TcpStream>>,
-    process: usize,
+    members: &[usize],
+    position: usize,
     workers: usize,
     failure: &Failure,
 ) -> Result<(Vec<TcpBuilder>, Network), String> {
     let mut kept = Vec::new();
     let mut watched = Vec::with_capacity(sockets.len());
-    for (peer, socket) in sockets.into_iter().enumerate() {
+    for (socket, &peer) in sockets.into_iter().zip(members) {
         watched.push(match socket {
             Some(stream) => {
                 kept.push(stream.try_clone().map_err(|e| e.to_string())?);
@@ -166,7 +169,7 @@ pub fn network(
     let local =
         ProcessBuilder::new_typed_vector(workers, hooks.refill.clone(), hooks.spill.clone());
     let (builders, comms) =
-        initialize_networking_from_sockets(local, watched, process, workers, hooks)
+        initialize_networking_from_sockets(local, watched, position, workers, hooks)
             .map_err(|e| format!("cannot start the network threads: {e}"))?;
     Ok((
         builders,
