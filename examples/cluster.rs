@@ -1,12 +1,15 @@
-//! The expensive-model pipeline (W2) on a cluster of two processes on this host, two workers
-//! each: process 0 (this program) starts process 1 as a copy of itself, every worker builds
-//! its own model inside its own process, and the scores come back to process 0 in order.
+//! The expensive-model pipeline (W2) on a cluster of three processes on this host, two workers
+//! each, kept up for two runs: process 0 (this program) starts processes 1 and 2 as copies of
+//! itself, every worker builds its own model inside its own process, and the scores come back
+//! to process 0 in order. Process 2 crashes partway (at the 300th item it runs): the units it
+//! held run again on the others, no item is lost, and the cluster goes on without it.
 //!
 //! `cargo run --release --example cluster`
 //!
 //! On several hosts, start the same binary on each with its place in the cluster, e.g.
-//! `HYPERNODES_PROCESS=1 HYPERNODES_HOSTS=10.0.0.1:4100,10.0.0.2:4100 ./cluster`, and use
-//! `Cluster::from_env()` in place of `Cluster::local(2, 2)`.
+//! `HYPERNODES_PROCESS=1 HYPERNODES_HOSTS=10.0.0.1:4100,10.0.0.2:4100,10.0.0.3:4100 ./cluster`
+//! with the same `HYPERNODES_CLUSTER_SECRET` on each, and use `Cluster::from_env()?` in place
+//! of `Cluster::local(3, 2)`.
 
 use std::time::{Duration, Instant};
 
@@ -38,7 +41,19 @@ impl Stateful for Model {
 
 #[node(output = "cleaned")]
 fn clean(text: String) -> String {
+    crash_process_2_at_its_300th_item();
     text.trim().to_lowercase()
+}
+
+/// A crash, to show what the cluster does with one: process 2 aborts at the 300th item it
+/// runs (about half its share of the first run).
+fn crash_process_2_at_its_300th_item() {
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let on_process_2 = std::env::var("HYPERNODES_PROCESS").as_deref() == Ok("2");
+    if on_process_2 && RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed) == 300 {
+        eprintln!("  process 2 (pid {}) crashes", std::process::id());
+        std::process::abort();
+    }
 }
 
 #[node(output = "score", stateful(model))]
@@ -50,22 +65,27 @@ pipeline! { Scoring = [clean, score] }
 
 fn main() -> Result<(), hypernodes::Error> {
     const ITEMS: usize = 2_000;
-    let texts = (0..ITEMS).map(|i| ScoringInputs {
-        text: format!(
-            "  Item {i}: The Quick BROWN fox jumps over {} lazy DOGS  ",
-            i % 97
-        ),
-    });
-    let start = Instant::now();
-    // On process 1 this call serves the run and ends the process; what follows is process 0's.
-    let outs = Scoring::new()
-        .with_engine(Cluster::local(2, 2))
-        .map(texts)?;
-    let checksum: u64 = outs.iter().map(|o| o.score).sum();
-    println!(
-        "{ITEMS} items on 2 processes × 2 workers in {:.2?}: checksum {checksum} (W2 reference: 1430040)",
-        start.elapsed()
-    );
-    assert_eq!(checksum, 1_430_040);
-    Ok(())
+    let texts = || {
+        (0..ITEMS).map(|i| ScoringInputs {
+            text: format!(
+                "  Item {i}: The Quick BROWN fox jumps over {} lazy DOGS  ",
+                i % 97
+            ),
+        })
+    };
+    let scoring = Scoring::new();
+    // On processes 1 and 2, `start` serves every run and then ends the process: what follows
+    // is process 0's.
+    let cluster = Cluster::local(3, 2).serving(&scoring).start()?;
+    for run in 1..=2 {
+        let start = Instant::now();
+        let outs = scoring.with_engine(&cluster).map(texts())?;
+        let checksum: u64 = outs.iter().map(|o| o.score).sum();
+        println!(
+            "run {run}: {ITEMS} items in {:.2?}: checksum {checksum} (W2 reference: 1430040)",
+            start.elapsed()
+        );
+        assert_eq!(checksum, 1_430_040);
+    }
+    cluster.end()
 }

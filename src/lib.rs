@@ -256,11 +256,12 @@ pub mod troubleshooting {}
 #[doc = include_str!("../docs/performance.md")]
 pub mod performance {}
 
-/// Running on several processes or hosts: the [`Cluster`] engine and what
+/// Running on several processes or hosts: the [`Cluster`] engine, a cluster kept up across
+/// runs ([`Serving`](cluster::Serving), [`ClusterSession`](cluster::ClusterSession)), and what
 /// values crossing processes need ([`Crosses`](cluster::Crosses)).
 #[cfg(feature = "cluster")]
 pub mod cluster {
-    pub use hypernodes_runtime::{Cluster, Crosses};
+    pub use hypernodes_runtime::{Cluster, ClusterSession, Crosses, Serving};
 }
 
 #[doc(hidden)]

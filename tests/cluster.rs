@@ -587,3 +587,127 @@ fn the_input_is_pulled_as_units_go_out() {
         "{at_first} inputs pulled before the first call"
     );
 }
+
+#[node(output = "doubled")]
+pub fn double(x: u64) -> u64 {
+    2 * x
+}
+
+pipeline! { Doubles = [double] }
+
+/// Whether process `pid` still runs (a zombie no one reaped has ended).
+fn running(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // The state follows the command's closing parenthesis.
+    let state = stat.rsplit_once(") ").map(|(_, rest)| rest.chars().next());
+    !matches!(state, Some(Some('Z' | 'X')))
+}
+
+/// Before sessions, the second run of a program failed ("process 1 runs another pipeline
+/// than process 0"): process 1 had ended after the first.
+#[test]
+fn one_cluster_serves_many_runs_of_different_pipelines_then_its_processes_end() {
+    let (scores, doubles) = (scoring(), Doubles::new());
+    let cluster = Cluster::local(3, 1)
+        .batch_size(20)
+        .serving(&scores)
+        .serving(&doubles)
+        .start()
+        .unwrap();
+    let expected = scores.with_engine(Sequential).map(texts(600)).unwrap();
+    let mut pids = std::collections::HashSet::new();
+    for _ in 0..2 {
+        let outs = scores.with_engine(&cluster).map(texts(600)).unwrap();
+        let got: Vec<u64> = outs.iter().map(|o| o.score).collect();
+        let want: Vec<u64> = expected.iter().map(|o| o.score).collect();
+        assert_eq!(got, want);
+        pids.extend(outs.iter().map(|o| o.built_in));
+        let doubled = doubles
+            .with_engine(&cluster)
+            .map((0..500).map(|x| DoublesInputs { x }))
+            .unwrap();
+        assert!(doubled.iter().zip(0..).all(|(o, x)| o.doubled == 2 * x));
+    }
+    assert_eq!(pids.len(), 3, "every process ran items: {pids:?}");
+    cluster.end().unwrap();
+    for pid in pids.into_iter().filter(|&pid| pid != std::process::id()) {
+        assert!(!running(pid), "process {pid} outlived its cluster");
+    }
+}
+
+/// The other processes run the value named with `serving`: another value of the same type
+/// (its bound values could differ) or a pipeline not served is refused, not run.
+#[test]
+fn a_session_refuses_a_pipeline_value_it_does_not_serve() {
+    let (served, other) = (Doubles::new(), Doubles::new());
+    let cluster = Cluster::local(2, 1).serving(&served).start().unwrap();
+    let items = || (0..10).map(|x| DoublesInputs { x });
+    let err = other.with_engine(&cluster).map(items()).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Cluster(m) if m.contains("not the one the cluster serves")),
+        "{err}"
+    );
+    let err = scoring().with_engine(&cluster).map(texts(10)).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Cluster(m) if m.contains("`Scoring` is not served")),
+        "{err}"
+    );
+    // A handle of the served value is the served value.
+    let runner = served.with_engine(&cluster);
+    assert_eq!(runner.map(items()).unwrap().len(), 10);
+}
+
+/// Process 0 of a session, killed with `kill -9` after one run: the process it started ends
+/// on its own at once (its control link closes), not left running for ever.
+#[test]
+fn the_processes_of_a_cluster_end_when_process_0_is_killed() {
+    const TEST: &str = "the_processes_of_a_cluster_end_when_process_0_is_killed";
+    const DRIVER: &str = "HN_TEST_SESSION_DRIVER";
+    if std::env::var_os(DRIVER).is_some() {
+        let p = scoring();
+        let cluster = Cluster::local(2, 1).serving(&p).start().unwrap();
+        let outs = p.with_engine(&cluster).map(texts(200)).unwrap();
+        let me = std::process::id();
+        let others: std::collections::HashSet<u32> = outs
+            .iter()
+            .map(|o| o.built_in)
+            .filter(|&pid| pid != me)
+            .collect();
+        for pid in others {
+            println!("other {pid}");
+        }
+        println!("ready");
+        std::thread::sleep(Duration::from_secs(60));
+        return;
+    }
+    let mut driver = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", TEST, "--nocapture", "--test-threads=1", "-q"])
+        .env(DRIVER, "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut others = Vec::new();
+    let lines = std::io::BufRead::lines(std::io::BufReader::new(driver.stdout.take().unwrap()));
+    for line in lines.map_while(Result::ok) {
+        if let Some(pid) = line.strip_prefix("other ") {
+            others.push(pid.parse::<u32>().unwrap());
+        }
+        if line == "ready" {
+            break;
+        }
+    }
+    assert!(!others.is_empty(), "process 1 ran no item");
+    assert!(others.iter().all(|&pid| running(pid)));
+    driver.kill().unwrap();
+    driver.wait().unwrap();
+    let start = Instant::now();
+    while others.iter().any(|&pid| running(pid)) {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "process 1 outlived process 0 by 5 s"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

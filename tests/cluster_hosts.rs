@@ -17,19 +17,33 @@ use workloads::{w3_inputs, W3};
 /// Set in the copies this file starts, to the number of W3 items to run.
 const ITEMS: &str = "HN_TEST_HOST_ITEMS";
 
-/// One host's process: runs W3 on the cluster its environment describes. Process 0 prints
-/// the checksum or the error; the others end inside the run.
+/// W3 items of the second run on the same cluster.
+const AGAIN: usize = 500;
+
+/// One host's process: runs W3 twice on the cluster its environment describes, kept up
+/// between the runs. Process 0 prints each checksum or the error; the others serve both
+/// runs and end when process 0 ends the cluster.
 #[test]
 fn host_process() {
     let Some(items) = std::env::var_os(ITEMS) else {
         return; // only in a namespace, started by the tests below
     };
     let items: usize = items.to_str().unwrap().parse().unwrap();
-    let cluster = Cluster::from_env().unwrap_or_else(|e| panic!("{e}"));
-    match W3::new().with_engine(cluster).map(w3_inputs(items)) {
+    let w3 = W3::new();
+    let serving = Cluster::from_env().unwrap_or_else(|e| panic!("{e}"));
+    let cluster = match serving.serving(&w3).start() {
+        Ok(cluster) => cluster,
+        Err(error) => return println!("error {error}"),
+    };
+    match w3.with_engine(&cluster).map(w3_inputs(items)) {
         Ok(outs) => println!("checksum {}", outs.iter().fold(0, |x, o| x ^ o.h)),
         Err(error) => println!("error {error}"),
     }
+    match w3.with_engine(&cluster).map(w3_inputs(AGAIN)) {
+        Ok(outs) => println!("again {}", outs.iter().fold(0, |x, o| x ^ o.h)),
+        Err(error) => println!("error again {error}"),
+    }
+    cluster.end().unwrap();
 }
 
 /// Namespaces `hosts` hosts live in, removed when dropped (a failing test included).
@@ -166,8 +180,9 @@ fn ip(args: &[&str]) -> Result<(), String> {
     }
 }
 
-/// What process 0 printed, once it ends; a test failure if it runs past `limit`.
-fn outcome(mut driver: Child, others: Vec<Child>, limit: Duration) -> (String, Duration) {
+/// What process 0 printed first (its first run's outcome), when it printed it, and the whole
+/// of it, once it ends; a test failure if it runs past `limit`.
+fn outcome(mut driver: Child, others: Vec<Child>, limit: Duration) -> (String, Duration, String) {
     let start = Instant::now();
     loop {
         if driver.try_wait().unwrap().is_some() {
@@ -202,7 +217,12 @@ fn outcome(mut driver: Child, others: Vec<Child>, limit: Duration) -> (String, D
         let _ = other.kill();
         let _ = other.wait();
     }
-    (said, took)
+    (said, took, printed)
+}
+
+/// The line a second run on the same cluster gives when it has every item.
+fn again() -> String {
+    format!("again {}", checksum(AGAIN))
 }
 
 fn checksum(items: usize) -> u64 {
@@ -223,8 +243,9 @@ fn w3_on_three_hosts_gives_the_checksum_of_one() {
         .map(|i| hosts.start(i, items, "s3cret", &[]))
         .collect();
     let driver = hosts.start(0, items, "s3cret", &[]);
-    let (said, _) = outcome(driver, others, Duration::from_secs(120));
+    let (said, _, printed) = outcome(driver, others, Duration::from_secs(120));
     assert_eq!(said, format!("checksum {}", checksum(items)));
+    assert!(printed.lines().any(|line| line == again()), "{printed}");
 }
 
 #[test]
@@ -238,7 +259,7 @@ fn a_host_with_the_wrong_secret_is_refused() {
         hosts.start(2, 100, "a guess", &short),
     ];
     let driver = hosts.start(0, 100, "s3cret", &short);
-    let (said, _) = outcome(driver, others, Duration::from_secs(60));
+    let (said, _, _) = outcome(driver, others, Duration::from_secs(60));
     assert!(said.starts_with("error "), "{said}");
     assert!(said.contains("process 2"), "{said}");
     assert!(said.contains("secret"), "{said}");
@@ -276,9 +297,11 @@ fn a_host_whose_link_goes_down_is_left_out_and_the_run_completes_within_seconds(
     let mut driver = hosts.start(0, LONG_RUN, "s3cret", &beats);
     before_the_fault(&mut driver);
     hosts.unplug(2);
-    let (said, took) = outcome(driver, others, Duration::from_secs(60));
+    let (said, took, printed) = outcome(driver, others, Duration::from_secs(60));
     assert_eq!(said, format!("checksum {}", checksum(LONG_RUN)));
     assert!(took < Duration::from_secs(20), "{took:?}");
+    // The next run on the same cluster goes on without the host lost.
+    assert!(printed.lines().any(|line| line == again()), "{printed}");
 }
 
 /// Before units were sent again, the killed host's items were errors.
@@ -293,7 +316,9 @@ fn a_host_killed_mid_run_loses_no_item() {
     let mut driver = hosts.start(0, LONG_RUN, "s3cret", &[]);
     before_the_fault(&mut driver);
     others[0].kill().unwrap(); // SIGKILL to host 1's process
-    let (said, took) = outcome(driver, others, Duration::from_secs(60));
+    let (said, took, printed) = outcome(driver, others, Duration::from_secs(60));
     assert_eq!(said, format!("checksum {}", checksum(LONG_RUN)));
     assert!(took < Duration::from_secs(20), "{took:?}");
+    // The next run on the same cluster goes on without the host lost.
+    assert!(printed.lines().any(|line| line == again()), "{printed}");
 }

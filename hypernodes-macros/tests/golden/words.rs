@@ -1438,6 +1438,9 @@ impl ::hypernodes::__private::Plumbing for Words {
             loud: loud,
         }
     }
+    fn __hypernodes_identity(&self) -> usize {
+        ::std::sync::Arc::as_ptr(&self.__hypernodes_single) as *const () as usize
+    }
     fn __hypernodes_shared(&self, plan: &::hypernodes::__private::Plan) -> __HypernodesWordsShared {
         __HypernodesWordsShared {
             __hypernodes_limits: ::hypernodes::__private::Limiters::new(plan),

@@ -20,12 +20,14 @@ mod generation;
 mod launch;
 mod member;
 mod roles;
+mod session;
 mod transport;
 mod wire;
 
 use std::ffi::OsString;
 use std::time::{Duration, Instant};
 
+pub use session::{ClusterSession, Serving};
 pub use wire::Crosses;
 
 use crate::collect::Collect;

@@ -82,6 +82,21 @@ pub fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
     })
 }
 
+thread_local! {
+    /// Set while this thread is inside timely (`quietly`): a panic there is a lost peer.
+    static IN_TIMELY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// [`guarded`] for a call into timely: its panics (a queue poisoned once a peer is gone) are
+/// how a lost process shows, already recorded and handled, so they are not printed. Node
+/// code never runs inside it.
+fn quietly<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    let before = IN_TIMELY.with(|flag| flag.replace(true));
+    let result = guarded(f);
+    IN_TIMELY.with(|flag| flag.set(before));
+    result
+}
+
 /// A connection whose loss is noticed: timely's send and receive threads panic when a peer's
 /// socket fails, and the stream they own is dropped while unwinding, which records a failure.
 /// Without this, workers would wait forever for progress from a dead peer.
@@ -140,6 +155,29 @@ pub struct Network {
     sockets: Vec<TcpStream>,
 }
 
+/// Keeps timely's communication threads (and the thread that joins them) from printing their
+/// panics: they panic when a peer's socket fails, which is how a lost process shows, and the
+/// loss is already recorded (`Watched`) and handled (the run goes on without it). Every other
+/// panic goes to the hook that was set before, unchanged. Installed once per process.
+fn quiet_transport_panics() {
+    static QUIET: std::sync::Once = std::sync::Once::new();
+    QUIET.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let thread = std::thread::current();
+            let name = thread.name().unwrap_or("");
+            let in_timely = IN_TIMELY.with(std::cell::Cell::get);
+            if in_timely || name.starts_with("timely:") || name == CLOSE_THREAD {
+                return;
+            }
+            previous(info);
+        }));
+    });
+}
+
+/// The thread that joins timely's threads after a failure.
+const CLOSE_THREAD: &str = "hypernodes-cluster-close";
+
 /// Starts timely's communication threads on connected `sockets`, one per member of the
 /// generation (`members`, process indices in timely's order), `None` at this process's
 /// `position`.
@@ -165,6 +203,7 @@ pub fn network(
             None => None,
         });
     }
+    quiet_transport_panics();
     let hooks = CommunicationHooks::default();
     let local =
         ProcessBuilder::new_typed_vector(workers, hooks.refill.clone(), hooks.spill.clone());
@@ -194,7 +233,7 @@ impl Network {
         }
         let comms = self.comms;
         let _ = std::thread::Builder::new()
-            .name("hypernodes-cluster-close".into())
+            .name(CLOSE_THREAD.into())
             .spawn(move || {
                 drop(std::panic::catch_unwind(std::panic::AssertUnwindSafe(
                     || drop(comms),
@@ -283,7 +322,7 @@ impl Transport {
     /// No more units will be sent.
     pub fn close_units(&mut self) {
         if self.units.is_some() {
-            let _ = guarded(|| {
+            let _ = quietly(|| {
                 self.units = None;
                 Ok(())
             });
@@ -314,7 +353,7 @@ impl Transport {
     /// Moves records; waits up to `park` when there is nothing to do. Inputs a worker does not
     /// feed are closed after its first step: closing before it loses the close.
     pub fn step(&mut self, park: Option<Duration>) -> Result<(), String> {
-        guarded(|| {
+        quietly(|| {
             match park {
                 Some(park) => self.worker.step_or_park(Some(park)),
                 None => self.worker.step(),
@@ -351,7 +390,7 @@ impl Transport {
 
     /// Gives up on the run: timely's handles may panic as they close over broken queues.
     fn abandon(self) {
-        let _ = guarded(|| {
+        let _ = quietly(|| {
             drop(self);
             Ok(())
         });
@@ -363,7 +402,7 @@ impl Transport {
             if let Some(reason) = failure.reason() {
                 return Err(reason);
             }
-            guarded(|| Ok(self.worker.step_or_park(Some(Duration::from_millis(1)))))?;
+            quietly(|| Ok(self.worker.step_or_park(Some(Duration::from_millis(1)))))?;
         }
         Ok(())
     }
@@ -371,7 +410,7 @@ impl Transport {
 
 /// Sends `record` on `input`, if it is still open.
 fn send(input: &mut Option<Records>, record: Record) -> Result<(), String> {
-    guarded(|| {
+    quietly(|| {
         if let Some(input) = input {
             input.send(record);
             // A new time closes the previous one, which is what flushes the exchange.

@@ -45,6 +45,11 @@ pub trait Plumbing: Sized {
     /// The shared state of a run with `plan`.
     fn __hypernodes_shared(&self, plan: &Plan) -> Self::Shared;
 
+    /// The same for this pipeline value and every handle made from it (`with_engine`'s),
+    /// different for another value of the type: a cluster checks that the value a run names
+    /// is the one its processes serve.
+    fn __hypernodes_identity(&self) -> usize;
+
     /// `run`, telling `hooks` what happens.
     fn __hypernodes_run<H: Hooks>(
         &self,

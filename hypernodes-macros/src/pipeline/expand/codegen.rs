@@ -33,6 +33,7 @@ pub fn generate(
         names::shared_method(),
         names::unit_method(),
     );
+    let identity_fn = names::identity_method();
     let (fq_arc, fq_clone, fq_option) = (FqArc, FqClone, FqOption);
     let (cache_field, single_field) = (names::cache_field(), names::single_field());
     let types = Types {
@@ -333,6 +334,10 @@ pub fn generate(
             type Scratch = #scratch_ty;
             type Shared = #shared_ty;
             #fields
+
+            fn #identity_fn(&self) -> usize {
+                #fq_arc::as_ptr(&self.#single_field) as *const () as usize
+            }
 
             fn #shared_fn(&self, plan: &#krate::__private::Plan) -> #shared_ty {
                 #shared_ty {

@@ -256,6 +256,8 @@ items! {
     run_method => "run";
     /// `Plumbing::__hypernodes_shared`: what the workers of a run share.
     shared_method => "shared";
+    /// `Plumbing::__hypernodes_identity`: what tells a pipeline value from another.
+    identity_method => "identity";
     /// `Plumbing::__hypernodes_item`.
     item_method => "item";
     /// `Plumbing::__hypernodes_unit`.
