@@ -257,11 +257,14 @@ pub mod troubleshooting {}
 pub mod performance {}
 
 /// Running on several processes or hosts: the [`Cluster`] engine, a cluster kept up across
-/// runs ([`Serving`](cluster::Serving), [`ClusterSession`](cluster::ClusterSession)), and what
-/// values crossing processes need ([`Crosses`](cluster::Crosses)).
+/// runs ([`Serving`](cluster::Serving), [`ClusterSession`](cluster::ClusterSession)), the
+/// report of a partitioned run ([`Partitioned`](cluster::Partitioned)), and what values
+/// crossing processes need ([`Crosses`](cluster::Crosses)).
 #[cfg(feature = "cluster")]
 pub mod cluster {
-    pub use hypernodes_runtime::{Cluster, ClusterSession, Crosses, Serving};
+    pub use hypernodes_runtime::{
+        Cluster, ClusterSession, Crosses, PartitionRun, Partitioned, Serving,
+    };
 }
 
 #[doc(hidden)]

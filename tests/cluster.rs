@@ -711,3 +711,91 @@ fn the_processes_of_a_cluster_end_when_process_0_is_killed() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Where the partitions of this test's run are written: the same directory in every process
+/// (the others are children of process 0).
+fn partition_dir(test: &str) -> std::path::PathBuf {
+    let process_0 = match std::env::var_os("HYPERNODES_PROCESS") {
+        Some(_) => std::os::unix::process::parent_id(),
+        None => std::process::id(),
+    };
+    std::env::temp_dir().join(format!("hn-{test}-{process_0}"))
+}
+
+/// Runs `Doubles` partitioned over `processes` processes, each partition written to its own
+/// file (through a temporary name and a rename) with the pid that wrote it; process 2 aborts
+/// in its first partition when `crash` is set. Process 0's report, and each file's
+/// `(pid, items, sum)`.
+fn partitioned_doubles(
+    test: &str,
+    crash: bool,
+) -> (hypernodes::cluster::Partitioned, Vec<(u32, usize, u64)>) {
+    let dir = partition_dir(test);
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = |i: usize, n: usize| {
+        if crash && i == 2 && std::env::var("HYPERNODES_PROCESS").as_deref() == Ok("2") {
+            std::process::abort();
+        }
+        (i as u64..3_000).step_by(n).map(|x| DoublesInputs { x })
+    };
+    let sink = |i: usize, results: Vec<Result<DoublesOutputs, hypernodes::Error>>| {
+        let sum: u64 = results.iter().flatten().map(|o| o.doubled).sum();
+        let line = format!("{} {} {sum}", std::process::id(), results.len());
+        let (part, temporary) = (dir.join(format!("{i}")), dir.join(format!("{i}.tmp")));
+        std::fs::write(&temporary, line)?;
+        std::fs::rename(&temporary, &part)?;
+        Ok(())
+    };
+    let report = Doubles::new()
+        .with_engine(Cluster::local(3, 1))
+        .map_partitioned(source, sink)
+        .unwrap();
+    let files = (0..3)
+        .map(|i| {
+            let line = std::fs::read_to_string(dir.join(format!("{i}"))).unwrap();
+            let words: Vec<&str> = line.split(' ').collect();
+            (
+                words[0].parse().unwrap(),
+                words[1].parse().unwrap(),
+                words[2].parse().unwrap(),
+            )
+        })
+        .collect();
+    let _ = std::fs::remove_dir_all(&dir);
+    (report, files)
+}
+
+/// Each process reads and writes its own partition: no item or output passes through
+/// process 0, which gets counts only.
+#[test]
+fn a_partitioned_run_reads_and_writes_each_partition_where_it_runs() {
+    let (report, files) = partitioned_doubles("partitioned", false);
+    assert!(report.complete(), "{report:?}");
+    assert_eq!((report.items(), report.failed()), (3_000, 0));
+    let pids: std::collections::HashSet<u32> = files.iter().map(|f| f.0).collect();
+    assert_eq!(
+        pids.len(),
+        3,
+        "each process wrote its own partition: {files:?}"
+    );
+    assert_eq!(files.iter().map(|f| f.1).sum::<usize>(), 3_000);
+    assert_eq!(
+        files.iter().map(|f| f.2).sum::<u64>(),
+        2 * (0..3_000).sum::<u64>()
+    );
+    assert_eq!(report.partitions[1].process, 1);
+}
+
+/// A process lost while it runs its partition: another runs that partition again, and
+/// every partition is written once.
+#[test]
+fn a_partition_whose_process_dies_is_run_again_elsewhere() {
+    let (report, files) = partitioned_doubles("partition-lost", true);
+    assert!(report.complete(), "{report:?}");
+    assert_eq!((report.items(), report.failed()), (3_000, 0));
+    assert_ne!(report.partitions[2].process, 2, "{report:?}");
+    assert_eq!(
+        files.iter().map(|f| f.2).sum::<u64>(),
+        2 * (0..3_000).sum::<u64>()
+    );
+}

@@ -37,7 +37,7 @@ mod map_on;
 mod plumbing;
 
 #[cfg(feature = "cluster")]
-pub use cluster::{Cluster, ClusterSession, Crosses, Serving};
+pub use cluster::{Cluster, ClusterSession, Crosses, PartitionRun, Partitioned, Serving};
 pub use config::{ConfigSource, NodeConfig, Setting};
 pub use config::{EngineConfig, RunSettings};
 pub use devices::Devices;

@@ -28,6 +28,8 @@ pub enum Command {
     Leave { reason: String },
     /// The cluster is over: the process ends.
     End,
+    /// Run partition `partition` of `partitions` of a partitioned run.
+    Partition { partition: u64, partitions: u64 },
 }
 
 /// What another process tells process 0.
@@ -41,6 +43,11 @@ pub enum Report {
     /// This process cannot take part in the run it was asked to join (it does not serve that
     /// pipeline): retrying would not help.
     Refused { reason: String },
+    /// A partition ran here: its items and failures, or why it could not.
+    PartitionDone {
+        partition: u64,
+        outcome: Result<(usize, usize), String>,
+    },
 }
 
 /// A message as it arrived, or why the link is gone.
@@ -58,6 +65,9 @@ const END: u8 = 4;
 const FINISHED: u8 = 5;
 const FAILED: u8 = 6;
 const REFUSED: u8 = 7;
+const PARTITION: u8 = 8;
+const PARTITION_DONE: u8 = 9;
+const PARTITION_FAILED: u8 = 10;
 
 /// A message of either direction, as bytes on the link.
 pub trait Frame: Sized + Send + 'static {
@@ -81,6 +91,16 @@ impl Frame for Command {
             Command::Abort { generation } => (ABORT, generation.to_le_bytes().to_vec()),
             Command::Leave { reason } => (LEAVE, reason.as_bytes().to_vec()),
             Command::End => (END, Vec::new()),
+            Command::Partition {
+                partition,
+                partitions,
+            } => (
+                PARTITION,
+                [*partition, *partitions]
+                    .into_iter()
+                    .flat_map(u64::to_le_bytes)
+                    .collect(),
+            ),
         }
     }
 
@@ -103,6 +123,13 @@ impl Frame for Command {
                 reason: String::from_utf8_lossy(payload).into_owned(),
             }),
             END => Some(Command::End),
+            PARTITION => match words(payload)?.as_slice() {
+                &[partition, partitions] => Some(Command::Partition {
+                    partition,
+                    partitions,
+                }),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -124,6 +151,24 @@ impl Frame for Report {
                 (FAILED, bytes)
             }
             Report::Refused { reason } => (REFUSED, reason.as_bytes().to_vec()),
+            Report::PartitionDone {
+                partition,
+                outcome: Ok((items, failed)),
+            } => {
+                let words = [*partition, *items as u64, *failed as u64];
+                (
+                    PARTITION_DONE,
+                    words.into_iter().flat_map(u64::to_le_bytes).collect(),
+                )
+            }
+            Report::PartitionDone {
+                partition,
+                outcome: Err(reason),
+            } => {
+                let mut bytes = partition.to_le_bytes().to_vec();
+                bytes.extend_from_slice(reason.as_bytes());
+                (PARTITION_FAILED, bytes)
+            }
         }
     }
 
@@ -140,6 +185,17 @@ impl Frame for Report {
             }),
             REFUSED => Some(Report::Refused {
                 reason: String::from_utf8_lossy(payload).into_owned(),
+            }),
+            PARTITION_DONE => match words(payload)?.as_slice() {
+                &[partition, items, failed] => Some(Report::PartitionDone {
+                    partition,
+                    outcome: Ok((items as usize, failed as usize)),
+                }),
+                _ => None,
+            },
+            PARTITION_FAILED => Some(Report::PartitionDone {
+                partition: generation()?,
+                outcome: Err(String::from_utf8_lossy(payload.get(8..)?).into_owned()),
             }),
             _ => None,
         }
@@ -341,7 +397,16 @@ mod tests {
             pipeline: 0xfeed,
             members: vec![0, 2, 5],
         };
-        for command in [run, Command::Abort { generation: 3 }, Command::End] {
+        let partition = Command::Partition {
+            partition: 2,
+            partitions: 3,
+        };
+        for command in [
+            run,
+            Command::Abort { generation: 3 },
+            partition,
+            Command::End,
+        ] {
             driver.send(&command).unwrap();
             assert!(matches!(worker.next(), Incoming::Message(m) if m == command));
         }
@@ -356,6 +421,14 @@ mod tests {
             },
             Report::Refused {
                 reason: "no such pipeline".into(),
+            },
+            Report::PartitionDone {
+                partition: 1,
+                outcome: Ok((500, 3)),
+            },
+            Report::PartitionDone {
+                partition: 2,
+                outcome: Err("partition 2's sink failed: disk full".into()),
             },
         ];
         for report in reports {

@@ -268,7 +268,9 @@ impl Driver {
                     {
                         break None
                     }
-                    Some(Incoming::Message(Report::Finished { .. })) => continue,
+                    Some(Incoming::Message(
+                        Report::Finished { .. } | Report::PartitionDone { .. },
+                    )) => continue,
                     Some(Incoming::Message(Report::Refused { reason })) => {
                         settled.refused = Some(reason);
                         break None;
@@ -292,6 +294,55 @@ impl Driver {
             }
         }
         settled
+    }
+
+    /// How many times a unit (or partition) may lose its process.
+    pub fn max_unit_losses(&self) -> u32 {
+        self.cluster.max_unit_losses
+    }
+
+    /// The processes free to take a partition: process 0 unless `local_busy`, and every
+    /// process still in the cluster that runs none of `stages`.
+    pub(super) fn idle_processes(
+        &self,
+        stages: &[super::partitioned::Stage],
+        local_busy: bool,
+    ) -> Vec<usize> {
+        let busy = |process: usize| stages.contains(&super::partitioned::Stage::Running(process));
+        let local = (!local_busy).then_some(0);
+        let others = (1..self.links.len()).filter(|&p| self.links[p].is_some() && !busy(p));
+        local.into_iter().chain(others).collect()
+    }
+
+    /// Sends `command` to `process`; `false` (and the process left out) if it is gone.
+    pub(super) fn send_to(&mut self, process: usize, command: &Command) -> bool {
+        let sent = self.links[process]
+            .as_ref()
+            .is_some_and(|link| link.send(command).is_ok());
+        if !sent {
+            self.leave_out(process);
+        }
+        sent
+    }
+
+    /// Every report that has come, by process; `None` for a process found gone (and left
+    /// out).
+    pub(super) fn poll_reports(&mut self) -> Vec<(usize, Option<Report>)> {
+        let mut reports = Vec::new();
+        let now = Instant::now();
+        for process in 1..self.links.len() {
+            while let Some(incoming) = self.links[process].as_ref().and_then(|c| c.next_until(now))
+            {
+                match incoming {
+                    Incoming::Message(report) => reports.push((process, Some(report))),
+                    Incoming::Gone(_) => {
+                        self.leave_out(process);
+                        reports.push((process, None));
+                    }
+                }
+            }
+        }
+        reports
     }
 
     /// The cluster goes on without `process`; one this process started is ended too, so that
@@ -336,7 +387,7 @@ fn observer(current: Current) -> impl FnMut(&Incoming<Report>) + Send + 'static 
         match incoming {
             Incoming::Gone(why) => failure.set_lost(why.clone()),
             Incoming::Message(Report::Refused { reason }) => failure.set(reason.clone()),
-            Incoming::Message(Report::Finished { .. }) => {}
+            Incoming::Message(Report::Finished { .. } | Report::PartitionDone { .. }) => {}
         }
     }
 }

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::connect::{self, Hello, Member};
 use super::control::{Command, Incoming, Link, Report};
 use super::generation::{Generation, Place, Serves};
+use super::partitioned::RunPartition;
 use super::transport::Failure;
 use super::{build, deadline_after, env, Cluster};
 
@@ -25,11 +26,22 @@ struct State {
 /// Serves the cluster's runs of `pipelines` until process 0 ends it, then ends this process
 /// (status 0, or 1 after a failure, told on standard error).
 pub fn serve(cluster: &Cluster, pipelines: &[&dyn Serves]) -> ! {
-    let outcome = serve_until_the_end(cluster, pipelines);
+    let outcome = serve_until_the_end(cluster, pipelines, None);
     env::exit_after_serving(cluster.process, outcome)
 }
 
-fn serve_until_the_end(cluster: &Cluster, pipelines: &[&dyn Serves]) -> Result<(), String> {
+/// Serves the partitions of a partitioned run process 0 gives this process, running each
+/// with `run`, until process 0 ends the cluster; then ends this process.
+pub fn serve_partitions(cluster: &Cluster, run: &RunPartition<'_>) -> ! {
+    let outcome = serve_until_the_end(cluster, &[], Some(run));
+    env::exit_after_serving(cluster.process, outcome)
+}
+
+fn serve_until_the_end(
+    cluster: &Cluster,
+    pipelines: &[&dyn Serves],
+    partitions: Option<&RunPartition<'_>>,
+) -> Result<(), String> {
     let process = cluster.process;
     let address = cluster.hosts.get(process).ok_or_else(|| {
         format!(
@@ -75,6 +87,19 @@ fn serve_until_the_end(cluster: &Cluster, pipelines: &[&dyn Serves]) -> Result<(
                 pipeline,
                 members,
             }) => (generation, pipeline, members),
+            Incoming::Message(Command::Partition {
+                partition,
+                partitions: count,
+            }) => {
+                let outcome = match partitions {
+                    Some(run) => run(partition as usize, count as usize),
+                    None => Err(format!(
+                        "process {process} was asked for a partition, but serves a run of another kind"
+                    )),
+                };
+                link.send(&Report::PartitionDone { partition, outcome })?;
+                continue;
+            }
             Incoming::Message(Command::Abort { .. }) => continue,
             Incoming::Message(Command::End) => return Ok(()),
             Incoming::Message(Command::Leave { reason }) => return Err(reason),
@@ -133,7 +158,7 @@ fn observer(
                     failure.set("process 0 ended the cluster".into());
                 }
             }
-            Incoming::Message(Command::Run { .. }) => {}
+            Incoming::Message(Command::Run { .. } | Command::Partition { .. }) => {}
             Incoming::Gone(why) if !state.ending => {
                 drop(state);
                 env::exit_after_serving(

@@ -19,6 +19,7 @@ mod env;
 mod generation;
 mod launch;
 mod member;
+mod partitioned;
 mod roles;
 mod session;
 mod transport;
@@ -27,6 +28,7 @@ mod wire;
 use std::ffi::OsString;
 use std::time::{Duration, Instant};
 
+pub use partitioned::{PartitionRun, Partitioned};
 pub use session::{ClusterSession, Serving};
 pub use wire::Crosses;
 
