@@ -8,11 +8,15 @@
 mod workloads;
 
 use std::io::Read;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+use hosts::Hosts;
 use hypernodes::Cluster;
 use workloads::{w3_inputs, W3};
+
+#[path = "support/hosts.rs"]
+mod hosts;
 
 /// Set in the copies this file starts, to the number of W3 items to run.
 const ITEMS: &str = "HN_TEST_HOST_ITEMS";
@@ -46,93 +50,17 @@ fn host_process() {
     cluster.end().unwrap();
 }
 
-/// Namespaces `hosts` hosts live in, removed when dropped (a failing test included).
-struct Hosts {
-    tag: String,
-    hosts: usize,
+/// Starting one host's process of these tests (the namespaces are shared with the benches;
+/// what runs in them is each file's own).
+trait StartHost {
+    fn start(&self, i: usize, items: usize, secret: &str, extra: &[(&str, &str)]) -> Child;
 }
 
-impl Hosts {
-    /// The hosts, or `None` (after saying why) where namespaces cannot be made.
-    fn make(hosts: usize, test: &str) -> Option<Hosts> {
-        let made = Hosts {
-            tag: format!("hn{}{}", std::process::id() % 100_000, &test[..2]),
-            hosts,
-        };
-        match made.build() {
-            Ok(()) => Some(made),
-            Err(why) => {
-                eprintln!("SKIPPED {test}: cannot make network namespaces here ({why}); it needs root and iproute2");
-                None
-            }
-        }
-    }
-
-    fn switch(&self) -> String {
-        format!("{}sw", self.tag)
-    }
-
-    fn host(&self, i: usize) -> String {
-        format!("{}h{i}", self.tag)
-    }
-
-    fn address(&self, i: usize) -> String {
-        format!("10.231.7.{}", i + 1)
-    }
-
-    fn build(&self) -> Result<(), String> {
-        let switch = self.switch();
-        ip(&["netns", "add", &switch])?;
-        ip(&["-n", &switch, "link", "add", "br0", "type", "bridge"])?;
-        ip(&["-n", &switch, "link", "set", "br0", "up"])?;
-        for i in 0..self.hosts {
-            let host = self.host(i);
-            let (inner, outer) = (format!("{}a{i}", self.tag), format!("{}b{i}", self.tag));
-            ip(&["netns", "add", &host])?;
-            ip(&[
-                "link", "add", "name", &inner, "netns", &host, "type", "veth", "peer", "name",
-                &outer, "netns", &switch,
-            ])?;
-            ip(&[
-                "-n",
-                &host,
-                "addr",
-                "add",
-                &format!("{}/24", self.address(i)),
-                "dev",
-                &inner,
-            ])?;
-            ip(&["-n", &host, "link", "set", &inner, "up"])?;
-            ip(&["-n", &host, "link", "set", "lo", "up"])?;
-            ip(&["-n", &switch, "link", "set", &outer, "master", "br0"])?;
-            ip(&["-n", &switch, "link", "set", &outer, "up"])?;
-        }
-        Ok(())
-    }
-
-    /// Takes host `i`'s cable out: its end of the link on the bridge goes down.
-    fn unplug(&self, i: usize) {
-        ip(&[
-            "-n",
-            &self.switch(),
-            "link",
-            "set",
-            &format!("{}b{i}", self.tag),
-            "down",
-        ])
-        .unwrap();
-    }
-
+impl StartHost for Hosts {
     /// Starts host `i`'s process of a cluster of every host, `items` W3 items, with `secret`
     /// and extra variables.
     fn start(&self, i: usize, items: usize, secret: &str, extra: &[(&str, &str)]) -> Child {
-        let hosts: Vec<String> = (0..self.hosts)
-            .map(|h| format!("{}:4710", self.address(h)))
-            .collect();
-        let exe = std::env::current_exe().unwrap();
-        Command::new("ip")
-            .args(["netns", "exec", &self.host(i)])
-            .arg(exe)
+        self.command(i, &std::env::current_exe().unwrap())
             .args([
                 "--exact",
                 "host_process",
@@ -142,7 +70,7 @@ impl Hosts {
             ])
             .env(ITEMS, items.to_string())
             .env("HYPERNODES_PROCESS", i.to_string())
-            .env("HYPERNODES_HOSTS", hosts.join(","))
+            .env("HYPERNODES_HOSTS", self.addresses(4710).join(","))
             .env("HYPERNODES_WORKERS", "1")
             .env("HYPERNODES_CONNECT_TIMEOUT", "10")
             .env("HYPERNODES_CLUSTER_SECRET", secret)
@@ -151,32 +79,6 @@ impl Hosts {
             .stderr(Stdio::null())
             .spawn()
             .unwrap()
-    }
-}
-
-impl Drop for Hosts {
-    fn drop(&mut self) {
-        // Removing a namespace removes its end of each link, and so the link.
-        for i in 0..self.hosts {
-            let _ = ip(&["netns", "del", &self.host(i)]);
-        }
-        let _ = ip(&["netns", "del", &self.switch()]);
-    }
-}
-
-fn ip(args: &[&str]) -> Result<(), String> {
-    let output = Command::new("ip")
-        .args(args)
-        .output()
-        .map_err(|e| format!("ip: {e}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "ip {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ))
     }
 }
 
