@@ -799,3 +799,14 @@ fn a_partition_whose_process_dies_is_run_again_elsewhere() {
         2 * (0..3_000).sum::<u64>()
     );
 }
+
+/// A cluster of one process runs on its own workers, with no peer to connect to.
+#[test]
+fn a_cluster_of_one_process_runs_alone() {
+    let items = || (0..300).map(|x| DoublesInputs { x });
+    let outs = Doubles::new()
+        .with_engine(Cluster::local(1, 2))
+        .map(items())
+        .unwrap();
+    assert!(outs.iter().zip(0..).all(|(o, x)| o.doubled == 2 * x));
+}
