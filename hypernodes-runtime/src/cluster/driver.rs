@@ -9,17 +9,16 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use super::auth::Secret;
-use super::connect::{self, Hello, Member};
+use super::connect::{self, Member};
 use super::control::{Command, Incoming, Link, Report};
 use super::generation::{self, Generation, Place};
 use super::launch::{self, Launch};
 use super::roles::{Driven, Work};
 use super::transport::Failure;
-use super::wire::Crosses;
-use super::{build, deadline_after, fingerprint, Cluster, EXIT_GRACE};
+use super::wire::Distributed;
+use super::{deadline_after, fingerprint, Cluster, EXIT_GRACE};
 use crate::collect::Collect;
 use crate::hooks::Hooks;
-use crate::pipeline::Pipeline;
 
 type ControlLink = Link<Command, Report>;
 
@@ -70,16 +69,7 @@ impl Driver {
                 .map_err(|e| format!("cannot listen on {}: {e}", cluster.hosts[0]))?;
             (cluster.hosts.clone(), listener, secret)
         };
-        let me = Hello {
-            process: 0,
-            processes: addresses.len() as u64,
-            workers: cluster.workers as u64,
-            build: build::fingerprint()?,
-            channel: connect::CONTROL,
-            pipeline: 0,
-            generation: 0,
-            nonce: [0, 0],
-        };
+        let me = cluster.hello(connect::CONTROL, 0, 0)?;
         let members: Vec<Member> = addresses.iter().cloned().enumerate().collect();
         let mut alive = || launched.as_mut().map_or(Ok(()), Launch::alive);
         let sockets = connect::connect(me, &secret, &members, &listener, deadline, &mut alive)?;
@@ -112,10 +102,7 @@ impl Driver {
     /// cluster, in as many generations as processes lost along the way need.
     pub fn run<P, H, C, I>(&mut self, work: &Work<'_, P, H>, unit: usize, items: I) -> C::Output
     where
-        P: Pipeline + Sync,
-        P::Shared: Sync,
-        P::InputFields: Crosses,
-        P::OutputFields: Crosses,
+        P: Distributed,
         H: Hooks,
         C: Collect<P::Outputs>,
         I: Iterator<Item = P::Inputs>,
@@ -213,10 +200,7 @@ impl Driver {
         driven: &mut Driven<P, C, I>,
     ) -> Result<(), String>
     where
-        P: Pipeline + Sync,
-        P::Shared: Sync,
-        P::InputFields: Crosses,
-        P::OutputFields: Crosses,
+        P: Distributed,
         H: Hooks,
         C: Collect<P::Outputs>,
         I: Iterator<Item = P::Inputs>,

@@ -6,14 +6,13 @@
 use std::net::TcpListener;
 
 use super::auth::Secret;
-use super::connect::{self, Hello, Member};
+use super::connect::{self, Member};
 use super::roles::{Driven, Work};
 use super::transport::{self, guarded, Failure, Network, TcpBuilder, Transport};
-use super::wire::Crosses;
-use super::{build, deadline_after, Cluster};
+use super::wire::Distributed;
+use super::{deadline_after, Cluster};
 use crate::collect::Collect;
 use crate::hooks::Hooks;
-use crate::pipeline::Pipeline;
 
 /// What a process knows of its cluster, for every generation it joins.
 pub struct Place<'c> {
@@ -46,16 +45,7 @@ impl Generation {
         alive: &mut dyn FnMut() -> Result<(), String>,
     ) -> Result<(Vec<TcpBuilder>, Network), String> {
         let cluster = place.cluster;
-        let me = Hello {
-            process: cluster.process as u64,
-            processes: place.addresses.len() as u64,
-            workers: cluster.workers as u64,
-            build: build::fingerprint()?,
-            channel: connect::DATA,
-            pipeline: self.pipeline,
-            generation: self.number,
-            nonce: [0, 0],
-        };
+        let me = cluster.hello(connect::DATA, self.pipeline, self.number)?;
         let members: Vec<Member> = self
             .members
             .iter()
@@ -107,10 +97,7 @@ pub trait Serves {
 
 impl<P, H> Serves for Work<'_, P, H>
 where
-    P: Pipeline + Sync,
-    P::Shared: Sync,
-    P::InputFields: Crosses,
-    P::OutputFields: Crosses,
+    P: Distributed,
     H: Hooks,
 {
     fn pipeline(&self) -> u64 {
@@ -140,10 +127,7 @@ pub fn serve<P, H>(
     failure: &Failure,
 ) -> Result<(), String>
 where
-    P: Pipeline + Sync,
-    P::Shared: Sync,
-    P::InputFields: Crosses,
-    P::OutputFields: Crosses,
+    P: Distributed,
     H: Hooks,
 {
     let (builders, network) = generation.connect(place, failure, &mut || Ok(()))?;
@@ -169,10 +153,7 @@ pub fn drive<P, H, C, I>(
     alive: &mut dyn FnMut() -> Result<(), String>,
 ) -> Result<(), String>
 where
-    P: Pipeline + Sync,
-    P::Shared: Sync,
-    P::InputFields: Crosses,
-    P::OutputFields: Crosses,
+    P: Distributed,
     H: Hooks,
     C: Collect<P::Outputs>,
     I: Iterator<Item = P::Inputs>,
@@ -198,10 +179,7 @@ fn run_workers<P, H, C, I>(
     drive: Option<(&mut Driven<P, C, I>, usize)>,
 ) -> Result<(), String>
 where
-    P: Pipeline + Sync,
-    P::Shared: Sync,
-    P::InputFields: Crosses,
-    P::OutputFields: Crosses,
+    P: Distributed,
     H: Hooks,
     C: Collect<P::Outputs>,
     I: Iterator<Item = P::Inputs>,

@@ -7,12 +7,12 @@
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::connect::{self, Hello, Member};
+use super::connect::{self, Member};
 use super::control::{Command, Incoming, Link, Report};
 use super::generation::{Generation, Place, Serves};
 use super::partitioned::RunPartition;
 use super::transport::Failure;
-use super::{build, deadline_after, env, Cluster};
+use super::{deadline_after, env, Cluster};
 
 /// What the control link's reader knows of this process's state.
 #[derive(Default)]
@@ -52,16 +52,7 @@ fn serve_until_the_end(
     let listener =
         TcpListener::bind(address).map_err(|e| format!("cannot listen on {address}: {e}"))?;
     let secret = cluster.secret_or_loopback()?;
-    let me = Hello {
-        process: process as u64,
-        processes: cluster.hosts.len() as u64,
-        workers: cluster.workers as u64,
-        build: build::fingerprint()?,
-        channel: connect::CONTROL,
-        pipeline: 0,
-        generation: 0,
-        nonce: [0, 0],
-    };
+    let me = cluster.hello(connect::CONTROL, 0, 0)?;
     let members: Vec<Member> = vec![(0, cluster.hosts[0].clone()), (process, address.clone())];
     let deadline = deadline_after(cluster.connect_timeout);
     let mut sockets = connect::connect(me, &secret, &members, &listener, deadline, &mut || Ok(()))?;

@@ -39,6 +39,7 @@ use crate::engine::{Engine, Executes};
 use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
+use connect::Hello;
 use driver::Driver;
 use roles::Work;
 
@@ -369,6 +370,21 @@ where
 }
 
 impl Cluster {
+    /// This process's hello on `channel` for generation `generation` of a run of `pipeline`
+    /// (0 and 0 on a control link): what every connection's other end checks.
+    fn hello(&self, channel: u64, pipeline: u64, generation: u64) -> Result<Hello, String> {
+        Ok(Hello {
+            process: self.process as u64,
+            processes: self.hosts.len() as u64,
+            workers: self.workers as u64,
+            build: build::fingerprint()?,
+            channel,
+            pipeline,
+            generation,
+            nonce: [0, 0],
+        })
+    }
+
     /// The unit size of a run: a run of few items (as far as the iterator tells) is cut
     /// finer, so its units reach every worker; batch nodes keep their exact batches.
     fn unit_for<P: Pipeline>(&self, unit: usize, size_hint: (usize, Option<usize>)) -> usize {

@@ -8,7 +8,7 @@ use super::driver::Driver;
 use super::generation::{self, Generation, Place, Serves};
 use super::roles::Work;
 use super::transport::Failure;
-use super::wire::Crosses;
+use super::wire::{Crosses, Distributed};
 use super::{fail_all, fingerprint, member, Cluster};
 use crate::collect::Collect;
 use crate::config::RunSettings;
@@ -57,13 +57,7 @@ struct Registered<'p, P> {
     cluster: Cluster,
 }
 
-impl<P> Serves for Registered<'_, P>
-where
-    P: Pipeline + Sync,
-    P::Shared: Sync,
-    P::InputFields: Crosses,
-    P::OutputFields: Crosses,
-{
+impl<P: Distributed> Serves for Registered<'_, P> {
     fn pipeline(&self) -> u64 {
         fingerprint::<P>()
     }
@@ -89,13 +83,7 @@ where
     }
 }
 
-impl<P> Served for Registered<'_, P>
-where
-    P: Pipeline + Sync,
-    P::Shared: Sync,
-    P::InputFields: Crosses,
-    P::OutputFields: Crosses,
-{
+impl<P: Distributed> Served for Registered<'_, P> {
     fn identity(&self) -> usize {
         self.pipeline.__hypernodes_identity()
     }

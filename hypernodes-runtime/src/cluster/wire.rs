@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind};
 use crate::pipeline::Pipeline;
+use crate::plumbing::protocol::Plumbing;
 
 /// A record on the wire: a unit's index and its encoded items or results.
 pub type Record = (u64, Vec<u8>);
@@ -32,6 +33,23 @@ pub type Record = (u64, Vec<u8>);
 pub trait Crosses: Serialize + DeserializeOwned {}
 
 impl<T: Serialize + DeserializeOwned> Crosses for T {}
+
+/// A pipeline a cluster can run: its items and outputs cross processes, and its value and
+/// shared state are shared by the workers of a process. The cluster's own functions ask for
+/// this one bound; what users see names the four.
+pub trait Distributed:
+    Pipeline + Sync + Plumbing<Shared: Sync, InputFields: Crosses, OutputFields: Crosses>
+{
+}
+
+impl<P> Distributed for P
+where
+    P: Pipeline + Sync,
+    P::Shared: Sync,
+    P::InputFields: Crosses,
+    P::OutputFields: Crosses,
+{
+}
 
 /// Encodes a unit of items starting at item `first`, each in a frame of its own: an item whose
 /// `Serialize` fails travels as its error, and the unit's other items still run.
