@@ -120,25 +120,9 @@ impl Driver {
             let reason = outcome
                 .err()
                 .unwrap_or_else(|| "the run stopped early".into());
-            let settled = self.give_up(&generation);
-            if let Some(refused) = settled.refused {
+            if let Err(refused) = self.recover(&generation, &reason, &mut driven) {
                 break Some(refused);
             }
-            let workers = self.cluster.workers;
-            let lost = |worker: usize| {
-                let process = generation.members.get(worker / workers);
-                settled.lost.is_empty()
-                    || process.is_some_and(|p| settled.lost.iter().any(|(lost, _)| lost == p))
-            };
-            let why = match settled.lost.as_slice() {
-                [] => reason.clone(),
-                lost => lost
-                    .iter()
-                    .map(|(_, why)| why.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            };
-            driven.requeue(lost, self.cluster.max_unit_losses, &why);
             failed_in_a_row = if driven.delivered() > delivered {
                 0
             } else {
@@ -147,11 +131,49 @@ impl Driver {
             if driven.complete() {
                 break None;
             }
+            // Generations that keep failing with nothing delivered (no process lost, say)
+            // end the run rather than loop.
             if failed_in_a_row > self.cluster.max_unit_losses + self.addresses.len() as u32 {
                 break Some(reason);
             }
         };
         driven.finish(fatal.as_deref())
+    }
+
+    /// After `generation` failed with `reason`: every member gives it up, and every unit it
+    /// left without results waits for the next, counting a loss when its process was lost
+    /// (every unit does when no process was). An error when a member refuses the run.
+    fn recover<P, C, I>(
+        &mut self,
+        generation: &Generation,
+        reason: &str,
+        driven: &mut Driven<P, C, I>,
+    ) -> Result<(), String>
+    where
+        P: Distributed,
+        C: Collect<P::Outputs>,
+        I: Iterator<Item = P::Inputs>,
+    {
+        let settled = self.give_up(generation);
+        if let Some(refused) = settled.refused {
+            return Err(refused);
+        }
+        let workers = self.cluster.workers;
+        let lost_worker = |worker: usize| {
+            let process = generation.members.get(worker / workers);
+            settled.lost.is_empty()
+                || process.is_some_and(|p| settled.lost.iter().any(|(lost, _)| lost == p))
+        };
+        let why = match settled.lost.as_slice() {
+            [] => reason.to_owned(),
+            lost => lost
+                .iter()
+                .map(|(_, why)| why.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        driven.requeue(lost_worker, self.cluster.max_unit_losses, &why);
+        Ok(())
     }
 
     /// The next generation: process 0 and every process still in the cluster, each told to
