@@ -308,13 +308,12 @@ impl Driver {
     }
 
     /// The processes free to take a partition: process 0 unless `local_busy`, and every
-    /// process still in the cluster that runs none of `stages`.
+    /// process still in the cluster that is not `busy`.
     pub(super) fn idle_processes(
         &self,
-        stages: &[super::partitioned::Stage],
+        busy: impl Fn(usize) -> bool,
         local_busy: bool,
     ) -> Vec<usize> {
-        let busy = |process: usize| stages.contains(&super::partitioned::Stage::Running(process));
         let local = (!local_busy).then_some(0);
         let others = (1..self.links.len()).filter(|&p| self.links[p].is_some() && !busy(p));
         local.into_iter().chain(others).collect()

@@ -10,9 +10,13 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::connect::{self, Member};
 use super::control::{Command, Incoming, Link, Report};
 use super::generation::{Generation, Place, Serves};
-use super::partitioned::RunPartition;
 use super::transport::Failure;
 use super::{deadline_after, env, Cluster};
+
+/// Runs one partition of a partitioned run on this process: its items from the source,
+/// through the pipeline on this process's workers, their results to the sink. Items and
+/// failures, or why not.
+pub type RunPartition<'a> = dyn Fn(usize, usize) -> Result<(usize, usize), String> + Sync + 'a;
 
 /// What the control link's reader knows of this process's state.
 #[derive(Default)]

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use super::control::{Command, Report};
 use super::driver::Driver;
-use super::{member, Cluster};
+use super::member::{self, RunPartition};
+use super::Cluster;
 use crate::collect::KeepAll;
 use crate::engine::{Executes, Parallel};
 use crate::error::{panic_message, BoxError, Error};
@@ -59,10 +60,6 @@ impl Partitioned {
         self.partitions.iter().all(|run| run.outcome.is_ok())
     }
 }
-
-/// Runs one partition on this process: its items from the source, through the pipeline on
-/// this process's workers, their results to the sink. Items and failures, or why not.
-pub type RunPartition<'a> = dyn Fn(usize, usize) -> Result<(usize, usize), String> + Sync + 'a;
 
 impl<P, H> Runner<'_, P, Cluster, H>
 where
@@ -154,7 +151,7 @@ fn local_engine(cluster: &Cluster) -> Parallel {
 
 /// Where a partition stands on process 0.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Stage {
+enum Stage {
     Waiting,
     /// Given to this process.
     Running(usize),
@@ -199,7 +196,8 @@ impl Driver {
             let mut local_busy = false;
             while stages.iter().any(|stage| *stage != Stage::Done) {
                 // Partitions waiting go to free processes, each first to its own.
-                for process in self.idle_processes(&stages, local_busy) {
+                let busy = |process: usize| stages.contains(&Stage::Running(process));
+                for process in self.idle_processes(busy, local_busy) {
                     let next = (process < partitions && stages[process] == Stage::Waiting)
                         .then_some(process)
                         .or_else(|| stages.iter().position(|s| *s == Stage::Waiting));
