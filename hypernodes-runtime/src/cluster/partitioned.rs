@@ -30,6 +30,18 @@ pub struct PartitionRun {
 
 /// What a [`Runner::map_partitioned`] run did, gathered on process 0: no item or output
 /// passed through it.
+///
+/// ```
+/// use hypernodes::cluster::{PartitionRun, Partitioned};
+///
+/// let report = Partitioned {
+///     partitions: vec![
+///         PartitionRun { partition: 0, process: 0, outcome: Ok((500, 2)) },
+///         PartitionRun { partition: 1, process: 1, outcome: Err("its sink failed".into()) },
+///     ],
+/// };
+/// assert_eq!((report.items(), report.failed(), report.complete()), (500, 2, false));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Partitioned {
     /// Every partition, in order.
