@@ -87,5 +87,6 @@ fn main() -> Result<(), hypernodes::Error> {
         );
         assert_eq!(checksum, 1_430_040);
     }
-    cluster.end()
+    cluster.end();
+    Ok(())
 }

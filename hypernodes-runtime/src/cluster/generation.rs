@@ -11,8 +11,9 @@ use super::roles::{Driven, Work};
 use super::transport::{self, guarded, Failure, Network, TcpBuilder, Transport};
 use super::wire::Distributed;
 use super::{deadline_after, Cluster};
-use crate::collect::Collect;
+use crate::collect::{Collect, KeepAll};
 use crate::hooks::Hooks;
+use crate::pipeline::Pipeline;
 
 /// What a process knows of its cluster, for every generation it joins.
 pub struct Place<'c> {
@@ -118,28 +119,21 @@ where
     }
 }
 
+/// What a serving process would drive, were it process 0: nothing.
+type Undriven<P> =
+    Driven<P, KeepAll<<P as Pipeline>::Outputs>, std::iter::Empty<<P as Pipeline>::Inputs>>;
+
 /// Serves a generation on a process other than 0: connects, runs its workers until the run
 /// is over everywhere or has failed, and closes the network.
-pub fn serve<P, H>(
+pub fn serve<P: Distributed, H: Hooks>(
     work: &Work<'_, P, H>,
     place: &Place<'_>,
     generation: &Generation,
     failure: &Failure,
-) -> Result<(), String>
-where
-    P: Distributed,
-    H: Hooks,
-{
-    let (builders, network) = generation.connect(place, failure, &mut || Ok(()))?;
-    let ran = run_workers::<P, H, crate::collect::KeepAll<P::Outputs>, std::iter::Empty<P::Inputs>>(
-        work, builders, failure, None,
-    );
-    let failed = failure.reason().is_some() || ran.is_err();
-    network.close(failed);
-    match failure.reason() {
-        Some(reason) => Err(reason),
-        None => ran,
-    }
+) -> Result<(), String> {
+    // Nothing is driven here, so any collector and input type will do.
+    let none: Option<(&mut Undriven<P>, usize)> = None;
+    take_part(work, place, generation, failure, none, &mut || Ok(()))
 }
 
 /// Process 0's side of a generation: connects, drives `driven` with its workers until every
@@ -158,9 +152,35 @@ where
     C: Collect<P::Outputs>,
     I: Iterator<Item = P::Inputs>,
 {
-    let (builders, network) = generation.connect(place, failure, alive)?;
     let window = super::UNITS_IN_FLIGHT_PER_WORKER * generation.workers(place.cluster.workers);
-    let ran = run_workers(work, builders, failure, Some((driven, window)));
+    take_part(
+        work,
+        place,
+        generation,
+        failure,
+        Some((driven, window)),
+        alive,
+    )
+}
+
+/// Connects to the other members, runs this process's workers (driving on process 0) and
+/// closes the network; the generation's failure, if it failed anywhere here.
+fn take_part<P, H, C, I>(
+    work: &Work<'_, P, H>,
+    place: &Place<'_>,
+    generation: &Generation,
+    failure: &Failure,
+    drive: Option<(&mut Driven<P, C, I>, usize)>,
+    alive: &mut dyn FnMut() -> Result<(), String>,
+) -> Result<(), String>
+where
+    P: Distributed,
+    H: Hooks,
+    C: Collect<P::Outputs>,
+    I: Iterator<Item = P::Inputs>,
+{
+    let (builders, network) = generation.connect(place, failure, alive)?;
+    let ran = run_workers(work, builders, failure, drive);
     let failed = failure.reason().is_some() || ran.is_err();
     network.close(failed);
     match failure.reason() {

@@ -35,7 +35,7 @@ use crate::plan::Plan;
 /// let cluster = Cluster::local(3, 1).serving(&squares).serving(&halves).start()?;
 /// let a = squares.with_engine(&cluster).map((0..100).map(|x| SquaresInputs { x }))?;
 /// let b = halves.with_engine(&cluster).map(a.iter().map(|o| HalvesInputs { y: o.square }))?;
-/// cluster.end()?;
+/// cluster.end();
 /// assert_eq!(b[99].half, 4900);
 /// # Ok::<(), hypernodes::Error>(())
 /// ```
@@ -177,16 +177,11 @@ pub struct ClusterSession {
 
 impl ClusterSession {
     /// Ends the cluster: every process still in it ends, and those [`Cluster::local`]
-    /// started are waited for.
-    ///
-    /// # Errors
-    ///
-    /// None today; the `Result` leaves room for a process that reports a failure as it ends.
-    pub fn end(self) -> Result<(), Error> {
+    /// started are waited for (dropping the session does the same).
+    pub fn end(self) {
         if let Some(driver) = self.driver.borrow_mut().take() {
             driver.end(false);
         }
-        Ok(())
     }
 
     /// Why pipeline value `pipeline` cannot run on this cluster now, if it cannot.
