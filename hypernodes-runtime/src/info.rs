@@ -246,3 +246,31 @@ pub struct NodeInfo {
     /// [`PipelineInfo::branches`]; `None` when every item runs it.
     pub arm: Option<(usize, usize)>,
 }
+
+impl NodeInfo {
+    /// A function node that runs for every item, with no parameters, outputs or settings of
+    /// its own: what generated `INFO` constants complete with `..NodeInfo::FUNCTION`, so that
+    /// each node spells out only what differs (a smaller constant is quicker to build).
+    ///
+    /// ```
+    /// use hypernodes::info::NodeInfo;
+    /// let node = NodeInfo { name: "score", inputs: &["text"], outputs: &["score"], ..NodeInfo::FUNCTION };
+    /// assert!(node.runs && node.arm.is_none() && node.stateful.is_empty());
+    /// ```
+    pub const FUNCTION: NodeInfo = NodeInfo {
+        name: "",
+        kind: NodeKind::Function,
+        batch: false,
+        asynchronous: false,
+        inputs: &[],
+        stateful: &[],
+        outputs: &[],
+        config: NodeConfig::BUILTIN,
+        runs: true,
+        nested: None,
+        renamed: &[],
+        map_over: &[],
+        product: false,
+        arm: None,
+    };
+}

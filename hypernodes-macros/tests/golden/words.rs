@@ -1175,175 +1175,30 @@ impl Words {
         nodes: &[
             ::hypernodes::__private::NodeInfo {
                 name: "clean",
-                kind: ::hypernodes::__private::NodeKind::Function,
-                batch: false,
-                asynchronous: false,
                 inputs: &["text"],
-                stateful: &[],
                 outputs: &["cleaned"],
-                config: ::hypernodes::__private::NodeConfig {
-                    batch_size: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_BATCH_SIZE,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    max_concurrency: ::hypernodes::__private::Setting::new(
-                        ::core::option::Option::None,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    use_process: ::hypernodes::__private::Setting::new(
-                        false,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    gpus: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_GPUS,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    max_retries: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_MAX_RETRIES,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                },
-                runs: true,
-                nested: ::core::option::Option::None,
-                renamed: &[],
-                map_over: &[],
-                product: false,
-                arm: ::core::option::Option::None,
+                ..::hypernodes::__private::NodeInfo::FUNCTION
             },
             ::hypernodes::__private::NodeInfo {
                 name: "tokenize",
-                kind: ::hypernodes::__private::NodeKind::Function,
-                batch: false,
-                asynchronous: false,
                 inputs: &["cleaned"],
-                stateful: &[],
                 outputs: &["tokens"],
-                config: ::hypernodes::__private::NodeConfig {
-                    batch_size: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_BATCH_SIZE,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    max_concurrency: ::hypernodes::__private::Setting::new(
-                        ::core::option::Option::None,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    use_process: ::hypernodes::__private::Setting::new(
-                        false,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    gpus: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_GPUS,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    max_retries: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_MAX_RETRIES,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                },
-                runs: true,
-                nested: ::core::option::Option::None,
-                renamed: &[],
-                map_over: &[],
-                product: false,
-                arm: ::core::option::Option::None,
+                ..::hypernodes::__private::NodeInfo::FUNCTION
             },
             ::hypernodes::__private::NodeInfo {
                 name: "count",
-                kind: ::hypernodes::__private::NodeKind::Function,
-                batch: false,
-                asynchronous: false,
                 inputs: &["tokens"],
-                stateful: &[],
                 outputs: &["word_count"],
-                config: ::hypernodes::__private::NodeConfig {
-                    batch_size: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_BATCH_SIZE,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    max_concurrency: ::hypernodes::__private::Setting::new(
-                        ::core::option::Option::None,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    use_process: ::hypernodes::__private::Setting::new(
-                        false,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    gpus: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_GPUS,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    max_retries: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_MAX_RETRIES,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                },
-                runs: true,
-                nested: ::core::option::Option::None,
-                renamed: &[],
-                map_over: &[],
-                product: false,
-                arm: ::core::option::Option::None,
+                ..::hypernodes::__private::NodeInfo::FUNCTION
             },
             ::hypernodes::__private::NodeInfo {
                 name: "shout",
-                kind: ::hypernodes::__private::NodeKind::Function,
-                batch: false,
-                asynchronous: false,
                 inputs: &["cleaned"],
-                stateful: &[],
                 outputs: &["loud"],
-                config: ::hypernodes::__private::NodeConfig {
-                    batch_size: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_BATCH_SIZE,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    max_concurrency: ::hypernodes::__private::Setting::new(
-                        ::core::option::Option::None,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    use_process: ::hypernodes::__private::Setting::new(
-                        false,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    gpus: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_GPUS,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                    max_retries: ::hypernodes::__private::Setting::new(
-                        ::hypernodes::__private::settings::DEFAULT_MAX_RETRIES,
-                        ::hypernodes::__private::ConfigSource::Default,
-                    ),
-                },
-                runs: true,
-                nested: ::core::option::Option::None,
-                renamed: &[],
-                map_over: &[],
-                product: false,
-                arm: ::core::option::Option::None,
+                ..::hypernodes::__private::NodeInfo::FUNCTION
             },
         ],
-        config: ::hypernodes::__private::NodeConfig {
-            batch_size: ::hypernodes::__private::Setting::new(
-                ::hypernodes::__private::settings::DEFAULT_BATCH_SIZE,
-                ::hypernodes::__private::ConfigSource::Default,
-            ),
-            max_concurrency: ::hypernodes::__private::Setting::new(
-                ::core::option::Option::None,
-                ::hypernodes::__private::ConfigSource::Default,
-            ),
-            use_process: ::hypernodes::__private::Setting::new(
-                false,
-                ::hypernodes::__private::ConfigSource::Default,
-            ),
-            gpus: ::hypernodes::__private::Setting::new(
-                ::hypernodes::__private::settings::DEFAULT_GPUS,
-                ::hypernodes::__private::ConfigSource::Default,
-            ),
-            max_retries: ::hypernodes::__private::Setting::new(
-                ::hypernodes::__private::settings::DEFAULT_MAX_RETRIES,
-                ::hypernodes::__private::ConfigSource::Default,
-            ),
-        },
+        config: ::hypernodes::__private::NodeConfig::BUILTIN,
         branches: &[],
         fields: &[],
     };

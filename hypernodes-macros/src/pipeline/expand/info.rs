@@ -32,7 +32,8 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
             !graph.pruned.contains(&n),
         )
     });
-    let pipeline_config = resolved_config(krate, &header.config, &Config::default());
+    let pipeline_config = configured(krate, &header.config, &Config::default())
+        .unwrap_or_else(|| quote!(#krate::__private::NodeConfig::BUILTIN));
     let fields = graph.extracts.iter().flat_map(|extract| {
         let of = extract.source.to_string();
         extract.fields.iter().map(move |(field, value)| {
@@ -82,11 +83,10 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
             (quote!(Pipeline), quote!(#FqOption::Some(&<#path>::INFO)))
         }
     };
-    let config = resolved_config(krate, pipeline, &meta.config);
-    let batch = meta.batch;
-    let asynchronous = meta.asynchronous;
-    let arm = arm_of(node.guard.last().copied());
-    let (renamed, map_over, product) = match &node.nested {
+    let config = configured(krate, pipeline, &meta.config);
+    let (batch, asynchronous) = (meta.batch, meta.asynchronous);
+    let arm = node.guard.last().map(|&arm| arm_of(Some(arm)));
+    let (renamed, map_over, product): (Vec<_>, Vec<_>, _) = match &node.nested {
         Some(nested) => (
             nested
                 .renamed
@@ -103,23 +103,46 @@ fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) ->
         ),
         None => (Vec::new(), Vec::new(), false),
     };
+    // Only what differs from `NodeInfo::FUNCTION` is written: each node's constant is then a
+    // few fields, which type-checks and borrow-checks in a fraction of the time.
+    let mut fields = vec![
+        quote!(name: #name),
+        quote!(inputs: &[#(#inputs),*]),
+        quote!(outputs: &[#(#outputs),*]),
+    ];
+    let stateful: Vec<String> = stateful.collect();
+    if !stateful.is_empty() {
+        fields.push(quote!(stateful: &[#(#stateful),*]));
+    }
+    if let Some(config) = config {
+        fields.push(quote!(config: #config));
+    }
+    if !matches!(meta.kind, Kind::Function) {
+        fields.push(quote!(kind: #krate::__private::NodeKind::#kind, nested: #nested));
+    }
+    if batch {
+        fields.push(quote!(batch: true));
+    }
+    if asynchronous {
+        fields.push(quote!(asynchronous: true));
+    }
+    if !runs {
+        fields.push(quote!(runs: false));
+    }
+    if !renamed.is_empty() {
+        fields.push(quote!(renamed: &[#(#renamed),*]));
+    }
+    if !map_over.is_empty() {
+        fields.push(quote!(map_over: &[#(#map_over),*]));
+    }
+    if product {
+        fields.push(quote!(product: true));
+    }
+    if let Some(arm) = arm {
+        fields.push(quote!(arm: #arm));
+    }
     quote! {
-        #krate::__private::NodeInfo {
-            name: #name,
-            kind: #krate::__private::NodeKind::#kind,
-            batch: #batch,
-            asynchronous: #asynchronous,
-            inputs: &[#(#inputs),*],
-            stateful: &[#(#stateful),*],
-            outputs: &[#(#outputs),*],
-            config: #config,
-            runs: #runs,
-            nested: #nested,
-            renamed: &[#(#renamed),*],
-            map_over: &[#(#map_over),*],
-            product: #product,
-            arm: #arm,
-        }
+        #krate::__private::NodeInfo { #(#fields,)* ..#krate::__private::NodeInfo::FUNCTION }
     }
 }
 
@@ -132,42 +155,36 @@ fn arm_of(arm: Option<(usize, usize)>) -> TokenStream {
 }
 
 /// node `config(..)` > pipeline `#[config(..)]` > built-in default; the engine level is applied
-/// at run time by the engines that have settings.
-fn resolved_config(krate: &TokenStream, pipeline: &Config, node: &Config) -> TokenStream {
-    let setting = |key: Key, builtin: TokenStream, wrap: fn(TokenStream) -> TokenStream| {
+/// at run time by the engines that have settings. `None` when every key is at its built-in
+/// default (`NodeConfig::BUILTIN`); otherwise only the keys set are written.
+fn configured(krate: &TokenStream, pipeline: &Config, node: &Config) -> Option<TokenStream> {
+    let setting = |key: Key, wrap: fn(TokenStream) -> TokenStream| {
         let (value, source) = match (node.get(key), pipeline.get(key)) {
             (Some(v), _) => (literal(v), quote!(Node)),
             (None, Some(v)) => (literal(v), quote!(Pipeline)),
-            (None, None) => {
-                return quote!(#krate::__private::Setting::new(#builtin, #krate::__private::ConfigSource::Default))
-            }
+            (None, None) => return None,
         };
         let value = wrap(value);
-        quote!(#krate::__private::Setting::new(#value, #krate::__private::ConfigSource::#source))
+        Some(
+            quote!(#krate::__private::Setting::new(#value, #krate::__private::ConfigSource::#source)),
+        )
     };
     let same = |v| v;
     let some = |v| quote!(#FqOption::Some(#v));
-    let batch_size = setting(
-        Key::BatchSize,
-        quote!(#krate::__private::settings::DEFAULT_BATCH_SIZE),
-        same,
-    );
-    let max_concurrency = setting(Key::MaxConcurrency, quote!(#FqOption::None), some);
-    let use_process = setting(Key::UseProcess, quote!(false), same);
-    let gpus = setting(
-        Key::Gpus,
-        quote!(#krate::__private::settings::DEFAULT_GPUS),
-        same,
-    );
-    let max_retries = setting(
-        Key::MaxRetries,
-        quote!(#krate::__private::settings::DEFAULT_MAX_RETRIES),
-        same,
-    );
-    quote! {
-        #krate::__private::NodeConfig { batch_size: #batch_size, max_concurrency: #max_concurrency,
-            use_process: #use_process, gpus: #gpus, max_retries: #max_retries }
-    }
+    let keys = [
+        (quote!(batch_size), setting(Key::BatchSize, same)),
+        (quote!(max_concurrency), setting(Key::MaxConcurrency, some)),
+        (quote!(use_process), setting(Key::UseProcess, same)),
+        (quote!(gpus), setting(Key::Gpus, same)),
+        (quote!(max_retries), setting(Key::MaxRetries, same)),
+    ];
+    let set: Vec<TokenStream> = keys
+        .into_iter()
+        .filter_map(|(key, value)| value.map(|value| quote!(#key: #value)))
+        .collect();
+    (!set.is_empty()).then(|| {
+        quote!(#krate::__private::NodeConfig { #(#set,)* ..#krate::__private::NodeConfig::BUILTIN })
+    })
 }
 
 fn literal(value: Value) -> TokenStream {
