@@ -137,6 +137,15 @@ pub use hypernodes_macros::node;
 /// ```
 pub use hypernodes_macros::keyed;
 
+/// Arrow record batches in and out of pipelines (feature `arrow`): `map_batch` on every engine,
+/// `Name::input_schema()` / `output_schema()`, and the [`Column`](arrow::Column) mapping of
+/// Rust types to Arrow columns. The `arrow_array` and `arrow_schema` crates it uses are
+/// re-exported here, so their versions always match.
+#[cfg(feature = "arrow")]
+pub mod arrow {
+    pub use hypernodes_runtime::arrow::*;
+}
+
 #[cfg(feature = "cluster")]
 pub use hypernodes_runtime::Cluster;
 #[cfg(feature = "async")]

@@ -1,7 +1,7 @@
 //! Compile-time behaviour, in one trybuild run so the dependencies build once: every compile
 //! error (one `.rs` + `.stderr` pair each, in a folder of `tests/ui/` named after the check that
 //! owns it: `node/` for `#[node]`, `list/` for the pipeline list and header, `wiring/` for the
-//! graph, `nesting/` for pipelines used as nodes, `branches/` for `match` and `if` in the list, `fields/` for field extraction, `cache_key/` for `#[derive(CacheKey)]`, `types/` for what rustc checks through the
+//! graph, `nesting/` for pipelines used as nodes, `branches/` for `match` and `if` in the list, `fields/` for field extraction, `cache_key/` for `#[derive(CacheKey)]`, `arrow/` for record batches, `types/` for what rustc checks through the
 //! runtime's traits), programs that must build and run (`pass/`), and flat pipelines generated
 //! at the size limits. Regenerate snapshots with `TRYBUILD=overwrite cargo test --test ui`.
 
@@ -23,6 +23,7 @@ fn compile_errors_and_size_limits() {
         "branches",
         "fields",
         "cache_key",
+        "arrow",
     ] {
         cases.compile_fail(format!("tests/ui/{check}/*.rs"));
     }

@@ -3,6 +3,12 @@
 
 pub use crate::__hypernodes_if_process as if_process;
 pub use crate::__hypernodes_require_async as require_async;
+#[cfg(feature = "arrow")]
+pub use crate::arrow::arrow_array::RecordBatch;
+#[cfg(feature = "arrow")]
+pub use crate::arrow::arrow_schema::SchemaRef;
+#[cfg(feature = "arrow")]
+pub use crate::arrow::Batches;
 #[cfg(feature = "cache")]
 pub use crate::cache::{DiskCache, Key, KeyBuilder};
 pub use crate::collect::{Collect, FailFast, KeepAll};

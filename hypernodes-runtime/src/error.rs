@@ -67,6 +67,15 @@ pub enum ErrorKind {
     /// killed) before answering; the message says how it ended. The worker is restarted for
     /// the next item.
     WorkerDied(String),
+    /// A record batch's column cannot be read as the pipeline's input of that name: it is
+    /// missing, its Arrow type is not one the Rust type reads, or it holds a null the type
+    /// cannot (the error's item is then the row). Reported before any item runs.
+    Column {
+        /// The column's name.
+        column: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 /// The error of a pipeline run: names the failing node (with the nested pipelines it sits in)
@@ -188,6 +197,21 @@ impl Error {
         error
     }
 
+    /// A record batch's column the pipeline cannot read.
+    ///
+    /// ```
+    /// use hypernodes_runtime::{Error, ErrorKind};
+    /// let err = Error::column("id", "null, and `u64` has no null".into()).at_item(3);
+    /// assert!(matches!(err.kind(), ErrorKind::Column { .. }));
+    /// assert_eq!(err.to_string(), "column `id` at row 3: null, and `u64` has no null");
+    /// ```
+    pub fn column(column: &str, message: String) -> Self {
+        let column = column.to_owned();
+        let mut error = Self::new("", ErrorKind::Column { column, message });
+        error.details.path.clear();
+        error
+    }
+
     /// An error rebuilt from its parts, e.g. after crossing processes.
     #[cfg(feature = "cluster")]
     pub(crate) fn from_parts(
@@ -265,6 +289,10 @@ impl Error {
             },
             ErrorKind::Cluster(message) => ErrorKind::Cluster(message.clone()),
             ErrorKind::WorkerDied(message) => ErrorKind::WorkerDied(message.clone()),
+            ErrorKind::Column { column, message } => ErrorKind::Column {
+                column: column.clone(),
+                message: message.clone(),
+            },
         };
         Error {
             details: Box::new(Details {
@@ -313,6 +341,13 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let ErrorKind::Column { column, message } = &self.details.kind {
+            write!(f, "column `{column}`")?;
+            if let Some(row) = self.details.item {
+                write!(f, " at row {row}")?;
+            }
+            return write!(f, ": {message}");
+        }
         if let ErrorKind::Cluster(message) = &self.details.kind {
             return write!(
                 f,
@@ -348,7 +383,7 @@ impl fmt::Display for Error {
                 " returned {returned} values for a batch of {expected} items{}",
                 OnItem(self.details.item)
             ),
-            ErrorKind::Cluster(_) => Ok(()),
+            ErrorKind::Cluster(_) | ErrorKind::Column { .. } => Ok(()),
             ErrorKind::WorkerDied(message) => write!(
                 f,
                 ": its worker process died{}{}: {message}",
@@ -368,7 +403,8 @@ impl std::error::Error for Error {
             | ErrorKind::ZipLength(_)
             | ErrorKind::BatchLength { .. }
             | ErrorKind::Cluster(_)
-            | ErrorKind::WorkerDied(_) => None,
+            | ErrorKind::WorkerDied(_)
+            | ErrorKind::Column { .. } => None,
         }
     }
 }

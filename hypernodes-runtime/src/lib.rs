@@ -5,6 +5,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 #[cfg(any(feature = "cluster", all(feature = "process", unix)))]
 mod binary;
 #[cfg(feature = "cache")]

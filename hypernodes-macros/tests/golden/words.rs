@@ -1123,6 +1123,32 @@ impl Words {
         self.with_engine(::hypernodes::__private::Parallel::new())
             .plan()
     }
+    #[doc = r" The Arrow schema of the inputs: one field per input, in order, nullable for an"]
+    #[doc = r" `Option` (feature `arrow`)."]
+    pub fn input_schema() -> ::hypernodes::__private::SchemaRef
+    where
+        for<'a> &'a Self: ::hypernodes::__private::Batches,
+    {
+        <&Self as ::hypernodes::__private::Batches>::input_schema()
+    }
+    #[doc = r" The Arrow schema of the outputs, like `input_schema`."]
+    pub fn output_schema() -> ::hypernodes::__private::SchemaRef
+    where
+        for<'a> &'a Self: ::hypernodes::__private::Batches,
+    {
+        <&Self as ::hypernodes::__private::Batches>::output_schema()
+    }
+    #[doc = r" Runs one item per row of `batch` on the default engine and returns `batch` with the"]
+    #[doc = r" outputs as columns after its own; see `Runner::map_batch`."]
+    pub fn map_batch(
+        &self,
+        batch: &::hypernodes::__private::RecordBatch,
+    ) -> ::core::result::Result<::hypernodes::__private::RecordBatch, ::hypernodes::Error>
+    where
+        for<'a> &'a Self: ::hypernodes::__private::Batches,
+    {
+        <&Self as ::hypernodes::__private::Batches>::map_batch(self, batch)
+    }
     #[doc(hidden)]
     #[inline]
     #[allow(

@@ -190,6 +190,7 @@ enum WireKind {
     BatchLength { expected: u64, returned: u64 },
     Cluster(String),
     WorkerDied(String),
+    Column { column: String, message: String },
 }
 
 impl From<&Error> for WireError {
@@ -209,6 +210,10 @@ impl From<&Error> for WireError {
             },
             ErrorKind::Cluster(message) => WireKind::Cluster(message.clone()),
             ErrorKind::WorkerDied(message) => WireKind::WorkerDied(message.clone()),
+            ErrorKind::Column { column, message } => WireKind::Column {
+                column: column.clone(),
+                message: message.clone(),
+            },
         };
         WireError {
             path: error
@@ -240,6 +245,7 @@ impl WireError {
             },
             WireKind::Cluster(message) => ErrorKind::Cluster(message),
             WireKind::WorkerDied(message) => ErrorKind::WorkerDied(message),
+            WireKind::Column { column, message } => ErrorKind::Column { column, message },
         };
         let path = self
             .path

@@ -34,6 +34,7 @@ pub fn generate(
         names::unit_method(),
     );
     let identity_fn = names::identity_method();
+    let arrow_methods = super::arrow::methods(krate, features);
     let (fq_arc, fq_clone, fq_option) = (FqArc, FqClone, FqOption);
     let (cache_field, single_field) = (names::cache_field(), names::single_field());
     let types = Types {
@@ -257,6 +258,8 @@ pub fn generate(
             pub fn plan(&self) -> #krate::__private::Plan {
                 self.with_engine(#krate::__private::Parallel::new()).plan()
             }
+
+            #arrow_methods
 
             #[doc(hidden)]
             #[inline]

@@ -10,6 +10,8 @@ pub struct Features {
     pub streaming: bool,
     /// The values of each call for hooks that ask for them (`Hooks::VALUES`).
     pub values: bool,
+    /// `input_schema`, `output_schema` and `map_batch` (Arrow record batches).
+    pub arrow: bool,
 }
 
 impl Features {
@@ -19,6 +21,7 @@ impl Features {
         cache: cfg!(feature = "cache"),
         streaming: cfg!(feature = "streaming"),
         values: cfg!(feature = "values"),
+        arrow: cfg!(feature = "arrow"),
     };
 
     /// Every part, whatever this build has: what the golden expansion shows.
@@ -27,5 +30,6 @@ impl Features {
         cache: true,
         streaming: true,
         values: true,
+        arrow: true,
     };
 }

@@ -1,5 +1,6 @@
 //! Expand: the emitters that write a pipeline's code from the model, one concern per file.
 
+pub mod arrow;
 pub mod body;
 pub mod cache;
 pub mod codegen;

@@ -1,0 +1,41 @@
+//! `input_schema`, `output_schema` and `map_batch` on the pipeline, written only when the
+//! runtime has its `arrow` feature. Each is bounded by `for<'a> &'a Self: Batches`, so a
+//! pipeline whose types have no Arrow column still compiles: only a call to one is an error.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::features::Features;
+use crate::fq::FqResult;
+
+pub fn methods(krate: &TokenStream, features: Features) -> TokenStream {
+    if !features.arrow {
+        return TokenStream::new();
+    }
+    let batches = quote!(#krate::__private::Batches);
+    let (schema, batch) = (
+        quote!(#krate::__private::SchemaRef),
+        quote!(#krate::__private::RecordBatch),
+    );
+    quote! {
+        /// The Arrow schema of the inputs: one field per input, in order, nullable for an
+        /// `Option` (feature `arrow`).
+        pub fn input_schema() -> #schema where for<'a> &'a Self: #batches {
+            <&Self as #batches>::input_schema()
+        }
+
+        /// The Arrow schema of the outputs, like `input_schema`.
+        pub fn output_schema() -> #schema where for<'a> &'a Self: #batches {
+            <&Self as #batches>::output_schema()
+        }
+
+        /// Runs one item per row of `batch` on the default engine and returns `batch` with the
+        /// outputs as columns after its own; see `Runner::map_batch`.
+        pub fn map_batch(&self, batch: &#batch) -> #FqResult<#batch, #krate::Error>
+        where
+            for<'a> &'a Self: #batches,
+        {
+            <&Self as #batches>::map_batch(self, batch)
+        }
+    }
+}

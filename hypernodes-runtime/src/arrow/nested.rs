@@ -1,0 +1,194 @@
+//! Columns made of other columns: `Option<T>` (nullable), `Vec<T>` (a list), `[T; N]` (a
+//! fixed-size list, e.g. an embedding).
+
+use std::sync::Arc;
+
+use arrow_array::builder::{FixedSizeListBuilder, ListBuilder};
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, FixedSizeListArray, ListArray};
+use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
+use arrow_schema::{DataType, Field, FieldRef};
+
+use super::column::{checked, Column, Refusal};
+
+impl<T: Column> Column for Option<T> {
+    const NULLABLE: bool = true;
+    type Builder = T::Builder;
+    type Reader<'a> = (T::Reader<'a>, Option<&'a NullBuffer>);
+
+    fn data_type() -> DataType {
+        const {
+            assert!(
+                !T::NULLABLE,
+                "`Option<Option<T>>` has no Arrow column: a null cannot say which `None` it is"
+            )
+        };
+        T::data_type()
+    }
+    fn builder(capacity: usize) -> T::Builder {
+        T::builder(capacity)
+    }
+    #[inline]
+    fn push(builder: &mut T::Builder, value: Self) {
+        match value {
+            Some(value) => T::push(builder, value),
+            None => T::push_null(builder),
+        }
+    }
+    fn push_null(builder: &mut T::Builder) {
+        T::push_null(builder);
+    }
+    fn conform(array: &ArrayRef) -> Result<ArrayRef, Refusal> {
+        T::conform(array)
+    }
+    fn reader(array: &ArrayRef) -> Self::Reader<'_> {
+        (T::reader(array), array.nulls())
+    }
+    #[inline]
+    fn read((values, nulls): &Self::Reader<'_>, row: usize) -> Self {
+        match nulls {
+            Some(nulls) if nulls.is_null(row) => None,
+            _ => Some(T::read(values, row)),
+        }
+    }
+}
+
+/// The field of a list's elements of type `T`.
+fn element<T: Column>() -> FieldRef {
+    Arc::new(Field::new("item", T::data_type(), T::NULLABLE))
+}
+
+/// A list's elements conformed to `T`, a null among them refused with the row of the list
+/// holding it.
+fn elements<T: Column>(values: &ArrayRef, offsets: &[usize]) -> Result<ArrayRef, Refusal> {
+    let covered = offsets[0]..offsets[offsets.len() - 1];
+    checked::<T>(values, covered).map_err(|refusal| match refusal {
+        Refusal::Null { row } => Refusal::Null {
+            row: offsets.partition_point(|&start| start <= row) - 1,
+        },
+        Refusal::Layout => Refusal::Layout,
+    })
+}
+
+impl<T: Column> Column for Vec<T> {
+    type Builder = ListBuilder<T::Builder>;
+    type Reader<'a> = (&'a [i32], T::Reader<'a>);
+
+    fn data_type() -> DataType {
+        DataType::List(element::<T>())
+    }
+    fn builder(capacity: usize) -> Self::Builder {
+        ListBuilder::with_capacity(T::builder(capacity), capacity).with_field(element::<T>())
+    }
+    #[inline]
+    fn push(builder: &mut Self::Builder, value: Self) {
+        for element in value {
+            T::push(builder.values(), element);
+        }
+        builder.append(true);
+    }
+    fn push_null(builder: &mut Self::Builder) {
+        builder.append(false);
+    }
+    fn conform(array: &ArrayRef) -> Result<ArrayRef, Refusal> {
+        let (offsets, values, nulls) = match array.data_type() {
+            DataType::List(_) => {
+                let list = array.as_list::<i32>();
+                (list.offsets().clone(), list.values(), list.nulls())
+            }
+            DataType::LargeList(_) => {
+                let list = array.as_list::<i64>();
+                let narrow: Result<Vec<i32>, _> = list
+                    .value_offsets()
+                    .iter()
+                    .map(|&o| i32::try_from(o))
+                    .collect();
+                let narrow = narrow.map_err(|_| Refusal::Layout)?;
+                (
+                    OffsetBuffer::new(ScalarBuffer::from(narrow)),
+                    list.values(),
+                    list.nulls(),
+                )
+            }
+            _ => return Err(Refusal::Layout),
+        };
+        let starts: Vec<usize> = offsets.iter().map(|&o| o as usize).collect();
+        let values = elements::<T>(values, &starts)?;
+        let list = ListArray::try_new(element::<T>(), offsets, values, nulls.cloned())
+            .map_err(|_| Refusal::Layout)?;
+        Ok(Arc::new(list))
+    }
+    fn reader(array: &ArrayRef) -> Self::Reader<'_> {
+        let list = array.as_list::<i32>();
+        (list.value_offsets(), T::reader(list.values()))
+    }
+    #[inline]
+    fn read((offsets, values): &Self::Reader<'_>, row: usize) -> Self {
+        let (start, end) = (offsets[row] as usize, offsets[row + 1] as usize);
+        (start..end).map(|i| T::read(values, i)).collect()
+    }
+}
+
+impl<T: Column, const N: usize> Column for [T; N] {
+    type Builder = FixedSizeListBuilder<T::Builder>;
+    type Reader<'a> = (&'a FixedSizeListArray, T::Reader<'a>);
+
+    fn data_type() -> DataType {
+        DataType::FixedSizeList(element::<T>(), length::<N>())
+    }
+    fn builder(capacity: usize) -> Self::Builder {
+        let values = T::builder(capacity.saturating_mul(N));
+        FixedSizeListBuilder::with_capacity(values, length::<N>(), capacity)
+            .with_field(element::<T>())
+    }
+    #[inline]
+    fn push(builder: &mut Self::Builder, value: Self) {
+        for element in value {
+            T::push(builder.values(), element);
+        }
+        builder.append(true);
+    }
+    fn push_null(builder: &mut Self::Builder) {
+        for _ in 0..N {
+            T::push_null(builder.values());
+        }
+        builder.append(false);
+    }
+    fn conform(array: &ArrayRef) -> Result<ArrayRef, Refusal> {
+        let DataType::FixedSizeList(_, size) = array.data_type() else {
+            return Err(Refusal::Layout);
+        };
+        if *size != length::<N>() {
+            return Err(Refusal::Layout);
+        }
+        let list = array.as_fixed_size_list();
+        let starts: Vec<usize> = (0..=list.len())
+            .map(|row| list.value_offset_at(row))
+            .collect();
+        let values = elements::<T>(list.values(), &starts)?;
+        let list =
+            FixedSizeListArray::try_new(element::<T>(), *size, values, list.nulls().cloned())
+                .map_err(|_| Refusal::Layout)?;
+        Ok(Arc::new(list))
+    }
+    fn reader(array: &ArrayRef) -> Self::Reader<'_> {
+        let list = array.as_fixed_size_list();
+        (list, T::reader(list.values()))
+    }
+    #[inline]
+    fn read((list, values): &Self::Reader<'_>, row: usize) -> Self {
+        let start = list.value_offset_at(row);
+        std::array::from_fn(|k| T::read(values, start + k))
+    }
+}
+
+/// `N` as Arrow's `i32` list size; a larger array has no Arrow column.
+fn length<const N: usize>() -> i32 {
+    const {
+        assert!(
+            N <= i32::MAX as usize,
+            "a fixed-size list holds at most i32::MAX values"
+        );
+    }
+    N as i32
+}

@@ -1,0 +1,89 @@
+//! `map_batch` on every engine, and what a pipeline's own `input_schema`, `output_schema` and
+//! `map_batch` call.
+
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+
+use super::batch::{beside, input_schema, output_schema, read_inputs, write_outputs};
+use super::row::Row;
+use crate::engine::{Engine, Executes, Parallel};
+use crate::error::Error;
+use crate::hooks::Hooks;
+use crate::pipeline::Pipeline;
+use crate::runner::Runner;
+
+impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
+    /// Runs one item per row of `batch` and returns `batch` with the outputs as columns after
+    /// its own (an output named like an input column takes that column's place). The input
+    /// columns are shared, not copied; columns the pipeline does not read pass through.
+    ///
+    /// Each input is read from the column of its name; every column is checked before any
+    /// item runs. Like [`Runner::map`], the first failing item stops the run, and its error
+    /// names the node and the row.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use hypernodes::arrow::arrow_array::{ArrayRef, FixedSizeListArray, Float32Array, RecordBatch};
+    /// use hypernodes::arrow::arrow_array::types::Float32Type;
+    /// use hypernodes::{node, pipeline, Parallel};
+    ///
+    /// #[node(output = "norm")]
+    /// fn norm(embedding: &[f32; 2]) -> f32 { embedding.iter().map(|x| x * x).sum::<f32>().sqrt() }
+    /// pipeline! { Norm = [norm] }
+    ///
+    /// let rows = [Some([Some(3.0), Some(4.0)]), Some([Some(0.0), Some(1.0)])];
+    /// let embedding: ArrayRef =
+    ///     Arc::new(FixedSizeListArray::from_iter_primitive::<Float32Type, _, _>(rows, 2));
+    /// let batch = RecordBatch::try_from_iter([("embedding", embedding)]).unwrap();
+    ///
+    /// let out = Norm::new().with_engine(Parallel::new()).map_batch(&batch)?;
+    /// let norm: &Float32Array = out.column(1).as_any().downcast_ref().unwrap();
+    /// assert_eq!(norm.values(), &[5.0, 1.0]);
+    /// # Ok::<(), hypernodes::Error>(())
+    /// ```
+    pub fn map_batch(&self, batch: &RecordBatch) -> Result<RecordBatch, Error>
+    where
+        P::InputFields: Row,
+        P::OutputFields: Row,
+        E: Executes<P>,
+    {
+        let items = read_inputs::<P>(batch)?;
+        let outputs = self.map(items)?;
+        Ok(beside(batch, write_outputs::<P>(outputs)))
+    }
+}
+
+/// What a generated pipeline's `input_schema`, `output_schema` and `map_batch` call, on
+/// `&P` so that those methods compile for every pipeline and only a call to one asks for
+/// Arrow columns. Generated code only.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot read or write record batches: an input or output type has no Arrow column",
+    note = "columns exist for bool, the integers, f32, f64, String, and Option<T>, Vec<T> and [T; N] of those"
+)]
+pub trait Batches {
+    /// `input_schema::<P>()`.
+    fn input_schema() -> SchemaRef;
+    /// `output_schema::<P>()`.
+    fn output_schema() -> SchemaRef;
+    /// `map_batch` on the default engine.
+    fn map_batch(self, batch: &RecordBatch) -> Result<RecordBatch, Error>;
+}
+
+impl<P> Batches for &P
+where
+    P: Pipeline,
+    P::InputFields: Row,
+    P::OutputFields: Row,
+    Parallel: Executes<P>,
+{
+    fn input_schema() -> SchemaRef {
+        input_schema::<P>()
+    }
+    fn output_schema() -> SchemaRef {
+        output_schema::<P>()
+    }
+    fn map_batch(self, batch: &RecordBatch) -> Result<RecordBatch, Error> {
+        Runner::new(self, Parallel::new()).map_batch(batch)
+    }
+}
