@@ -38,12 +38,22 @@ fn text(i: usize) -> String {
 
 fn outputs() -> Vec<EchoOutputs> {
     (0..N)
-        .map(|i| EchoOutputs { text_out: text(i), id_out: i as u64, score_out: i as f32 * 0.5 })
+        .map(|i| EchoOutputs {
+            text_out: text(i),
+            id_out: i as u64,
+            score_out: i as f32 * 0.5,
+        })
         .collect()
 }
 
 fn items() -> Vec<Item> {
-    (0..N).map(|i| Item { text: text(i), id: i as u64, score: i as f32 * 0.5 }).collect()
+    (0..N)
+        .map(|i| Item {
+            text: text(i),
+            id: i as u64,
+            score: i as f32 * 0.5,
+        })
+        .collect()
 }
 
 fn convert(c: &mut Criterion) {
@@ -61,11 +71,23 @@ fn convert(c: &mut Criterion) {
         batch
     });
     let batch: RecordBatch = serde_arrow::to_record_batch(&fields, &items()).unwrap();
-    assert_eq!(batch.schema(), Echo::input_schema(), "both sides read the same layout");
-    batched(&mut group, "read_inputs", || &batch, |batch| read_inputs::<Echo>(batch).unwrap());
-    batched(&mut group, "serde_arrow_read", || &batch, |batch| {
-        serde_arrow::from_record_batch::<Vec<Item>>(batch).unwrap()
-    });
+    assert_eq!(
+        batch.schema(),
+        Echo::input_schema(),
+        "both sides read the same layout"
+    );
+    batched(
+        &mut group,
+        "read_inputs",
+        || &batch,
+        |batch| read_inputs::<Echo>(batch).unwrap(),
+    );
+    batched(
+        &mut group,
+        "serde_arrow_read",
+        || &batch,
+        |batch| serde_arrow::from_record_batch::<Vec<Item>>(batch).unwrap(),
+    );
     group.finish();
 }
 

@@ -146,6 +146,14 @@ pub mod arrow {
     pub use hypernodes_runtime::arrow::*;
 }
 
+/// Parquet datasets in and out of pipelines (feature `parquet`): `map_dataset` on every
+/// engine, reading [`Parquet`](dataset::Parquet) files part by part in bounded memory and
+/// writing a [`ParquetSink`](dataset::ParquetSink)'s part files through a rename.
+#[cfg(feature = "parquet")]
+pub mod dataset {
+    pub use hypernodes_runtime::dataset::*;
+}
+
 #[cfg(feature = "cluster")]
 pub use hypernodes_runtime::Cluster;
 #[cfg(feature = "async")]

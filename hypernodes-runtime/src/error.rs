@@ -76,6 +76,8 @@ pub enum ErrorKind {
         /// What is wrong with it.
         message: String,
     },
+    /// A dataset's file could not be listed, read or written; the message names the path.
+    Dataset(String),
 }
 
 /// The error of a pipeline run: names the failing node (with the nested pipelines it sits in)
@@ -212,6 +214,19 @@ impl Error {
         error
     }
 
+    /// A dataset's file could not be listed, read or written.
+    ///
+    /// ```
+    /// use hypernodes_runtime::Error;
+    /// let err = Error::dataset("out/part-00000.parquet: no space left on device".into());
+    /// assert_eq!(err.to_string(), "dataset: out/part-00000.parquet: no space left on device");
+    /// ```
+    pub fn dataset(message: String) -> Self {
+        let mut error = Self::new("", ErrorKind::Dataset(message));
+        error.details.path.clear();
+        error
+    }
+
     /// An error rebuilt from its parts, e.g. after crossing processes.
     #[cfg(feature = "cluster")]
     pub(crate) fn from_parts(
@@ -293,6 +308,7 @@ impl Error {
                 column: column.clone(),
                 message: message.clone(),
             },
+            ErrorKind::Dataset(message) => ErrorKind::Dataset(message.clone()),
         };
         Error {
             details: Box::new(Details {
@@ -348,6 +364,9 @@ impl fmt::Display for Error {
             }
             return write!(f, ": {message}");
         }
+        if let ErrorKind::Dataset(message) = &self.details.kind {
+            return write!(f, "dataset{}: {message}", OnItem(self.details.item));
+        }
         if let ErrorKind::Cluster(message) = &self.details.kind {
             return write!(
                 f,
@@ -383,7 +402,7 @@ impl fmt::Display for Error {
                 " returned {returned} values for a batch of {expected} items{}",
                 OnItem(self.details.item)
             ),
-            ErrorKind::Cluster(_) | ErrorKind::Column { .. } => Ok(()),
+            ErrorKind::Cluster(_) | ErrorKind::Column { .. } | ErrorKind::Dataset(_) => Ok(()),
             ErrorKind::WorkerDied(message) => write!(
                 f,
                 ": its worker process died{}{}: {message}",
@@ -404,7 +423,8 @@ impl std::error::Error for Error {
             | ErrorKind::BatchLength { .. }
             | ErrorKind::Cluster(_)
             | ErrorKind::WorkerDied(_)
-            | ErrorKind::Column { .. } => None,
+            | ErrorKind::Column { .. }
+            | ErrorKind::Dataset(_) => None,
         }
     }
 }

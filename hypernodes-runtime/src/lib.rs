@@ -14,6 +14,8 @@ pub mod cache;
 #[cfg(feature = "cluster")]
 mod cluster;
 pub mod config;
+#[cfg(feature = "parquet")]
+pub mod dataset;
 mod devices;
 mod engine;
 mod error;

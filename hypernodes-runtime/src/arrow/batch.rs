@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema, SchemaRef};
 
 use super::row::Row;
@@ -76,17 +76,78 @@ where
     P: Pipeline,
     P::InputFields: Row,
 {
+    let columns = conformed::<P>(batch, true)?;
+    let readers = P::InputFields::readers(&columns);
+    Ok((0..batch.num_rows())
+        .map(|row| P::__hypernodes_inputs_from_fields(P::InputFields::read(&readers, row)))
+        .collect())
+}
+
+/// Like [`read_inputs`], but a row with a null where its input is not an `Option` is that
+/// row's error (naming the column and the row) rather than the whole batch's. A missing or
+/// mistyped column is still the batch's error, before any row is read.
+///
+/// ```
+/// use std::sync::Arc;
+/// use hypernodes::arrow::arrow_array::{ArrayRef, RecordBatch, UInt64Array};
+/// use hypernodes::{node, pipeline};
+///
+/// #[node(output = "double")]
+/// fn twice(x: u64) -> u64 { 2 * x }
+/// pipeline! { Twice = [twice] }
+///
+/// let x: ArrayRef = Arc::new(UInt64Array::from(vec![Some(1), None, Some(3)]));
+/// let batch = RecordBatch::try_from_iter([("x", x)]).unwrap();
+/// let rows = hypernodes::arrow::read_inputs_each::<Twice>(&batch)?;
+/// assert_eq!(rows[2].as_ref().unwrap().x, 3);
+/// assert_eq!(rows[1].as_ref().unwrap_err().item(), Some(1));
+/// # Ok::<(), hypernodes::Error>(())
+/// ```
+pub fn read_inputs_each<P>(batch: &RecordBatch) -> Result<Vec<Result<P::Inputs, Error>>, Error>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
+    let columns = conformed::<P>(batch, false)?;
+    let mut fields = Vec::with_capacity(columns.len());
+    P::InputFields::fields(P::INFO.inputs, &mut fields);
+    let refused: Vec<(&str, &ArrayRef)> = fields
+        .iter()
+        .zip(&columns)
+        .filter(|(field, column)| !field.is_nullable() && column.null_count() > 0)
+        .map(|(field, column)| (field.name().as_str(), column))
+        .collect();
+    let readers = P::InputFields::readers(&columns);
+    Ok((0..batch.num_rows())
+        .map(
+            |row| match refused.iter().find(|(_, column)| column.is_null(row)) {
+                Some((name, _)) => Err(Error::column(
+                    name,
+                    "null, and its input has no null (make the input an `Option`)".to_owned(),
+                )
+                .at_item(row)),
+                None => Ok(P::__hypernodes_inputs_from_fields(P::InputFields::read(
+                    &readers, row,
+                ))),
+            },
+        )
+        .collect())
+}
+
+/// `batch`'s columns for `P`'s inputs, in order, each conformed to its input's type.
+fn conformed<P>(batch: &RecordBatch, refuse_nulls: bool) -> Result<Vec<ArrayRef>, Error>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
     let names = P::INFO.inputs;
     let found = names
         .iter()
         .map(|name| column(batch, name))
         .collect::<Result<Vec<ArrayRef>, Error>>()?;
     let mut columns = Vec::with_capacity(found.len());
-    P::InputFields::conform(&found, names, &mut columns)?;
-    let readers = P::InputFields::readers(&columns);
-    Ok((0..batch.num_rows())
-        .map(|row| P::__hypernodes_inputs_from_fields(P::InputFields::read(&readers, row)))
-        .collect())
+    P::InputFields::conform(&found, names, refuse_nulls, &mut columns)?;
+    Ok(columns)
 }
 
 fn column(batch: &RecordBatch, name: &str) -> Result<ArrayRef, Error> {

@@ -44,7 +44,9 @@ mod runner;
 pub use arrow_array;
 pub use arrow_schema;
 
-pub use batch::{input_schema, output_schema, read_inputs, write_outputs};
+#[cfg(feature = "parquet")]
+pub(crate) use batch::beside;
+pub use batch::{input_schema, output_schema, read_inputs, read_inputs_each, write_outputs};
 pub use column::{Column, Refusal};
 pub use row::Row;
 pub use runner::Batches;

@@ -36,8 +36,14 @@ pub trait Row: Sized {
     /// The built columns, in order.
     fn finish(builders: &mut Self::Builders, out: &mut Vec<ArrayRef>);
     /// `columns` (named `names`) conformed to each pair's type, or an error naming the column,
-    /// its Arrow type and the Rust type.
-    fn conform(columns: &[ArrayRef], names: &[&str], out: &mut Vec<ArrayRef>) -> Result<(), Error>;
+    /// its Arrow type and the Rust type. With `refuse_nulls`, a null in a column whose type is
+    /// not an `Option` is an error naming the row; without, such rows are the caller's to skip.
+    fn conform(
+        columns: &[ArrayRef],
+        names: &[&str],
+        refuse_nulls: bool,
+        out: &mut Vec<ArrayRef>,
+    ) -> Result<(), Error>;
     /// Readers of conformed columns.
     fn readers(columns: &[ArrayRef]) -> Self::Readers<'_>;
     /// Row `row`.
@@ -53,7 +59,7 @@ impl Row for () {
     #[inline]
     fn push(self, _: &mut ()) {}
     fn finish(_: &mut (), _: &mut Vec<ArrayRef>) {}
-    fn conform(_: &[ArrayRef], _: &[&str], _: &mut Vec<ArrayRef>) -> Result<(), Error> {
+    fn conform(_: &[ArrayRef], _: &[&str], _: bool, _: &mut Vec<ArrayRef>) -> Result<(), Error> {
         Ok(())
     }
     fn readers(_: &[ArrayRef]) {}
@@ -81,12 +87,18 @@ impl<H: Column, T: Row> Row for (H, T) {
         out.push(builders.0.finish());
         T::finish(&mut builders.1, out);
     }
-    fn conform(columns: &[ArrayRef], names: &[&str], out: &mut Vec<ArrayRef>) -> Result<(), Error> {
+    fn conform(
+        columns: &[ArrayRef],
+        names: &[&str],
+        refuse_nulls: bool,
+        out: &mut Vec<ArrayRef>,
+    ) -> Result<(), Error> {
         let column = &columns[0];
-        let conformed = checked::<H>(column, 0..column.len())
+        let rows = if refuse_nulls { 0..column.len() } else { 0..0 };
+        let conformed = checked::<H>(column, rows)
             .map_err(|refusal| refused::<H>(names[0], column, refusal))?;
         out.push(conformed);
-        T::conform(&columns[1..], &names[1..], out)
+        T::conform(&columns[1..], &names[1..], refuse_nulls, out)
     }
     fn readers(columns: &[ArrayRef]) -> Self::Readers<'_> {
         (H::reader(&columns[0]), T::readers(&columns[1..]))

@@ -191,6 +191,7 @@ enum WireKind {
     Cluster(String),
     WorkerDied(String),
     Column { column: String, message: String },
+    Dataset(String),
 }
 
 impl From<&Error> for WireError {
@@ -214,6 +215,7 @@ impl From<&Error> for WireError {
                 column: column.clone(),
                 message: message.clone(),
             },
+            ErrorKind::Dataset(message) => WireKind::Dataset(message.clone()),
         };
         WireError {
             path: error
@@ -246,6 +248,7 @@ impl WireError {
             WireKind::Cluster(message) => ErrorKind::Cluster(message),
             WireKind::WorkerDied(message) => ErrorKind::WorkerDied(message),
             WireKind::Column { column, message } => ErrorKind::Column { column, message },
+            WireKind::Dataset(message) => ErrorKind::Dataset(message),
         };
         let path = self
             .path

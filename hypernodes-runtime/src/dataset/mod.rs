@@ -1,0 +1,36 @@
+//! Parquet datasets in and out of pipelines (feature `parquet`): a run reads a dataset's input
+//! columns part by part, runs each record batch on the runner's engine, and writes each part's
+//! results to a part file of its own, in bounded memory.
+//!
+//! ```
+//! use hypernodes::dataset::{Parquet, ParquetSink};
+//! use hypernodes::{node, pipeline, Sequential};
+//!
+//! #[node(output = "length")]
+//! fn measure(text: &str) -> u64 { text.len() as u64 }
+//! pipeline! { Measure = [measure] }
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let input = dir.path().join("in.parquet");
+//! # use std::sync::Arc;
+//! # use hypernodes::arrow::arrow_array::{ArrayRef, RecordBatch, StringArray};
+//! # let text: ArrayRef = Arc::new(StringArray::from(vec!["a", "bb", "ccc"]));
+//! # let batch = RecordBatch::try_from_iter([("text", text)]).unwrap();
+//! # hypernodes::dataset::write_parquet(&input, &[batch]).unwrap();
+//! let report = Measure::new()
+//!     .with_engine(Sequential)
+//!     .map_dataset(Parquet::files([&input]), ParquetSink::dir(dir.path().join("out")))?;
+//! assert_eq!((report.rows, report.written, report.failed), (3, 3, 0));
+//! assert_eq!(report.files.len(), 1);
+//! # Ok::<(), hypernodes::Error>(())
+//! ```
+
+mod parts;
+mod run;
+mod sink;
+mod source;
+
+pub use parts::Part;
+pub use run::DatasetReport;
+pub use sink::{write_parquet, ParquetSink};
+pub use source::Parquet;

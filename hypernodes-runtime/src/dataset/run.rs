@@ -1,0 +1,237 @@
+//! `map_dataset`: a source's parts read, run and written one record batch at a time.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use arrow_array::{BooleanArray, RecordBatch};
+use arrow_schema::{Schema, SchemaRef};
+use arrow_select::filter::filter_record_batch;
+
+use super::parts::Part;
+use super::sink::{failures, ParquetSink};
+use super::source::{failed, Parquet};
+use crate::arrow::{beside, read_inputs_each, write_outputs, Row};
+use crate::collect::KeepAll;
+use crate::engine::{Engine, Executes};
+use crate::error::{Error, ErrorKind};
+use crate::hooks::Hooks;
+use crate::pipeline::Pipeline;
+use crate::runner::Runner;
+
+/// What a dataset run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DatasetReport {
+    /// Parts run.
+    pub parts: usize,
+    /// Rows read.
+    pub rows: u64,
+    /// Rows written to part files.
+    pub written: u64,
+    /// Rows that failed (unreadable, or a node failed on them), written to the error files.
+    pub failed: u64,
+    /// The part files written, in part order.
+    pub files: Vec<PathBuf>,
+    /// The error files written, in part order.
+    pub error_files: Vec<PathBuf>,
+}
+
+impl fmt::Display for DatasetReport {
+    /// `1000 rows in 2 parts: 998 written to 2 files, 2 failed (in 1 error file)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} rows in {} parts: {} written to {} files, {} failed (in {} error files)",
+            self.rows,
+            self.parts,
+            self.written,
+            self.files.len(),
+            self.failed,
+            self.error_files.len()
+        )
+    }
+}
+
+impl DatasetReport {
+    /// Adds another report's counts and files (another process's parts, say).
+    pub fn merge(&mut self, other: DatasetReport) {
+        self.parts += other.parts;
+        self.rows += other.rows;
+        self.written += other.written;
+        self.failed += other.failed;
+        self.files.extend(other.files);
+        self.error_files.extend(other.error_files);
+    }
+}
+
+impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
+    /// Runs every row of `source` and writes the results to `sink`: each part of the source
+    /// (a run of row groups of one file) becomes one part file holding the rows that
+    /// succeeded, with the columns read (the inputs and any carried ones) beside the outputs.
+    /// Rows that fail (a null where the input is not an `Option`, or a node's error or panic)
+    /// go to the sink's error files instead of stopping the run.
+    ///
+    /// Only the input columns are read, one record batch at a time, whatever the engine: memory
+    /// holds a batch, its results and the writer's open row group. Every file's columns are
+    /// checked before any item runs; a missing or mistyped column, or a file that cannot be
+    /// read or written, stops the run with an error naming it.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use hypernodes::arrow::arrow_array::{ArrayRef, RecordBatch, StringArray};
+    /// use hypernodes::dataset::{write_parquet, Parquet, ParquetSink};
+    /// use hypernodes::{node, pipeline, Parallel};
+    ///
+    /// #[node(output = "number")]
+    /// fn parse(text: &str) -> Result<u64, std::num::ParseIntError> { text.parse() }
+    /// pipeline! { Parse = [parse] }
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let input = dir.path().join("texts.parquet");
+    /// let texts: ArrayRef = Arc::new(StringArray::from(vec!["1", "two", "3"]));
+    /// write_parquet(&input, &[RecordBatch::try_from_iter([("text", texts)]).unwrap()])?;
+    ///
+    /// let report = Parse::new()
+    ///     .with_engine(Parallel::new())
+    ///     .map_dataset(Parquet::files([&input]), ParquetSink::dir(dir.path().join("out")))?;
+    /// assert_eq!((report.written, report.failed), (2, 1));
+    /// assert!(report.error_files[0].ends_with("_errors/part-00000.parquet"));
+    /// # Ok::<(), hypernodes::Error>(())
+    /// ```
+    pub fn map_dataset(&self, source: Parquet, sink: ParquetSink) -> Result<DatasetReport, Error>
+    where
+        P::InputFields: Row,
+        P::OutputFields: Row,
+        E: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
+    {
+        let listing = source.listing()?;
+        let columns = source.columns(P::INFO.inputs);
+        for (file, schema) in &listing.schemas {
+            check::<P>(file, schema, &columns)?;
+        }
+        sink.prepare()?;
+        let mut report = DatasetReport::default();
+        for part in &listing.parts {
+            report.merge(self.map_part(&source, &sink, part, &columns)?);
+        }
+        Ok(report)
+    }
+
+    /// One part: its batches run, its rows written to its part file and error file.
+    pub(crate) fn map_part(
+        &self,
+        source: &Parquet,
+        sink: &ParquetSink,
+        part: &Part,
+        columns: &[String],
+    ) -> Result<DatasetReport, Error>
+    where
+        P::InputFields: Row,
+        P::OutputFields: Row,
+        E: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
+    {
+        let (mut out, mut errors) = (sink.part(part.index), sink.errors(part.index));
+        let mut report = DatasetReport {
+            parts: 1,
+            ..DatasetReport::default()
+        };
+        let mut next_row = part.first_row;
+        let file_name = part.file.display().to_string();
+        for batch in source.read(part, columns)? {
+            let batch = batch?;
+            let rows = read_inputs_each::<P>(&batch)?;
+            let mut kept = Vec::with_capacity(rows.len());
+            let mut failures_here = Vec::new();
+            let (items, positions): (Vec<P::Inputs>, Vec<usize>) = rows
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, row)| match row {
+                    Ok(item) => Some((item, i)),
+                    Err(error) => {
+                        failures_here.push((i, error));
+                        None
+                    }
+                })
+                .unzip();
+            let mut keep = vec![false; batch.num_rows()];
+            for (result, i) in self.map_results(items).into_iter().zip(positions) {
+                match result {
+                    Ok(outputs) => {
+                        keep[i] = true;
+                        kept.push(outputs);
+                    }
+                    Err(error) => failures_here.push((i, error)),
+                }
+            }
+            failures_here.sort_by_key(|(i, _)| *i);
+            let kept_inputs = filter_record_batch(&batch, &BooleanArray::from(keep))
+                .map_err(|e| failed(&part.file, e))?;
+            report.rows += batch.num_rows() as u64;
+            report.written += kept.len() as u64;
+            report.failed += failures_here.len() as u64;
+            out.write(&beside(&kept_inputs, write_outputs::<P>(kept)))?;
+            if !failures_here.is_empty() {
+                let rows: Vec<(String, u64, String, String)> = failures_here
+                    .into_iter()
+                    .map(|(i, error)| {
+                        let row = next_row + i as u64;
+                        (file_name.clone(), row, node_of(&error), message_of(&error))
+                    })
+                    .collect();
+                errors.write(&failures(&rows))?;
+            }
+            next_row += batch.num_rows() as u64;
+        }
+        report.files.extend(out.finish()?);
+        report.error_files.extend(errors.finish()?);
+        Ok(report)
+    }
+}
+
+/// `file`'s columns can be read as `P`'s inputs: checked on an empty batch of its schema, so a
+/// missing or mistyped column stops the run before any item runs.
+fn check<P>(file: &Path, schema: &SchemaRef, columns: &[String]) -> Result<(), Error>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
+    let mut fields = Vec::with_capacity(columns.len());
+    for column in columns {
+        match schema.field_with_name(column) {
+            Ok(field) => fields.push(field.clone()),
+            Err(_) if P::INFO.inputs.contains(&column.as_str()) => {}
+            Err(_) => {
+                return Err(Error::column(
+                    column,
+                    format!("carried, but missing from {}", file.display()),
+                ))
+            }
+        }
+    }
+    let empty = RecordBatch::new_empty(std::sync::Arc::new(Schema::new(fields)));
+    read_inputs_each::<P>(&empty)
+        .map(drop)
+        .map_err(|error| match error.kind() {
+            ErrorKind::Column { column, message } => {
+                Error::column(column, format!("{message} (in {})", file.display()))
+            }
+            _ => error,
+        })
+}
+
+/// The node an error names, with the pipelines it sits in; empty when no node ran.
+fn node_of(error: &Error) -> String {
+    match error.kind() {
+        ErrorKind::Column { .. } => String::new(),
+        _ => error.node_path(),
+    }
+}
+
+/// An error's message without the node and row the error file has columns for.
+fn message_of(error: &Error) -> String {
+    match error.kind() {
+        ErrorKind::Failed(source) => source.to_string(),
+        ErrorKind::Panicked(message) => format!("panicked: {message}"),
+        ErrorKind::Column { column, message } => format!("column `{column}`: {message}"),
+        _ => error.to_string(),
+    }
+}

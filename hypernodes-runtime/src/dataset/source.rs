@@ -1,0 +1,214 @@
+//! Parquet files as a pipeline's source: listed, cut into parts, read part by part with only
+//! the columns a run needs.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow_array::RecordBatch;
+use arrow_schema::SchemaRef;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ProjectionMask;
+
+use super::parts::{cut, FileLayout, Part};
+use crate::arrow::{read_inputs, Row};
+use crate::error::Error;
+use crate::pipeline::Pipeline;
+
+/// Rows per record batch read, unless `batch_rows` says otherwise.
+const DEFAULT_BATCH_ROWS: usize = 8192;
+/// Compressed bytes per part, unless `part_bytes` says otherwise.
+const DEFAULT_PART_BYTES: u64 = 64 << 20;
+
+/// Parquet files read as a dataset: `Parquet::files(paths)` or `Parquet::dir(dir)`.
+///
+/// ```
+/// use hypernodes::dataset::Parquet;
+/// let source = Parquet::files(["a.parquet", "b.parquet"]).batch_rows(1024).carry(["id"]);
+/// assert_eq!(source.paths().len(), 2);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Parquet {
+    paths: Vec<PathBuf>,
+    dir: Option<PathBuf>,
+    batch_rows: usize,
+    part_bytes: u64,
+    carried: Vec<String>,
+}
+
+impl Parquet {
+    /// These files, in this order.
+    pub fn files<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Self {
+        Parquet {
+            paths: paths.into_iter().map(|p| p.as_ref().to_owned()).collect(),
+            dir: None,
+            batch_rows: DEFAULT_BATCH_ROWS,
+            part_bytes: DEFAULT_PART_BYTES,
+            carried: Vec::new(),
+        }
+    }
+
+    /// Every `.parquet` file in `dir` (not below it), by name, listed when the run starts.
+    pub fn dir(dir: impl AsRef<Path>) -> Self {
+        Parquet {
+            dir: Some(dir.as_ref().to_owned()),
+            ..Parquet::files(Vec::<PathBuf>::new())
+        }
+    }
+
+    /// Rows per record batch (default 8192): the unit each engine call runs, and what bounds
+    /// the memory a run holds beside its writer.
+    pub fn batch_rows(mut self, rows: usize) -> Self {
+        self.batch_rows = rows.max(1);
+        self
+    }
+
+    /// Compressed bytes per part (default 64 MiB): a part is a run of whole row groups of one
+    /// file, and one part file is written per part.
+    pub fn part_bytes(mut self, bytes: u64) -> Self {
+        self.part_bytes = bytes.max(1);
+        self
+    }
+
+    /// Columns read besides the pipeline's inputs and written beside its outputs (an id, say).
+    pub fn carry<S: Into<String>>(mut self, columns: impl IntoIterator<Item = S>) -> Self {
+        self.carried.extend(columns.into_iter().map(Into::into));
+        self
+    }
+
+    /// The files given to [`Parquet::files`] (empty for [`Parquet::dir`] until listed).
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    /// The files this source reads.
+    pub(crate) fn list(&self) -> Result<Vec<PathBuf>, Error> {
+        let Some(dir) = &self.dir else {
+            return Ok(self.paths.clone());
+        };
+        let entries = std::fs::read_dir(dir).map_err(|e| failed(dir, e))?;
+        let mut files = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(|e| failed(dir, e))?.path();
+            if path.extension().is_some_and(|e| e == "parquet") && path.is_file() {
+                files.push(path);
+            }
+        }
+        files.sort();
+        Ok(files)
+    }
+
+    /// The dataset's parts, and each file's Arrow schema.
+    pub(crate) fn listing(&self) -> Result<Listing, Error> {
+        let mut layouts = Vec::new();
+        let mut schemas = Vec::new();
+        for file in self.list()? {
+            let builder = open(&file)?;
+            let row_groups = builder
+                .metadata()
+                .row_groups()
+                .iter()
+                .map(|g| (g.num_rows() as u64, g.compressed_size() as u64))
+                .collect();
+            schemas.push((file.clone(), builder.schema().clone()));
+            layouts.push(FileLayout { file, row_groups });
+        }
+        Ok(Listing { parts: cut(&layouts, self.part_bytes), schemas })
+    }
+
+    /// The columns a run of `P` reads: its inputs, then the carried ones.
+    pub(crate) fn columns(&self, inputs: &[&str]) -> Vec<String> {
+        let mut columns: Vec<String> = inputs.iter().map(|&c| c.to_owned()).collect();
+        for carried in &self.carried {
+            if !columns.contains(carried) {
+                columns.push(carried.clone());
+            }
+        }
+        columns
+    }
+
+    /// The record batches of `part`, with `columns` only (in the file's order).
+    pub(crate) fn read(
+        &self,
+        part: &Part,
+        columns: &[String],
+    ) -> Result<impl Iterator<Item = Result<RecordBatch, Error>>, Error> {
+        let builder = open(&part.file)?;
+        let roots = builder
+            .schema()
+            .fields()
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| columns.iter().any(|c| c == f.name()))
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>();
+        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
+        let file = part.file.clone();
+        let reader = builder
+            .with_projection(mask)
+            .with_row_groups(part.row_groups.clone().collect())
+            .with_batch_size(self.batch_rows)
+            .build()
+            .map_err(|e| failed(&file, e))?;
+        Ok(reader.map(move |batch| batch.map_err(|e| failed(&file, e))))
+    }
+
+    /// Every row as `P`'s inputs, batch by batch, for a loop of your own: only `P`'s input
+    /// columns are read, and memory holds one batch at a time.
+    ///
+    /// ```
+    /// # use std::sync::Arc;
+    /// # use hypernodes::arrow::arrow_array::{ArrayRef, RecordBatch, UInt64Array};
+    /// use hypernodes::dataset::{write_parquet, Parquet};
+    /// use hypernodes::{node, pipeline};
+    ///
+    /// #[node(output = "double")]
+    /// fn twice(x: u64) -> u64 { 2 * x }
+    /// pipeline! { Twice = [twice] }
+    ///
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("x.parquet");
+    /// # let x: ArrayRef = Arc::new(UInt64Array::from(vec![1, 2, 3]));
+    /// write_parquet(&path, &[RecordBatch::try_from_iter([("x", x)]).unwrap()])?;
+    /// let mut total = 0;
+    /// for batch in Parquet::files([&path]).batch_rows(2).items::<Twice>()? {
+    ///     total += batch?.iter().map(|item| item.x).sum::<u64>();
+    /// }
+    /// assert_eq!(total, 6);
+    /// # Ok::<(), hypernodes::Error>(())
+    /// ```
+    pub fn items<P>(
+        &self,
+    ) -> Result<impl Iterator<Item = Result<Vec<P::Inputs>, Error>> + '_, Error>
+    where
+        P: Pipeline,
+        P::InputFields: Row,
+    {
+        let parts = self.listing()?.parts;
+        let columns = self.columns(P::INFO.inputs);
+        let batches = parts
+            .into_iter()
+            .map(move |part| self.read(&part, &columns));
+        Ok(batches
+            .flat_map(|batches| match batches {
+                Ok(batches) => Box::new(batches) as Box<dyn Iterator<Item = _>>,
+                Err(error) => Box::new(std::iter::once(Err(error))),
+            })
+            .map(|batch| batch.and_then(|batch| read_inputs::<P>(&batch))))
+    }
+}
+
+/// A dataset's parts and its files' schemas, as listed when a run starts.
+pub(crate) struct Listing {
+    pub parts: Vec<Part>,
+    pub schemas: Vec<(PathBuf, SchemaRef)>,
+}
+
+fn open(file: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, Error> {
+    let handle = File::open(file).map_err(|e| failed(file, e))?;
+    ParquetRecordBatchReaderBuilder::try_new(handle).map_err(|e| failed(file, e))
+}
+
+/// An I/O or Parquet error on `path`.
+pub(crate) fn failed(path: &Path, error: impl std::fmt::Display) -> Error {
+    Error::dataset(format!("{}: {error}", path.display()))
+}
