@@ -1149,6 +1149,18 @@ impl Words {
     {
         <&Self as ::hypernodes::__private::Batches>::map_batch(self, batch)
     }
+    #[doc = r" Runs every row of a Parquet `source` on the default engine and writes the results"]
+    #[doc = r" to `sink`, part by part; see `Runner::map_dataset`."]
+    pub fn map_dataset(
+        &self,
+        source: ::hypernodes::__private::Parquet,
+        sink: ::hypernodes::__private::ParquetSink,
+    ) -> ::core::result::Result<::hypernodes::__private::DatasetReport, ::hypernodes::Error>
+    where
+        for<'a> &'a Self: ::hypernodes::__private::Datasets,
+    {
+        <&Self as ::hypernodes::__private::Datasets>::map_dataset(self, source, sink)
+    }
     #[doc(hidden)]
     #[inline]
     #[allow(

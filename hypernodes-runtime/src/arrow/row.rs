@@ -111,7 +111,7 @@ impl<H: Column, T: Row> Row for (H, T) {
 
 /// The error for a column `T` cannot read.
 fn refused<T: Column>(name: &str, column: &ArrayRef, refusal: Refusal) -> Error {
-    let rust = std::any::type_name::<T>();
+    let rust = short_type_name::<T>();
     match refusal {
         Refusal::Layout => Error::column(
             name,
@@ -126,5 +126,36 @@ fn refused<T: Column>(name: &str, column: &ArrayRef, refusal: Refusal) -> Error 
             format!("null, and `{rust}` has no null (make the input an `Option`)"),
         )
         .at_item(row),
+    }
+}
+
+/// `T`'s name without module paths: `Option<Vec<String>>`, not
+/// `core::option::Option<alloc::vec::Vec<alloc::string::String>>`.
+fn short_type_name<T>() -> String {
+    let full = std::any::type_name::<T>();
+    let mut short = String::with_capacity(full.len());
+    let mut path = String::new();
+    for c in full.chars().chain(std::iter::once(' ')) {
+        if c.is_alphanumeric() || c == '_' || c == ':' {
+            path.push(c);
+        } else {
+            short.push_str(path.rsplit("::").next().unwrap_or(""));
+            path.clear();
+            short.push(c);
+        }
+    }
+    short.pop();
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn type_names_lose_their_module_paths() {
+        assert_eq!(
+            super::short_type_name::<Option<Vec<String>>>(),
+            "Option<Vec<String>>"
+        );
+        assert_eq!(super::short_type_name::<[f32; 4]>(), "[f32; 4]");
     }
 }

@@ -30,7 +30,9 @@ mod run;
 mod sink;
 mod source;
 
+/// The `parquet` crate this module reads and writes with, so that its version always matches.
+pub use parquet;
 pub use parts::Part;
-pub use run::DatasetReport;
+pub use run::{DatasetReport, Datasets};
 pub use sink::{write_parquet, ParquetSink};
 pub use source::Parquet;

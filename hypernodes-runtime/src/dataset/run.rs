@@ -12,7 +12,7 @@ use super::sink::{failures, ParquetSink};
 use super::source::{failed, Parquet};
 use crate::arrow::{beside, read_inputs_each, write_outputs, Row};
 use crate::collect::KeepAll;
-use crate::engine::{Engine, Executes};
+use crate::engine::{Engine, Executes, Parallel};
 use crate::error::{Error, ErrorKind};
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
@@ -233,5 +233,29 @@ fn message_of(error: &Error) -> String {
         ErrorKind::Panicked(message) => format!("panicked: {message}"),
         ErrorKind::Column { column, message } => format!("column `{column}`: {message}"),
         _ => error.to_string(),
+    }
+}
+
+/// What a generated pipeline's `map_dataset` calls, on `&P` so that the method compiles for
+/// every pipeline and only a call asks for Arrow columns. Generated code only.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot read or write Parquet datasets: an input or output type has no Arrow column",
+    note = "columns exist for bool, the integers, f32, f64, String, and Option<T>, Vec<T> and [T; N] of those"
+)]
+pub trait Datasets {
+    /// `map_dataset` on the default engine.
+    fn map_dataset(self, source: Parquet, sink: ParquetSink) -> Result<DatasetReport, Error>;
+}
+
+impl<P> Datasets for &P
+where
+    P: Pipeline,
+    P::InputFields: Row,
+    P::OutputFields: Row,
+    Parallel: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
+{
+    fn map_dataset(self, source: Parquet, sink: ParquetSink) -> Result<DatasetReport, Error> {
+        Runner::new(self, Parallel::new()).map_dataset(source, sink)
     }
 }

@@ -112,7 +112,10 @@ impl Parquet {
             schemas.push((file.clone(), builder.schema().clone()));
             layouts.push(FileLayout { file, row_groups });
         }
-        Ok(Listing { parts: cut(&layouts, self.part_bytes), schemas })
+        Ok(Listing {
+            parts: cut(&layouts, self.part_bytes),
+            schemas,
+        })
     }
 
     /// The columns a run of `P` reads: its inputs, then the carried ones.

@@ -1,5 +1,5 @@
 //! `input_schema`, `output_schema` and `map_batch` on the pipeline, written only when the
-//! runtime has its `arrow` feature. Each is bounded by `for<'a> &'a Self: Batches`, so a
+//! runtime has its `arrow` feature, and `map_dataset` with its `parquet` feature. Each is bounded by `for<'a> &'a Self: Batches`, so a
 //! pipeline whose types have no Arrow column still compiles: only a call to one is an error.
 
 use proc_macro2::TokenStream;
@@ -13,6 +13,7 @@ pub fn methods(krate: &TokenStream, features: Features) -> TokenStream {
         return TokenStream::new();
     }
     let batches = quote!(#krate::__private::Batches);
+    let dataset = dataset(krate, features);
     let (schema, batch) = (
         quote!(#krate::__private::SchemaRef),
         quote!(#krate::__private::RecordBatch),
@@ -36,6 +37,29 @@ pub fn methods(krate: &TokenStream, features: Features) -> TokenStream {
             for<'a> &'a Self: #batches,
         {
             <&Self as #batches>::map_batch(self, batch)
+        }
+
+        #dataset
+    }
+}
+
+fn dataset(krate: &TokenStream, features: Features) -> TokenStream {
+    if !features.parquet {
+        return TokenStream::new();
+    }
+    let datasets = quote!(#krate::__private::Datasets);
+    quote! {
+        /// Runs every row of a Parquet `source` on the default engine and writes the results
+        /// to `sink`, part by part; see `Runner::map_dataset`.
+        pub fn map_dataset(
+            &self,
+            source: #krate::__private::Parquet,
+            sink: #krate::__private::ParquetSink,
+        ) -> #FqResult<#krate::__private::DatasetReport, #krate::Error>
+        where
+            for<'a> &'a Self: #datasets,
+        {
+            <&Self as #datasets>::map_dataset(self, source, sink)
         }
     }
 }

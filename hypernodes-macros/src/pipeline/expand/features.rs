@@ -12,6 +12,8 @@ pub struct Features {
     pub values: bool,
     /// `input_schema`, `output_schema` and `map_batch` (Arrow record batches).
     pub arrow: bool,
+    /// `map_dataset` (Parquet datasets).
+    pub parquet: bool,
 }
 
 impl Features {
@@ -22,6 +24,7 @@ impl Features {
         streaming: cfg!(feature = "streaming"),
         values: cfg!(feature = "values"),
         arrow: cfg!(feature = "arrow"),
+        parquet: cfg!(feature = "parquet"),
     };
 
     /// Every part, whatever this build has: what the golden expansion shows.
@@ -31,5 +34,6 @@ impl Features {
         streaming: true,
         values: true,
         arrow: true,
+        parquet: true,
     };
 }
