@@ -319,8 +319,7 @@ fn a_directory_source_reads_its_parquet_files_by_name_and_items_come_out_typed()
         .batch_rows(3)
         .items::<Score>()
         .unwrap()
-        .map(Result::unwrap)
-        .flatten()
+        .flat_map(Result::unwrap)
         .collect();
     assert_eq!(items.len(), 20);
     assert_eq!((items[4].text.as_str(), items[4].bonus), ("t4", Some(4)));
