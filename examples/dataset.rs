@@ -23,20 +23,29 @@ pub struct Model {
 
 impl Stateful for Model {
     fn create(_: &WorkerContext) -> Result<Self, BoxError> {
-        Ok(Model { weights: [0.5, -0.25, 1.0, 0.125] })
+        Ok(Model {
+            weights: [0.5, -0.25, 1.0, 0.125],
+        })
     }
 }
 
 #[node(output = "score", stateful(model))]
 fn score(embedding: &[f32; 4], model: &Model) -> f32 {
-    embedding.iter().zip(model.weights).map(|(x, w)| x * w).sum()
+    embedding
+        .iter()
+        .zip(model.weights)
+        .map(|(x, w)| x * w)
+        .sum()
 }
 
 /// Rows without a title fail on purpose: they land in the error files, the rest go on.
 #[node(output = "label")]
 fn label(title: Option<String>, score: f32) -> Result<String, String> {
     let title = title.ok_or("no title")?;
-    Ok(format!("{title}: {}", if score > 1.0 { "high" } else { "low" }))
+    Ok(format!(
+        "{title}: {}",
+        if score > 1.0 { "high" } else { "low" }
+    ))
 }
 
 pipeline! { Labels = [score, label] }
@@ -47,10 +56,13 @@ fn generate(path: &std::path::Path, rows: u64) -> Result<(), Box<dyn std::error:
     let mut writer: Option<ArrowWriter<std::fs::File>> = None;
     for start in (0..rows).step_by(65_536) {
         let ids: Vec<u64> = (start..rows.min(start + 65_536)).collect();
-        let titles: StringArray =
-            ids.iter().map(|i| (i % 1000 != 999).then(|| format!("item {i}"))).collect();
+        let titles: StringArray = ids
+            .iter()
+            .map(|i| (i % 1000 != 999).then(|| format!("item {i}")))
+            .collect();
         let embedding = FixedSizeListArray::from_iter_primitive::<Float32Type, _, _>(
-            ids.iter().map(|&i| Some((0..4).map(move |k| Some(((i + k) % 7) as f32 * 0.5)))),
+            ids.iter()
+                .map(|&i| Some((0..4).map(move |k| Some(((i + k) % 7) as f32 * 0.5)))),
             4,
         );
         let columns: [(&str, ArrayRef); 3] = [
@@ -62,7 +74,11 @@ fn generate(path: &std::path::Path, rows: u64) -> Result<(), Box<dyn std::error:
         let file = || std::fs::File::create(path);
         let writer = match &mut writer {
             Some(writer) => writer,
-            None => writer.insert(ArrowWriter::try_new(file()?, batch.schema(), Some(groups()))?),
+            None => writer.insert(ArrowWriter::try_new(
+                file()?,
+                batch.schema(),
+                Some(groups()),
+            )?),
         };
         writer.write(&batch)?;
     }
@@ -72,7 +88,9 @@ fn generate(path: &std::path::Path, rows: u64) -> Result<(), Box<dyn std::error:
 
 /// Row groups of 256 K rows, so that generating a large input holds little.
 fn groups() -> WriterProperties {
-    WriterProperties::builder().set_max_row_group_row_count(Some(256 * 1024)).build()
+    WriterProperties::builder()
+        .set_max_row_group_row_count(Some(256 * 1024))
+        .build()
 }
 
 /// The process's peak resident memory (Linux), in MiB.
@@ -84,13 +102,21 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let rows: u64 = std::env::args().nth(1).map(|n| n.parse()).transpose()?.unwrap_or(1_000_000);
+    let rows: u64 = std::env::args()
+        .nth(1)
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
     let dir = std::env::temp_dir().join(format!("hypernodes-dataset-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let input = dir.join("items.parquet");
     let started = Instant::now();
     generate(&input, rows)?;
-    println!("wrote {rows} rows to {} in {:.2?}", input.display(), started.elapsed());
+    println!(
+        "wrote {rows} rows to {} in {:.2?}",
+        input.display(),
+        started.elapsed()
+    );
 
     let started = Instant::now();
     let report = Labels::new().with_engine(Streaming::new()).map_dataset(

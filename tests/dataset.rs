@@ -325,3 +325,31 @@ fn a_directory_source_reads_its_parquet_files_by_name_and_items_come_out_typed()
     assert_eq!((items[4].text.as_str(), items[4].bonus), ("t4", Some(4)));
     assert_eq!(items[5].bonus, None);
 }
+
+#[test]
+fn stateful_resources_are_built_once_per_worker_for_the_whole_dataset() {
+    use hypernodes::{BoxError, Stateful, WorkerContext};
+    static BUILDS: AtomicUsize = AtomicUsize::new(0);
+    pub struct Offset(u64);
+    impl Stateful for Offset {
+        fn create(_: &WorkerContext) -> Result<Self, BoxError> {
+            BUILDS.fetch_add(1, Ordering::SeqCst);
+            Ok(Offset(1000))
+        }
+    }
+    #[node(output = "shifted", stateful(offset))]
+    fn shift(id: u64, offset: &Offset) -> u64 {
+        id + offset.0
+    }
+    pipeline! { Shift = [shift] }
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dataset(dir.path(), 2, 3, 50);
+    // 2 files x 3 parts x 5 batches of 10 rows: 30 batches, one build.
+    let source = Parquet::files(&inputs).batch_rows(10).part_bytes(1);
+    let report = Shift::new()
+        .with_engine(Sequential)
+        .map_dataset(source, ParquetSink::dir(dir.path().join("out")))
+        .unwrap();
+    assert_eq!((report.parts, report.rows), (6, 300));
+    assert_eq!(BUILDS.load(Ordering::SeqCst), 1);
+}

@@ -212,12 +212,32 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
         I: Iterator<Item = P::Inputs>,
         E: Executes<P, I, C>,
     {
-        let shared = self.pipeline.__hypernodes_shared(plan);
+        self.execute_shared(plan, &self.shared(plan), items)
+    }
+
+    /// What the workers of a run with `plan` share: its stateful instances among them. A run
+    /// that goes in several calls (a dataset's batches) makes it once.
+    pub(crate) fn shared(&self, plan: &Plan) -> P::Shared {
+        self.pipeline.__hypernodes_shared(plan)
+    }
+
+    /// Every item on the engine with the run's `shared` state, gathered by `C`.
+    pub(crate) fn execute_shared<C, I>(
+        &self,
+        plan: &Plan,
+        shared: &P::Shared,
+        items: I,
+    ) -> C::Output
+    where
+        C: Collect<P::Outputs>,
+        I: Iterator<Item = P::Inputs>,
+        E: Executes<P, I, C>,
+    {
         let unit = plan.unit_items();
         Executes::<P, I, C>::run(
             &self.engine,
             &*self.pipeline,
-            &shared,
+            shared,
             &self.hooks,
             unit,
             items,

@@ -25,7 +25,8 @@ pub enum Refusal {
     },
 }
 
-/// A Rust type that is one Arrow column: `bool`, the integers, `f32`, `f64`, `String`, and
+/// A Rust type that is one Arrow column: `bool`, the integers (`usize` and `isize` as 64-bit
+/// columns), `f32`, `f64`, `String`, and
 /// `Option<T>` (nullable), `Vec<T>` (a list) and `[T; N]` (a fixed-size list) of those.
 ///
 /// Reading accepts, besides the type's own layout: `LargeUtf8` and `Utf8View` for `String`;
@@ -147,6 +148,46 @@ primitive!(u32, UInt32Type, UInt32, [UInt8Type, UInt16Type]);
 primitive!(u64, UInt64Type, UInt64, [UInt8Type, UInt16Type, UInt32Type]);
 primitive!(f32, Float32Type, Float32, []);
 primitive!(f64, Float64Type, Float64, [Float32Type]);
+
+/// `usize` and `isize` as 64-bit columns (`UInt64`, `Int64`): Arrow has no pointer-sized
+/// integer, and counts and lengths are `usize` in Rust.
+macro_rules! pointer_sized {
+    ($rust:ty, $as:ty) => {
+        #[cfg(target_pointer_width = "64")]
+        impl Column for $rust {
+            type Builder = <$as as Column>::Builder;
+            type Reader<'a> = <$as as Column>::Reader<'a>;
+
+            fn data_type() -> DataType {
+                <$as>::data_type()
+            }
+            fn builder(capacity: usize) -> Self::Builder {
+                <$as>::builder(capacity)
+            }
+            #[inline]
+            fn push(builder: &mut Self::Builder, value: Self) {
+                <$as>::push(builder, value as $as);
+            }
+            fn push_null(builder: &mut Self::Builder) {
+                <$as>::push_null(builder);
+            }
+            fn conform(array: &ArrayRef) -> Result<ArrayRef, Refusal> {
+                <$as>::conform(array)
+            }
+            fn reader(array: &ArrayRef) -> Self::Reader<'_> {
+                <$as>::reader(array)
+            }
+            #[inline]
+            fn read(reader: &Self::Reader<'_>, row: usize) -> Self {
+                // Lossless: this impl exists only where the pointer is 64 bits wide.
+                <$as>::read(reader, row) as $rust
+            }
+        }
+    };
+}
+
+pointer_sized!(usize, u64);
+pointer_sized!(isize, i64);
 
 impl Column for bool {
     type Builder = BooleanBuilder;

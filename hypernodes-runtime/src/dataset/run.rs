@@ -9,13 +9,14 @@ use arrow_select::filter::filter_record_batch;
 
 use super::parts::Part;
 use super::sink::{failures, ParquetSink};
-use super::source::{failed, Parquet};
+use super::source::{failed as failed_on, Parquet};
 use crate::arrow::{beside, read_inputs_each, write_outputs, Row};
 use crate::collect::KeepAll;
 use crate::engine::{Engine, Executes, Parallel};
 use crate::error::{Error, ErrorKind};
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
+use crate::plan::Plan;
 use crate::runner::Runner;
 
 /// What a dataset run did.
@@ -108,69 +109,83 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
         for (file, schema) in &listing.schemas {
             check::<P>(file, schema, &columns)?;
         }
+        let plan = self.plan();
+        Self::ready(&plan)?;
         sink.prepare()?;
+        // One run over every batch: stateful resources are built once, not per batch.
+        let shared = self.shared(&plan);
+        let rows = listing.parts.iter().map(|part| part.rows as usize).sum();
+        let clock = self.map_start(Some(rows));
+        let run = PartRun {
+            source: &source,
+            sink: &sink,
+            columns: &columns,
+            plan: &plan,
+        };
         let mut report = DatasetReport::default();
+        let mut outcome = Ok(());
         for part in &listing.parts {
-            report.merge(self.map_part(&source, &sink, part, &columns)?);
+            match self.map_part(&run, &shared, part) {
+                Ok(done) => report.merge(done),
+                Err(error) => {
+                    outcome = Err(error);
+                    break;
+                }
+            }
         }
-        Ok(report)
+        self.map_end(report.rows as usize, report.failed as usize, clock);
+        outcome.map(|()| report)
     }
 
     /// One part: its batches run, its rows written to its part file and error file.
-    pub(crate) fn map_part(
+    fn map_part(
         &self,
-        source: &Parquet,
-        sink: &ParquetSink,
+        run: &PartRun<'_>,
+        shared: &P::Shared,
         part: &Part,
-        columns: &[String],
     ) -> Result<DatasetReport, Error>
     where
         P::InputFields: Row,
         P::OutputFields: Row,
         E: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
     {
-        let (mut out, mut errors) = (sink.part(part.index), sink.errors(part.index));
+        let (mut out, mut errors) = (run.sink.part(part.index), run.sink.errors(part.index));
         let mut report = DatasetReport {
             parts: 1,
             ..DatasetReport::default()
         };
         let mut next_row = part.first_row;
         let file_name = part.file.display().to_string();
-        for batch in source.read(part, columns)? {
+        for batch in run.source.read(part, run.columns)? {
             let batch = batch?;
-            let rows = read_inputs_each::<P>(&batch)?;
-            let mut kept = Vec::with_capacity(rows.len());
-            let mut failures_here = Vec::new();
-            let (items, positions): (Vec<P::Inputs>, Vec<usize>) = rows
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, row)| match row {
-                    Ok(item) => Some((item, i)),
-                    Err(error) => {
-                        failures_here.push((i, error));
-                        None
-                    }
-                })
-                .unzip();
+            let Split {
+                items,
+                positions,
+                mut failed,
+            } = split::<P>(&batch)?;
+            let results =
+                self.execute_shared::<KeepAll<P::Outputs>, _>(run.plan, shared, items.into_iter());
+            let mut kept = Vec::with_capacity(results.len());
             let mut keep = vec![false; batch.num_rows()];
-            for (result, i) in self.map_results(items).into_iter().zip(positions) {
+            for (i, result) in results.into_iter().enumerate() {
+                let row = positions.as_ref().map_or(i, |positions| positions[i]);
                 match result {
                     Ok(outputs) => {
-                        keep[i] = true;
+                        keep[row] = true;
                         kept.push(outputs);
                     }
-                    Err(error) => failures_here.push((i, error)),
+                    Err(error) => failed.push((row, error)),
                 }
             }
-            failures_here.sort_by_key(|(i, _)| *i);
+            failed.sort_by_key(|(row, _)| *row);
             let kept_inputs = filter_record_batch(&batch, &BooleanArray::from(keep))
-                .map_err(|e| failed(&part.file, e))?;
+                .map_err(|e| failed_on(&part.file, e))?;
             report.rows += batch.num_rows() as u64;
             report.written += kept.len() as u64;
-            report.failed += failures_here.len() as u64;
+            report.failed += failed.len() as u64;
             out.write(&beside(&kept_inputs, write_outputs::<P>(kept)))?;
-            if !failures_here.is_empty() {
-                let rows: Vec<(String, u64, String, String)> = failures_here
+            if !failed.is_empty() {
+                let rows: Vec<(String, u64, String, String)> = failed
                     .into_iter()
                     .map(|(i, error)| {
                         let row = next_row + i as u64;
@@ -185,6 +200,56 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
         report.error_files.extend(errors.finish()?);
         Ok(report)
     }
+}
+
+/// What every part of one dataset run reads with and writes to.
+struct PartRun<'a> {
+    source: &'a Parquet,
+    sink: &'a ParquetSink,
+    columns: &'a [String],
+    plan: &'a Plan,
+}
+
+/// A batch's rows: the items to run, the row of each (`None` when every row is an item, in
+/// order), and the rows that cannot be read.
+struct Split<T> {
+    items: Vec<T>,
+    positions: Option<Vec<usize>>,
+    failed: Vec<(usize, Error)>,
+}
+
+fn split<P>(batch: &RecordBatch) -> Result<Split<P::Inputs>, Error>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
+    let rows = read_inputs_each::<P>(batch)?;
+    if rows.iter().all(Result::is_ok) {
+        let items = rows
+            .into_iter()
+            .map(|row| row.expect("checked above"))
+            .collect();
+        return Ok(Split {
+            items,
+            positions: None,
+            failed: Vec::new(),
+        });
+    }
+    let (mut items, mut positions, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+    for (row, outcome) in rows.into_iter().enumerate() {
+        match outcome {
+            Ok(item) => {
+                items.push(item);
+                positions.push(row);
+            }
+            Err(error) => failed.push((row, error)),
+        }
+    }
+    Ok(Split {
+        items,
+        positions: Some(positions),
+        failed,
+    })
 }
 
 /// `file`'s columns can be read as `P`'s inputs: checked on an empty batch of its schema, so a
