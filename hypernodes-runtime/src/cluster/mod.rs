@@ -14,6 +14,8 @@ mod auth;
 mod build;
 mod connect;
 mod control;
+#[cfg(feature = "parquet")]
+mod dataset;
 mod driver;
 mod env;
 mod generation;

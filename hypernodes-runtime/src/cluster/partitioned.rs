@@ -123,7 +123,7 @@ where
         Parallel: Executes<P, I::IntoIter, KeepAll<P::Outputs>>,
     {
         let cluster = self.engine();
-        let local = Runner::new(self.pipeline(), local_engine(cluster)).with_hooks(self.hooks());
+        let local = Runner::new(self.pipeline(), cluster.local_engine()).with_hooks(self.hooks());
         let run = |partition: usize, partitions: usize| {
             let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let results = local.map_results(source(partition, partitions));
@@ -139,26 +139,38 @@ where
                 )),
             }
         };
-        if cluster.process != 0 {
-            member::serve_partitions(cluster, &run);
-        }
-        let mut driver = Driver::start(cluster).map_err(Error::cluster)?;
-        let report = driver.run_partitions(cluster.hosts.len(), &run);
-        driver.end(false);
-        Ok(report)
+        cluster.run_partitioned(cluster.processes(), &run)
     }
 }
 
-/// The engine a partition runs on: this process's workers, with the cluster's settings.
-fn local_engine(cluster: &Cluster) -> Parallel {
-    let mut engine = Parallel::new().threads(cluster.workers);
-    if let Some(items) = cluster.config.batch_size {
-        engine = engine.batch_size(items);
+impl Cluster {
+    /// Runs `partitions` partitions with `run`: process 0 hands them out and returns the
+    /// report; every other process serves them and then ends.
+    pub(crate) fn run_partitioned(
+        &self,
+        partitions: usize,
+        run: &RunPartition<'_>,
+    ) -> Result<Partitioned, Error> {
+        if self.process != 0 {
+            member::serve_partitions(self, run);
+        }
+        let mut driver = Driver::start(self).map_err(Error::cluster)?;
+        let report = driver.run_partitions(partitions, run);
+        driver.end(false);
+        Ok(report)
     }
-    if let Some(instances) = cluster.config.max_concurrency {
-        engine = engine.max_concurrency(instances);
+
+    /// The engine a partition runs on: this process's workers, with the cluster's settings.
+    pub(crate) fn local_engine(&self) -> Parallel {
+        let mut engine = Parallel::new().threads(self.workers);
+        if let Some(items) = self.config.batch_size {
+            engine = engine.batch_size(items);
+        }
+        if let Some(instances) = self.config.max_concurrency {
+            engine = engine.max_concurrency(instances);
+        }
+        engine
     }
-    engine
 }
 
 /// Where a partition stands on process 0.

@@ -32,7 +32,11 @@ mod source;
 
 /// The `parquet` crate this module reads and writes with, so that its version always matches.
 pub use parquet;
+#[cfg(feature = "cluster")]
+pub(crate) use parts::assign;
 pub use parts::Part;
-pub use run::{DatasetReport, Datasets};
+#[cfg(feature = "cluster")]
+pub(crate) use run::Prepared;
+pub use run::{DatasetReport, Datasets, RunsDatasets};
 pub use sink::{write_parquet, ParquetSink};
 pub use source::Parquet;

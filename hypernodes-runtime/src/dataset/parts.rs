@@ -62,7 +62,7 @@ pub(crate) fn cut(files: &[FileLayout], target_bytes: u64) -> Vec<Part> {
 /// Which parts each of `processes` takes: the largest parts first, each to the process with
 /// the fewest bytes so far (the lowest number on a tie). Every part goes to exactly one
 /// process, and every process computes the same answer.
-#[cfg(test)]
+#[cfg_attr(not(feature = "cluster"), allow(dead_code))]
 pub(crate) fn assign(parts: &[Part], processes: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..parts.len()).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(parts[i].bytes), i));

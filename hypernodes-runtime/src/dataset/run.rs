@@ -9,7 +9,7 @@ use arrow_select::filter::filter_record_batch;
 
 use super::parts::Part;
 use super::sink::{failures, ParquetSink};
-use super::source::{failed as failed_on, Parquet};
+use super::source::{failed as failed_on, Listing, Parquet};
 use crate::arrow::{beside, read_inputs_each, write_outputs, Row};
 use crate::collect::KeepAll;
 use crate::engine::{Engine, Executes, Parallel};
@@ -98,33 +98,48 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     /// assert!(report.error_files[0].ends_with("_errors/part-00000.parquet"));
     /// # Ok::<(), hypernodes::Error>(())
     /// ```
+    ///
+    /// On a [`Cluster`](crate::Cluster), every process lists the same parts and takes its
+    /// share, balanced by bytes; it reads its own parts and writes their part files, and only
+    /// counts reach process 0. A process lost mid-run has its share run again by another:
+    /// part files are replaced whole, so no row is lost or written twice.
     pub fn map_dataset(&self, source: Parquet, sink: ParquetSink) -> Result<DatasetReport, Error>
+    where
+        P::InputFields: Row,
+        P::OutputFields: Row,
+        E: RunsDatasets<P, H>,
+    {
+        E::run_dataset(self, source, sink)
+    }
+
+    /// `parts` of a prepared dataset, here, as one run: stateful resources are built once,
+    /// the plan checked once, and the hooks told of one map over their rows.
+    pub(crate) fn run_parts(
+        &self,
+        dataset: &Prepared,
+        sink: &ParquetSink,
+        parts: &[usize],
+    ) -> Result<DatasetReport, Error>
     where
         P::InputFields: Row,
         P::OutputFields: Row,
         E: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
     {
-        let listing = source.listing()?;
-        let columns = source.columns(P::INFO.inputs);
-        for (file, schema) in &listing.schemas {
-            check::<P>(file, schema, &columns)?;
-        }
         let plan = self.plan();
         Self::ready(&plan)?;
         sink.prepare()?;
-        // One run over every batch: stateful resources are built once, not per batch.
         let shared = self.shared(&plan);
-        let rows = listing.parts.iter().map(|part| part.rows as usize).sum();
-        let clock = self.map_start(Some(rows));
+        let parts: Vec<&Part> = parts.iter().map(|&i| &dataset.listing.parts[i]).collect();
+        let clock = self.map_start(Some(parts.iter().map(|part| part.rows as usize).sum()));
         let run = PartRun {
-            source: &source,
-            sink: &sink,
-            columns: &columns,
+            source: &dataset.source,
+            sink,
+            columns: &dataset.columns,
             plan: &plan,
         };
         let mut report = DatasetReport::default();
         let mut outcome = Ok(());
-        for part in &listing.parts {
+        for part in parts {
             match self.map_part(&run, &shared, part) {
                 Ok(done) => report.merge(done),
                 Err(error) => {
@@ -201,6 +216,86 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
         Ok(report)
     }
 }
+
+/// A dataset listed and checked: its parts, and the columns a run of the pipeline reads.
+pub(crate) struct Prepared {
+    pub source: Parquet,
+    pub listing: Listing,
+    pub columns: Vec<String>,
+}
+
+impl Prepared {
+    /// Lists `source` and checks every file's columns against `P`'s inputs, before any item
+    /// runs.
+    pub(crate) fn new<P>(source: Parquet) -> Result<Prepared, Error>
+    where
+        P: Pipeline,
+        P::InputFields: Row,
+    {
+        let listing = source.listing()?;
+        let columns = source.columns(P::INFO.inputs);
+        for (file, schema) in &listing.schemas {
+            check::<P>(file, schema, &columns)?;
+        }
+        Ok(Prepared {
+            source,
+            listing,
+            columns,
+        })
+    }
+
+    /// Every part's position.
+    pub(crate) fn all_parts(&self) -> Vec<usize> {
+        (0..self.listing.parts.len()).collect()
+    }
+}
+
+/// An engine that runs datasets: this process's engines run every part here, a cluster
+/// shares the parts among its processes.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot run a dataset of this pipeline",
+    note = "`Sequential`, `Parallel`, `Streaming` and `Cluster` run datasets; `Parallel` and `Cluster` need the pipeline's values to be `Send`"
+)]
+pub trait RunsDatasets<P: Pipeline, H: Hooks>: Engine + Sized {
+    /// [`Runner::map_dataset`].
+    #[doc(hidden)]
+    fn run_dataset(
+        runner: &Runner<'_, P, Self, H>,
+        source: Parquet,
+        sink: ParquetSink,
+    ) -> Result<DatasetReport, Error>;
+}
+
+/// Every part, here, on the runner's engine.
+macro_rules! runs_datasets_here {
+    ($($(#[$cfg:meta])* $engine:ty),*) => {$(
+        $(#[$cfg])*
+        impl<P, H> RunsDatasets<P, H> for $engine
+        where
+            P: Pipeline,
+            H: Hooks,
+            P::InputFields: Row,
+            P::OutputFields: Row,
+            $engine: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
+        {
+            fn run_dataset(
+                runner: &Runner<'_, P, Self, H>,
+                source: Parquet,
+                sink: ParquetSink,
+            ) -> Result<DatasetReport, Error> {
+                let dataset = Prepared::new::<P>(source)?;
+                runner.run_parts(&dataset, &sink, &dataset.all_parts())
+            }
+        }
+    )*};
+}
+
+runs_datasets_here!(
+    crate::engine::Sequential,
+    Parallel,
+    #[cfg(feature = "streaming")]
+    crate::engine::Streaming
+);
 
 /// What every part of one dataset run reads with and writes to.
 struct PartRun<'a> {
@@ -318,7 +413,7 @@ where
     P: Pipeline,
     P::InputFields: Row,
     P::OutputFields: Row,
-    Parallel: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
+    Parallel: RunsDatasets<P, crate::hooks::NoHooks>,
 {
     fn map_dataset(self, source: Parquet, sink: ParquetSink) -> Result<DatasetReport, Error> {
         Runner::new(self, Parallel::new()).map_dataset(source, sink)

@@ -74,19 +74,24 @@ impl ParquetSink {
 
     /// A writer for part `index`'s results.
     pub(crate) fn part(&self, index: usize) -> PartFile {
-        PartFile::new(
-            self.dir.join(format!("part-{index:05}.parquet")),
-            self.properties(),
-        )
+        PartFile::new(self.part_path(index), self.properties())
     }
 
     /// A writer for part `index`'s failed rows.
     pub(crate) fn errors(&self, index: usize) -> PartFile {
-        let path = self
-            .dir
+        PartFile::new(self.errors_path(index), self.properties())
+    }
+
+    /// Where part `index`'s results go.
+    pub(crate) fn part_path(&self, index: usize) -> PathBuf {
+        self.dir.join(format!("part-{index:05}.parquet"))
+    }
+
+    /// Where part `index`'s failed rows go.
+    pub(crate) fn errors_path(&self, index: usize) -> PathBuf {
+        self.dir
             .join(ERRORS_DIR)
-            .join(format!("part-{index:05}.parquet"));
-        PartFile::new(path, self.properties())
+            .join(format!("part-{index:05}.parquet"))
     }
 
     fn properties(&self) -> WriterProperties {
@@ -141,7 +146,28 @@ impl PartFile {
             .map_err(|e| failed(&self.temporary, e))?;
         file.sync_all().map_err(|e| failed(&self.temporary, e))?;
         std::fs::rename(&self.temporary, &self.path).map_err(|e| failed(&self.path, e))?;
+        self.remove_stale_temporaries();
         Ok(Some(self.path.clone()))
+    }
+
+    /// Removes what other processes left of this part: a process lost while writing it
+    /// left its temporary file, and this part file replaces whatever it would have been.
+    fn remove_stale_temporaries(&self) {
+        let (Some(dir), Some(name)) = (self.path.parent(), self.path.file_name()) else {
+            return;
+        };
+        let prefix = format!(".{}.", name.to_string_lossy());
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let file = entry.file_name();
+            let file = file.to_string_lossy();
+            if file.starts_with(&prefix) && file.ends_with(".tmp") {
+                // Another process may remove it at the same moment: either way it is gone.
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
     }
 }
 
