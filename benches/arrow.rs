@@ -91,5 +91,54 @@ fn convert(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, convert);
+const DIM: usize = 384;
+const ROWS: usize = 20_000;
+
+/// A batch node over embeddings: what a model's forward pass would take.
+#[node(output = "norm", batch)]
+fn norms(embedding: &[[f32; DIM]]) -> Vec<f32> {
+    norms_of(embedding)
+}
+
+fn norms_of(rows: &[[f32; DIM]]) -> Vec<f32> {
+    rows.iter().map(|row| row.iter().map(|x| x * x).sum::<f32>().sqrt()).collect()
+}
+
+pipeline! { Norms = [norms] }
+
+/// What feeding a batch node straight from Arrow would save: `map_batch` (each row's
+/// embedding copied into an item, the batch node given the items' column) against the node's
+/// function called on the Arrow buffer itself, viewed as `&[[f32; DIM]]`.
+fn embeddings(c: &mut Criterion) {
+    use hypernodes::arrow::arrow_array::cast::AsArray;
+    use hypernodes::arrow::arrow_array::types::Float32Type;
+    use hypernodes::arrow::arrow_array::{Array, ArrayRef, FixedSizeListArray, Float32Array};
+    use hypernodes::Sequential;
+    let rows = (0..ROWS).map(|i| Some((0..DIM).map(move |k| Some(((i + k) % 13) as f32))));
+    let column = FixedSizeListArray::from_iter_primitive::<Float32Type, _, _>(rows, DIM as i32);
+    let column: ArrayRef = std::sync::Arc::new(column);
+    let batch = RecordBatch::try_from_iter([("embedding", column)]).unwrap();
+    let mut group = c.benchmark_group("arrow_embeddings_20k_x_384");
+    group.sample_size(20);
+    let p = Norms::new();
+    batched(&mut group, "map_batch", || &batch, |batch| {
+        p.with_engine(Sequential).map_batch(batch).unwrap()
+    });
+    batched(&mut group, "borrowed_buffer", || &batch, |batch| {
+        let list = batch.column(0).as_fixed_size_list();
+        let values = list.values().as_primitive::<Float32Type>().values();
+        let (rows, rest) = values.as_chunks::<DIM>();
+        assert!(rest.is_empty() && list.null_count() == 0);
+        let norm: ArrayRef = std::sync::Arc::new(Float32Array::from(norms_of(rows)));
+        let mut columns = batch.columns().to_vec();
+        columns.push(norm);
+        let mut fields: Vec<_> = batch.schema().fields().iter().cloned().collect();
+        fields.extend(Norms::output_schema().fields().iter().cloned());
+        let schema = hypernodes::arrow::arrow_schema::Schema::new(fields);
+        RecordBatch::try_new(std::sync::Arc::new(schema), columns).unwrap()
+    });
+    group.finish();
+}
+
+criterion_group!(benches, convert, embeddings);
 criterion_main!(benches);

@@ -9,6 +9,7 @@
 #![doc = include_str!("../docs/guide/caching.md")]
 #![doc = include_str!("../docs/guide/streaming.md")]
 #![doc = include_str!("../docs/guide/cluster.md")]
+#![cfg_attr(feature = "parquet", doc = include_str!("../docs/guide/datasets.md"))]
 #![doc = include_str!("../docs/guide/faults.md")]
 #![doc = include_str!("../docs/guide/limits.md")]
 #![forbid(unsafe_code)]
