@@ -101,7 +101,9 @@ fn norms(embedding: &[[f32; DIM]]) -> Vec<f32> {
 }
 
 fn norms_of(rows: &[[f32; DIM]]) -> Vec<f32> {
-    rows.iter().map(|row| row.iter().map(|x| x * x).sum::<f32>().sqrt()).collect()
+    rows.iter()
+        .map(|row| row.iter().map(|x| x * x).sum::<f32>().sqrt())
+        .collect()
 }
 
 pipeline! { Norms = [norms] }
@@ -121,22 +123,30 @@ fn embeddings(c: &mut Criterion) {
     let mut group = c.benchmark_group("arrow_embeddings_20k_x_384");
     group.sample_size(20);
     let p = Norms::new();
-    batched(&mut group, "map_batch", || &batch, |batch| {
-        p.with_engine(Sequential).map_batch(batch).unwrap()
-    });
-    batched(&mut group, "borrowed_buffer", || &batch, |batch| {
-        let list = batch.column(0).as_fixed_size_list();
-        let values = list.values().as_primitive::<Float32Type>().values();
-        let (rows, rest) = values.as_chunks::<DIM>();
-        assert!(rest.is_empty() && list.null_count() == 0);
-        let norm: ArrayRef = std::sync::Arc::new(Float32Array::from(norms_of(rows)));
-        let mut columns = batch.columns().to_vec();
-        columns.push(norm);
-        let mut fields: Vec<_> = batch.schema().fields().iter().cloned().collect();
-        fields.extend(Norms::output_schema().fields().iter().cloned());
-        let schema = hypernodes::arrow::arrow_schema::Schema::new(fields);
-        RecordBatch::try_new(std::sync::Arc::new(schema), columns).unwrap()
-    });
+    batched(
+        &mut group,
+        "map_batch",
+        || &batch,
+        |batch| p.with_engine(Sequential).map_batch(batch).unwrap(),
+    );
+    batched(
+        &mut group,
+        "borrowed_buffer",
+        || &batch,
+        |batch| {
+            let list = batch.column(0).as_fixed_size_list();
+            let values = list.values().as_primitive::<Float32Type>().values();
+            let (rows, rest) = values.as_chunks::<DIM>();
+            assert!(rest.is_empty() && list.null_count() == 0);
+            let norm: ArrayRef = std::sync::Arc::new(Float32Array::from(norms_of(rows)));
+            let mut columns = batch.columns().to_vec();
+            columns.push(norm);
+            let mut fields: Vec<_> = batch.schema().fields().iter().cloned().collect();
+            fields.extend(Norms::output_schema().fields().iter().cloned());
+            let schema = hypernodes::arrow::arrow_schema::Schema::new(fields);
+            RecordBatch::try_new(std::sync::Arc::new(schema), columns).unwrap()
+        },
+    );
     group.finish();
 }
 

@@ -342,3 +342,40 @@ fn typed_items_come_out_of_a_batch_and_outputs_go_into_one() {
     let empty = hypernodes::arrow::write_outputs::<Summary>(Vec::new());
     assert_eq!((empty.num_rows(), empty.num_columns()), (0, 2));
 }
+
+#[test]
+fn nested_nulls_round_trip_through_a_batch() {
+    #[node(output = ("words", "pair", "ids"))]
+    fn nest(seed: u64) -> (Vec<Option<String>>, [Option<f32>; 2], Option<Vec<u64>>) {
+        let words = vec![Some(format!("w{seed}")), None];
+        let ids = (seed % 2 == 0).then(|| vec![seed; seed as usize]);
+        (words, [Some(seed as f32), None], ids)
+    }
+    #[node(output = "described")]
+    fn describe(
+        words: Vec<Option<String>>,
+        pair: [Option<f32>; 2],
+        ids: Option<Vec<u64>>,
+    ) -> String {
+        format!("{words:?} {pair:?} {ids:?}")
+    }
+    pipeline! { Nest = [nest] }
+    pipeline! { Describe = [describe] }
+    let outputs = Nest::new()
+        .map((0..4).map(|seed| NestInputs { seed }))
+        .unwrap();
+    let batch = hypernodes::arrow::write_outputs::<Nest>(outputs);
+    let out = Describe::new()
+        .with_engine(Sequential)
+        .map_batch(&batch)
+        .unwrap();
+    assert_eq!(
+        strings(out.column(3)),
+        [
+            Some(r#"[Some("w0"), None] [Some(0.0), None] Some([])"#),
+            Some(r#"[Some("w1"), None] [Some(1.0), None] None"#),
+            Some(r#"[Some("w2"), None] [Some(2.0), None] Some([2, 2])"#),
+            Some(r#"[Some("w3"), None] [Some(3.0), None] None"#),
+        ]
+    );
+}

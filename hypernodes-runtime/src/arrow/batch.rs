@@ -179,10 +179,14 @@ where
     P: Pipeline,
     P::OutputFields: Row,
 {
-    let mut builders = P::OutputFields::builders(outputs.len());
     let rows = outputs.len();
-    for output in outputs {
-        P::__hypernodes_outputs_to_fields(output).push(&mut builders);
+    let fields: Vec<P::OutputFields> = outputs
+        .into_iter()
+        .map(P::__hypernodes_outputs_to_fields)
+        .collect();
+    let mut builders = P::OutputFields::builders_for(fields.iter());
+    for row in fields {
+        row.push(&mut builders);
     }
     let mut columns = Vec::with_capacity(P::INFO.outputs.len());
     P::OutputFields::finish(&mut builders, &mut columns);

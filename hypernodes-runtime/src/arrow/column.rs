@@ -58,6 +58,15 @@ pub trait Column: Sized {
     fn data_type() -> DataType;
     /// A builder with room for `capacity` rows.
     fn builder(capacity: usize) -> Self::Builder;
+    /// A builder with room for `values`, which are about to be pushed: a type whose values
+    /// own memory of their own (`String`) sizes its buffers from them, so that they are not
+    /// grown and copied while pushing.
+    fn builder_for<'a>(values: impl Iterator<Item = &'a Self> + Clone) -> Self::Builder
+    where
+        Self: 'a,
+    {
+        Self::builder(values.count())
+    }
     /// Appends a value.
     fn push(builder: &mut Self::Builder, value: Self);
     /// Appends a null: the row of an `Option`'s `None`, or a placeholder inside one.
@@ -229,6 +238,10 @@ impl Column for String {
     fn builder(capacity: usize) -> StringBuilder {
         // 16 bytes a row to start with; the builder grows as it must.
         StringBuilder::with_capacity(capacity, capacity.saturating_mul(16))
+    }
+    fn builder_for<'a>(values: impl Iterator<Item = &'a String> + Clone) -> StringBuilder {
+        let (rows, bytes) = values.fold((0, 0), |(rows, bytes), v| (rows + 1, bytes + v.len()));
+        StringBuilder::with_capacity(rows, bytes)
     }
     #[inline]
     fn push(builder: &mut StringBuilder, value: String) {

@@ -28,6 +28,12 @@ impl<T: Column> Column for Option<T> {
     fn builder(capacity: usize) -> T::Builder {
         T::builder(capacity)
     }
+    fn builder_for<'a>(values: impl Iterator<Item = &'a Self> + Clone) -> T::Builder
+    where
+        Self: 'a,
+    {
+        T::builder_for(values.filter_map(Option::as_ref))
+    }
     #[inline]
     fn push(builder: &mut T::Builder, value: Self) {
         match value {
@@ -79,6 +85,13 @@ impl<T: Column> Column for Vec<T> {
     }
     fn builder(capacity: usize) -> Self::Builder {
         ListBuilder::with_capacity(T::builder(capacity), capacity).with_field(element::<T>())
+    }
+    fn builder_for<'a>(values: impl Iterator<Item = &'a Self> + Clone) -> Self::Builder
+    where
+        Self: 'a,
+    {
+        let elements = T::builder_for(values.clone().flat_map(|list| list.iter()));
+        ListBuilder::with_capacity(elements, values.count()).with_field(element::<T>())
     }
     #[inline]
     fn push(builder: &mut Self::Builder, value: Self) {
@@ -139,6 +152,14 @@ impl<T: Column, const N: usize> Column for [T; N] {
     fn builder(capacity: usize) -> Self::Builder {
         let values = T::builder(capacity.saturating_mul(N));
         FixedSizeListBuilder::with_capacity(values, length::<N>(), capacity)
+            .with_field(element::<T>())
+    }
+    fn builder_for<'a>(values: impl Iterator<Item = &'a Self> + Clone) -> Self::Builder
+    where
+        Self: 'a,
+    {
+        let elements = T::builder_for(values.clone().flat_map(|array| array.iter()));
+        FixedSizeListBuilder::with_capacity(elements, length::<N>(), values.count())
             .with_field(element::<T>())
     }
     #[inline]

@@ -31,6 +31,10 @@ pub trait Row: Sized {
     fn fields(names: &[&str], out: &mut Vec<Field>);
     /// Builders with room for `capacity` rows.
     fn builders(capacity: usize) -> Self::Builders;
+    /// Builders with room for `rows`, which are about to be pushed ([`Column::builder_for`]).
+    fn builders_for<'a>(rows: impl Iterator<Item = &'a Self> + Clone) -> Self::Builders
+    where
+        Self: 'a;
     /// Appends one row.
     fn push(self, builders: &mut Self::Builders);
     /// The built columns, in order.
@@ -56,6 +60,7 @@ impl Row for () {
 
     fn fields(_: &[&str], _: &mut Vec<Field>) {}
     fn builders(_: usize) {}
+    fn builders_for<'a>(_: impl Iterator<Item = &'a ()> + Clone) {}
     #[inline]
     fn push(self, _: &mut ()) {}
     fn finish(_: &mut (), _: &mut Vec<ArrayRef>) {}
@@ -77,6 +82,15 @@ impl<H: Column, T: Row> Row for (H, T) {
     }
     fn builders(capacity: usize) -> Self::Builders {
         (H::builder(capacity), T::builders(capacity))
+    }
+    fn builders_for<'a>(rows: impl Iterator<Item = &'a Self> + Clone) -> Self::Builders
+    where
+        Self: 'a,
+    {
+        (
+            H::builder_for(rows.clone().map(|row| &row.0)),
+            T::builders_for(rows.map(|row| &row.1)),
+        )
     }
     #[inline]
     fn push(self, builders: &mut Self::Builders) {
