@@ -345,8 +345,11 @@ fn typed_items_come_out_of_a_batch_and_outputs_go_into_one() {
 
 #[test]
 fn nested_nulls_round_trip_through_a_batch() {
+    type Words = Vec<Option<String>>;
+    type Pair = [Option<f32>; 2];
+    type Ids = Option<Vec<u64>>;
     #[node(output = ("words", "pair", "ids"))]
-    fn nest(seed: u64) -> (Vec<Option<String>>, [Option<f32>; 2], Option<Vec<u64>>) {
+    fn nest(seed: u64) -> (Words, Pair, Ids) {
         let words = vec![Some(format!("w{seed}")), None];
         let ids = (seed % 2 == 0).then(|| vec![seed; seed as usize]);
         (words, [Some(seed as f32), None], ids)
