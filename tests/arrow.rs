@@ -351,7 +351,7 @@ fn nested_nulls_round_trip_through_a_batch() {
     #[node(output = ("words", "pair", "ids"))]
     fn nest(seed: u64) -> (Words, Pair, Ids) {
         let words = vec![Some(format!("w{seed}")), None];
-        let ids = (seed % 2 == 0).then(|| vec![seed; seed as usize]);
+        let ids = seed.is_multiple_of(2).then(|| vec![seed; seed as usize]);
         (words, [Some(seed as f32), None], ids)
     }
     #[node(output = "described")]
