@@ -315,6 +315,15 @@ fn a_directory_source_reads_its_parquet_files_by_name_and_items_come_out_typed()
         )
         .unwrap();
     assert_eq!(report.rows, 20);
+    let only_first = Parquet::glob(data.join("in-0.*")).list().unwrap();
+    assert_eq!(only_first, [data.join("in-0.parquet")]);
+    let report = Score::new()
+        .map_dataset(
+            Parquet::glob(data.join("in-*.parquet")),
+            ParquetSink::dir(dir.path().join("globbed")),
+        )
+        .unwrap();
+    assert_eq!(report.rows, 20);
     let items: Vec<ScoreInputs> = Parquet::dir(&data)
         .batch_rows(3)
         .items::<Score>()

@@ -30,6 +30,8 @@ const DEFAULT_PART_BYTES: u64 = 64 << 20;
 pub struct Parquet {
     paths: Vec<PathBuf>,
     dir: Option<PathBuf>,
+    /// The file names `dir` is filtered by (`*` and `?` wildcards).
+    pattern: Option<String>,
     batch_rows: usize,
     part_bytes: u64,
     carried: Vec<String>,
@@ -41,6 +43,7 @@ impl Parquet {
         Parquet {
             paths: paths.into_iter().map(|p| p.as_ref().to_owned()).collect(),
             dir: None,
+            pattern: None,
             batch_rows: DEFAULT_BATCH_ROWS,
             part_bytes: DEFAULT_PART_BYTES,
             carried: Vec::new(),
@@ -52,6 +55,35 @@ impl Parquet {
         Parquet {
             dir: Some(dir.as_ref().to_owned()),
             ..Parquet::files(Vec::<PathBuf>::new())
+        }
+    }
+
+    /// The files whose names match `pattern`'s last component, in the directory its other
+    /// components name, by name: `Parquet::glob("data/part-*.parquet")`. `*` stands for any run
+    /// of characters and `?` for one; the directory part is taken as written.
+    ///
+    /// ```
+    /// use hypernodes::dataset::Parquet;
+    /// let dir = tempfile::tempdir().unwrap();
+    /// for name in ["a.parquet", "b.parquet", "notes.txt"] {
+    ///     std::fs::write(dir.path().join(name), "").unwrap();
+    /// }
+    /// let source = Parquet::glob(dir.path().join("*.parquet"));
+    /// assert_eq!(source.list()?.len(), 2);
+    /// # Ok::<(), hypernodes::Error>(())
+    /// ```
+    pub fn glob(pattern: impl AsRef<Path>) -> Self {
+        let pattern = pattern.as_ref();
+        let dir = match pattern.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        let name = pattern
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        Parquet {
+            pattern: Some(name.unwrap_or_default()),
+            ..Parquet::dir(dir)
         }
     }
 
@@ -80,8 +112,9 @@ impl Parquet {
         &self.paths
     }
 
-    /// The files this source reads.
-    pub(crate) fn list(&self) -> Result<Vec<PathBuf>, Error> {
+    /// The files this source reads, listed now: those given, or the directory's matching
+    /// files by name.
+    pub fn list(&self) -> Result<Vec<PathBuf>, Error> {
         let Some(dir) = &self.dir else {
             return Ok(self.paths.clone());
         };
@@ -89,7 +122,13 @@ impl Parquet {
         let mut files = Vec::new();
         for entry in entries {
             let path = entry.map_err(|e| failed(dir, e))?.path();
-            if path.extension().is_some_and(|e| e == "parquet") && path.is_file() {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let wanted = match (&self.pattern, &name) {
+                (Some(pattern), Some(name)) => matches(pattern, name),
+                (None, _) => path.extension().is_some_and(|e| e == "parquet"),
+                (Some(_), None) => false,
+            };
+            if wanted && path.is_file() {
                 files.push(path);
             }
         }
@@ -197,6 +236,47 @@ impl Parquet {
                 Err(error) => Box::new(std::iter::once(Err(error))),
             })
             .map(|batch| batch.and_then(|batch| read_inputs::<P>(&batch))))
+    }
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters and `?` for one.
+fn matches(pattern: &str, name: &str) -> bool {
+    let (pattern, name): (Vec<char>, Vec<char>) =
+        (pattern.chars().collect(), name.chars().collect());
+    // The classic two-pointer match, backtracking to the last `*`.
+    let (mut p, mut n, mut star, mut resume) = (0, 0, None, 0);
+    while n < name.len() {
+        if p < pattern.len() && (pattern[p] == '?' || pattern[p] == name[n]) {
+            p += 1;
+            n += 1;
+        } else if p < pattern.len() && pattern[p] == '*' {
+            star = Some(p);
+            resume = n;
+            p += 1;
+        } else if let Some(at) = star {
+            p = at + 1;
+            resume += 1;
+            n = resume;
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|&c| c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn wildcards_match_runs_and_single_characters() {
+        assert!(matches("*.parquet", "a.parquet"));
+        assert!(matches("part-??.parquet", "part-07.parquet"));
+        assert!(matches("*-*.parquet", "x-y-z.parquet"));
+        assert!(matches("*", ""));
+        assert!(!matches("*.parquet", "a.parquet.tmp"));
+        assert!(!matches("part-?.parquet", "part-10.parquet"));
+        assert!(!matches("a*b", "ac"));
     }
 }
 
