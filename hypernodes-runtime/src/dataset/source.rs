@@ -264,22 +264,6 @@ fn matches(pattern: &str, name: &str) -> bool {
     pattern[p..].iter().all(|&c| c == '*')
 }
 
-#[cfg(test)]
-mod tests {
-    use super::matches;
-
-    #[test]
-    fn wildcards_match_runs_and_single_characters() {
-        assert!(matches("*.parquet", "a.parquet"));
-        assert!(matches("part-??.parquet", "part-07.parquet"));
-        assert!(matches("*-*.parquet", "x-y-z.parquet"));
-        assert!(matches("*", ""));
-        assert!(!matches("*.parquet", "a.parquet.tmp"));
-        assert!(!matches("part-?.parquet", "part-10.parquet"));
-        assert!(!matches("a*b", "ac"));
-    }
-}
-
 /// A dataset's parts and its files' schemas, as listed when a run starts.
 pub(crate) struct Listing {
     pub parts: Vec<Part>,
@@ -294,4 +278,20 @@ fn open(file: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, Error> {
 /// An I/O or Parquet error on `path`.
 pub(crate) fn failed(path: &Path, error: impl std::fmt::Display) -> Error {
     Error::dataset(format!("{}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn wildcards_match_runs_and_single_characters() {
+        assert!(matches("*.parquet", "a.parquet"));
+        assert!(matches("part-??.parquet", "part-07.parquet"));
+        assert!(matches("*-*.parquet", "x-y-z.parquet"));
+        assert!(matches("*", ""));
+        assert!(!matches("*.parquet", "a.parquet.tmp"));
+        assert!(!matches("part-?.parquet", "part-10.parquet"));
+        assert!(!matches("a*b", "ac"));
+    }
 }
