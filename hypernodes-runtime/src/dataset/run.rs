@@ -180,19 +180,8 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
             } = split::<P>(&batch)?;
             let results =
                 self.execute_shared::<KeepAll<P::Outputs>, _>(run.plan, shared, items.into_iter());
-            let mut kept = Vec::with_capacity(results.len());
-            let mut keep = vec![false; batch.num_rows()];
-            for (i, result) in results.into_iter().enumerate() {
-                let row = positions.as_ref().map_or(i, |positions| positions[i]);
-                match result {
-                    Ok(outputs) => {
-                        keep[row] = true;
-                        kept.push(outputs);
-                    }
-                    Err(error) => failed.push((row, error)),
-                }
-            }
-            failed.sort_by_key(|(row, _)| *row);
+            let (kept, keep) =
+                sort_out(results, positions.as_deref(), &mut failed, batch.num_rows());
             let kept_inputs = filter_record_batch(&batch, &BooleanArray::from(keep))
                 .map_err(|e| failed_on(&part.file, e))?;
             report.rows += batch.num_rows() as u64;
@@ -200,14 +189,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
             report.failed += failed.len() as u64;
             out.write(&beside(&kept_inputs, write_outputs::<P>(kept)))?;
             if !failed.is_empty() {
-                let rows: Vec<(String, u64, String, String)> = failed
-                    .into_iter()
-                    .map(|(i, error)| {
-                        let row = next_row + i as u64;
-                        (file_name.clone(), row, node_of(&error), message_of(&error))
-                    })
-                    .collect();
-                errors.write(&failures(&rows))?;
+                errors.write(&failures(&error_rows(&file_name, next_row, failed)))?;
             }
             next_row += batch.num_rows() as u64;
         }
@@ -215,6 +197,46 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
         report.error_files.extend(errors.finish()?);
         Ok(report)
     }
+}
+
+/// The outputs of the items that succeeded, in row order, with which of the batch's `rows`
+/// they are; the failures join `failed`, which ends sorted by row. `positions` gives each
+/// item's row (`None`: item `i` is row `i`).
+fn sort_out<O>(
+    results: Vec<Result<O, Error>>,
+    positions: Option<&[usize]>,
+    failed: &mut Vec<(usize, Error)>,
+    rows: usize,
+) -> (Vec<O>, Vec<bool>) {
+    let mut kept = Vec::with_capacity(results.len());
+    let mut keep = vec![false; rows];
+    for (i, result) in results.into_iter().enumerate() {
+        let row = positions.map_or(i, |positions| positions[i]);
+        match result {
+            Ok(outputs) => {
+                keep[row] = true;
+                kept.push(outputs);
+            }
+            Err(error) => failed.push((row, error)),
+        }
+    }
+    failed.sort_by_key(|(row, _)| *row);
+    (kept, keep)
+}
+
+/// The error file's rows for a batch whose first row is `first_row` of `file`.
+fn error_rows(
+    file: &str,
+    first_row: u64,
+    failed: Vec<(usize, Error)>,
+) -> Vec<(String, u64, String, String)> {
+    failed
+        .into_iter()
+        .map(|(i, error)| {
+            let row = first_row + i as u64;
+            (file.to_owned(), row, node_of(&error), message_of(&error))
+        })
+        .collect()
 }
 
 /// A dataset listed and checked: its parts, and the columns a run of the pipeline reads.
