@@ -1127,16 +1127,16 @@ impl Words {
     #[doc = r" `Option` (feature `arrow`)."]
     pub fn input_schema() -> ::hypernodes::__private::SchemaRef
     where
-        for<'a> &'a Self: ::hypernodes::__private::Batches,
+        for<'a> &'a Self: ::hypernodes::__private::InputColumns,
     {
-        <&Self as ::hypernodes::__private::Batches>::input_schema()
+        <&Self as ::hypernodes::__private::InputColumns>::input_schema()
     }
     #[doc = r" The Arrow schema of the outputs, like `input_schema`."]
     pub fn output_schema() -> ::hypernodes::__private::SchemaRef
     where
-        for<'a> &'a Self: ::hypernodes::__private::Batches,
+        for<'a> &'a Self: ::hypernodes::__private::OutputColumns,
     {
-        <&Self as ::hypernodes::__private::Batches>::output_schema()
+        <&Self as ::hypernodes::__private::OutputColumns>::output_schema()
     }
     #[doc = r" Runs one item per row of `batch` on the default engine and returns `batch` with the"]
     #[doc = r" outputs as columns after its own; see `Runner::map_batch`."]

@@ -49,4 +49,4 @@ pub(crate) use batch::beside;
 pub use batch::{input_schema, output_schema, read_inputs, read_inputs_each, write_outputs};
 pub use column::{Column, Refusal};
 pub use row::Row;
-pub use runner::Batches;
+pub use runner::{Batches, InputColumns, OutputColumns};

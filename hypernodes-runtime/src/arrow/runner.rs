@@ -53,19 +53,58 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     }
 }
 
-/// What a generated pipeline's `input_schema`, `output_schema` and `map_batch` call, on
-/// `&P` so that those methods compile for every pipeline and only a call to one asks for
-/// Arrow columns. Generated code only.
+/// What a generated pipeline's `input_schema` calls, on `&P` so that the method compiles for
+/// every pipeline and only a call asks for Arrow columns, of the inputs alone. Generated code
+/// only.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no Arrow schema for its inputs: an input's type has no Arrow column",
+    note = "columns exist for bool, the integers, f32, f64, String, and Option<T>, Vec<T> and [T; N] of those"
+)]
+pub trait InputColumns {
+    /// `input_schema::<P>()`.
+    fn input_schema() -> SchemaRef;
+}
+
+impl<P> InputColumns for &P
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
+    fn input_schema() -> SchemaRef {
+        input_schema::<P>()
+    }
+}
+
+/// What a generated pipeline's `output_schema` calls, like [`InputColumns`] for the outputs.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no Arrow schema for its outputs: an output's type has no Arrow column",
+    note = "columns exist for bool, the integers, f32, f64, String, and Option<T>, Vec<T> and [T; N] of those"
+)]
+pub trait OutputColumns {
+    /// `output_schema::<P>()`.
+    fn output_schema() -> SchemaRef;
+}
+
+impl<P> OutputColumns for &P
+where
+    P: Pipeline,
+    P::OutputFields: Row,
+{
+    fn output_schema() -> SchemaRef {
+        output_schema::<P>()
+    }
+}
+
+/// What a generated pipeline's `map_batch` calls, like [`InputColumns`] for inputs and outputs
+/// both. Generated code only.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot read or write record batches: an input or output type has no Arrow column",
     note = "columns exist for bool, the integers, f32, f64, String, and Option<T>, Vec<T> and [T; N] of those"
 )]
 pub trait Batches {
-    /// `input_schema::<P>()`.
-    fn input_schema() -> SchemaRef;
-    /// `output_schema::<P>()`.
-    fn output_schema() -> SchemaRef;
     /// `map_batch` on the default engine.
     fn map_batch(self, batch: &RecordBatch) -> Result<RecordBatch, Error>;
 }
@@ -77,12 +116,6 @@ where
     P::OutputFields: Row,
     Parallel: Executes<P>,
 {
-    fn input_schema() -> SchemaRef {
-        input_schema::<P>()
-    }
-    fn output_schema() -> SchemaRef {
-        output_schema::<P>()
-    }
     fn map_batch(self, batch: &RecordBatch) -> Result<RecordBatch, Error> {
         Runner::new(self, Parallel::new()).map_batch(batch)
     }

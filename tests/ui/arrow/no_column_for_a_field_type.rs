@@ -1,5 +1,5 @@
-// A pipeline whose input has no Arrow column builds; `map_batch` on it is the error, naming
-// the type.
+// A pipeline whose input has no Arrow column builds; `map_batch` and `input_schema` on it are
+// the errors, naming the type. Its outputs have columns, so `output_schema` is no error.
 use hypernodes::arrow::arrow_array::RecordBatch;
 use hypernodes::{node, pipeline, Sequential};
 
@@ -18,4 +18,5 @@ fn main() {
     let batch = RecordBatch::new_empty(Norm::output_schema());
     let _ = Norm::new().with_engine(Sequential).map_batch(&batch);
     let _ = Norm::new().map_batch(&batch);
+    let _ = Norm::input_schema();
 }

@@ -1,6 +1,7 @@
 //! `input_schema`, `output_schema` and `map_batch` on the pipeline, written only when the
-//! runtime has its `arrow` feature, and `map_dataset` with its `parquet` feature. Each is bounded by `for<'a> &'a Self: Batches`, so a
-//! pipeline whose types have no Arrow column still compiles: only a call to one is an error.
+//! runtime has its `arrow` feature, and `map_dataset` with its `parquet` feature. Each is
+//! bounded by a trait implemented for `&'a Self` (`for<'a>`), so a pipeline whose types have no
+//! Arrow column still compiles: only a call is an error, naming the type it is missing for.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -13,6 +14,10 @@ pub fn methods(krate: &TokenStream, features: Features) -> TokenStream {
         return TokenStream::new();
     }
     let batches = quote!(#krate::__private::Batches);
+    let (inputs, outputs) = (
+        quote!(#krate::__private::InputColumns),
+        quote!(#krate::__private::OutputColumns),
+    );
     let dataset = dataset(krate, features);
     let (schema, batch) = (
         quote!(#krate::__private::SchemaRef),
@@ -21,13 +26,13 @@ pub fn methods(krate: &TokenStream, features: Features) -> TokenStream {
     quote! {
         /// The Arrow schema of the inputs: one field per input, in order, nullable for an
         /// `Option` (feature `arrow`).
-        pub fn input_schema() -> #schema where for<'a> &'a Self: #batches {
-            <&Self as #batches>::input_schema()
+        pub fn input_schema() -> #schema where for<'a> &'a Self: #inputs {
+            <&Self as #inputs>::input_schema()
         }
 
         /// The Arrow schema of the outputs, like `input_schema`.
-        pub fn output_schema() -> #schema where for<'a> &'a Self: #batches {
-            <&Self as #batches>::output_schema()
+        pub fn output_schema() -> #schema where for<'a> &'a Self: #outputs {
+            <&Self as #outputs>::output_schema()
         }
 
         /// Runs one item per row of `batch` on the default engine and returns `batch` with the
