@@ -225,11 +225,11 @@ fn a_null_where_the_input_is_not_an_option_fails_that_row_only() {
         errors[0].column(1).as_primitive::<UInt64Type>().values(),
         &[1]
     );
-    assert!(errors[0]
-        .column(3)
-        .as_string::<i32>()
-        .value(0)
-        .starts_with("column `id`: null"));
+    // The same words as `map_batch`'s error, naming the Rust type.
+    assert_eq!(
+        errors[0].column(3).as_string::<i32>().value(0),
+        "column `id`: null, and `u64` has no null (make the input an `Option`)"
+    );
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{Field, Schema, SchemaRef};
 
 use super::row::Row;
@@ -109,28 +109,15 @@ where
     P::InputFields: Row,
 {
     let columns = conformed::<P>(batch, false)?;
-    let mut fields = Vec::with_capacity(columns.len());
-    P::InputFields::fields(P::INFO.inputs, &mut fields);
-    let refused: Vec<(&str, &ArrayRef)> = fields
-        .iter()
-        .zip(&columns)
-        .filter(|(field, column)| !field.is_nullable() && column.null_count() > 0)
-        .map(|(field, column)| (field.name().as_str(), column))
-        .collect();
+    let names = P::INFO.inputs;
     let readers = P::InputFields::readers(&columns);
     Ok((0..batch.num_rows())
-        .map(
-            |row| match refused.iter().find(|(_, column)| column.is_null(row)) {
-                Some((name, _)) => Err(Error::column(
-                    name,
-                    "null, and its input has no null (make the input an `Option`)".to_owned(),
-                )
-                .at_item(row)),
-                None => Ok(P::__hypernodes_inputs_from_fields(P::InputFields::read(
-                    &readers, row,
-                ))),
-            },
-        )
+        .map(|row| match P::InputFields::null_at(&columns, names, row) {
+            Some(error) => Err(error),
+            None => Ok(P::__hypernodes_inputs_from_fields(P::InputFields::read(
+                &readers, row,
+            ))),
+        })
         .collect())
 }
 

@@ -2,7 +2,7 @@
 //! generated code already has, one [`Column`] per pair.
 
 use arrow_array::builder::ArrayBuilder;
-use arrow_array::ArrayRef;
+use arrow_array::{Array, ArrayRef};
 use arrow_schema::Field;
 
 use super::column::{checked, Column, Refusal};
@@ -48,6 +48,9 @@ pub trait Row: Sized {
         refuse_nulls: bool,
         out: &mut Vec<ArrayRef>,
     ) -> Result<(), Error>;
+    /// The error for `row` when it holds a null in a column whose type is not an `Option`
+    /// (the first such column), naming the column and the row.
+    fn null_at(columns: &[ArrayRef], names: &[&str], row: usize) -> Option<Error>;
     /// Readers of conformed columns.
     fn readers(columns: &[ArrayRef]) -> Self::Readers<'_>;
     /// Row `row`.
@@ -66,6 +69,9 @@ impl Row for () {
     fn finish(_: &mut (), _: &mut Vec<ArrayRef>) {}
     fn conform(_: &[ArrayRef], _: &[&str], _: bool, _: &mut Vec<ArrayRef>) -> Result<(), Error> {
         Ok(())
+    }
+    fn null_at(_: &[ArrayRef], _: &[&str], _: usize) -> Option<Error> {
+        None
     }
     fn readers(_: &[ArrayRef]) {}
     #[inline]
@@ -113,6 +119,12 @@ impl<H: Column, T: Row> Row for (H, T) {
             .map_err(|refusal| refused::<H>(names[0], column, refusal))?;
         out.push(conformed);
         T::conform(&columns[1..], &names[1..], refuse_nulls, out)
+    }
+    fn null_at(columns: &[ArrayRef], names: &[&str], row: usize) -> Option<Error> {
+        if !H::NULLABLE && columns[0].is_null(row) {
+            return Some(refused::<H>(names[0], &columns[0], Refusal::Null { row }));
+        }
+        T::null_at(&columns[1..], &names[1..], row)
     }
     fn readers(columns: &[ArrayRef]) -> Self::Readers<'_> {
         (H::reader(&columns[0]), T::readers(&columns[1..]))
