@@ -103,7 +103,10 @@ impl ::hypernodes::__private::Staged for Words {
         use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
         let __hypernodes_n = __hypernodes_columns.n;
         let __hypernodes_first = __hypernodes_columns.first;
-        let __hypernodes_running_cell = ::hypernodes::__private::Running::new();
+        let __hypernodes_running_cell = ::hypernodes::__private::Running::watching(
+            __hypernodes_hooks,
+            &__hypernodes_shared.__hypernodes_limits,
+        );
         let __hypernodes_running = &__hypernodes_running_cell;
         let __hypernodes_failed = &mut __hypernodes_columns.failed;
         match step {
@@ -165,14 +168,13 @@ impl ::hypernodes::__private::Staged for Words {
                                     }
                                     ::core::option::Option::None => {
                                         let __hypernodes_cached = {
-                                            __hypernodes_running.set("clean");
-                                            let __hypernodes_clock =
-                                                ::hypernodes::__private::node_start(
-                                                    __hypernodes_hooks,
-                                                    __hypernodes_scope,
-                                                    "clean",
-                                                    1,
-                                                );
+                                            __hypernodes_running.enter(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                &__hypernodes_shared.__hypernodes_limits,
+                                                "clean",
+                                                0usize,
+                                            );
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -189,14 +191,7 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            let __hypernodes_value = {
-                                                __hypernodes_running.hold(
-                                                    &__hypernodes_shared.__hypernodes_limits,
-                                                    0usize,
-                                                );
-                                                clean(&text)
-                                            };
-                                            __hypernodes_running.release();
+                                            let __hypernodes_value = { clean(&text) };
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -215,12 +210,10 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            ::hypernodes::__private::node_end(
+                                            __hypernodes_running.leave(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
                                                 "clean",
-                                                1,
-                                                __hypernodes_clock,
                                             );
                                             __hypernodes_value
                                         };
@@ -313,14 +306,13 @@ impl ::hypernodes::__private::Staged for Words {
                                     }
                                     ::core::option::Option::None => {
                                         let __hypernodes_cached = {
-                                            __hypernodes_running.set("tokenize");
-                                            let __hypernodes_clock =
-                                                ::hypernodes::__private::node_start(
-                                                    __hypernodes_hooks,
-                                                    __hypernodes_scope,
-                                                    "tokenize",
-                                                    1,
-                                                );
+                                            __hypernodes_running.enter(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                &__hypernodes_shared.__hypernodes_limits,
+                                                "tokenize",
+                                                1usize,
+                                            );
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -338,10 +330,6 @@ impl ::hypernodes::__private::Staged for Words {
                                                 );
                                             }
                                             let __hypernodes_value = {
-                                                __hypernodes_running.hold(
-                                                    &__hypernodes_shared.__hypernodes_limits,
-                                                    1usize,
-                                                );
                                                 tokenize(__HypernodesWire::<
                                                     <tokenize as ::hypernodes::__private::In<
                                                         0usize,
@@ -354,7 +342,6 @@ impl ::hypernodes::__private::Staged for Words {
                                                 }
                                                 ))
                                             };
-                                            __hypernodes_running.release();
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -373,12 +360,10 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            ::hypernodes::__private::node_end(
+                                            __hypernodes_running.leave(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
                                                 "tokenize",
-                                                1,
-                                                __hypernodes_clock,
                                             );
                                             __hypernodes_value
                                         };
@@ -476,14 +461,13 @@ impl ::hypernodes::__private::Staged for Words {
                                     }
                                     ::core::option::Option::None => {
                                         let __hypernodes_cached = {
-                                            __hypernodes_running.set("count");
-                                            let __hypernodes_clock =
-                                                ::hypernodes::__private::node_start(
-                                                    __hypernodes_hooks,
-                                                    __hypernodes_scope,
-                                                    "count",
-                                                    1,
-                                                );
+                                            __hypernodes_running.enter(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                &__hypernodes_shared.__hypernodes_limits,
+                                                "count",
+                                                2usize,
+                                            );
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -501,10 +485,6 @@ impl ::hypernodes::__private::Staged for Words {
                                                 );
                                             }
                                             let __hypernodes_value = {
-                                                __hypernodes_running.hold(
-                                                    &__hypernodes_shared.__hypernodes_limits,
-                                                    2usize,
-                                                );
                                                 count(__HypernodesWire::<
                                                     <count as ::hypernodes::__private::In<
                                                         0usize,
@@ -517,7 +497,6 @@ impl ::hypernodes::__private::Staged for Words {
                                                 }
                                                 ))
                                             };
-                                            __hypernodes_running.release();
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -536,12 +515,10 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            ::hypernodes::__private::node_end(
+                                            __hypernodes_running.leave(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
                                                 "count",
-                                                1,
-                                                __hypernodes_clock,
                                             );
                                             __hypernodes_value
                                         };
@@ -638,14 +615,13 @@ impl ::hypernodes::__private::Staged for Words {
                                     }
                                     ::core::option::Option::None => {
                                         let __hypernodes_cached = {
-                                            __hypernodes_running.set("shout");
-                                            let __hypernodes_clock =
-                                                ::hypernodes::__private::node_start(
-                                                    __hypernodes_hooks,
-                                                    __hypernodes_scope,
-                                                    "shout",
-                                                    1,
-                                                );
+                                            __hypernodes_running.enter(
+                                                __hypernodes_hooks,
+                                                __hypernodes_scope,
+                                                &__hypernodes_shared.__hypernodes_limits,
+                                                "shout",
+                                                3usize,
+                                            );
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -663,10 +639,6 @@ impl ::hypernodes::__private::Staged for Words {
                                                 );
                                             }
                                             let __hypernodes_value = {
-                                                __hypernodes_running.hold(
-                                                    &__hypernodes_shared.__hypernodes_limits,
-                                                    3usize,
-                                                );
                                                 shout(__HypernodesWire::<
                                                     <shout as ::hypernodes::__private::In<
                                                         0usize,
@@ -679,7 +651,6 @@ impl ::hypernodes::__private::Staged for Words {
                                                 }
                                                 ))
                                             };
-                                            __hypernodes_running.release();
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -698,12 +669,10 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            ::hypernodes::__private::node_end(
+                                            __hypernodes_running.leave(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
                                                 "shout",
-                                                1,
-                                                __hypernodes_clock,
                                             );
                                             __hypernodes_value
                                         };
@@ -1199,9 +1168,12 @@ impl Words {
         };
         #[allow(unused_imports)]
         use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
-        let __hypernodes_running_cell = ::hypernodes::__private::Running::new();
+        let __hypernodes_running_cell = ::hypernodes::__private::Running::watching(
+            __hypernodes_hooks,
+            &__hypernodes_shared.__hypernodes_limits,
+        );
         let __hypernodes_running = &__hypernodes_running_cell;
-        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let cleaned = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("clean") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "clean" , 1) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "clean" , false , & [("text" , & (& :: hypernodes :: __private :: Field (:: hypernodes :: __private :: Arg :: get (& text))) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { __hypernodes_running . hold (& __hypernodes_shared . __hypernodes_limits , 0usize) ; clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; __hypernodes_running . release () ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "clean" , true , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "clean" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let tokens = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("tokenize") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "tokenize" , false , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& cleaned)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { __hypernodes_running . hold (& __hypernodes_shared . __hypernodes_limits , 1usize) ; tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; __hypernodes_running . release () ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "tokenize" , true , & [("tokens" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "tokenize" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let word_count = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("count") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "count" , 1) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "count" , false , & [("tokens" , & (& :: hypernodes :: __private :: Field (:: hypernodes :: __private :: present_ref (& tokens))) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { __hypernodes_running . hold (& __hypernodes_shared . __hypernodes_limits , 2usize) ; count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; __hypernodes_running . release () ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "count" , true , & [("word_count" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "count" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let loud = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . set ("shout") ; let __hypernodes_clock = :: hypernodes :: __private :: node_start (__hypernodes_hooks , __hypernodes_scope , "shout" , 1) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "shout" , false , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& cleaned)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { __hypernodes_running . hold (& __hypernodes_shared . __hypernodes_limits , 3usize) ; shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; __hypernodes_running . release () ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "shout" , true , & [("loud" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } :: hypernodes :: __private :: node_end (__hypernodes_hooks , __hypernodes_scope , "shout" , 1 , __hypernodes_clock) ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
+        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let cleaned = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . enter (__hypernodes_hooks , __hypernodes_scope , & __hypernodes_shared . __hypernodes_limits , "clean" , 0usize) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "clean" , false , & [("text" , & (& :: hypernodes :: __private :: Field (:: hypernodes :: __private :: Arg :: get (& text))) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "clean" , true , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } __hypernodes_running . leave (__hypernodes_hooks , __hypernodes_scope , "clean") ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let tokens = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . enter (__hypernodes_hooks , __hypernodes_scope , & __hypernodes_shared . __hypernodes_limits , "tokenize" , 1usize) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "tokenize" , false , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& cleaned)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "tokenize" , true , & [("tokens" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } __hypernodes_running . leave (__hypernodes_hooks , __hypernodes_scope , "tokenize") ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let word_count = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . enter (__hypernodes_hooks , __hypernodes_scope , & __hypernodes_shared . __hypernodes_limits , "count" , 2usize) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "count" , false , & [("tokens" , & (& :: hypernodes :: __private :: Field (:: hypernodes :: __private :: present_ref (& tokens))) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "count" , true , & [("word_count" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } __hypernodes_running . leave (__hypernodes_hooks , __hypernodes_scope , "count") ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let loud = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . enter (__hypernodes_hooks , __hypernodes_scope , & __hypernodes_shared . __hypernodes_limits , "shout" , 3usize) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "shout" , false , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& cleaned)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "shout" , true , & [("loud" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } __hypernodes_running . leave (__hypernodes_hooks , __hypernodes_scope , "shout") ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
     }
     #[doc = r" The pipeline's structure, generated at compile time."]
     pub const INFO: ::hypernodes::__private::PipelineInfo = ::hypernodes::__private::PipelineInfo {

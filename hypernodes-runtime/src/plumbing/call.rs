@@ -4,39 +4,62 @@ use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::error::{BoxError, Error};
+use crate::hooks::{Hooks, NoHooks, Scope};
 use crate::instances::Place;
+use crate::plumbing::hooked::{node_end, node_start, Clock};
 use crate::plumbing::limiters::Limiters;
 
-/// What a pipeline body is doing: the node it calls now (named by a panic's error) and the
-/// place that call holds in its node's limiter (`max_concurrency`).
+/// What a pipeline body is doing: the node it calls now (named by a panic's error), the place
+/// that call holds in its node's limiter (`max_concurrency`) and when it started (for hooks).
+///
+/// Each plain node call is framed by [`Running::enter`] and [`Running::leave`]. Inline, each
+/// is one store or one branch on `watched`, a flag fixed when the item starts: whether its
+/// hooks listen or any node has a limit. Everything else is out of line, written once per
+/// hooks type rather than at each of a pipeline's call sites: two inline hook calls and two
+/// limiter branches per node made a 50-node release build take 375 ms against 320 ms this
+/// way (`rustc -Ztime-passes`, see docs/performance.md), and most runs neither listen nor
+/// limit.
 ///
 /// The place lives here, in the frame that runs the whole item, rather than in a guard beside
 /// each call: a guard live across every node call gave each call an unwinding path of its own
-/// to build (a 50-node release build took 368 ms with guards, 345 ms without,
-/// `scripts/compile-time.sh 50 5 release`). However the item ends (a value, an error returned
-/// early, a panic), dropping `Running` gives a held place back.
+/// to build. However the item ends (a value, an error returned early, a panic), dropping
+/// `Running` gives a held place back.
 ///
 /// ```
-/// use hypernodes::__private::Running;
-/// let running = Running::new();
-/// running.set("embed");
+/// use hypernodes::__private::{Limiters, NoHooks, Running, Scope};
+/// use hypernodes::{node, pipeline};
+///
+/// #[node(output = "y")]
+/// fn embed(x: &u64) -> u64 { x * 2 }
+/// pipeline! { Embedding = [embed] }
+///
+/// let limits = Limiters::new(&Embedding::new().plan());
+/// let running = Running::watching(&NoHooks, &limits);
+/// let scope = Scope::root("example");
+/// running.enter(&NoHooks, &scope, &limits, "embed", 0);
 /// assert_eq!(running.get(), "embed");
+/// running.leave(&NoHooks, &scope, "embed");
 /// ```
 pub struct Running<'a> {
     node: Cell<&'static str>,
     held: Cell<Option<Place<'a>>>,
+    clock: Cell<Clock>,
+    watched: bool,
 }
 
 impl<'a> Running<'a> {
-    /// Nothing running yet.
-    pub fn new() -> Self {
+    /// Nothing running yet, for an item whose nodes tell `hooks` and wait on `limits`.
+    #[inline(always)]
+    pub fn watching<H: Hooks>(_hooks: &H, limits: &Limiters) -> Self {
         Running {
             node: Cell::new(""),
             held: Cell::new(None),
+            clock: Cell::new(Clock::start::<NoHooks>()),
+            watched: H::ACTIVE || limits.any(),
         }
     }
 
-    /// `node` is called next.
+    /// `node` is called next: under panics, the node to name.
     #[inline(always)]
     pub fn set(&self, node: &'static str) {
         self.node.set(node);
@@ -47,36 +70,55 @@ impl<'a> Running<'a> {
         self.node.get()
     }
 
-    /// Takes a place for the next call in the limiter of the node at `position` in run order
-    /// and keeps it until [`Running::release`].
-    ///
-    /// Only a flag is tested inline, the rest is out of line: most runs limit no node, so the
-    /// hot path is one branch, and each of a pipeline's call sites stays small (calls out of
-    /// line for every node cost 4 % of W1 on `Sequential`).
+    /// `node`, at `position` in run order, is called next: named under panics, `NodeStart`
+    /// told, a place taken in its limiter and kept until [`Running::leave`].
     #[inline(always)]
-    pub fn hold(&self, limits: &'a Limiters, position: usize) {
+    pub fn enter<H: Hooks>(
+        &self,
+        hooks: &H,
+        scope: &Scope<'_>,
+        limits: &'a Limiters,
+        node: &'static str,
+        position: usize,
+    ) {
+        self.node.set(node);
+        if self.watched {
+            self.enter_watched(hooks, scope, limits, node, position);
+        }
+    }
+
+    #[inline(never)]
+    fn enter_watched<H: Hooks>(
+        &self,
+        hooks: &H,
+        scope: &Scope<'_>,
+        limits: &'a Limiters,
+        node: &'static str,
+        position: usize,
+    ) {
+        self.clock.set(node_start(hooks, scope, node, 1));
         if limits.any() {
-            self.hold_place(limits, position);
-        }
-    }
-
-    #[inline(never)]
-    fn hold_place(&self, limits: &'a Limiters, position: usize) {
-        // A call that ended early (its error returned with `?`) left its place here: give it
-        // back before waiting for another, or a limit of one would wait on itself.
-        self.give_back();
-        self.held.set(limits.take(position));
-    }
-
-    /// Gives the held place back: the call returned.
-    #[inline(always)]
-    pub fn release(&self) {
-        if self.held.get().is_some() {
+            // A call that ended early (its error returned with `?`) left its place here: give
+            // it back before waiting for another, or a limit of one would wait on itself.
             self.give_back();
+            self.held.set(limits.take(position));
+        }
+    }
+
+    /// The call of `node` returned: its place given back, `NodeEnd` told.
+    #[inline(always)]
+    pub fn leave<H: Hooks>(&self, hooks: &H, scope: &Scope<'_>, node: &'static str) {
+        if self.watched {
+            self.leave_watched(hooks, scope, node);
         }
     }
 
     #[inline(never)]
+    fn leave_watched<H: Hooks>(&self, hooks: &H, scope: &Scope<'_>, node: &'static str) {
+        self.give_back();
+        node_end(hooks, scope, node, 1, self.clock.get());
+    }
+
     fn give_back(&self) {
         if let Some(place) = self.held.take() {
             place.give_back();
@@ -87,12 +129,6 @@ impl<'a> Running<'a> {
 impl Drop for Running<'_> {
     fn drop(&mut self) {
         self.give_back();
-    }
-}
-
-impl Default for Running<'_> {
-    fn default() -> Self {
-        Running::new()
     }
 }
 

@@ -238,6 +238,7 @@ impl<'a> Body<'a> {
             .collect();
         let krate = self.types.krate;
         let (running, running_cell) = (running_ident(), names::running_cell());
+        let (hooks, shared, limits) = (hooks_ident(), shared_ident(), names::limiters_field());
         let imports = self.imports();
         let values = graph.kept.iter().enumerate().map(|(k, &(n, o))| {
             let name = &graph.nodes[n].meta.outputs[o];
@@ -250,7 +251,7 @@ impl<'a> Body<'a> {
         });
         quote! {
             #imports
-            let #running_cell = #krate::__private::Running::new();
+            let #running_cell = #krate::__private::Running::watching(#hooks, &#shared.#limits);
             let #running = &#running_cell;
             #krate::__private::run_catching(#running, || -> #FqResult<#values_ty, #krate::Error> {
                 #(#calls)*
@@ -385,15 +386,16 @@ impl<'a> Body<'a> {
     fn threaded(&mut self, group: &[usize]) -> TokenStream {
         let krate = self.types.krate;
         let graph = self.graph;
-        let shared = self.lend_shared(group);
+        let lent = self.lend_shared(group);
         let (running, running_cell) = (running_ident(), names::running_cell());
+        let (hooks, shared, limits) = (hooks_ident(), shared_ident(), names::limiters_field());
         let (mut closures, mut bound) = (Vec::new(), Vec::new());
         for &n in group {
             let (statement, locals) = self.node_binding(n);
             let name = graph.nodes[n].meta.name.to_string();
             closures.push(quote! {
                 || #krate::__private::catching(#name, || {
-                    let #running_cell = #krate::__private::Running::new();
+                    let #running_cell = #krate::__private::Running::watching(#hooks, &#shared.#limits);
                     let #running = &#running_cell;
                     #statement
                     #FqResult::Ok((#(#locals,)*))
@@ -401,7 +403,7 @@ impl<'a> Body<'a> {
             });
             bound.push(locals);
         }
-        self.end_lending(shared);
+        self.end_lending(lent);
         let mut closures = closures.into_iter();
         let first = closures.next().expect("a group has nodes");
         let rest = closures
@@ -610,27 +612,34 @@ impl<'a> Body<'a> {
         let name = node.meta.name.to_string();
         let shared = shared_ident();
         let (limits, position) = (names::limiters_field(), self.graph.position(index));
-        let (start, end) = self.hook_calls(node);
-        let held_permit = names::permit();
-        // A plain call's place is held by `running` (no guard live across the call: see
-        // `Running`); async nodes of one item run side by side, so each keeps its own guard.
-        let (permit, release) = match (node.meta.asynchronous, self.in_future) {
-            (true, true) => (
-                quote!(let #held_permit = #shared.#limits.asynchronous(#position).enter_async().await;),
-                TokenStream::new(),
-            ),
-            (true, false) => (
-                quote!(let #held_permit = #shared.#limits.asynchronous(#position).enter();),
-                TokenStream::new(),
-            ),
-            (false, _) => (
-                quote!(#running.hold(&#shared.#limits, #position);),
-                quote!(#running.release();),
-            ),
-        };
+        let (hooks, scope) = (hooks_ident(), scope_ident());
         let value = names::call_value();
         let (inputs, outputs) = self.value_events(index);
-        // The inner block scopes the stateful checkouts (and an async permit) to this one call.
+        if !node.meta.asynchronous {
+            // A plain call is framed by `running` (one branch each side, the rest out of line;
+            // no guard live across the call: see `Running`).
+            return quote! {
+                #running.enter(#hooks, #scope, &#shared.#limits, #name, #position);
+                #inputs
+                let #value = {
+                    #(#setup)*
+                    #call
+                };
+                #outputs
+                #running.leave(#hooks, #scope, #name);
+                #value
+            };
+        }
+        // Async nodes of one item run side by side, so each keeps its own permit and clock.
+        let (start, end) = self.hook_calls(node);
+        let held_permit = names::permit();
+        let permit = match self.in_future {
+            true => {
+                quote!(let #held_permit = #shared.#limits.asynchronous(#position).enter_async().await;)
+            }
+            false => quote!(let #held_permit = #shared.#limits.asynchronous(#position).enter();),
+        };
+        // The inner block scopes the stateful checkouts (and the permit) to this one call.
         quote! {
             #running.set(#name);
             #start
@@ -640,7 +649,6 @@ impl<'a> Body<'a> {
                 #(#setup)*
                 #call
             };
-            #release
             #outputs
             #end
             #value

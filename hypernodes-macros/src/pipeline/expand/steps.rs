@@ -38,6 +38,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
     let (n, first, failed) = (names::unit_len(), names::unit_first(), names::unit_failed());
     let running = running_ident();
     let running_cell = names::running_cell();
+    let limits = names::limiters_field();
 
     // Inputs have columns from the start; outputs from the step of the node producing them.
     let mut fields: Vec<Ident> = graph
@@ -201,7 +202,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             #imports
             let #n = #cols.n;
             let #first = #cols.first;
-            let #running_cell = #krate::__private::Running::new();
+            let #running_cell = #krate::__private::Running::watching(#hooks, &#shared.#limits);
             let #running = &#running_cell;
             let #failed = &mut #cols.failed;
             match step {
