@@ -9,7 +9,10 @@
 #![doc = include_str!("../docs/guide/caching.md")]
 #![doc = include_str!("../docs/guide/streaming.md")]
 #![doc = include_str!("../docs/guide/cluster.md")]
-#![cfg_attr(feature = "parquet", doc = include_str!("../docs/guide/datasets.md"))]
+#![cfg_attr(
+    all(feature = "parquet", feature = "ipc"),
+    doc = include_str!("../docs/guide/datasets.md")
+)]
 #![doc = include_str!("../docs/guide/faults.md")]
 #![doc = include_str!("../docs/guide/limits.md")]
 #![forbid(unsafe_code)]
@@ -147,10 +150,11 @@ pub mod arrow {
     pub use hypernodes_runtime::arrow::*;
 }
 
-/// Parquet datasets in and out of pipelines (feature `parquet`): `map_dataset` on every
-/// engine, reading [`Parquet`](dataset::Parquet) files part by part in bounded memory and
-/// writing a [`ParquetSink`](dataset::ParquetSink)'s part files through a rename.
-#[cfg(feature = "parquet")]
+/// Datasets in and out of pipelines (features `parquet` and `ipc`): `map_dataset` on every
+/// engine, reading [`Parquet`](dataset::Parquet) or [`Ipc`](dataset::Ipc) files part by part in
+/// bounded memory and writing a [`ParquetSink`](dataset::ParquetSink)'s or
+/// [`IpcSink`](dataset::IpcSink)'s part files through a rename.
+#[cfg(any(feature = "parquet", feature = "ipc"))]
 pub mod dataset {
     pub use hypernodes_runtime::dataset::*;
 }

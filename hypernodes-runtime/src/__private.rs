@@ -13,8 +13,8 @@ pub use crate::arrow::{Batches, InputColumns, OutputColumns};
 pub use crate::cache::{DiskCache, Key, KeyBuilder};
 pub use crate::collect::{Collect, FailFast, KeepAll};
 pub use crate::config::RunSettings;
-#[cfg(feature = "parquet")]
-pub use crate::dataset::{DatasetReport, Datasets, Parquet, ParquetSink};
+#[cfg(feature = "dataset")]
+pub use crate::dataset::{DatasetReport, Datasets, Sink, Source};
 pub use crate::hooks::{Hooks, NoHooks, Scope};
 pub use crate::instances::{Checkout, Instances, Permit};
 pub use crate::map_on::{Built, MapOn};

@@ -14,7 +14,7 @@ pub mod cache;
 #[cfg(feature = "cluster")]
 mod cluster;
 pub mod config;
-#[cfg(feature = "parquet")]
+#[cfg(feature = "dataset")]
 pub mod dataset;
 mod devices;
 mod engine;

@@ -1,13 +1,16 @@
 """Both sides of tests/pyarrow.rs: pyarrow writes the input dataset, then reads back what
-hypernodes wrote and prints what it found as JSON."""
+hypernodes wrote and prints what it found as JSON. The format is `parquet` or `ipc` (Arrow
+IPC files as pyarrow's Feather v2 writer makes them: LZ4-compressed by default)."""
 import json
 import sys
 
 import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
 
-def write(path):
+def write(path, format):
     n = 1000
     table = pa.table(
         {
@@ -18,12 +21,15 @@ def write(path):
             "tags": pa.array([[i, i + 1] if i % 2 else [] for i in range(n)], pa.list_(pa.int64())),
         }
     )
-    pq.write_table(table, path, row_group_size=300)
+    if format == "parquet":
+        pq.write_table(table, path, row_group_size=300)
+    else:
+        feather.write_feather(table, path, chunksize=300)
 
 
-def read(directory):
-    dataset = pq.ParquetDataset(directory)
-    table = dataset.read()
+def read(directory, format):
+    # Both skip the `_errors` directory: names starting with `_` are not data.
+    table = ds.dataset(directory, format="parquet" if format == "parquet" else "ipc").to_table()
     table = table.sort_by("id")
     found = {
         "rows": table.num_rows,
@@ -36,4 +42,4 @@ def read(directory):
 
 
 if __name__ == "__main__":
-    {"write": write, "read": read}[sys.argv[1]](sys.argv[2])
+    {"write": write, "read": read}[sys.argv[1]](sys.argv[2], sys.argv[3])

@@ -44,7 +44,7 @@ mod runner;
 pub use arrow_array;
 pub use arrow_schema;
 
-#[cfg(feature = "parquet")]
+#[cfg(feature = "dataset")]
 pub(crate) use batch::beside;
 pub use batch::{input_schema, output_schema, read_inputs, read_inputs_each, write_outputs};
 pub use column::{Column, Refusal};

@@ -5,7 +5,7 @@
 use super::Cluster;
 use crate::arrow::Row;
 use crate::collect::KeepAll;
-use crate::dataset::{assign, DatasetReport, Parquet, ParquetSink, Prepared, RunsDatasets};
+use crate::dataset::{assign, DatasetReport, Prepared, RunsDatasets, Sink, Source};
 use crate::engine::{Executes, Parallel};
 use crate::error::{panic_message, Error};
 use crate::hooks::Hooks;
@@ -22,8 +22,8 @@ where
 {
     fn run_dataset(
         runner: &Runner<'_, P, Self, H>,
-        source: Parquet,
-        sink: ParquetSink,
+        source: Source,
+        sink: Sink,
     ) -> Result<DatasetReport, Error> {
         let cluster = runner.engine();
         // Every process lists and checks the same files: the same parts, the same shares.

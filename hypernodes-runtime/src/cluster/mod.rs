@@ -14,7 +14,7 @@ mod auth;
 mod build;
 mod connect;
 mod control;
-#[cfg(feature = "parquet")]
+#[cfg(feature = "dataset")]
 mod dataset;
 mod driver;
 mod env;

@@ -1,8 +1,9 @@
-//! Parquet datasets in and out of pipelines (feature `parquet`): a run reads a dataset's input
-//! columns part by part, runs each record batch on the runner's engine, and writes each part's
-//! results to a part file of its own, in bounded memory.
+//! Datasets in and out of pipelines (features `parquet` and `ipc`): a run reads a dataset's
+//! input columns part by part, runs each record batch on the runner's engine, and writes each
+//! part's results to a part file of its own, in bounded memory.
 //!
 //! ```
+//! # #[cfg(feature = "parquet")] {
 //! use hypernodes::dataset::{Parquet, ParquetSink};
 //! use hypernodes::{node, pipeline, Sequential};
 //!
@@ -22,21 +23,42 @@
 //!     .map_dataset(Parquet::files([&input]), ParquetSink::dir(dir.path().join("out")))?;
 //! assert_eq!((report.rows, report.written, report.failed), (3, 3, 0));
 //! assert_eq!(report.files.len(), 1);
+//! # }
 //! # Ok::<(), hypernodes::Error>(())
 //! ```
 
+#[cfg(feature = "ipc")]
+mod ipc_files;
+#[cfg(feature = "parquet")]
+mod parquet_files;
 mod parts;
 mod run;
 mod sink;
 mod source;
 
+/// The `arrow-ipc` crate this module reads and writes IPC files with.
+#[cfg(feature = "ipc")]
+pub use arrow_ipc;
+#[cfg(feature = "ipc")]
+pub use ipc_files::write_ipc;
 /// The `parquet` crate this module reads and writes with, so that its version always matches.
+#[cfg(feature = "parquet")]
 pub use parquet;
+#[cfg(feature = "parquet")]
+pub use parquet_files::write_parquet;
 #[cfg(feature = "cluster")]
 pub(crate) use parts::assign;
 pub use parts::Part;
 #[cfg(feature = "cluster")]
 pub(crate) use run::Prepared;
 pub use run::{DatasetReport, Datasets, RunsDatasets};
-pub use sink::{write_parquet, ParquetSink};
+#[cfg(feature = "ipc")]
+pub use sink::IpcSink;
+#[cfg(feature = "parquet")]
+pub use sink::ParquetSink;
+pub use sink::Sink;
+#[cfg(feature = "ipc")]
+pub use source::Ipc;
+#[cfg(feature = "parquet")]
 pub use source::Parquet;
+pub use source::Source;

@@ -8,8 +8,8 @@ use arrow_schema::{Schema, SchemaRef};
 use arrow_select::filter::filter_record_batch;
 
 use super::parts::Part;
-use super::sink::{failures, ParquetSink};
-use super::source::{failed as failed_on, Listing, Parquet};
+use super::sink::{failures, Sink};
+use super::source::{failed as failed_on, Listing, Source};
 use crate::arrow::{beside, read_inputs_each, write_outputs, Row};
 use crate::collect::KeepAll;
 use crate::engine::{Engine, Executes, Parallel};
@@ -66,7 +66,7 @@ impl DatasetReport {
 
 impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     /// Runs every row of `source` and writes the results to `sink`: each part of the source
-    /// (a run of row groups of one file) becomes one part file holding the rows that
+    /// (a run of row groups or record batches of one file) becomes one part file holding the rows that
     /// succeeded, with the columns read (the inputs and any carried ones) beside the outputs.
     /// Rows that fail (a null where the input is not an `Option`, or a node's error or panic)
     /// go to the sink's error files instead of stopping the run.
@@ -103,7 +103,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     /// share, balanced by bytes; it reads its own parts and writes their part files, and only
     /// counts reach process 0. A process lost mid-run has its share run again by another:
     /// part files are replaced whole, so no row is lost or written twice.
-    pub fn map_dataset(&self, source: Parquet, sink: ParquetSink) -> Result<DatasetReport, Error>
+    pub fn map_dataset(&self, source: Source, sink: Sink) -> Result<DatasetReport, Error>
     where
         P::InputFields: Row,
         P::OutputFields: Row,
@@ -117,7 +117,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     pub(crate) fn run_parts(
         &self,
         dataset: &Prepared,
-        sink: &ParquetSink,
+        sink: &Sink,
         parts: &[usize],
     ) -> Result<DatasetReport, Error>
     where
@@ -241,7 +241,7 @@ fn error_rows(
 
 /// A dataset listed and checked: its parts, and the columns a run of the pipeline reads.
 pub(crate) struct Prepared {
-    pub source: Parquet,
+    pub source: Source,
     pub listing: Listing,
     pub columns: Vec<String>,
 }
@@ -249,7 +249,7 @@ pub(crate) struct Prepared {
 impl Prepared {
     /// Lists `source` and checks every file's columns against `P`'s inputs, before any item
     /// runs.
-    pub(crate) fn new<P>(source: Parquet) -> Result<Prepared, Error>
+    pub(crate) fn new<P>(source: Source) -> Result<Prepared, Error>
     where
         P: Pipeline,
         P::InputFields: Row,
@@ -283,8 +283,8 @@ pub trait RunsDatasets<P: Pipeline, H: Hooks>: Engine + Sized {
     #[doc(hidden)]
     fn run_dataset(
         runner: &Runner<'_, P, Self, H>,
-        source: Parquet,
-        sink: ParquetSink,
+        source: Source,
+        sink: Sink,
     ) -> Result<DatasetReport, Error>;
 }
 
@@ -302,8 +302,8 @@ macro_rules! runs_datasets_here {
         {
             fn run_dataset(
                 runner: &Runner<'_, P, Self, H>,
-                source: Parquet,
-                sink: ParquetSink,
+                source: Source,
+                sink: Sink,
             ) -> Result<DatasetReport, Error> {
                 let dataset = Prepared::new::<P>(source)?;
                 runner.run_parts(&dataset, &sink, &dataset.all_parts())
@@ -321,8 +321,8 @@ runs_datasets_here!(
 
 /// What every part of one dataset run reads with and writes to.
 struct PartRun<'a> {
-    source: &'a Parquet,
-    sink: &'a ParquetSink,
+    source: &'a Source,
+    sink: &'a Sink,
     columns: &'a [String],
     plan: &'a Plan,
 }
@@ -422,12 +422,12 @@ fn message_of(error: &Error) -> String {
 /// every pipeline and only a call asks for Arrow columns. Generated code only.
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot read or write Parquet datasets: an input or output type has no Arrow column",
+    message = "`{Self}` cannot read or write datasets: an input or output type has no Arrow column",
     note = "columns exist for bool, the integers, f32, f64, String, and Option<T>, Vec<T> and [T; N] of those"
 )]
 pub trait Datasets {
     /// `map_dataset` on the default engine.
-    fn map_dataset(self, source: Parquet, sink: ParquetSink) -> Result<DatasetReport, Error>;
+    fn map_dataset(self, source: Source, sink: Sink) -> Result<DatasetReport, Error>;
 }
 
 impl<P> Datasets for &P
@@ -437,7 +437,7 @@ where
     P::OutputFields: Row,
     Parallel: RunsDatasets<P, crate::hooks::NoHooks>,
 {
-    fn map_dataset(self, source: Parquet, sink: ParquetSink) -> Result<DatasetReport, Error> {
+    fn map_dataset(self, source: Source, sink: Sink) -> Result<DatasetReport, Error> {
         Runner::new(self, Parallel::new()).map_dataset(source, sink)
     }
 }

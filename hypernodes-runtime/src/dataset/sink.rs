@@ -8,11 +8,8 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
-use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
-use parquet::file::properties::WriterProperties;
 
-use super::source::failed;
+use super::source::{failed, Format};
 use crate::error::Error;
 
 /// Rows per row group written, unless `row_group_rows` says otherwise.
@@ -31,31 +28,68 @@ const ERRORS_DIR: &str = "_errors";
 /// let sink = ParquetSink::dir("out").row_group_rows(65_536).row_group_bytes(8 << 20);
 /// assert_eq!(sink.path().to_str(), Some("out"));
 /// ```
+#[cfg(feature = "parquet")]
+#[derive(Clone, Copy, Debug)]
+pub struct ParquetSink;
+
+#[cfg(feature = "parquet")]
+impl ParquetSink {
+    /// Part files in `dir`, created if missing.
+    pub fn dir(dir: impl AsRef<Path>) -> Sink {
+        Sink::dir(Format::Parquet, dir)
+    }
+}
+
+/// A directory of Arrow IPC part files (the Arrow file format, Feather v2), one per part of
+/// the source: `part-00000.arrow`, `part-00001.arrow`, ... Rows that failed go to
+/// `_errors/part-NNNNN.arrow` as (file, row, node, message) instead of stopping the run.
+///
+/// ```
+/// use hypernodes::dataset::IpcSink;
+/// let sink = IpcSink::dir("out").row_group_rows(65_536);
+/// assert_eq!(sink.path().to_str(), Some("out"));
+/// ```
+#[cfg(feature = "ipc")]
+#[derive(Clone, Copy, Debug)]
+pub struct IpcSink;
+
+#[cfg(feature = "ipc")]
+impl IpcSink {
+    /// Part files in `dir`, created if missing.
+    pub fn dir(dir: impl AsRef<Path>) -> Sink {
+        Sink::dir(Format::Ipc, dir)
+    }
+}
+
+/// A directory of part files of one format, made by [`ParquetSink`] or [`IpcSink`]: where
+/// `map_dataset` writes, one file per part of its source.
 #[derive(Clone, Debug)]
-pub struct ParquetSink {
+pub struct Sink {
+    format: Format,
     dir: PathBuf,
     row_group_rows: usize,
     row_group_bytes: usize,
 }
 
-impl ParquetSink {
-    /// Part files in `dir`, created if missing.
-    pub fn dir(dir: impl AsRef<Path>) -> Self {
-        ParquetSink {
+impl Sink {
+    fn dir(format: Format, dir: impl AsRef<Path>) -> Self {
+        Sink {
+            format,
             dir: dir.as_ref().to_owned(),
             row_group_rows: DEFAULT_ROW_GROUP_ROWS,
             row_group_bytes: DEFAULT_ROW_GROUP_BYTES,
         }
     }
 
-    /// Most rows in a row group (default 131,072).
+    /// Most rows in a row group (Parquet) or record batch (IPC) written (default 131,072).
     pub fn row_group_rows(mut self, rows: usize) -> Self {
         self.row_group_rows = rows.max(1);
         self
     }
 
-    /// Encoded bytes a writer buffers before it closes the row group early (default 16 MiB):
-    /// what bounds a run's memory on the writing side.
+    /// Encoded bytes a Parquet writer buffers before it closes the row group early (default
+    /// 16 MiB): what bounds a run's memory on the writing side. An IPC writer buffers no row
+    /// group: each record batch is written as it comes.
     pub fn row_group_bytes(mut self, bytes: usize) -> Self {
         self.row_group_bytes = bytes.max(1);
         self
@@ -74,32 +108,87 @@ impl ParquetSink {
 
     /// A writer for part `index`'s results.
     pub(crate) fn part(&self, index: usize) -> PartFile {
-        PartFile::new(self.part_path(index), self.properties())
+        PartFile::new(self.part_path(index), self.clone())
     }
 
     /// A writer for part `index`'s failed rows.
     pub(crate) fn errors(&self, index: usize) -> PartFile {
-        PartFile::new(self.errors_path(index), self.properties())
+        PartFile::new(self.errors_path(index), self.clone())
     }
 
     /// Where part `index`'s results go.
     pub(crate) fn part_path(&self, index: usize) -> PathBuf {
-        self.dir.join(format!("part-{index:05}.parquet"))
+        self.dir.join(self.file_name(index))
     }
 
     /// Where part `index`'s failed rows go.
     pub(crate) fn errors_path(&self, index: usize) -> PathBuf {
-        self.dir
-            .join(ERRORS_DIR)
-            .join(format!("part-{index:05}.parquet"))
+        self.dir.join(ERRORS_DIR).join(self.file_name(index))
     }
 
-    fn properties(&self) -> WriterProperties {
-        WriterProperties::builder()
-            .set_compression(Compression::ZSTD(ZstdLevel::default()))
-            .set_max_row_group_row_count(Some(self.row_group_rows))
-            .set_max_row_group_bytes(Some(self.row_group_bytes))
-            .build()
+    fn file_name(&self, index: usize) -> String {
+        format!("part-{index:05}.{}", self.format.extension())
+    }
+
+    /// A writer of `file`, whose batches have `schema`.
+    fn writer(&self, file: File, schema: &arrow_schema::SchemaRef) -> Result<Writer, String> {
+        match self.format {
+            #[cfg(feature = "parquet")]
+            Format::Parquet => super::parquet_files::writer(
+                file,
+                schema.clone(),
+                self.row_group_rows,
+                self.row_group_bytes,
+            )
+            .map(Writer::Parquet)
+            .map_err(|e| e.to_string()),
+            #[cfg(feature = "ipc")]
+            Format::Ipc => super::ipc_files::writer(file, schema)
+                .map(Writer::Ipc)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// An open part file of one format.
+enum Writer {
+    #[cfg(feature = "parquet")]
+    Parquet(parquet::arrow::ArrowWriter<File>),
+    #[cfg(feature = "ipc")]
+    Ipc(arrow_ipc::writer::FileWriter<std::io::BufWriter<File>>),
+}
+
+impl Writer {
+    /// Appends `batch`, in record batches of at most `rows` rows for IPC (a Parquet writer
+    /// closes its row groups itself).
+    #[cfg_attr(not(feature = "ipc"), allow(unused_variables))]
+    fn write(&mut self, batch: &RecordBatch, rows: usize) -> Result<(), String> {
+        match self {
+            #[cfg(feature = "parquet")]
+            Writer::Parquet(writer) => writer.write(batch).map_err(|e| e.to_string()),
+            #[cfg(feature = "ipc")]
+            Writer::Ipc(writer) => (0..batch.num_rows())
+                .step_by(rows)
+                .try_for_each(|start| {
+                    let slice = batch.slice(start, rows.min(batch.num_rows() - start));
+                    writer.write(&slice)
+                })
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// Writes what is buffered and the footer: the file as written, to be synced.
+    fn close(self) -> Result<File, String> {
+        match self {
+            #[cfg(feature = "parquet")]
+            Writer::Parquet(writer) => writer.into_inner().map_err(|e| e.to_string()),
+            #[cfg(feature = "ipc")]
+            Writer::Ipc(mut writer) => {
+                writer.finish().map_err(|e| e.to_string())?;
+                let buffered = writer.into_inner().map_err(|e| e.to_string())?;
+                buffered.into_inner().map_err(|e| e.to_string())
+            }
+        }
     }
 }
 
@@ -107,18 +196,18 @@ impl ParquetSink {
 pub(crate) struct PartFile {
     path: PathBuf,
     temporary: PathBuf,
-    properties: Option<WriterProperties>,
-    writer: Option<ArrowWriter<File>>,
+    sink: Sink,
+    writer: Option<Writer>,
 }
 
 impl PartFile {
-    fn new(path: PathBuf, properties: WriterProperties) -> Self {
+    fn new(path: PathBuf, sink: Sink) -> Self {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("part");
         let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
         PartFile {
             path,
             temporary,
-            properties: Some(properties),
+            sink,
             writer: None,
         }
     }
@@ -128,12 +217,16 @@ impl PartFile {
     pub(crate) fn write(&mut self, batch: &RecordBatch) -> Result<(), Error> {
         if self.writer.is_none() {
             let file = File::create(&self.temporary).map_err(|e| failed(&self.temporary, e))?;
-            let writer = ArrowWriter::try_new(file, batch.schema(), self.properties.take())
+            let writer = self
+                .sink
+                .writer(file, &batch.schema())
                 .map_err(|e| failed(&self.temporary, e))?;
             self.writer = Some(writer);
         }
         let writer = self.writer.as_mut().expect("made above");
-        writer.write(batch).map_err(|e| failed(&self.temporary, e))
+        writer
+            .write(batch, self.sink.row_group_rows)
+            .map_err(|e| failed(&self.temporary, e))
     }
 
     /// Closes the file, syncs it and gives it its name; `None` when nothing was written.
@@ -141,9 +234,7 @@ impl PartFile {
         let Some(writer) = self.writer.take() else {
             return Ok(None);
         };
-        let file = writer
-            .into_inner()
-            .map_err(|e| failed(&self.temporary, e))?;
+        let file = writer.close().map_err(|e| failed(&self.temporary, e))?;
         file.sync_all().map_err(|e| failed(&self.temporary, e))?;
         std::fs::rename(&self.temporary, &self.path).map_err(|e| failed(&self.path, e))?;
         self.remove_stale_temporaries();
@@ -208,36 +299,4 @@ pub(crate) fn failures(rows: &[(String, u64, String, String)]) -> RecordBatch {
         ),
     ];
     RecordBatch::try_new(Arc::new(schema), columns).expect("four columns of the same rows")
-}
-
-/// Writes `batches` to one Parquet file at `path` (zstd pages), for inputs of tests, examples
-/// and your own tools.
-///
-/// ```
-/// # use std::sync::Arc;
-/// # use hypernodes::arrow::arrow_array::{ArrayRef, RecordBatch, UInt64Array};
-/// let dir = tempfile::tempdir().unwrap();
-/// let x: ArrayRef = Arc::new(UInt64Array::from(vec![1, 2]));
-/// let batch = RecordBatch::try_from_iter([("x", x)]).unwrap();
-/// hypernodes::dataset::write_parquet(&dir.path().join("x.parquet"), &[batch])?;
-/// # Ok::<(), hypernodes::Error>(())
-/// ```
-pub fn write_parquet(path: &Path, batches: &[RecordBatch]) -> Result<(), Error> {
-    let Some(first) = batches.first() else {
-        return Err(Error::dataset(format!(
-            "{}: no batch to write",
-            path.display()
-        )));
-    };
-    let file = File::create(path).map_err(|e| failed(path, e))?;
-    let properties = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .build();
-    let mut writer = ArrowWriter::try_new(file, first.schema(), Some(properties))
-        .map_err(|e| failed(path, e))?;
-    for batch in batches {
-        writer.write(batch).map_err(|e| failed(path, e))?;
-    }
-    writer.close().map_err(|e| failed(path, e))?;
-    Ok(())
 }

@@ -1,13 +1,11 @@
-//! Parquet files as a pipeline's source: listed, cut into parts, read part by part with only
-//! the columns a run needs.
+//! Files as a pipeline's source (Parquet, Arrow IPC): listed, cut into parts, read part by
+//! part with only the columns a run needs.
 
-use std::fs::File;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::arrow::ProjectionMask;
 
 use super::parts::{cut, FileLayout, Part};
 use crate::arrow::{read_inputs, Row};
@@ -19,43 +17,78 @@ const DEFAULT_BATCH_ROWS: usize = 8192;
 /// Compressed bytes per part, unless `part_bytes` says otherwise.
 const DEFAULT_PART_BYTES: u64 = 64 << 20;
 
-/// Parquet files read as a dataset: `Parquet::files(paths)` or `Parquet::dir(dir)`.
+/// The record batches of one part, read one at a time.
+pub(crate) type Batches = Box<dyn Iterator<Item = Result<RecordBatch, Error>> + Send>;
+
+/// The file formats a dataset is read from and written to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    #[cfg(feature = "parquet")]
+    Parquet,
+    #[cfg(feature = "ipc")]
+    Ipc,
+}
+
+impl Format {
+    /// The extension of its files, which `dir` lists and part files are written with.
+    pub(crate) fn extension(self) -> &'static str {
+        match self {
+            #[cfg(feature = "parquet")]
+            Format::Parquet => "parquet",
+            #[cfg(feature = "ipc")]
+            Format::Ipc => "arrow",
+        }
+    }
+
+    /// A file's schema and its units (row groups, record batches) as (rows, bytes).
+    fn layout(self, file: &Path) -> Result<(Vec<(u64, u64)>, SchemaRef), Error> {
+        match self {
+            #[cfg(feature = "parquet")]
+            Format::Parquet => super::parquet_files::layout(file),
+            #[cfg(feature = "ipc")]
+            Format::Ipc => super::ipc_files::layout(file),
+        }
+    }
+
+    /// The record batches of `units` of `file`, with `columns` only.
+    fn read(
+        self,
+        file: &Path,
+        units: Range<usize>,
+        columns: &[String],
+        batch_rows: usize,
+    ) -> Result<Batches, Error> {
+        match self {
+            #[cfg(feature = "parquet")]
+            Format::Parquet => super::parquet_files::read(file, units, columns, batch_rows),
+            #[cfg(feature = "ipc")]
+            Format::Ipc => super::ipc_files::read(file, units, columns, batch_rows),
+        }
+    }
+}
+
+/// Parquet files read as a dataset: `Parquet::files(paths)`, `Parquet::dir(dir)` or
+/// `Parquet::glob(pattern)` give the [`Source`] that `map_dataset` reads.
 ///
 /// ```
 /// use hypernodes::dataset::Parquet;
 /// let source = Parquet::files(["a.parquet", "b.parquet"]).batch_rows(1024).carry(["id"]);
 /// assert_eq!(source.paths().len(), 2);
 /// ```
-#[derive(Clone, Debug)]
-pub struct Parquet {
-    paths: Vec<PathBuf>,
-    dir: Option<PathBuf>,
-    /// The file names `dir` is filtered by (`*` and `?` wildcards).
-    pattern: Option<String>,
-    batch_rows: usize,
-    part_bytes: u64,
-    carried: Vec<String>,
-}
+#[cfg(feature = "parquet")]
+#[derive(Clone, Copy, Debug)]
+pub struct Parquet;
 
+#[cfg(feature = "parquet")]
 impl Parquet {
     /// These files, in this order.
-    pub fn files<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Self {
-        Parquet {
-            paths: paths.into_iter().map(|p| p.as_ref().to_owned()).collect(),
-            dir: None,
-            pattern: None,
-            batch_rows: DEFAULT_BATCH_ROWS,
-            part_bytes: DEFAULT_PART_BYTES,
-            carried: Vec::new(),
-        }
+    pub fn files<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Source {
+        Source::files(Format::Parquet, paths)
     }
 
     /// Every `.parquet` file in `dir` (not below it), by name, listed when the run starts.
-    pub fn dir(dir: impl AsRef<Path>) -> Self {
-        Parquet {
-            dir: Some(dir.as_ref().to_owned()),
-            ..Parquet::files(Vec::<PathBuf>::new())
-        }
+    pub fn dir(dir: impl AsRef<Path>) -> Source {
+        Source::dir(Format::Parquet, dir)
     }
 
     /// The files whose names match `pattern`'s last component, in the directory its other
@@ -72,7 +105,80 @@ impl Parquet {
     /// assert_eq!(source.list()?.len(), 2);
     /// # Ok::<(), hypernodes::Error>(())
     /// ```
-    pub fn glob(pattern: impl AsRef<Path>) -> Self {
+    pub fn glob(pattern: impl AsRef<Path>) -> Source {
+        Source::glob(Format::Parquet, pattern)
+    }
+}
+
+/// Arrow IPC files (the Arrow file format, also called Feather v2) read as a dataset:
+/// `Ipc::files(paths)`, `Ipc::dir(dir)` or `Ipc::glob(pattern)` give the [`Source`] that
+/// `map_dataset` reads. A part is a run of whole record batches of one file, and only the
+/// input columns are decoded.
+///
+/// ```
+/// use hypernodes::dataset::Ipc;
+/// let source = Ipc::files(["a.arrow", "b.arrow"]).batch_rows(1024);
+/// assert_eq!(source.paths().len(), 2);
+/// ```
+#[cfg(feature = "ipc")]
+#[derive(Clone, Copy, Debug)]
+pub struct Ipc;
+
+#[cfg(feature = "ipc")]
+impl Ipc {
+    /// These files, in this order.
+    pub fn files<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Source {
+        Source::files(Format::Ipc, paths)
+    }
+
+    /// Every `.arrow` file in `dir` (not below it), by name, listed when the run starts.
+    pub fn dir(dir: impl AsRef<Path>) -> Source {
+        Source::dir(Format::Ipc, dir)
+    }
+
+    /// The files whose names match `pattern`'s last component, in the directory its other
+    /// components name, by name: `Ipc::glob("data/*.feather")`. `*` stands for any run of
+    /// characters and `?` for one.
+    pub fn glob(pattern: impl AsRef<Path>) -> Source {
+        Source::glob(Format::Ipc, pattern)
+    }
+}
+
+/// Files of one format read as a dataset, made by [`Parquet`] or [`Ipc`]: what
+/// `map_dataset` reads, part by part.
+#[derive(Clone, Debug)]
+pub struct Source {
+    format: Format,
+    paths: Vec<PathBuf>,
+    dir: Option<PathBuf>,
+    /// The file names `dir` is filtered by (`*` and `?` wildcards).
+    pattern: Option<String>,
+    batch_rows: usize,
+    part_bytes: u64,
+    carried: Vec<String>,
+}
+
+impl Source {
+    fn files<P: AsRef<Path>>(format: Format, paths: impl IntoIterator<Item = P>) -> Self {
+        Source {
+            format,
+            paths: paths.into_iter().map(|p| p.as_ref().to_owned()).collect(),
+            dir: None,
+            pattern: None,
+            batch_rows: DEFAULT_BATCH_ROWS,
+            part_bytes: DEFAULT_PART_BYTES,
+            carried: Vec::new(),
+        }
+    }
+
+    fn dir(format: Format, dir: impl AsRef<Path>) -> Self {
+        Source {
+            dir: Some(dir.as_ref().to_owned()),
+            ..Source::files(format, Vec::<PathBuf>::new())
+        }
+    }
+
+    fn glob(format: Format, pattern: impl AsRef<Path>) -> Self {
         let pattern = pattern.as_ref();
         let dir = match pattern.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
@@ -81,9 +187,9 @@ impl Parquet {
         let name = pattern
             .file_name()
             .map(|n| n.to_string_lossy().into_owned());
-        Parquet {
+        Source {
             pattern: Some(name.unwrap_or_default()),
-            ..Parquet::dir(dir)
+            ..Source::dir(format, dir)
         }
     }
 
@@ -94,8 +200,9 @@ impl Parquet {
         self
     }
 
-    /// Compressed bytes per part (default 64 MiB): a part is a run of whole row groups of one
-    /// file, and one part file is written per part.
+    /// Bytes per part (default 64 MiB, compressed for Parquet): a part is a run of whole row
+    /// groups (Parquet) or record batches (IPC) of one file, and one part file is written per
+    /// part.
     pub fn part_bytes(mut self, bytes: u64) -> Self {
         self.part_bytes = bytes.max(1);
         self
@@ -107,7 +214,7 @@ impl Parquet {
         self
     }
 
-    /// The files given to [`Parquet::files`] (empty for [`Parquet::dir`] until listed).
+    /// The files given to `files` (empty for `dir` and `glob` until listed).
     pub fn paths(&self) -> &[PathBuf] {
         &self.paths
     }
@@ -125,7 +232,9 @@ impl Parquet {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
             let wanted = match (&self.pattern, &name) {
                 (Some(pattern), Some(name)) => matches(pattern, name),
-                (None, _) => path.extension().is_some_and(|e| e == "parquet"),
+                (None, _) => path
+                    .extension()
+                    .is_some_and(|e| e == self.format.extension()),
                 (Some(_), None) => false,
             };
             if wanted && path.is_file() {
@@ -141,15 +250,12 @@ impl Parquet {
         let mut layouts = Vec::new();
         let mut schemas = Vec::new();
         for file in self.list()? {
-            let builder = open(&file)?;
-            let row_groups = builder
-                .metadata()
-                .row_groups()
-                .iter()
-                .map(|g| (g.num_rows() as u64, g.compressed_size() as u64))
-                .collect();
-            schemas.push((file.clone(), builder.schema().clone()));
-            layouts.push(FileLayout { file, row_groups });
+            let (units, schema) = self.format.layout(&file)?;
+            schemas.push((file.clone(), schema));
+            layouts.push(FileLayout {
+                file,
+                row_groups: units,
+            });
         }
         Ok(Listing {
             parts: cut(&layouts, self.part_bytes),
@@ -169,29 +275,13 @@ impl Parquet {
     }
 
     /// The record batches of `part`, with `columns` only (in the file's order).
-    pub(crate) fn read(
-        &self,
-        part: &Part,
-        columns: &[String],
-    ) -> Result<impl Iterator<Item = Result<RecordBatch, Error>>, Error> {
-        let builder = open(&part.file)?;
-        let roots = builder
-            .schema()
-            .fields()
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| columns.iter().any(|c| c == f.name()))
-            .map(|(i, _)| i)
-            .collect::<Vec<_>>();
-        let mask = ProjectionMask::roots(builder.parquet_schema(), roots);
-        let file = part.file.clone();
-        let reader = builder
-            .with_projection(mask)
-            .with_row_groups(part.row_groups.clone().collect())
-            .with_batch_size(self.batch_rows)
-            .build()
-            .map_err(|e| failed(&file, e))?;
-        Ok(reader.map(move |batch| batch.map_err(|e| failed(&file, e))))
+    pub(crate) fn read(&self, part: &Part, columns: &[String]) -> Result<Batches, Error> {
+        self.format.read(
+            &part.file,
+            part.row_groups.clone(),
+            columns,
+            self.batch_rows,
+        )
     }
 
     /// Every row as `P`'s inputs, batch by batch, for a loop of your own: only `P`'s input
@@ -270,12 +360,7 @@ pub(crate) struct Listing {
     pub schemas: Vec<(PathBuf, SchemaRef)>,
 }
 
-fn open(file: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, Error> {
-    let handle = File::open(file).map_err(|e| failed(file, e))?;
-    ParquetRecordBatchReaderBuilder::try_new(handle).map_err(|e| failed(file, e))
-}
-
-/// An I/O or Parquet error on `path`.
+/// An I/O, Parquet or IPC error on `path`.
 pub(crate) fn failed(path: &Path, error: impl std::fmt::Display) -> Error {
     Error::dataset(format!("{}: {error}", path.display()))
 }

@@ -1,6 +1,6 @@
 //! `input_schema`, `output_schema` and `map_batch` on the pipeline, written only when the
-//! runtime has its `arrow` feature, and `map_dataset` with its `parquet` feature. Each is
-//! bounded by a trait implemented for `&'a Self` (`for<'a>`), so a pipeline whose types have no
+//! runtime has its `arrow` feature, and `map_dataset` with its `dataset` feature (turned on
+//! by `parquet` and `ipc`). Each is bounded by a trait implemented for `&'a Self` (`for<'a>`), so a pipeline whose types have no
 //! Arrow column still compiles: only a call is an error, naming the type it is missing for.
 
 use proc_macro2::TokenStream;
@@ -49,17 +49,17 @@ pub fn methods(krate: &TokenStream, features: Features) -> TokenStream {
 }
 
 fn dataset(krate: &TokenStream, features: Features) -> TokenStream {
-    if !features.parquet {
+    if !features.dataset {
         return TokenStream::new();
     }
     let datasets = quote!(#krate::__private::Datasets);
     quote! {
-        /// Runs every row of a Parquet `source` on the default engine and writes the results
-        /// to `sink`, part by part; see `Runner::map_dataset`.
+        /// Runs every row of a dataset `source` (Parquet or IPC files) on the default engine
+        /// and writes the results to `sink`, part by part; see `Runner::map_dataset`.
         pub fn map_dataset(
             &self,
-            source: #krate::__private::Parquet,
-            sink: #krate::__private::ParquetSink,
+            source: #krate::__private::Source,
+            sink: #krate::__private::Sink,
         ) -> #FqResult<#krate::__private::DatasetReport, #krate::Error>
         where
             for<'a> &'a Self: #datasets,

@@ -12,8 +12,8 @@ pub struct Features {
     pub values: bool,
     /// `input_schema`, `output_schema` and `map_batch` (Arrow record batches).
     pub arrow: bool,
-    /// `map_dataset` (Parquet datasets).
-    pub parquet: bool,
+    /// `map_dataset` (Parquet and IPC datasets).
+    pub dataset: bool,
 }
 
 impl Features {
@@ -24,7 +24,7 @@ impl Features {
         streaming: cfg!(feature = "streaming"),
         values: cfg!(feature = "values"),
         arrow: cfg!(feature = "arrow"),
-        parquet: cfg!(feature = "parquet"),
+        dataset: cfg!(feature = "dataset"),
     };
 
     /// Every part, whatever this build has: what the golden expansion shows.
@@ -34,6 +34,6 @@ impl Features {
         streaming: true,
         values: true,
         arrow: true,
-        parquet: true,
+        dataset: true,
     };
 }
