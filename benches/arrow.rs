@@ -84,6 +84,25 @@ fn convert(c: &mut Criterion) {
     );
     batched(
         &mut group,
+        "hand_read",
+        || &batch,
+        |batch| {
+            use hypernodes::arrow::arrow_array::cast::AsArray;
+            use hypernodes::arrow::arrow_array::types::{Float32Type, UInt64Type};
+            let text = batch.column(0).as_string::<i32>();
+            let id = batch.column(1).as_primitive::<UInt64Type>().values();
+            let score = batch.column(2).as_primitive::<Float32Type>().values();
+            (0..batch.num_rows())
+                .map(|i| EchoInputs {
+                    text: text.value(i).to_owned(),
+                    id: id[i],
+                    score: score[i],
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    batched(
+        &mut group,
         "serde_arrow_read",
         || &batch,
         |batch| serde_arrow::from_record_batch::<Vec<Item>>(batch).unwrap(),

@@ -13,7 +13,7 @@ use arrow_ipc::reader::{read_footer_length, FileReader};
 use arrow_ipc::writer::FileWriter;
 use arrow_schema::SchemaRef;
 
-use super::source::{failed, Batches};
+use super::source::{failed, file_for, Batches};
 use crate::error::Error;
 
 /// The bytes at the end of a file: its footer's length, then the magic `ARROW1`.
@@ -116,13 +116,7 @@ pub(crate) fn writer(
 /// # Ok::<(), hypernodes::Error>(())
 /// ```
 pub fn write_ipc(path: &Path, batches: &[RecordBatch]) -> Result<(), Error> {
-    let Some(first) = batches.first() else {
-        return Err(Error::dataset(format!(
-            "{}: no batch to write",
-            path.display()
-        )));
-    };
-    let file = File::create(path).map_err(|e| failed(path, e))?;
+    let (file, first) = file_for(path, batches)?;
     let mut writer = writer(file, &first.schema()).map_err(|e| failed(path, e))?;
     for batch in batches {
         writer.write(batch).map_err(|e| failed(path, e))?;

@@ -12,7 +12,7 @@ use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
-use super::source::{failed, Batches};
+use super::source::{failed, file_for, Batches};
 use crate::error::Error;
 
 /// `file`'s row groups as (rows, compressed bytes), and its Arrow schema.
@@ -84,13 +84,7 @@ pub(crate) fn writer(
 /// # Ok::<(), hypernodes::Error>(())
 /// ```
 pub fn write_parquet(path: &Path, batches: &[RecordBatch]) -> Result<(), Error> {
-    let Some(first) = batches.first() else {
-        return Err(Error::dataset(format!(
-            "{}: no batch to write",
-            path.display()
-        )));
-    };
-    let file = File::create(path).map_err(|e| failed(path, e))?;
+    let (file, first) = file_for(path, batches)?;
     let properties = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
         .build();

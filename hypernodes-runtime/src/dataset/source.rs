@@ -360,6 +360,22 @@ pub(crate) struct Listing {
     pub schemas: Vec<(PathBuf, SchemaRef)>,
 }
 
+/// The file a `write_*` helper writes `batches` to, and the first batch (whose schema is the
+/// file's); an error when there is no batch.
+pub(crate) fn file_for<'a>(
+    path: &Path,
+    batches: &'a [RecordBatch],
+) -> Result<(std::fs::File, &'a RecordBatch), Error> {
+    let Some(first) = batches.first() else {
+        return Err(Error::dataset(format!(
+            "{}: no batch to write",
+            path.display()
+        )));
+    };
+    let file = std::fs::File::create(path).map_err(|e| failed(path, e))?;
+    Ok((file, first))
+}
+
 /// An I/O, Parquet or IPC error on `path`.
 pub(crate) fn failed(path: &Path, error: impl std::fmt::Display) -> Error {
     Error::dataset(format!("{}: {error}", path.display()))
