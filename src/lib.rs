@@ -10,7 +10,12 @@
 #![doc = include_str!("../docs/guide/streaming.md")]
 #![doc = include_str!("../docs/guide/cluster.md")]
 #![cfg_attr(
-    all(feature = "parquet", feature = "ipc"),
+    all(
+        feature = "parquet",
+        feature = "ipc",
+        feature = "jsonl",
+        feature = "csv"
+    ),
     doc = include_str!("../docs/guide/datasets.md")
 )]
 #![doc = include_str!("../docs/guide/faults.md")]
@@ -150,11 +155,16 @@ pub mod arrow {
     pub use hypernodes_runtime::arrow::*;
 }
 
-/// Datasets in and out of pipelines (features `parquet` and `ipc`): `map_dataset` on every
-/// engine, reading [`Parquet`](dataset::Parquet) or [`Ipc`](dataset::Ipc) files part by part in
-/// bounded memory and writing a [`ParquetSink`](dataset::ParquetSink)'s or
-/// [`IpcSink`](dataset::IpcSink)'s part files through a rename.
-#[cfg(any(feature = "parquet", feature = "ipc"))]
+/// Datasets in and out of pipelines (features `parquet`, `ipc`, `jsonl` and `csv`):
+/// `map_dataset` on every engine, reading Parquet, Arrow IPC, JSON Lines or CSV files part by
+/// part in bounded memory (a [`Source`](dataset::Source)) and writing part files through a
+/// rename (a [`Sink`](dataset::Sink)).
+#[cfg(any(
+    feature = "parquet",
+    feature = "ipc",
+    feature = "jsonl",
+    feature = "csv"
+))]
 pub mod dataset {
     pub use hypernodes_runtime::dataset::*;
 }

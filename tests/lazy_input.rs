@@ -183,7 +183,7 @@ fn hooks_hear_the_count_only_when_the_input_knows_it() {
     let odd = runner.map(inputs().filter(|i| i.x % 2 == 1)).unwrap();
     assert_eq!(
         odd.iter().map(|o| o.square).sum::<u64>(),
-        (1u64..100).step_by(2).map(|x| x * x).sum()
+        (1u64..100).step_by(2).map(|x| x * x).sum::<u64>()
     );
     assert_eq!(*starts.0.lock().unwrap(), [Some(100), None]);
 }
@@ -210,5 +210,5 @@ fn a_map_from_inside_a_rayon_pool_runs() {
                 .sum::<u64>()
         })
     });
-    assert_eq!(total, (0u64..5_000).map(|x| x * x).sum());
+    assert_eq!(total, (0u64..5_000).map(|x| x * x).sum::<u64>());
 }

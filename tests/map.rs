@@ -171,7 +171,7 @@ fn stateful_resources_are_built_once_per_worker_and_dropped_at_the_end() {
     assert_eq!(outs.len(), 10_000);
     assert_eq!(
         outs.iter().map(|o| o.score).sum::<u64>(),
-        (0..10_000).map(|i| 2 * (i % 3)).sum()
+        (0..10_000u64).map(|i| 2 * (i % 3)).sum::<u64>()
     );
     assert_eq!(
         MODEL_BUILDS.load(Ordering::SeqCst),

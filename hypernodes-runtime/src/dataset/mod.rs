@@ -1,4 +1,4 @@
-//! Datasets in and out of pipelines (features `parquet` and `ipc`): a run reads a dataset's
+//! Datasets in and out of pipelines (features `parquet`, `ipc`, `jsonl` and `csv`): a run reads a dataset's
 //! input columns part by part, runs each record batch on the runner's engine, and writes each
 //! part's results to a part file of its own, in bounded memory.
 //!
@@ -35,10 +35,18 @@ mod parts;
 mod run;
 mod sink;
 mod source;
+#[cfg(any(feature = "jsonl", feature = "csv"))]
+mod text_files;
 
+/// The `arrow-csv` crate this module reads and writes CSV files with.
+#[cfg(feature = "csv")]
+pub use arrow_csv;
 /// The `arrow-ipc` crate this module reads and writes IPC files with.
 #[cfg(feature = "ipc")]
 pub use arrow_ipc;
+/// The `arrow-json` crate this module reads and writes JSON Lines files with.
+#[cfg(feature = "jsonl")]
+pub use arrow_json;
 #[cfg(feature = "ipc")]
 pub use ipc_files::write_ipc;
 /// The `parquet` crate this module reads and writes with, so that its version always matches.
@@ -52,13 +60,21 @@ pub use parts::Part;
 #[cfg(feature = "cluster")]
 pub(crate) use run::Prepared;
 pub use run::{DatasetReport, Datasets, RunsDatasets};
+#[cfg(feature = "csv")]
+pub use sink::CsvSink;
 #[cfg(feature = "ipc")]
 pub use sink::IpcSink;
+#[cfg(feature = "jsonl")]
+pub use sink::JsonlSink;
 #[cfg(feature = "parquet")]
 pub use sink::ParquetSink;
 pub use sink::Sink;
+#[cfg(feature = "csv")]
+pub use source::Csv;
 #[cfg(feature = "ipc")]
 pub use source::Ipc;
+#[cfg(feature = "jsonl")]
+pub use source::Jsonl;
 #[cfg(feature = "parquet")]
 pub use source::Parquet;
 pub use source::Source;

@@ -133,6 +133,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
         let clock = self.map_start(Some(parts.iter().map(|part| part.rows as usize).sum()));
         let run = PartRun {
             source: &dataset.source,
+            listing: &dataset.listing,
             sink,
             columns: &dataset.columns,
             plan: &plan,
@@ -171,7 +172,8 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
         };
         let mut next_row = part.first_row;
         let file_name = part.file.display().to_string();
-        for batch in run.source.read(part, run.columns)? {
+        let schema = run.listing.schema_of(&part.file);
+        for batch in run.source.read(part, schema, run.columns)? {
             let batch = batch?;
             let Split {
                 items,
@@ -254,7 +256,7 @@ impl Prepared {
         P: Pipeline,
         P::InputFields: Row,
     {
-        let listing = source.listing()?;
+        let listing = source.listing(&crate::arrow::input_schema::<P>())?;
         let columns = source.columns(P::INFO.inputs);
         for (file, schema) in &listing.schemas {
             check::<P>(file, schema, &columns)?;
@@ -322,6 +324,7 @@ runs_datasets_here!(
 /// What every part of one dataset run reads with and writes to.
 struct PartRun<'a> {
     source: &'a Source,
+    listing: &'a Listing,
     sink: &'a Sink,
     columns: &'a [String],
     plan: &'a Plan,

@@ -61,8 +61,49 @@ impl IpcSink {
     }
 }
 
-/// A directory of part files of one format, made by [`ParquetSink`] or [`IpcSink`]: where
-/// `map_dataset` writes, one file per part of its source.
+/// A directory of JSON Lines part files, one per part of the source: `part-00000.jsonl`, ...
+/// (a null value leaves its key out of its line). Rows that failed go to
+/// `_errors/part-NNNNN.jsonl` as (file, row, node, message) instead of stopping the run.
+///
+/// ```
+/// use hypernodes::dataset::JsonlSink;
+/// assert_eq!(JsonlSink::dir("out").path().to_str(), Some("out"));
+/// ```
+#[cfg(feature = "jsonl")]
+#[derive(Clone, Copy, Debug)]
+pub struct JsonlSink;
+
+#[cfg(feature = "jsonl")]
+impl JsonlSink {
+    /// Part files in `dir`, created if missing.
+    pub fn dir(dir: impl AsRef<Path>) -> Sink {
+        Sink::dir(Format::Jsonl, dir)
+    }
+}
+
+/// A directory of CSV part files with a header line, one per part of the source:
+/// `part-00000.csv`, ... (a null is an empty field; list columns have no CSV form and stop
+/// the run with an error naming the file). Rows that failed go to `_errors/part-NNNNN.csv` as
+/// (file, row, node, message) instead of stopping the run.
+///
+/// ```
+/// use hypernodes::dataset::CsvSink;
+/// assert_eq!(CsvSink::dir("out").path().to_str(), Some("out"));
+/// ```
+#[cfg(feature = "csv")]
+#[derive(Clone, Copy, Debug)]
+pub struct CsvSink;
+
+#[cfg(feature = "csv")]
+impl CsvSink {
+    /// Part files in `dir`, created if missing.
+    pub fn dir(dir: impl AsRef<Path>) -> Sink {
+        Sink::dir(Format::Csv, dir)
+    }
+}
+
+/// A directory of part files of one format, made by [`ParquetSink`], [`IpcSink`],
+/// [`JsonlSink`] or [`CsvSink`]: where `map_dataset` writes, one file per part of its source.
 #[derive(Clone, Debug)]
 pub struct Sink {
     format: Format,
@@ -131,6 +172,10 @@ impl Sink {
     }
 
     /// A writer of `file`, whose batches have `schema`.
+    #[cfg_attr(
+        not(any(feature = "parquet", feature = "ipc")),
+        allow(unused_variables)
+    )]
     fn writer(&self, file: File, schema: &arrow_schema::SchemaRef) -> Result<Writer, String> {
         match self.format {
             #[cfg(feature = "parquet")]
@@ -146,21 +191,31 @@ impl Sink {
             Format::Ipc => super::ipc_files::writer(file, schema)
                 .map(Writer::Ipc)
                 .map_err(|e| e.to_string()),
+            #[cfg(feature = "jsonl")]
+            Format::Jsonl => Ok(Writer::Jsonl(super::text_files::jsonl::writer(file))),
+            #[cfg(feature = "csv")]
+            Format::Csv => Ok(Writer::Csv(super::text_files::csv::writer(file))),
         }
     }
 }
 
-/// An open part file of one format.
+/// An open part file of one format. Two live per part being written, so the variants' sizes
+/// do not matter.
+#[allow(clippy::large_enum_variant)]
 enum Writer {
     #[cfg(feature = "parquet")]
     Parquet(parquet::arrow::ArrowWriter<File>),
     #[cfg(feature = "ipc")]
     Ipc(arrow_ipc::writer::FileWriter<std::io::BufWriter<File>>),
+    #[cfg(feature = "jsonl")]
+    Jsonl(arrow_json::LineDelimitedWriter<std::io::BufWriter<File>>),
+    #[cfg(feature = "csv")]
+    Csv(arrow_csv::Writer<std::io::BufWriter<File>>),
 }
 
 impl Writer {
     /// Appends `batch`, in record batches of at most `rows` rows for IPC (a Parquet writer
-    /// closes its row groups itself).
+    /// closes its row groups itself; text formats have none).
     #[cfg_attr(not(feature = "ipc"), allow(unused_variables))]
     fn write(&mut self, batch: &RecordBatch, rows: usize) -> Result<(), String> {
         match self {
@@ -174,6 +229,10 @@ impl Writer {
                     writer.write(&slice)
                 })
                 .map_err(|e| e.to_string()),
+            #[cfg(feature = "jsonl")]
+            Writer::Jsonl(writer) => writer.write(batch).map_err(|e| e.to_string()),
+            #[cfg(feature = "csv")]
+            Writer::Csv(writer) => writer.write(batch).map_err(|e| e.to_string()),
         }
     }
 
@@ -188,6 +247,13 @@ impl Writer {
                 let buffered = writer.into_inner().map_err(|e| e.to_string())?;
                 buffered.into_inner().map_err(|e| e.to_string())
             }
+            #[cfg(feature = "jsonl")]
+            Writer::Jsonl(mut writer) => {
+                writer.finish().map_err(|e| e.to_string())?;
+                writer.into_inner().into_inner().map_err(|e| e.to_string())
+            }
+            #[cfg(feature = "csv")]
+            Writer::Csv(writer) => writer.into_inner().into_inner().map_err(|e| e.to_string()),
         }
     }
 }

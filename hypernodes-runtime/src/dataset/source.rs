@@ -5,10 +5,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use arrow_array::RecordBatch;
-use arrow_schema::SchemaRef;
+use arrow_schema::{Schema, SchemaRef};
 
 use super::parts::{cut, FileLayout, Part};
-use crate::arrow::{read_inputs, Row};
+use crate::arrow::{input_schema, read_inputs, Row};
 use crate::error::Error;
 use crate::pipeline::Pipeline;
 
@@ -27,6 +27,10 @@ pub(crate) enum Format {
     Parquet,
     #[cfg(feature = "ipc")]
     Ipc,
+    #[cfg(feature = "jsonl")]
+    Jsonl,
+    #[cfg(feature = "csv")]
+    Csv,
 }
 
 impl Format {
@@ -37,23 +41,36 @@ impl Format {
             Format::Parquet => "parquet",
             #[cfg(feature = "ipc")]
             Format::Ipc => "arrow",
+            #[cfg(feature = "jsonl")]
+            Format::Jsonl => "jsonl",
+            #[cfg(feature = "csv")]
+            Format::Csv => "csv",
         }
     }
 
-    /// A file's schema and its units (row groups, record batches) as (rows, bytes).
-    fn layout(self, file: &Path) -> Result<(Vec<(u64, u64)>, SchemaRef), Error> {
+    /// A file's schema and its units (row groups, record batches, the whole file) as (rows,
+    /// bytes). Formats without types read the columns `wanted` names with its types.
+    #[cfg_attr(not(any(feature = "jsonl", feature = "csv")), allow(unused_variables))]
+    fn layout(self, file: &Path, wanted: &Schema) -> Result<(Vec<(u64, u64)>, SchemaRef), Error> {
         match self {
             #[cfg(feature = "parquet")]
             Format::Parquet => super::parquet_files::layout(file),
             #[cfg(feature = "ipc")]
             Format::Ipc => super::ipc_files::layout(file),
+            #[cfg(feature = "jsonl")]
+            Format::Jsonl => super::text_files::jsonl::layout(file, wanted),
+            #[cfg(feature = "csv")]
+            Format::Csv => super::text_files::csv::layout(file, wanted),
         }
     }
 
-    /// The record batches of `units` of `file`, with `columns` only.
+    /// The record batches of `units` of `file`, whose schema as listed is `schema`, with
+    /// `columns` only.
+    #[allow(unused_variables)] // Each format reads either `schema` or `units`.
     fn read(
         self,
         file: &Path,
+        schema: &SchemaRef,
         units: Range<usize>,
         columns: &[String],
         batch_rows: usize,
@@ -63,6 +80,10 @@ impl Format {
             Format::Parquet => super::parquet_files::read(file, units, columns, batch_rows),
             #[cfg(feature = "ipc")]
             Format::Ipc => super::ipc_files::read(file, units, columns, batch_rows),
+            #[cfg(feature = "jsonl")]
+            Format::Jsonl => super::text_files::jsonl::read(file, schema, columns, batch_rows),
+            #[cfg(feature = "csv")]
+            Format::Csv => super::text_files::csv::read(file, schema, columns, batch_rows),
         }
     }
 }
@@ -144,8 +165,75 @@ impl Ipc {
     }
 }
 
-/// Files of one format read as a dataset, made by [`Parquet`] or [`Ipc`]: what
-/// `map_dataset` reads, part by part.
+/// JSON Lines files (one JSON object per line, `.jsonl`) read as a dataset: `Jsonl::files`,
+/// `Jsonl::dir` or `Jsonl::glob` give the [`Source`] that `map_dataset` reads. A file is one
+/// part. Its columns are the keys found in its first 1,000 records; the pipeline's inputs are
+/// read with their own types and other columns with inferred ones, and a key missing from a
+/// record is a null.
+///
+/// ```
+/// use hypernodes::dataset::Jsonl;
+/// let source = Jsonl::files(["a.jsonl"]).batch_rows(1024);
+/// assert_eq!(source.paths().len(), 1);
+/// ```
+#[cfg(feature = "jsonl")]
+#[derive(Clone, Copy, Debug)]
+pub struct Jsonl;
+
+#[cfg(feature = "jsonl")]
+impl Jsonl {
+    /// These files, in this order.
+    pub fn files<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Source {
+        Source::files(Format::Jsonl, paths)
+    }
+
+    /// Every `.jsonl` file in `dir` (not below it), by name, listed when the run starts.
+    pub fn dir(dir: impl AsRef<Path>) -> Source {
+        Source::dir(Format::Jsonl, dir)
+    }
+
+    /// The files whose names match `pattern`'s last component (`*` and `?` wildcards), in the
+    /// directory its other components name, by name.
+    pub fn glob(pattern: impl AsRef<Path>) -> Source {
+        Source::glob(Format::Jsonl, pattern)
+    }
+}
+
+/// CSV files with a header line (`.csv`) read as a dataset: `Csv::files`, `Csv::dir` or
+/// `Csv::glob` give the [`Source`] that `map_dataset` reads. A file is one part; columns are
+/// matched by their header names, the pipeline's inputs parsed into their own types and
+/// other columns into types inferred from the first 1,000 records; an empty field is a null.
+///
+/// ```
+/// use hypernodes::dataset::Csv;
+/// let source = Csv::files(["a.csv"]).carry(["id"]);
+/// assert_eq!(source.paths().len(), 1);
+/// ```
+#[cfg(feature = "csv")]
+#[derive(Clone, Copy, Debug)]
+pub struct Csv;
+
+#[cfg(feature = "csv")]
+impl Csv {
+    /// These files, in this order.
+    pub fn files<P: AsRef<Path>>(paths: impl IntoIterator<Item = P>) -> Source {
+        Source::files(Format::Csv, paths)
+    }
+
+    /// Every `.csv` file in `dir` (not below it), by name, listed when the run starts.
+    pub fn dir(dir: impl AsRef<Path>) -> Source {
+        Source::dir(Format::Csv, dir)
+    }
+
+    /// The files whose names match `pattern`'s last component (`*` and `?` wildcards), in the
+    /// directory its other components name, by name.
+    pub fn glob(pattern: impl AsRef<Path>) -> Source {
+        Source::glob(Format::Csv, pattern)
+    }
+}
+
+/// Files of one format read as a dataset, made by [`Parquet`], [`Ipc`], [`Jsonl`] or
+/// [`Csv`]: what `map_dataset` reads, part by part.
 #[derive(Clone, Debug)]
 pub struct Source {
     format: Format,
@@ -245,12 +333,13 @@ impl Source {
         Ok(files)
     }
 
-    /// The dataset's parts, and each file's Arrow schema.
-    pub(crate) fn listing(&self) -> Result<Listing, Error> {
+    /// The dataset's parts, and each file's Arrow schema; `wanted` gives the types of the
+    /// columns a run reads from formats without types (the pipeline's input schema).
+    pub(crate) fn listing(&self, wanted: &Schema) -> Result<Listing, Error> {
         let mut layouts = Vec::new();
         let mut schemas = Vec::new();
         for file in self.list()? {
-            let (units, schema) = self.format.layout(&file)?;
+            let (units, schema) = self.format.layout(&file, wanted)?;
             schemas.push((file.clone(), schema));
             layouts.push(FileLayout {
                 file,
@@ -274,14 +363,17 @@ impl Source {
         columns
     }
 
-    /// The record batches of `part`, with `columns` only (in the file's order).
-    pub(crate) fn read(&self, part: &Part, columns: &[String]) -> Result<Batches, Error> {
-        self.format.read(
-            &part.file,
-            part.row_groups.clone(),
-            columns,
-            self.batch_rows,
-        )
+    /// The record batches of `part`, whose file's schema as listed is `schema`, with
+    /// `columns` only (in the file's order).
+    pub(crate) fn read(
+        &self,
+        part: &Part,
+        schema: &SchemaRef,
+        columns: &[String],
+    ) -> Result<Batches, Error> {
+        let units = part.row_groups.clone();
+        self.format
+            .read(&part.file, schema, units, columns, self.batch_rows)
     }
 
     /// Every row as `P`'s inputs, batch by batch, for a loop of your own: only `P`'s input
@@ -315,11 +407,12 @@ impl Source {
         P: Pipeline,
         P::InputFields: Row,
     {
-        let parts = self.listing()?.parts;
+        let listing = self.listing(&input_schema::<P>())?;
         let columns = self.columns(P::INFO.inputs);
-        let batches = parts
-            .into_iter()
-            .map(move |part| self.read(&part, &columns));
+        let batches = listing.parts.clone().into_iter().map(move |part| {
+            let schema = listing.schema_of(&part.file);
+            self.read(&part, schema, &columns)
+        });
         Ok(batches
             .flat_map(|batches| match batches {
                 Ok(batches) => Box::new(batches) as Box<dyn Iterator<Item = _>>,
@@ -360,6 +453,19 @@ pub(crate) struct Listing {
     pub schemas: Vec<(PathBuf, SchemaRef)>,
 }
 
+impl Listing {
+    /// The schema `file` was listed with (each part's file was listed).
+    pub(crate) fn schema_of(&self, file: &Path) -> &SchemaRef {
+        let (_, schema) = self
+            .schemas
+            .iter()
+            .find(|(listed, _)| listed == file)
+            .expect("a part's file is listed");
+        schema
+    }
+}
+
+#[cfg(any(feature = "parquet", feature = "ipc"))]
 /// The file a `write_*` helper writes `batches` to, and the first batch (whose schema is the
 /// file's); an error when there is no batch.
 pub(crate) fn file_for<'a>(
