@@ -1,27 +1,29 @@
-//! A dataset cut into parts: runs of whole row groups of one file, the unit a run reads,
-//! writes as one part file, and (on a cluster) hands to one process.
+//! A dataset cut into parts: runs of whole units of one file (Parquet row groups, IPC record
+//! batches, a whole JSON Lines or CSV file), the unit a run reads, writes as one part file,
+//! and (on a cluster) hands to one process.
 
 use std::ops::Range;
 use std::path::PathBuf;
 
-/// A run of row groups of one file.
+/// A run of units of one file: row groups of a Parquet file, record batches of an IPC file,
+/// or the whole of a JSON Lines or CSV file (its one unit).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Part {
     /// Its position among the dataset's parts: the number of its part file.
     pub index: usize,
     /// The file it is in.
     pub file: PathBuf,
-    /// Its row groups.
+    /// Its units: the file's row groups (Parquet), record batches (IPC), or `0..1` (text).
     pub row_groups: Range<usize>,
     /// The file's row number of its first row.
     pub first_row: u64,
     /// Its rows.
     pub rows: u64,
-    /// Its compressed bytes: what parts are balanced by.
+    /// Its bytes (compressed for Parquet): what parts are balanced by.
     pub bytes: u64,
 }
 
-/// One file's row groups as (rows, compressed bytes).
+/// One file's units as (rows, bytes).
 pub(crate) struct FileLayout {
     pub file: PathBuf,
     pub row_groups: Vec<(u64, u64)>,
