@@ -13,7 +13,7 @@ use arrow_ipc::reader::{read_footer_length, FileReader};
 use arrow_ipc::writer::FileWriter;
 use arrow_schema::SchemaRef;
 
-use super::source::{failed, file_for, Batches};
+use super::io::{failed, file_for, Batches};
 use crate::error::Error;
 
 /// The bytes at the end of a file: its footer's length, then the magic `ARROW1`.

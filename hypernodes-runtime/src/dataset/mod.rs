@@ -27,6 +27,7 @@
 //! # Ok::<(), hypernodes::Error>(())
 //! ```
 
+mod io;
 #[cfg(feature = "ipc")]
 mod ipc_files;
 #[cfg(feature = "parquet")]

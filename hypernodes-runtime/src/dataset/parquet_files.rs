@@ -12,7 +12,7 @@ use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
-use super::source::{failed, file_for, Batches};
+use super::io::{failed, file_for, Batches};
 use crate::error::Error;
 
 /// `file`'s row groups as (rows, compressed bytes), and its Arrow schema.

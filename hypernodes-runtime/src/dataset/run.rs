@@ -7,9 +7,10 @@ use arrow_array::{BooleanArray, RecordBatch};
 use arrow_schema::{Schema, SchemaRef};
 use arrow_select::filter::filter_record_batch;
 
+use super::io::failed as failed_on;
 use super::parts::Part;
 use super::sink::{failures, Sink};
-use super::source::{failed as failed_on, Listing, Source};
+use super::source::{Listing, Source};
 use crate::arrow::{beside, read_inputs_each, write_outputs, Row};
 use crate::collect::KeepAll;
 use crate::engine::{Engine, Executes, Parallel};

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use arrow_array::{ArrayRef, RecordBatch, StringArray, UInt64Array};
 use arrow_schema::{DataType, Field, Schema};
 
-use super::source::{failed, Format};
+use super::io::failed;
+use super::source::Format;
 use crate::error::Error;
 
 /// Rows per row group written, unless `row_group_rows` says otherwise.

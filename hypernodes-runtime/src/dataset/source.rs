@@ -1,12 +1,12 @@
-//! Files as a pipeline's source (Parquet, Arrow IPC): listed, cut into parts, read part by
-//! part with only the columns a run needs.
+//! Files as a pipeline's source (Parquet, Arrow IPC, JSON Lines, CSV): listed, cut into
+//! parts, read part by part with only the columns a run needs.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use arrow_array::RecordBatch;
 use arrow_schema::{Schema, SchemaRef};
 
+use super::io::{failed, Batches};
 use super::parts::{cut, FileLayout, Part};
 use crate::arrow::{input_schema, read_inputs, Row};
 use crate::error::Error;
@@ -16,9 +16,6 @@ use crate::pipeline::Pipeline;
 const DEFAULT_BATCH_ROWS: usize = 8192;
 /// Compressed bytes per part, unless `part_bytes` says otherwise.
 const DEFAULT_PART_BYTES: u64 = 64 << 20;
-
-/// The record batches of one part, read one at a time.
-pub(crate) type Batches = Box<dyn Iterator<Item = Result<RecordBatch, Error>> + Send>;
 
 /// The file formats a dataset is read from and written to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -463,28 +460,6 @@ impl Listing {
             .expect("a part's file is listed");
         schema
     }
-}
-
-#[cfg(any(feature = "parquet", feature = "ipc"))]
-/// The file a `write_*` helper writes `batches` to, and the first batch (whose schema is the
-/// file's); an error when there is no batch.
-pub(crate) fn file_for<'a>(
-    path: &Path,
-    batches: &'a [RecordBatch],
-) -> Result<(std::fs::File, &'a RecordBatch), Error> {
-    let Some(first) = batches.first() else {
-        return Err(Error::dataset(format!(
-            "{}: no batch to write",
-            path.display()
-        )));
-    };
-    let file = std::fs::File::create(path).map_err(|e| failed(path, e))?;
-    Ok((file, first))
-}
-
-/// An I/O, Parquet or IPC error on `path`.
-pub(crate) fn failed(path: &Path, error: impl std::fmt::Display) -> Error {
-    Error::dataset(format!("{}: {error}", path.display()))
 }
 
 #[cfg(test)]

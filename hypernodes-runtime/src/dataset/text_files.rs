@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use arrow_schema::{Field, Schema, SchemaRef};
 
-use super::source::{failed, Batches};
+use super::io::{failed, Batches};
 use crate::error::Error;
 
 /// Records read to infer a file's schema: a column must appear among them to be found.
