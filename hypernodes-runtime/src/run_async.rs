@@ -172,7 +172,7 @@ where
     ///     let stream = runner.stream_async((0..1_000).map(|x| SquaresInputs { x }), 16);
     ///     stream.map(|out| out.unwrap().square).fold(0, |a, b| async move { a + b }).await
     /// });
-    /// assert_eq!(total, (0..1_000u64).map(|x| x * x).sum());
+    /// assert_eq!(total, (0..1_000u64).map(|x| x * x).sum::<u64>());
     /// ```
     pub fn stream_async<I>(
         &self,

@@ -293,7 +293,7 @@ impl<P: crate::pipeline::Staged, H: Hooks> Runner<'_, P, Streaming, H> {
     ///     .stream((0..10_000).map(|x| SquaresInputs { x }))?
     ///     .map(|out| out.map(|o| o.square))
     ///     .sum::<Result<u64, _>>()?;
-    /// assert_eq!(total, (0..10_000u64).map(|x| x * x).sum());
+    /// assert_eq!(total, (0..10_000u64).map(|x| x * x).sum::<u64>());
     /// # Ok::<(), hypernodes::Error>(())
     /// ```
     pub fn stream<I>(&self, items: I) -> Result<Stream<P, I::IntoIter, H>, Error>

@@ -1118,12 +1118,13 @@ impl Words {
     {
         <&Self as ::hypernodes::__private::Batches>::map_batch(self, batch)
     }
-    #[doc = r" Runs every row of a Parquet `source` on the default engine and writes the results"]
-    #[doc = r" to `sink`, part by part; see `Runner::map_dataset`."]
+    #[doc = r" Runs every row of a dataset `source` (Parquet, IPC, JSON Lines or CSV files) on the"]
+    #[doc = r" default engine and writes the results to `sink`, part by part; see"]
+    #[doc = r" `Runner::map_dataset`."]
     pub fn map_dataset(
         &self,
-        source: ::hypernodes::__private::Parquet,
-        sink: ::hypernodes::__private::ParquetSink,
+        source: ::hypernodes::__private::Source,
+        sink: ::hypernodes::__private::Sink,
     ) -> ::core::result::Result<::hypernodes::__private::DatasetReport, ::hypernodes::Error>
     where
         for<'a> &'a Self: ::hypernodes::__private::Datasets,

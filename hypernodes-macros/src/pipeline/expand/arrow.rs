@@ -54,8 +54,9 @@ fn dataset(krate: &TokenStream, features: Features) -> TokenStream {
     }
     let datasets = quote!(#krate::__private::Datasets);
     quote! {
-        /// Runs every row of a dataset `source` (Parquet or IPC files) on the default engine
-        /// and writes the results to `sink`, part by part; see `Runner::map_dataset`.
+        /// Runs every row of a dataset `source` (Parquet, IPC, JSON Lines or CSV files) on the
+        /// default engine and writes the results to `sink`, part by part; see
+        /// `Runner::map_dataset`.
         pub fn map_dataset(
             &self,
             source: #krate::__private::Source,
