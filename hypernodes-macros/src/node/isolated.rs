@@ -5,7 +5,9 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
-use syn::{Ident, ItemFn};
+use syn::Ident;
+
+use super::item::NodeFn;
 
 use super::signature::Signature;
 use crate::config::{Config, Key, Value};
@@ -19,7 +21,7 @@ pub fn requested(config: &Config) -> bool {
 }
 
 /// The kinds of node process isolation does not cover yet, each a compile error on its token.
-pub fn check(func: &ItemFn, batch: bool, config: &Config, errors: &mut Errors) {
+pub fn check(func: &NodeFn, batch: bool, config: &Config, errors: &mut Errors) {
     if !requested(config) {
         if let Some(entry) = config.entries.iter().find(|e| e.key == Key::TimeoutMs) {
             errors.push(syn::Error::new(
@@ -52,7 +54,7 @@ pub fn check(func: &ItemFn, batch: bool, config: &Config, errors: &mut Errors) {
 }
 
 /// The `Isolated` facts and the worker registration of node `name`.
-pub fn expand(krate: &TokenStream, func: &ItemFn, sig: &Signature, config: &Config) -> TokenStream {
+pub fn expand(krate: &TokenStream, func: &NodeFn, sig: &Signature, config: &Config) -> TokenStream {
     let name = &func.sig.ident;
     let timeout_ms = match config.get(Key::TimeoutMs) {
         Some(Value::Int(ms)) => ms,

@@ -3,18 +3,19 @@
 
 mod attr;
 mod isolated;
+mod item;
 mod signature;
 
+use item::NodeFn;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::ItemFn;
 
 use crate::config::{Config, Key, Value};
 use crate::errors::Errors;
 use crate::meta::{code_hash, emit_meta_macro, emit_value_aliases, Kind, NodeMeta, Vis};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let func: ItemFn = match syn::parse2(item.clone()) {
+    let func: NodeFn = match syn::parse2(item.clone()) {
         Ok(func) => func,
         Err(e) => {
             let e = syn::Error::new(e.span(), "#[node] goes on a function");
@@ -40,7 +41,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let meta = NodeMeta {
         needs: Vec::new(),
         exposed: u64::MAX,
-        code: code_hash(&quote!(#func)),
+        code: code_hash(&item),
         version: args.version,
         cached: !args.no_cache && !args.batch,
         kind: Kind::Function,
@@ -105,7 +106,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let errors = errors.into_compile_errors();
     quote! {
-        #func
+        #item
         #type_facts
         #meta_macro
         #errors
@@ -134,7 +135,7 @@ fn check_gpus(config: &Config, sig: &signature::Signature, errors: &mut Errors) 
 /// nested call) use it instead of a batch of one. A twin with another signature is rustc's
 /// error at the path given.
 fn per_item_twin(
-    func: &ItemFn,
+    func: &NodeFn,
     args: &attr::NodeArgs,
     sig: &signature::Signature,
     errors: &mut Errors,

@@ -2,7 +2,9 @@
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
-use syn::{FnArg, GenericArgument, Ident, ItemFn, Pat, PathArguments, ReturnType, Type};
+use syn::{FnArg, GenericArgument, Ident, Pat, PathArguments, ReturnType, Type};
+
+use super::item::NodeFn;
 
 use crate::errors::Errors;
 use crate::meta::{Mode, Param};
@@ -19,7 +21,7 @@ pub struct Signature {
     pub fallible: bool,
 }
 
-pub fn analyze(func: &ItemFn, args: &NodeArgs, errors: &mut Errors) -> Signature {
+pub fn analyze(func: &NodeFn, args: &NodeArgs, errors: &mut Errors) -> Signature {
     check_header(func, errors);
     let (params, param_types) = parameters(func, args, errors);
     let (fallible, value_type) = return_value(&func.sig.output);
@@ -43,7 +45,7 @@ pub fn analyze(func: &ItemFn, args: &NodeArgs, errors: &mut Errors) -> Signature
     }
 }
 
-fn check_header(func: &ItemFn, errors: &mut Errors) {
+fn check_header(func: &NodeFn, errors: &mut Errors) {
     let sig = &func.sig;
     if sig.asyncness.is_some() {
         let takes_mut = sig.inputs.iter().find(|input| match input {
@@ -82,7 +84,7 @@ fn check_header(func: &ItemFn, errors: &mut Errors) {
 }
 
 fn parameters(
-    func: &ItemFn,
+    func: &NodeFn,
     args: &NodeArgs,
     errors: &mut Errors,
 ) -> (Vec<Param>, Vec<TokenStream>) {
@@ -187,7 +189,7 @@ fn vec_item(ty: &Type) -> Option<&Type> {
 }
 
 /// A batch node returns one `Vec` with a value per item: its output is the item type.
-fn batch_item(value_type: &Type, func: &ItemFn, args: &NodeArgs, errors: &mut Errors) -> Type {
+fn batch_item(value_type: &Type, func: &NodeFn, args: &NodeArgs, errors: &mut Errors) -> Type {
     if args.outputs.as_ref().is_some_and(|names| names.len() > 1) {
         let tokens = args
             .outputs_tokens
@@ -325,7 +327,7 @@ fn return_value(output: &ReturnType) -> (bool, Type) {
 }
 
 fn outputs(
-    func: &ItemFn,
+    func: &NodeFn,
     args: &NodeArgs,
     value_type: Type,
     errors: &mut Errors,

@@ -518,6 +518,14 @@ impl Graph {
         }
     }
 
+    /// [`Graph::dependencies`] of every node, looked up once: the passes that walk the graph
+    /// visit each node many times, and each lookup formats names.
+    fn all_dependencies(&self) -> Vec<Vec<usize>> {
+        (0..self.nodes.len())
+            .map(|n| self.dependencies(n).collect())
+            .collect()
+    }
+
     /// The producers a node reads from, and those of the values its arms match on.
     fn dependencies(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
         let this = &self.nodes[node];
@@ -542,10 +550,11 @@ impl Graph {
     /// deterministic and follows the user's list where the graph allows.
     fn topological_order(&self, errors: &mut Errors) -> Vec<usize> {
         let count = self.nodes.len();
+        let dependencies = self.all_dependencies();
         let mut done = vec![false; count];
         let mut order = Vec::with_capacity(count);
         while let Some(next) =
-            (0..count).find(|&n| !done[n] && self.dependencies(n).all(|d| done[d] && d != n))
+            (0..count).find(|&n| !done[n] && dependencies[n].iter().all(|&d| done[d] && d != n))
         {
             done[next] = true;
             order.push(next);
@@ -693,6 +702,7 @@ impl Graph {
         if self.kept.len() > 64 {
             return None;
         }
+        let dependencies = self.all_dependencies();
         let mut dependents = vec![0u64; self.nodes.len()];
         for (bit, &(n, o)) in self.kept.iter().enumerate() {
             let producers = self.producers_of(&self.nodes[n].meta.outputs[o]);
@@ -700,7 +710,7 @@ impl Graph {
             while let Some(node) = stack.pop() {
                 if dependents[node] & 1 << bit == 0 {
                     dependents[node] |= 1 << bit;
-                    stack.extend(self.dependencies(node));
+                    stack.extend(&dependencies[node]);
                 }
             }
         }
@@ -713,11 +723,17 @@ impl Graph {
         if header.outputs.is_some() {
             return u64::MAX;
         }
-        let read = |name: &syn::Ident| self.order.iter().any(|&n| self.reads(n, name));
+        let read: std::collections::HashSet<String> = self
+            .order
+            .iter()
+            .flat_map(|&n| self.nodes[n].meta.params.iter())
+            .filter(|p| !p.mode.is_stateful())
+            .map(|p| self.root(&p.name).to_string())
+            .collect();
         self.kept
             .iter()
             .enumerate()
-            .filter(|&(_, &(n, o))| !read(&self.nodes[n].meta.outputs[o]))
+            .filter(|&(_, &(n, o))| !read.contains(&self.nodes[n].meta.outputs[o].to_string()))
             .fold(0, |bits, (position, _)| match position {
                 0..=63 => bits | 1 << position,
                 _ => u64::MAX,
