@@ -251,3 +251,45 @@ fn unreadable_text_files_stop_the_run_naming_the_file_or_the_column() {
     assert!(message.contains("mistyped.csv"), "{message}");
     assert!(message.contains("lots"), "{message}");
 }
+
+#[test]
+fn a_json_lines_file_larger_than_a_part_is_cut_at_line_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    jsonl(&input, 1000);
+    // A record longer than a part, in the middle of the file: its part is one record.
+    let mut text = std::fs::read_to_string(&input).unwrap();
+    let long = format!("{{\"text\": \"{}\", \"id\": 1000}}\n", "x".repeat(10_000));
+    let middle = text.match_indices('\n').nth(499).unwrap().0 + 1;
+    text.insert_str(middle, &long);
+    std::fs::write(&input, text).unwrap();
+    let report = Score::new()
+        .with_engine(Parallel::new())
+        .map_dataset(
+            Jsonl::files([&input]).carry(["id"]).part_bytes(4096),
+            JsonlSink::dir(dir.path().join("out")),
+        )
+        .unwrap();
+    assert!(report.parts > 10, "{report:?}");
+    assert_eq!(report.files.len(), report.parts);
+    assert_eq!((report.rows, report.failed), (1001, 10));
+    // Every record is read once, whichever part it starts in.
+    let written = read_back(&report.files, written_schema(false), false);
+    let mut got = pairs(&written, "id", "score");
+    got.sort_unstable();
+    let mut want = expected(1000);
+    want.push((1000, 100_000));
+    assert_eq!(got, want);
+    // Failed rows keep their numbers in the whole file: the long record is row 499 (the
+    // blank line is no record), so id 535 is row 536.
+    let failures = read_back(&report.error_files, failure_schema(), false);
+    let mut rows: Vec<u64> = failures
+        .iter()
+        .flat_map(|batch| {
+            let rows = batch.column_by_name("row").unwrap();
+            rows.as_primitive::<UInt64Type>().values().to_vec()
+        })
+        .collect();
+    rows.sort_unstable();
+    assert_eq!(&rows[..6], [50, 147, 244, 341, 438, 536]);
+}

@@ -1,6 +1,6 @@
 //! A dataset cut into parts: runs of whole units of one file (Parquet row groups, IPC record
-//! batches, a whole JSON Lines or CSV file), the unit a run reads, writes as one part file,
-//! and (on a cluster) hands to one process.
+//! batches, the lines of a JSON Lines file starting in one stretch of bytes, a whole CSV file),
+//! the unit a run reads, writes as one part file, and (on a cluster) hands to one process.
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -13,7 +13,8 @@ pub struct Part {
     pub index: usize,
     /// The file it is in.
     pub file: PathBuf,
-    /// Its units: the file's row groups (Parquet), record batches (IPC), or `0..1` (text).
+    /// Its units: the file's row groups (Parquet), record batches (IPC), stretches of
+    /// `part_bytes` bytes whose starting lines it holds (JSON Lines), or `0..1` (CSV).
     pub row_groups: Range<usize>,
     /// The file's row number of its first row.
     pub first_row: u64,

@@ -45,30 +45,36 @@ impl Format {
         }
     }
 
-    /// A file's schema and its units (row groups, record batches, the whole file) as (rows,
-    /// bytes). Formats without types read the columns `wanted` names with its types.
+    /// A file's schema and its units (row groups, record batches, runs of lines of about
+    /// `line_unit` bytes, the whole file) as (rows, bytes). Formats without types read the
+    /// columns `wanted` names with its types.
     #[cfg_attr(not(any(feature = "jsonl", feature = "csv")), allow(unused_variables))]
-    fn layout(self, file: &Path, wanted: &Schema) -> Result<(Vec<(u64, u64)>, SchemaRef), Error> {
+    fn layout(
+        self,
+        file: &Path,
+        wanted: &Schema,
+        line_unit: u64,
+    ) -> Result<(Vec<(u64, u64)>, SchemaRef), Error> {
         match self {
             #[cfg(feature = "parquet")]
             Format::Parquet => super::parquet_files::layout(file),
             #[cfg(feature = "ipc")]
             Format::Ipc => super::ipc_files::layout(file),
             #[cfg(feature = "jsonl")]
-            Format::Jsonl => super::text_files::jsonl::layout(file, wanted),
+            Format::Jsonl => super::text_files::jsonl::layout(file, wanted, line_unit),
             #[cfg(feature = "csv")]
             Format::Csv => super::text_files::csv::layout(file, wanted),
         }
     }
 
-    /// The record batches of `units` of `file`, whose schema as listed is `schema`, with
-    /// `columns` only.
-    #[allow(unused_variables)] // Each format reads either `schema` or `units`.
+    /// The record batches of `units` of `file`, whose schema as listed is `schema` and whose
+    /// units were listed with `line_unit`, with `columns` only.
+    #[allow(unused_variables)] // Each format reads some of these.
     fn read(
         self,
         file: &Path,
         schema: &SchemaRef,
-        units: Range<usize>,
+        (units, line_unit): (Range<usize>, u64),
         columns: &[String],
         batch_rows: usize,
     ) -> Result<Batches, Error> {
@@ -78,7 +84,10 @@ impl Format {
             #[cfg(feature = "ipc")]
             Format::Ipc => super::ipc_files::read(file, units, columns, batch_rows),
             #[cfg(feature = "jsonl")]
-            Format::Jsonl => super::text_files::jsonl::read(file, schema, columns, batch_rows),
+            Format::Jsonl => {
+                let lines = super::text_files::jsonl::Lines { units, line_unit };
+                super::text_files::jsonl::read(file, schema, lines, columns, batch_rows)
+            }
             #[cfg(feature = "csv")]
             Format::Csv => super::text_files::csv::read(file, schema, columns, batch_rows),
         }
@@ -163,8 +172,8 @@ impl Ipc {
 }
 
 /// JSON Lines files (one JSON object per line, `.jsonl`) read as a dataset: `Jsonl::files`,
-/// `Jsonl::dir` or `Jsonl::glob` give the [`Source`] that `map_dataset` reads. A file is one
-/// part. Its columns are the keys found in its first 1,000 records; the pipeline's inputs are
+/// `Jsonl::dir` or `Jsonl::glob` give the [`Source`] that `map_dataset` reads. A file is cut
+/// at line starts into parts of about `part_bytes`. Its columns are the keys found in its first 1,000 records; the pipeline's inputs are
 /// read with their own types and other columns with inferred ones, and a key missing from a
 /// record is a null.
 ///
@@ -286,8 +295,9 @@ impl Source {
     }
 
     /// Bytes per part (default 64 MiB, compressed for Parquet): a part is a run of whole row
-    /// groups (Parquet) or record batches (IPC) of one file, and one part file is written per
-    /// part.
+    /// groups (Parquet) or record batches (IPC) of one file, or the lines of a JSON Lines file
+    /// that start within one stretch of this many bytes; one part file is written per part.
+    /// CSV files are one part each (a quoted field may hold a line break).
     pub fn part_bytes(mut self, bytes: u64) -> Self {
         self.part_bytes = bytes.max(1);
         self
@@ -336,7 +346,7 @@ impl Source {
         let mut layouts = Vec::new();
         let mut schemas = Vec::new();
         for file in self.list()? {
-            let (units, schema) = self.format.layout(&file, wanted)?;
+            let (units, schema) = self.format.layout(&file, wanted, self.part_bytes)?;
             schemas.push((file.clone(), schema));
             layouts.push(FileLayout {
                 file,
@@ -368,7 +378,7 @@ impl Source {
         schema: &SchemaRef,
         columns: &[String],
     ) -> Result<Batches, Error> {
-        let units = part.row_groups.clone();
+        let units = (part.row_groups.clone(), self.part_bytes);
         self.format
             .read(&part.file, schema, units, columns, self.batch_rows)
     }

@@ -1,6 +1,7 @@
-//! JSON Lines and CSV files: formats without types or row groups. A file is one part; its
-//! schema is inferred from its first records, with the pipeline's own types for its inputs,
-//! and its records are counted when it is listed.
+//! JSON Lines and CSV files: formats without types or row groups. Their schema is inferred
+//! from their first records, with the pipeline's own types for its inputs, and their records
+//! are counted when they are listed. A JSON Lines file is cut into units at line starts (a
+//! record is one line); a CSV file is one unit, since a quoted field may hold a line break.
 
 use std::fs::File;
 #[cfg(feature = "jsonl")]
@@ -65,27 +66,74 @@ fn batches<E: std::fmt::Display>(
 
 #[cfg(feature = "jsonl")]
 pub(crate) mod jsonl {
+    use std::io::{Read, Seek, SeekFrom};
+
     use super::*;
 
-    /// `file`'s schema (from its first records) and its records: its lines that are not blank.
+    /// Units `units` of a file cut every `line_unit` bytes: unit `k` holds the lines that
+    /// start in `[k * line_unit, (k + 1) * line_unit)`, so every process finds the same
+    /// bounds from the file alone.
+    pub(crate) struct Lines {
+        pub units: std::ops::Range<usize>,
+        pub line_unit: u64,
+    }
+
+    /// `file`'s schema (from its first records) and its units as (records, bytes): a record
+    /// is a line that is not blank.
     pub(crate) fn layout(
         file: &Path,
         wanted: &Schema,
+        line_unit: u64,
     ) -> Result<(Vec<(u64, u64)>, SchemaRef), Error> {
         let (inferred, _) = arrow_json::reader::infer_json_schema(open(file)?, Some(INFERRED_FROM))
             .map_err(|e| failed(file, e))?;
-        let mut records = 0;
+        let len = std::fs::metadata(file).map_err(|e| failed(file, e))?.len();
+        let count = usize::try_from(len.div_ceil(line_unit).max(1)).unwrap_or(usize::MAX);
+        let mut records = vec![0u64; count];
+        // The first line start at or after each unit's first byte (the file's end if none).
+        let mut starts = vec![len; count + 1];
+        let mut next_start = 0;
+        let mut at = 0u64;
         for line in open(file)?.split(b'\n') {
             let line = line.map_err(|e| failed(file, e))?;
-            records += u64::from(line.iter().any(|b| !b.is_ascii_whitespace()));
+            let unit = usize::try_from(at / line_unit)
+                .unwrap_or(usize::MAX)
+                .min(count - 1);
+            while next_start <= unit {
+                starts[next_start] = at;
+                next_start += 1;
+            }
+            records[unit] += u64::from(line.iter().any(|b| !b.is_ascii_whitespace()));
+            at += line.len() as u64 + 1;
         }
-        Ok((unit(file, records)?, typed_by(&inferred, wanted)))
+        let units = (0..count)
+            .map(|k| (records[k], starts[k + 1].min(len) - starts[k].min(len)))
+            .collect();
+        Ok((units, typed_by(&inferred, wanted)))
     }
 
-    /// `file`'s records, `batch_rows` at a time, with `columns` only.
+    /// Where unit `k` starts: the first line start at or after its first byte.
+    fn unit_start(file: &Path, k: usize, line_unit: u64, len: u64) -> Result<u64, Error> {
+        let from = k as u64 * line_unit;
+        if from == 0 || from > len {
+            return Ok(from.min(len));
+        }
+        let mut reader = open(file)?;
+        reader
+            .seek(SeekFrom::Start(from - 1))
+            .map_err(|e| failed(file, e))?;
+        let mut skipped = Vec::new();
+        reader
+            .read_until(b'\n', &mut skipped)
+            .map_err(|e| failed(file, e))?;
+        Ok(from - 1 + skipped.len() as u64)
+    }
+
+    /// The records of `lines` of `file`, `batch_rows` at a time, with `columns` only.
     pub(crate) fn read(
         file: &Path,
         schema: &SchemaRef,
+        lines: Lines,
         columns: &[String],
         batch_rows: usize,
     ) -> Result<Batches, Error> {
@@ -94,9 +142,16 @@ pub(crate) mod jsonl {
                 .project(&projected(schema, columns))
                 .map_err(|e| failed(file, e))?,
         );
+        let len = std::fs::metadata(file).map_err(|e| failed(file, e))?.len();
+        let start = unit_start(file, lines.units.start, lines.line_unit, len)?;
+        let end = unit_start(file, lines.units.end, lines.line_unit, len)?;
+        let mut reader = open(file)?;
+        reader
+            .seek(SeekFrom::Start(start))
+            .map_err(|e| failed(file, e))?;
         let reader = arrow_json::ReaderBuilder::new(schema)
             .with_batch_size(batch_rows)
-            .build(open(file)?)
+            .build(reader.take(end.saturating_sub(start)))
             .map_err(|e| failed(file, e))?;
         Ok(batches(file, reader))
     }
@@ -146,5 +201,57 @@ pub(crate) mod csv {
     /// A writer of CSV with a header line.
     pub(crate) fn writer(file: File) -> arrow_csv::Writer<std::io::BufWriter<File>> {
         arrow_csv::Writer::new(std::io::BufWriter::new(file))
+    }
+}
+
+#[cfg(all(test, feature = "jsonl"))]
+mod tests {
+    use super::jsonl::{layout, read, Lines};
+    use super::*;
+
+    /// Whatever the unit size, the units listed and the units read agree: each record is read
+    /// in exactly one unit, the one its count is in, with or without a final line break.
+    #[test]
+    fn every_unit_reads_the_records_it_was_listed_with() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("x.jsonl");
+        let wanted = Schema::new(vec![Field::new("id", arrow_schema::DataType::UInt64, true)]);
+        for ending in ["\n", ""] {
+            let mut text = String::new();
+            for id in 0..40u64 {
+                let pad = "p".repeat((id as usize * 7) % 23);
+                text.push_str(&format!("{{\"id\": {id}, \"pad\": \"{pad}\"}}\n"));
+                if id % 9 == 0 {
+                    text.push('\n');
+                }
+            }
+            text.truncate(text.trim_end().len());
+            text.push_str(ending);
+            std::fs::write(&file, &text).unwrap();
+            for line_unit in [1, 7, 31, 32, 64, 100, 1 << 20] {
+                let (units, schema) = layout(&file, &wanted, line_unit).unwrap();
+                assert_eq!(units.iter().map(|u| u.1).sum::<u64>(), text.len() as u64);
+                let mut ids = Vec::new();
+                for (k, &(records, _)) in units.iter().enumerate() {
+                    let lines = Lines {
+                        units: k..k + 1,
+                        line_unit,
+                    };
+                    let batches = read(&file, &schema, lines, &["id".into()], 5).unwrap();
+                    let mut read_here = 0;
+                    for batch in batches {
+                        let batch = batch.unwrap();
+                        read_here += batch.num_rows() as u64;
+                        let column = batch.column(0);
+                        let column = arrow_array::cast::AsArray::as_primitive::<
+                            arrow_array::types::UInt64Type,
+                        >(column);
+                        ids.extend(column.values().iter().copied());
+                    }
+                    assert_eq!(read_here, records, "unit {k} of {line_unit} bytes");
+                }
+                assert_eq!(ids, (0..40).collect::<Vec<u64>>(), "{line_unit} bytes");
+            }
+        }
     }
 }
