@@ -63,6 +63,11 @@ fn jsonl(path: &Path, rows: u64) {
 /// `rows` CSV records under a header: bonus empty on odd ids, and id 7's text quoted with a
 /// comma and a line break in it.
 fn csv(path: &Path, rows: u64) {
+    csv_with(path, rows, "\"t,\n\"");
+}
+
+/// [`csv`] with id 7's text written as `seventh`.
+fn csv_with(path: &Path, rows: u64, seventh: &str) {
     let mut text = String::from("id,text,bonus,unused\n");
     for i in 0..rows {
         let bonus = if i.is_multiple_of(2) {
@@ -71,7 +76,7 @@ fn csv(path: &Path, rows: u64) {
             String::new()
         };
         let t = match i {
-            7 => "\"t,\n\"".to_owned(),
+            7 => seventh.to_owned(),
             _ => text_of(i),
         };
         writeln!(text, "{i},{t},{bonus},x").unwrap();
@@ -112,6 +117,20 @@ fn pairs(batches: &[RecordBatch], a: &str, b: &str) -> Vec<(u64, u64)> {
         .iter()
         .flat_map(|batch| column(batch, a).into_iter().zip(column(batch, b)))
         .collect()
+}
+
+/// The row numbers in the error files, in order.
+fn failed_rows(error_files: &[PathBuf], csv: bool) -> Vec<u64> {
+    let failures = read_back(error_files, failure_schema(), csv);
+    let mut rows: Vec<u64> = failures
+        .iter()
+        .flat_map(|batch| {
+            let rows = batch.column_by_name("row").unwrap();
+            rows.as_primitive::<UInt64Type>().values().to_vec()
+        })
+        .collect();
+    rows.sort_unstable();
+    rows
 }
 
 fn failure_schema() -> Schema {
@@ -282,14 +301,30 @@ fn a_json_lines_file_larger_than_a_part_is_cut_at_line_starts() {
     assert_eq!(got, want);
     // Failed rows keep their numbers in the whole file: the long record is row 499 (the
     // blank line is no record), so id 535 is row 536.
-    let failures = read_back(&report.error_files, failure_schema(), false);
-    let mut rows: Vec<u64> = failures
-        .iter()
-        .flat_map(|batch| {
-            let rows = batch.column_by_name("row").unwrap();
-            rows.as_primitive::<UInt64Type>().values().to_vec()
-        })
-        .collect();
-    rows.sort_unstable();
+    let rows = failed_rows(&report.error_files, false);
     assert_eq!(&rows[..6], [50, 147, 244, 341, 438, 536]);
+}
+
+#[test]
+fn a_csv_file_with_one_record_per_line_is_cut_at_line_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    // A quoted comma is fine: no quoted field holds a line break.
+    csv_with(&input, 600, "\"t,7\"");
+    let report = Score::new()
+        .with_engine(Parallel::new())
+        .map_dataset(
+            Csv::files([&input]).carry(["id"]).part_bytes(1024),
+            CsvSink::dir(dir.path().join("out")),
+        )
+        .unwrap();
+    assert!(report.parts > 5, "{report:?}");
+    assert_eq!((report.rows, report.failed), (600, 6));
+    let written = read_back(&report.files, written_schema(true), true);
+    let mut want = expected(600);
+    // Id 7's text is "t,7" (3 characters) rather than "t7".
+    want[7].1 = 30;
+    assert_eq!(pairs(&written, "id", "score"), want);
+    let rows = failed_rows(&report.error_files, true);
+    assert_eq!(rows, [50, 147, 244, 341, 438, 535]);
 }

@@ -27,6 +27,17 @@ pub(crate) fn file_for<'a>(
     Ok((file, first))
 }
 
+/// How a file was listed: its schema, and for files of lines the bytes each unit's lines
+/// start within ([`WHOLE_FILE`] where the file is one unit, or is not lines).
+pub(crate) struct Listed {
+    pub schema: arrow_schema::SchemaRef,
+    pub line_unit: u64,
+}
+
+/// The `line_unit` of a file whose units are not runs of lines, or that is one unit.
+#[cfg(any(feature = "parquet", feature = "ipc", feature = "csv"))]
+pub(crate) const WHOLE_FILE: u64 = u64::MAX;
+
 /// An error reading or writing `path`, naming it.
 pub(crate) fn failed(path: &Path, error: impl std::fmt::Display) -> Error {
     Error::dataset(format!("{}: {error}", path.display()))

@@ -1,5 +1,6 @@
 //! A dataset cut into parts: runs of whole units of one file (Parquet row groups, IPC record
-//! batches, the lines of a JSON Lines file starting in one stretch of bytes, a whole CSV file),
+//! batches, the lines of a text file starting in one stretch of bytes, a whole CSV file whose
+//! records span lines),
 //! the unit a run reads, writes as one part file, and (on a cluster) hands to one process.
 
 use std::ops::Range;
@@ -14,7 +15,8 @@ pub struct Part {
     /// The file it is in.
     pub file: PathBuf,
     /// Its units: the file's row groups (Parquet), record batches (IPC), stretches of
-    /// `part_bytes` bytes whose starting lines it holds (JSON Lines), or `0..1` (CSV).
+    /// `part_bytes` bytes whose starting lines it holds (JSON Lines, CSV), or `0..1` (a CSV
+    /// file whose records span lines).
     pub row_groups: Range<usize>,
     /// The file's row number of its first row.
     pub first_row: u64,

@@ -173,8 +173,8 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
         };
         let mut next_row = part.first_row;
         let file_name = part.file.display().to_string();
-        let schema = run.listing.schema_of(&part.file);
-        for batch in run.source.read(part, schema, run.columns)? {
+        let listed = run.listing.listed(&part.file);
+        for batch in run.source.read(part, listed, run.columns)? {
             let batch = batch?;
             let Split {
                 items,
@@ -259,8 +259,8 @@ impl Prepared {
     {
         let listing = source.listing(&crate::arrow::input_schema::<P>())?;
         let columns = source.columns(P::INFO.inputs);
-        for (file, schema) in &listing.schemas {
-            check::<P>(file, schema, &columns)?;
+        for (file, listed) in &listing.files {
+            check::<P>(file, &listed.schema, &columns)?;
         }
         Ok(Prepared {
             source,

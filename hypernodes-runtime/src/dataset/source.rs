@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use arrow_schema::{Schema, SchemaRef};
 
-use super::io::{failed, Batches};
+#[cfg(any(feature = "parquet", feature = "ipc"))]
+use super::io::WHOLE_FILE;
+use super::io::{failed, Batches, Listed};
 use super::parts::{cut, FileLayout, Part};
 use crate::arrow::{input_schema, read_inputs, Row};
 use crate::error::Error;
@@ -54,21 +56,21 @@ impl Format {
         file: &Path,
         wanted: &Schema,
         line_unit: u64,
-    ) -> Result<(Vec<(u64, u64)>, SchemaRef), Error> {
+    ) -> Result<(Vec<(u64, u64)>, Listed), Error> {
         match self {
             #[cfg(feature = "parquet")]
-            Format::Parquet => super::parquet_files::layout(file),
+            Format::Parquet => super::parquet_files::layout(file).map(not_lines),
             #[cfg(feature = "ipc")]
-            Format::Ipc => super::ipc_files::layout(file),
+            Format::Ipc => super::ipc_files::layout(file).map(not_lines),
             #[cfg(feature = "jsonl")]
             Format::Jsonl => super::text_files::jsonl::layout(file, wanted, line_unit),
             #[cfg(feature = "csv")]
-            Format::Csv => super::text_files::csv::layout(file, wanted),
+            Format::Csv => super::text_files::csv::layout(file, wanted, line_unit),
         }
     }
 
     /// The record batches of `units` of `file`, whose schema as listed is `schema` and whose
-    /// units were listed with `line_unit`, with `columns` only.
+    /// units of lines span `line_unit` bytes, with `columns` only.
     #[allow(unused_variables)] // Each format reads some of these.
     fn read(
         self,
@@ -85,13 +87,23 @@ impl Format {
             Format::Ipc => super::ipc_files::read(file, units, columns, batch_rows),
             #[cfg(feature = "jsonl")]
             Format::Jsonl => {
-                let lines = super::text_files::jsonl::Lines { units, line_unit };
+                let lines = super::text_files::Lines { units, line_unit };
                 super::text_files::jsonl::read(file, schema, lines, columns, batch_rows)
             }
             #[cfg(feature = "csv")]
-            Format::Csv => super::text_files::csv::read(file, schema, columns, batch_rows),
+            Format::Csv => {
+                let lines = super::text_files::Lines { units, line_unit };
+                super::text_files::csv::read(file, schema, lines, columns, batch_rows)
+            }
         }
     }
+}
+
+/// The layout of a file whose units are not runs of lines.
+#[cfg(any(feature = "parquet", feature = "ipc"))]
+fn not_lines((units, schema): (Vec<(u64, u64)>, SchemaRef)) -> (Vec<(u64, u64)>, Listed) {
+    let line_unit = WHOLE_FILE;
+    (units, Listed { schema, line_unit })
 }
 
 /// Parquet files read as a dataset: `Parquet::files(paths)`, `Parquet::dir(dir)` or
@@ -206,7 +218,8 @@ impl Jsonl {
 }
 
 /// CSV files with a header line (`.csv`) read as a dataset: `Csv::files`, `Csv::dir` or
-/// `Csv::glob` give the [`Source`] that `map_dataset` reads. A file is one part; columns are
+/// `Csv::glob` give the [`Source`] that `map_dataset` reads. A file is cut at line starts into
+/// parts of about `part_bytes` when each line is one record (else it is one part); columns are
 /// matched by their header names, the pipeline's inputs parsed into their own types and
 /// other columns into types inferred from the first 1,000 records; an empty field is a null.
 ///
@@ -295,9 +308,9 @@ impl Source {
     }
 
     /// Bytes per part (default 64 MiB, compressed for Parquet): a part is a run of whole row
-    /// groups (Parquet) or record batches (IPC) of one file, or the lines of a JSON Lines file
-    /// that start within one stretch of this many bytes; one part file is written per part.
-    /// CSV files are one part each (a quoted field may hold a line break).
+    /// groups (Parquet) or record batches (IPC) of one file, or the lines of a JSON Lines or
+    /// CSV file that start within one stretch of this many bytes (a CSV file whose records
+    /// span lines is one part); one part file is written per part.
     pub fn part_bytes(mut self, bytes: u64) -> Self {
         self.part_bytes = bytes.max(1);
         self
@@ -344,10 +357,10 @@ impl Source {
     /// columns a run reads from formats without types (the pipeline's input schema).
     pub(crate) fn listing(&self, wanted: &Schema) -> Result<Listing, Error> {
         let mut layouts = Vec::new();
-        let mut schemas = Vec::new();
+        let mut files = Vec::new();
         for file in self.list()? {
-            let (units, schema) = self.format.layout(&file, wanted, self.part_bytes)?;
-            schemas.push((file.clone(), schema));
+            let (units, listed) = self.format.layout(&file, wanted, self.part_bytes)?;
+            files.push((file.clone(), listed));
             layouts.push(FileLayout {
                 file,
                 row_groups: units,
@@ -355,7 +368,7 @@ impl Source {
         }
         Ok(Listing {
             parts: cut(&layouts, self.part_bytes),
-            schemas,
+            files,
         })
     }
 
@@ -370,17 +383,17 @@ impl Source {
         columns
     }
 
-    /// The record batches of `part`, whose file's schema as listed is `schema`, with
-    /// `columns` only (in the file's order).
+    /// The record batches of `part`, whose file was `listed`, with `columns` only (in the
+    /// file's order).
     pub(crate) fn read(
         &self,
         part: &Part,
-        schema: &SchemaRef,
+        listed: &Listed,
         columns: &[String],
     ) -> Result<Batches, Error> {
-        let units = (part.row_groups.clone(), self.part_bytes);
+        let units = (part.row_groups.clone(), listed.line_unit);
         self.format
-            .read(&part.file, schema, units, columns, self.batch_rows)
+            .read(&part.file, &listed.schema, units, columns, self.batch_rows)
     }
 
     /// Every row as `P`'s inputs, batch by batch, for a loop of your own: only `P`'s input
@@ -416,10 +429,11 @@ impl Source {
     {
         let listing = self.listing(&input_schema::<P>())?;
         let columns = self.columns(P::INFO.inputs);
-        let batches = listing.parts.clone().into_iter().map(move |part| {
-            let schema = listing.schema_of(&part.file);
-            self.read(&part, schema, &columns)
-        });
+        let batches = listing
+            .parts
+            .clone()
+            .into_iter()
+            .map(move |part| self.read(&part, listing.listed(&part.file), &columns));
         Ok(batches
             .flat_map(|batches| match batches {
                 Ok(batches) => Box::new(batches) as Box<dyn Iterator<Item = _>>,
@@ -454,21 +468,21 @@ fn matches(pattern: &str, name: &str) -> bool {
     pattern[p..].iter().all(|&c| c == '*')
 }
 
-/// A dataset's parts and its files' schemas, as listed when a run starts.
+/// A dataset's parts and how its files were listed, when a run starts.
 pub(crate) struct Listing {
     pub parts: Vec<Part>,
-    pub schemas: Vec<(PathBuf, SchemaRef)>,
+    pub files: Vec<(PathBuf, Listed)>,
 }
 
 impl Listing {
-    /// The schema `file` was listed with (each part's file was listed).
-    pub(crate) fn schema_of(&self, file: &Path) -> &SchemaRef {
-        let (_, schema) = self
-            .schemas
+    /// How `file` was listed (each part's file was listed).
+    pub(crate) fn listed(&self, file: &Path) -> &Listed {
+        let (_, listed) = self
+            .files
             .iter()
             .find(|(listed, _)| listed == file)
             .expect("a part's file is listed");
-        schema
+        listed
     }
 }
 
