@@ -1,6 +1,7 @@
 //! Datasets on a cluster of loopback processes: each process reads its share of the parts and
-//! writes their part files; a process killed mid-run has its share written by another, with no
-//! row lost or written twice. `Cluster::local` starts copies of this test binary that run only
+//! writes their part files (a JSON Lines file's parts found by each process from the file
+//! alone); a process killed mid-run has its share written by another, with no row lost or
+//! written twice. `Cluster::local` starts copies of this test binary that run only
 //! the calling test, as the other processes.
 
 use std::collections::BTreeSet;
@@ -13,7 +14,7 @@ use hypernodes::arrow::arrow_array::types::UInt64Type;
 use hypernodes::arrow::arrow_array::{ArrayRef, RecordBatch, UInt64Array};
 use hypernodes::dataset::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use hypernodes::dataset::parquet::arrow::ArrowWriter;
-use hypernodes::dataset::{DatasetReport, Parquet, ParquetSink};
+use hypernodes::dataset::{DatasetReport, Jsonl, Parquet, ParquetSink};
 use hypernodes::{node, pipeline, Cluster};
 
 const FILES: u64 = 4;
@@ -107,10 +108,10 @@ fn rows(files: &[PathBuf]) -> Vec<(u64, u64, u64)> {
     rows
 }
 
+/// Every id of every part once, doubled; the processes that wrote them.
 fn check_whole(report: &DatasetReport) -> BTreeSet<u64> {
     let failing = (0..TOTAL).filter(|id| id % 101 == 7).count() as u64;
     assert_eq!((report.rows, report.failed), (TOTAL, failing), "{report}");
-    assert_eq!(report.parts as u64, FILES * GROUPS);
     let rows = rows(&report.files);
     let ids: BTreeSet<u64> = rows.iter().map(|r| r.0).collect();
     assert_eq!(rows.len(), ids.len(), "a row was written twice");
@@ -131,6 +132,7 @@ fn each_process_reads_and_writes_its_own_share_of_the_parts() {
         )
         .unwrap();
     let writers = check_whole(&report);
+    assert_eq!(report.parts as u64, FILES * GROUPS);
     assert_eq!(writers.len(), 3, "every process wrote parts: {writers:?}");
     assert_eq!(report.files.len() as u64, FILES * GROUPS);
     assert!(!report.error_files.is_empty());
@@ -150,6 +152,7 @@ fn a_process_killed_mid_run_has_its_share_written_by_another() {
         .map_dataset(source, ParquetSink::dir(dir.join("out")))
         .unwrap();
     let writers = check_whole(&report);
+    assert_eq!(report.parts as u64, FILES * GROUPS);
     assert_eq!(
         writers.len(),
         2,
@@ -166,5 +169,26 @@ fn a_process_killed_mid_run_has_its_share_written_by_another() {
         .map(|i| format!("part-{i:05}.parquet"))
         .collect();
     assert_eq!(left, parts);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn one_json_lines_file_is_shared_out_by_its_line_units() {
+    let (dir, _) = dataset("jsonl");
+    let file = dir.join("in.jsonl");
+    if std::env::var_os("HYPERNODES_PROCESS").is_none() {
+        let lines: String = (0..TOTAL).map(|id| format!("{{\"id\": {id}}}\n")).collect();
+        std::fs::write(&file, lines).unwrap();
+    }
+    let report = Doubles::new()
+        .with_engine(Cluster::local(3, 1))
+        .map_dataset(
+            Jsonl::files([&file]).carry(["id"]).part_bytes(4096),
+            ParquetSink::dir(dir.join("out")),
+        )
+        .unwrap();
+    assert!(report.parts > 10, "{report}");
+    let writers = check_whole(&report);
+    assert_eq!(writers.len(), 3, "every process wrote parts: {writers:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
