@@ -18,6 +18,17 @@ use workloads::{w3_inputs, W3};
 #[path = "support/hosts.rs"]
 mod hosts;
 
+/// One cluster of hosts at a time: the tests' clusters would otherwise share the machine's
+/// cores, and the timed ones measure how soon a run recovers from its fault, not how two
+/// runs slow each other down.
+static ONE_CLUSTER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_cluster_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_CLUSTER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Set in the copies this file starts, to the number of W3 items to run.
 const ITEMS: &str = "HN_TEST_HOST_ITEMS";
 
@@ -137,6 +148,7 @@ fn checksum(items: usize) -> u64 {
 
 #[test]
 fn w3_on_three_hosts_gives_the_checksum_of_one() {
+    let _one = one_cluster_at_a_time();
     let Some(hosts) = Hosts::make(3, "w3_on_three_hosts") else {
         return;
     };
@@ -152,6 +164,7 @@ fn w3_on_three_hosts_gives_the_checksum_of_one() {
 
 #[test]
 fn a_host_with_the_wrong_secret_is_refused() {
+    let _one = one_cluster_at_a_time();
     let Some(hosts) = Hosts::make(3, "wrong_secret") else {
         return;
     };
@@ -189,6 +202,7 @@ fn before_the_fault(driver: &mut Child) {
 /// completes on the hosts left, once the silent one is found out (the heartbeat timeout).
 #[test]
 fn a_host_whose_link_goes_down_is_left_out_and_the_run_completes_within_seconds() {
+    let _one = one_cluster_at_a_time();
     let Some(hosts) = Hosts::make(3, "link_down") else {
         return;
     };
@@ -209,6 +223,7 @@ fn a_host_whose_link_goes_down_is_left_out_and_the_run_completes_within_seconds(
 /// Before units were sent again, the killed host's items were errors.
 #[test]
 fn a_host_killed_mid_run_loses_no_item() {
+    let _one = one_cluster_at_a_time();
     let Some(hosts) = Hosts::make(3, "killed") else {
         return;
     };
