@@ -1,7 +1,7 @@
 //! A dataset cut into parts: runs of whole units of one file (Parquet row groups, IPC record
 //! batches, the lines of a text file starting in one stretch of bytes, a whole CSV file whose
-//! records span lines),
-//! the unit a run reads, writes as one part file, and (on a cluster) hands to one process.
+//! records span lines), the unit a run reads, writes as one part file, and (on a cluster)
+//! hands to one process.
 
 use std::ops::Range;
 use std::path::PathBuf;

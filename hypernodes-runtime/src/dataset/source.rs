@@ -69,14 +69,13 @@ impl Format {
         }
     }
 
-    /// The record batches of `units` of `file`, whose schema as listed is `schema` and whose
-    /// units of lines span `line_unit` bytes, with `columns` only.
-    #[allow(unused_variables)] // Each format reads some of these.
+    /// The record batches of `units` of `file`, as it was `listed`, with `columns` only.
+    #[cfg_attr(not(any(feature = "jsonl", feature = "csv")), allow(unused_variables))]
     fn read(
         self,
         file: &Path,
-        schema: &SchemaRef,
-        (units, line_unit): (Range<usize>, u64),
+        listed: &Listed,
+        units: Range<usize>,
         columns: &[String],
         batch_rows: usize,
     ) -> Result<Batches, Error> {
@@ -87,13 +86,13 @@ impl Format {
             Format::Ipc => super::ipc_files::read(file, units, columns, batch_rows),
             #[cfg(feature = "jsonl")]
             Format::Jsonl => {
-                let lines = super::text_files::Lines { units, line_unit };
-                super::text_files::jsonl::read(file, schema, lines, columns, batch_rows)
+                let lines = super::text_files::Lines::of(units, listed);
+                super::text_files::jsonl::read(file, &listed.schema, lines, columns, batch_rows)
             }
             #[cfg(feature = "csv")]
             Format::Csv => {
-                let lines = super::text_files::Lines { units, line_unit };
-                super::text_files::csv::read(file, schema, lines, columns, batch_rows)
+                let lines = super::text_files::Lines::of(units, listed);
+                super::text_files::csv::read(file, &listed.schema, lines, columns, batch_rows)
             }
         }
     }
@@ -391,9 +390,9 @@ impl Source {
         listed: &Listed,
         columns: &[String],
     ) -> Result<Batches, Error> {
-        let units = (part.row_groups.clone(), listed.line_unit);
+        let units = part.row_groups.clone();
         self.format
-            .read(&part.file, &listed.schema, units, columns, self.batch_rows)
+            .read(&part.file, listed, units, columns, self.batch_rows)
     }
 
     /// Every row as `P`'s inputs, batch by batch, for a loop of your own: only `P`'s input

@@ -1,8 +1,8 @@
 //! JSON Lines and CSV files: formats without types or row groups. Their schema is inferred
 //! from their first records, with the pipeline's own types for its inputs, and their records
 //! are counted when they are listed. A file is cut into units at line starts when each line is
-//! one record: always for JSON Lines; for CSV, when no quoted field holds a line break and no
-//! line is blank (otherwise the file is one unit).
+//! one record: always for JSON Lines; for CSV, when no quoted field holds a line break, no
+//! line is blank and no lone carriage return ends a record (otherwise the file is one unit).
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
@@ -50,6 +50,14 @@ fn projected(schema: &SchemaRef, columns: &[String]) -> Vec<usize> {
 pub(crate) struct Lines {
     pub units: std::ops::Range<usize>,
     pub line_unit: u64,
+}
+
+impl Lines {
+    /// Units `units` of a file as it was `listed`.
+    pub(crate) fn of(units: std::ops::Range<usize>, listed: &Listed) -> Lines {
+        let line_unit = listed.line_unit;
+        Lines { units, line_unit }
+    }
 }
 
 /// A file's lines, counted per unit of `line_unit` bytes.
@@ -107,11 +115,8 @@ fn unit_start(file: &Path, k: usize, line_unit: u64, len: u64) -> Result<u64, Er
     reader
         .seek(SeekFrom::Start(from - 1))
         .map_err(|e| failed(file, e))?;
-    let mut skipped = Vec::new();
-    reader
-        .read_until(b'\n', &mut skipped)
-        .map_err(|e| failed(file, e))?;
-    Ok(from - 1 + skipped.len() as u64)
+    let skipped = reader.skip_until(b'\n').map_err(|e| failed(file, e))?;
+    Ok(from - 1 + skipped as u64)
 }
 
 /// The bytes of `lines` of `file`.

@@ -141,12 +141,18 @@ impl Graph {
 
     /// Whether node `n` reads `name` (itself, or a field extracted from it).
     pub fn reads(&self, n: usize, name: &Ident) -> bool {
+        self.values_read(n).any(|read| read == name)
+    }
+
+    /// The values node `n`'s wired parameters read (the structured value of an extracted
+    /// field); stateful parameters read none.
+    fn values_read(&self, n: usize) -> impl Iterator<Item = &Ident> + '_ {
         self.nodes[n]
             .meta
             .params
             .iter()
             .filter(|p| !p.mode.is_stateful())
-            .any(|p| self.root(&p.name) == name)
+            .map(|p| self.root(&p.name))
     }
 
     /// Every producer of `name` (several only in exclusive arms of a branch), in list order.
@@ -529,12 +535,7 @@ impl Graph {
     /// The producers a node reads from, and those of the values its arms match on.
     fn dependencies(&self, node: usize) -> impl Iterator<Item = usize> + '_ {
         let this = &self.nodes[node];
-        let read = this
-            .meta
-            .params
-            .iter()
-            .filter(|p| !p.mode.is_stateful())
-            .map(|p| self.root(&p.name));
+        let read = self.values_read(node);
         let read = read.flat_map(|name| self.producers_of(name).iter().map(|&(n, _)| n));
         // A producer inside the branch it decides is reported by `check_branches`, not as a cycle.
         let matched = this.guard.iter().flat_map(move |&(b, _)| {
@@ -726,9 +727,8 @@ impl Graph {
         let read: std::collections::HashSet<String> = self
             .order
             .iter()
-            .flat_map(|&n| self.nodes[n].meta.params.iter())
-            .filter(|p| !p.mode.is_stateful())
-            .map(|p| self.root(&p.name).to_string())
+            .flat_map(|&n| self.values_read(n))
+            .map(ToString::to_string)
             .collect();
         self.kept
             .iter()
