@@ -31,6 +31,7 @@ pub(crate) fn file_for<'a>(
 /// start within ([`WHOLE_FILE`] where the file is one unit, or is not lines).
 pub(crate) struct Listed {
     pub schema: arrow_schema::SchemaRef,
+    #[cfg_attr(not(any(feature = "jsonl", feature = "csv")), allow(dead_code))] // Text reads it.
     pub line_unit: u64,
 }
 

@@ -4,7 +4,7 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use arrow_schema::{Schema, SchemaRef};
+use arrow_schema::Schema;
 
 #[cfg(any(feature = "parquet", feature = "ipc"))]
 use super::io::WHOLE_FILE;
@@ -100,7 +100,9 @@ impl Format {
 
 /// The layout of a file whose units are not runs of lines.
 #[cfg(any(feature = "parquet", feature = "ipc"))]
-fn not_lines((units, schema): (Vec<(u64, u64)>, SchemaRef)) -> (Vec<(u64, u64)>, Listed) {
+fn not_lines(
+    (units, schema): (Vec<(u64, u64)>, arrow_schema::SchemaRef),
+) -> (Vec<(u64, u64)>, Listed) {
     let line_unit = WHOLE_FILE;
     (units, Listed { schema, line_unit })
 }
