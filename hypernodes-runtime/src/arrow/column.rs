@@ -1,5 +1,6 @@
 //! One Rust type as one Arrow column: how to build it and how to read it back.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use arrow_array::builder::{ArrayBuilder, BooleanBuilder, PrimitiveBuilder, StringBuilder};
@@ -79,6 +80,18 @@ pub trait Column: Sized {
     fn reader(array: &ArrayRef) -> Self::Reader<'_>;
     /// The value at `row`, which is not null unless `Self` is an `Option`.
     fn read(reader: &Self::Reader<'_>, row: usize) -> Self;
+    /// The values at `rows`, a list's elements: read one by one, or copied as one slice by the
+    /// numbers, whose column is a plain buffer of them.
+    #[inline]
+    fn read_run(reader: &Self::Reader<'_>, rows: Range<usize>) -> Vec<Self> {
+        rows.map(|row| Self::read(reader, row)).collect()
+    }
+    /// The `N` values from `start` on, a fixed-size list's elements (an embedding), like
+    /// [`Column::read_run`].
+    #[inline]
+    fn read_array<const N: usize>(reader: &Self::Reader<'_>, start: usize) -> [Self; N] {
+        std::array::from_fn(|k| Self::read(reader, start + k))
+    }
 }
 
 /// `array` conformed to `T`, refusing a null at this level unless `T` is an `Option`; only
@@ -132,6 +145,16 @@ macro_rules! primitive {
             #[inline]
             fn read(reader: &&[$rust], row: usize) -> Self {
                 reader[row]
+            }
+            #[inline]
+            fn read_run(reader: &&[$rust], rows: Range<usize>) -> Vec<Self> {
+                reader[rows].to_vec()
+            }
+            #[inline]
+            fn read_array<const N: usize>(reader: &&[$rust], start: usize) -> [Self; N] {
+                *reader[start..]
+                    .first_chunk::<N>()
+                    .expect("a fixed-size list's row has its N values")
             }
         }
     };

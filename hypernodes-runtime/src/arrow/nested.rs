@@ -138,7 +138,7 @@ impl<T: Column> Column for Vec<T> {
     #[inline]
     fn read((offsets, values): &Self::Reader<'_>, row: usize) -> Self {
         let (start, end) = (offsets[row] as usize, offsets[row + 1] as usize);
-        (start..end).map(|i| T::read(values, i)).collect()
+        T::read_run(values, start..end)
     }
 }
 
@@ -198,8 +198,7 @@ impl<T: Column, const N: usize> Column for [T; N] {
     }
     #[inline]
     fn read((list, values): &Self::Reader<'_>, row: usize) -> Self {
-        let start = list.value_offset_at(row);
-        std::array::from_fn(|k| T::read(values, start + k))
+        T::read_array(values, list.value_offset_at(row))
     }
 }
 
