@@ -212,3 +212,45 @@ fn length<const N: usize>() -> i32 {
     }
     N as i32
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use arrow_array::types::{Float32Type, UInt64Type};
+    use arrow_array::{Array, ArrayRef, FixedSizeListArray, ListArray};
+
+    use crate::arrow::column::Column;
+
+    /// Every row of `array` read as `T` after the column's own checks.
+    fn rows<T: Column>(array: ArrayRef) -> Vec<T> {
+        let conformed = T::conform(&array).expect("the layout is T's");
+        let reader = T::reader(&conformed);
+        (0..conformed.len())
+            .map(|row| T::read(&reader, row))
+            .collect()
+    }
+
+    #[test]
+    fn sliced_lists_of_numbers_read_their_own_rows() {
+        let lists = [
+            Some(vec![Some(1), Some(2)]),
+            Some(vec![Some(3)]),
+            Some(vec![]),
+        ];
+        let list = ListArray::from_iter_primitive::<UInt64Type, _, _>(lists.clone());
+        let sliced: ArrayRef = Arc::new(list.slice(1, 2));
+        assert_eq!(rows::<Vec<u64>>(sliced.clone()), [vec![3], vec![]]);
+        assert_eq!(rows::<Vec<Option<u64>>>(sliced), [vec![Some(3)], vec![]]);
+    }
+
+    #[test]
+    fn sliced_fixed_size_lists_of_numbers_read_their_own_rows() {
+        let rows_in = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]].map(|r| Some(r.map(Some)));
+        let list = FixedSizeListArray::from_iter_primitive::<Float32Type, _, _>(rows_in, 2);
+        let sliced: ArrayRef = Arc::new(list.slice(1, 2));
+        assert_eq!(rows::<[f32; 2]>(sliced.clone()), [[3.0, 4.0], [5.0, 6.0]]);
+        let one_by_one = rows::<[Option<f32>; 2]>(sliced);
+        assert_eq!(one_by_one, [[Some(3.0), Some(4.0)], [Some(5.0), Some(6.0)]]);
+    }
+}
