@@ -76,11 +76,72 @@ where
     P: Pipeline,
     P::InputFields: Row,
 {
-    let columns = conformed::<P>(batch, true)?;
-    let readers = P::InputFields::readers(&columns);
-    Ok((0..batch.num_rows())
-        .map(|row| P::__hypernodes_inputs_from_fields(P::InputFields::read(&readers, row)))
-        .collect())
+    let columns = checked_inputs::<P>(batch)?;
+    Ok(InputRows::<P>::over(&columns, batch.num_rows()).collect())
+}
+
+/// `batch`'s columns for `P`'s inputs, checked as [`read_inputs`] checks them (present, of a
+/// layout their input's type reads, no null where the input is not an `Option`) and
+/// conformed: what [`InputRows`] reads.
+pub(crate) fn checked_inputs<P>(batch: &RecordBatch) -> Result<Vec<ArrayRef>, Error>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
+    conformed::<P>(batch, true)
+}
+
+/// The rows of checked input columns, read as `P`'s inputs one at a time as an engine pulls
+/// them: `map_batch` runs a batch without first gathering every row's item. Generated and
+/// runtime code only; [`read_inputs`] is the public way to read them.
+#[doc(hidden)]
+pub struct InputRows<'a, P>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
+    readers: <P::InputFields as Row>::Readers<'a>,
+    rows: std::ops::Range<usize>,
+}
+
+impl<'a, P> InputRows<'a, P>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
+    /// The first `rows` rows of `columns`, which [`checked_inputs`] returned.
+    pub(crate) fn over(columns: &'a [ArrayRef], rows: usize) -> Self {
+        InputRows {
+            readers: P::InputFields::readers(columns),
+            rows: 0..rows,
+        }
+    }
+}
+
+impl<P> Iterator for InputRows<'_, P>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
+    type Item = P::Inputs;
+
+    #[inline]
+    fn next(&mut self) -> Option<P::Inputs> {
+        let row = self.rows.next()?;
+        let fields = P::InputFields::read(&self.readers, row);
+        Some(P::__hypernodes_inputs_from_fields(fields))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rows.size_hint()
+    }
+}
+
+impl<P> ExactSizeIterator for InputRows<'_, P>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
 }
 
 /// Like [`read_inputs`], but a row with a null where its input is not an `Option` is that

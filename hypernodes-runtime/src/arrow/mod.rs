@@ -46,7 +46,9 @@ pub use arrow_schema;
 
 #[cfg(feature = "dataset")]
 pub(crate) use batch::beside;
-pub use batch::{input_schema, output_schema, read_inputs, read_inputs_each, write_outputs};
+pub use batch::{
+    input_schema, output_schema, read_inputs, read_inputs_each, write_outputs, InputRows,
+};
 pub use column::{Column, Refusal};
 pub use row::Row;
 pub use runner::{Batches, InputColumns, OutputColumns};

@@ -4,7 +4,7 @@
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
-use super::batch::{beside, input_schema, output_schema, read_inputs, write_outputs};
+use super::batch::{beside, checked_inputs, input_schema, output_schema, write_outputs, InputRows};
 use super::row::Row;
 use crate::engine::{Engine, Executes, Parallel};
 use crate::error::Error;
@@ -15,7 +15,9 @@ use crate::runner::Runner;
 impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     /// Runs one item per row of `batch` and returns `batch` with the outputs as columns after
     /// its own (an output named like an input column takes that column's place). The input
-    /// columns are shared, not copied; columns the pipeline does not read pass through.
+    /// columns are shared, not copied; columns the pipeline does not read pass through. Each
+    /// row becomes its item when the engine pulls it, so the batch's items are never all in
+    /// memory at once.
     ///
     /// Each input is read from the column of its name; every column is checked before any
     /// item runs. Like [`Runner::map`], the first failing item stops the run, and its error
@@ -45,10 +47,11 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     where
         P::InputFields: Row,
         P::OutputFields: Row,
-        E: Executes<P>,
+        E: for<'a> Executes<P, InputRows<'a, P>>,
     {
-        let items = read_inputs::<P>(batch)?;
-        let outputs = self.map(items)?;
+        // Rows are read as the engine pulls them: no item of the batch is gathered up front.
+        let columns = checked_inputs::<P>(batch)?;
+        let outputs = self.map(InputRows::<P>::over(&columns, batch.num_rows()))?;
         Ok(beside(batch, write_outputs::<P>(outputs)))
     }
 }
@@ -114,7 +117,7 @@ where
     P: Pipeline,
     P::InputFields: Row,
     P::OutputFields: Row,
-    Parallel: Executes<P>,
+    Parallel: for<'a> Executes<P, InputRows<'a, P>>,
 {
     fn map_batch(self, batch: &RecordBatch) -> Result<RecordBatch, Error> {
         Runner::new(self, Parallel::new()).map_batch(batch)
