@@ -45,7 +45,7 @@ pub use arrow_array;
 pub use arrow_schema;
 
 #[cfg(feature = "dataset")]
-pub(crate) use batch::beside;
+pub(crate) use batch::{beside, checked_inputs};
 pub use batch::{
     input_schema, output_schema, read_inputs, read_inputs_each, write_outputs, InputRows,
 };

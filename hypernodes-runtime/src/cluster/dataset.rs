@@ -5,7 +5,7 @@
 use super::Cluster;
 use crate::arrow::Row;
 use crate::collect::KeepAll;
-use crate::dataset::{assign, DatasetReport, Prepared, RunsDatasets, Sink, Source};
+use crate::dataset::{assign, BatchItems, DatasetReport, Prepared, RunsDatasets, Sink, Source};
 use crate::engine::{Executes, Parallel};
 use crate::error::{panic_message, Error};
 use crate::hooks::Hooks;
@@ -18,7 +18,7 @@ where
     H: Hooks + Sync,
     P::InputFields: Row,
     P::OutputFields: Row,
-    Parallel: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
+    Parallel: for<'a> Executes<P, BatchItems<'a, P>, KeepAll<P::Outputs>>,
 {
     fn run_dataset(
         runner: &Runner<'_, P, Self, H>,

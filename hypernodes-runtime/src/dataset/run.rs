@@ -11,7 +11,7 @@ use super::io::failed as failed_on;
 use super::parts::Part;
 use super::sink::{failures, Sink};
 use super::source::{Listing, Source};
-use crate::arrow::{beside, read_inputs_each, write_outputs, Row};
+use crate::arrow::{beside, checked_inputs, read_inputs_each, write_outputs, InputRows, Row};
 use crate::collect::KeepAll;
 use crate::engine::{Engine, Executes, Parallel};
 use crate::error::{Error, ErrorKind};
@@ -124,7 +124,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     where
         P::InputFields: Row,
         P::OutputFields: Row,
-        E: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
+        E: for<'a> Executes<P, BatchItems<'a, P>, KeepAll<P::Outputs>>,
     {
         let plan = self.plan();
         Self::ready(&plan)?;
@@ -164,7 +164,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     where
         P::InputFields: Row,
         P::OutputFields: Row,
-        E: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
+        E: for<'a> Executes<P, BatchItems<'a, P>, KeepAll<P::Outputs>>,
     {
         let (mut out, mut errors) = (run.sink.part(part.index), run.sink.errors(part.index));
         let mut report = DatasetReport {
@@ -176,13 +176,25 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
         let listed = run.listing.listed(&part.file);
         for batch in run.source.read(part, listed, run.columns)? {
             let batch = batch?;
-            let Split {
-                items,
-                positions,
-                mut failed,
-            } = split::<P>(&batch)?;
-            let results =
-                self.execute_shared::<KeepAll<P::Outputs>, _>(run.plan, shared, items.into_iter());
+            let columns;
+            // Every row readable (the usual batch): each read as the engine pulls it.
+            // Otherwise the readable rows are gathered and the others are failures.
+            let (items, positions, mut failed) = match checked_inputs::<P>(&batch) {
+                Ok(checked) => {
+                    columns = checked;
+                    let rows = InputRows::over(&columns, batch.num_rows());
+                    (BatchItems::Rows(rows), None, Vec::new())
+                }
+                Err(_) => {
+                    let Split {
+                        items,
+                        positions,
+                        failed,
+                    } = split::<P>(&batch)?;
+                    (BatchItems::Gathered(items.into_iter()), positions, failed)
+                }
+            };
+            let results = self.execute_shared::<KeepAll<P::Outputs>, _>(run.plan, shared, items);
             let (kept, keep) =
                 sort_out(results, positions.as_deref(), &mut failed, batch.num_rows());
             let kept_inputs = filter_record_batch(&batch, &BooleanArray::from(keep))
@@ -301,7 +313,7 @@ macro_rules! runs_datasets_here {
             H: Hooks,
             P::InputFields: Row,
             P::OutputFields: Row,
-            $engine: Executes<P, std::vec::IntoIter<P::Inputs>, KeepAll<P::Outputs>>,
+            $engine: for<'a> Executes<P, BatchItems<'a, P>, KeepAll<P::Outputs>>,
         {
             fn run_dataset(
                 runner: &Runner<'_, P, Self, H>,
@@ -329,6 +341,43 @@ struct PartRun<'a> {
     sink: &'a Sink,
     columns: &'a [String],
     plan: &'a Plan,
+}
+
+/// A batch's items as an engine pulls them: read row by row from the batch, or, when some
+/// rows cannot be read, the readable ones gathered first. Runtime code only.
+#[doc(hidden)]
+pub enum BatchItems<'a, P>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
+    /// Every row, read as it is pulled.
+    Rows(InputRows<'a, P>),
+    /// The rows that could be read.
+    Gathered(std::vec::IntoIter<P::Inputs>),
+}
+
+impl<P> Iterator for BatchItems<'_, P>
+where
+    P: Pipeline,
+    P::InputFields: Row,
+{
+    type Item = P::Inputs;
+
+    #[inline]
+    fn next(&mut self) -> Option<P::Inputs> {
+        match self {
+            BatchItems::Rows(rows) => rows.next(),
+            BatchItems::Gathered(items) => items.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            BatchItems::Rows(rows) => rows.size_hint(),
+            BatchItems::Gathered(items) => items.size_hint(),
+        }
+    }
 }
 
 /// A batch's rows: the items to run, the row of each (`None` when every row is an item, in
