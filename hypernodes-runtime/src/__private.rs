@@ -8,7 +8,7 @@ pub use crate::arrow::arrow_array::RecordBatch;
 #[cfg(feature = "arrow")]
 pub use crate::arrow::arrow_schema::SchemaRef;
 #[cfg(feature = "arrow")]
-pub use crate::arrow::{Batches, InputColumns, InputRows, OutputColumns};
+pub use crate::arrow::{Batches, InputColumns, OutputColumns};
 #[cfg(feature = "cache")]
 pub use crate::cache::{DiskCache, Key, KeyBuilder};
 pub use crate::collect::{Collect, FailFast, KeepAll};

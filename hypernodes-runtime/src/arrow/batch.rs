@@ -92,8 +92,8 @@ where
 }
 
 /// The rows of checked input columns, read as `P`'s inputs one at a time as an engine pulls
-/// them: `map_batch` runs a batch without first gathering every row's item. Generated and
-/// runtime code only; [`read_inputs`] is the public way to read them.
+/// them: `map_batch` runs a batch without first gathering every row's item. Public only
+/// because `map_batch`'s bounds name it; [`read_inputs`] is the way to read rows.
 #[doc(hidden)]
 pub struct InputRows<'a, P>
 where

@@ -344,7 +344,8 @@ struct PartRun<'a> {
 }
 
 /// A batch's items as an engine pulls them: read row by row from the batch, or, when some
-/// rows cannot be read, the readable ones gathered first. Runtime code only.
+/// rows cannot be read, the readable ones gathered first. Public only because the bounds of
+/// `map_dataset` name it.
 #[doc(hidden)]
 pub enum BatchItems<'a, P>
 where
