@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use arrow_array::{BooleanArray, RecordBatch};
 use arrow_schema::{Schema, SchemaRef};
 use arrow_select::filter::filter_record_batch;
+use rayon::iter::Either;
 
 use super::io::failed as failed_on;
 use super::parts::Part;
@@ -183,7 +184,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
                 Ok(checked) => {
                     columns = checked;
                     let rows = InputRows::over(&columns, batch.num_rows());
-                    (BatchItems::Rows(rows), None, Vec::new())
+                    (Either::Left(rows), None, Vec::new())
                 }
                 Err(_) => {
                     let Split {
@@ -191,7 +192,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
                         positions,
                         failed,
                     } = split::<P>(&batch)?;
-                    (BatchItems::Gathered(items.into_iter()), positions, failed)
+                    (Either::Right(items.into_iter()), positions, failed)
                 }
             };
             let results = self.execute_shared::<KeepAll<P::Outputs>, _>(run.plan, shared, items);
@@ -343,43 +344,11 @@ struct PartRun<'a> {
     plan: &'a Plan,
 }
 
-/// A batch's items as an engine pulls them: read row by row from the batch, or, when some
-/// rows cannot be read, the readable ones gathered first. Public only because the bounds of
-/// `map_dataset` name it.
+/// A batch's items as an engine pulls them: read row by row from the batch (`Left`), or,
+/// when some rows cannot be read, the readable ones gathered first (`Right`). Public only
+/// because the bounds of `map_dataset` name it.
 #[doc(hidden)]
-pub enum BatchItems<'a, P>
-where
-    P: Pipeline,
-    P::InputFields: Row,
-{
-    /// Every row, read as it is pulled.
-    Rows(InputRows<'a, P>),
-    /// The rows that could be read.
-    Gathered(std::vec::IntoIter<P::Inputs>),
-}
-
-impl<P> Iterator for BatchItems<'_, P>
-where
-    P: Pipeline,
-    P::InputFields: Row,
-{
-    type Item = P::Inputs;
-
-    #[inline]
-    fn next(&mut self) -> Option<P::Inputs> {
-        match self {
-            BatchItems::Rows(rows) => rows.next(),
-            BatchItems::Gathered(items) => items.next(),
-        }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        match self {
-            BatchItems::Rows(rows) => rows.size_hint(),
-            BatchItems::Gathered(items) => items.size_hint(),
-        }
-    }
-}
+pub type BatchItems<'a, P> = Either<InputRows<'a, P>, std::vec::IntoIter<<P as Pipeline>::Inputs>>;
 
 /// A batch's rows: the items to run, the row of each (`None` when every row is an item, in
 /// order), and the rows that cannot be read.
