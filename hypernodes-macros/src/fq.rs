@@ -30,6 +30,7 @@ fq! {
     FqIterator => core::iter::Iterator,
     FqDefault => core::default::Default,
     FqFn => core::ops::Fn,
+    FqFnOnce => core::ops::FnOnce,
     FqSend => core::marker::Send,
     FqSync => core::marker::Sync,
 }

@@ -18,6 +18,8 @@ pub use crate::dataset::{DatasetReport, Datasets, Sink, Source};
 pub use crate::hooks::{Hooks, NoHooks, Scope};
 pub use crate::instances::{Checkout, Instances, Permit};
 pub use crate::map_on::{Built, MapOn};
+#[cfg(feature = "arrow")]
+pub use crate::pipeline::staged_rows_unit;
 pub use crate::pipeline::{staged_unit, Staged};
 pub use crate::plan::Plan;
 #[cfg(feature = "async")]
@@ -34,6 +36,7 @@ pub use crate::plumbing::hooked::{
     hooked_run, item_end, item_start, nested_end, nested_start, node_end, node_start, node_values,
     wants_values, Clock,
 };
+pub use crate::plumbing::lent::{InputSlot, Lending, Lent};
 pub use crate::plumbing::limiters::Limiters;
 pub use crate::plumbing::nested::{
     absent, needs, present, present_ref, zip_len, Absent, Arg, OwnedArg,

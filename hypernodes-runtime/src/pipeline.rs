@@ -60,6 +60,15 @@ pub trait Staged: Pipeline {
     ) where
         H: Hooks,
         I: IntoIterator<Item = <Self as Pipeline>::Inputs>;
+    /// Empties `columns` for a unit of `n` items from index `first` on, filled from a record
+    /// batch's rows, and returns the places of its inputs.
+    #[cfg(feature = "arrow")]
+    fn __hypernodes_slots<'a>(
+        &self,
+        first: usize,
+        n: usize,
+        columns: &'a mut Self::Columns,
+    ) -> <Self as Plumbing>::Slots<'a>;
     /// Runs the `step`-th node in run order over every live item of `columns`.
     fn __hypernodes_step<H: Hooks>(
         &self,
@@ -104,6 +113,39 @@ where
     I: IntoIterator<Item = P::Inputs>,
 {
     pipeline.__hypernodes_columns(hooks, first, items, columns);
+    for step in 0..P::STEPS {
+        pipeline.__hypernodes_step(shared, worker, hooks, step, columns);
+    }
+    pipeline.__hypernodes_finish(hooks, columns, out)
+}
+
+#[doc(hidden)]
+/// A unit of a record batch's rows `first..first + n`, run as [`staged_unit`] runs one of
+/// items: `fill` fills the unit's input slots from the batch's columns (a column only batch
+/// nodes borrow is lent to them instead of copied), then every step and each item's outcome.
+#[cfg(feature = "arrow")]
+#[inline]
+#[allow(clippy::too_many_arguments)]
+pub fn staged_rows_unit<P, C, H, F>(
+    pipeline: &P,
+    shared: &P::Shared,
+    worker: usize,
+    columns: &mut P::Columns,
+    hooks: &H,
+    (first, n): (usize, usize),
+    fill: F,
+    out: &mut C,
+) -> bool
+where
+    P: Staged,
+    C: Collect<P::Outputs>,
+    H: Hooks,
+    F: FnOnce(<P as Plumbing>::Slots<'_>),
+{
+    fill(pipeline.__hypernodes_slots(first, n, columns));
+    for i in first..first + n {
+        crate::plumbing::hooked::item_start(hooks, &crate::hooks::Scope::map_item(P::NAME, i));
+    }
     for step in 0..P::STEPS {
         pipeline.__hypernodes_step(shared, worker, hooks, step, columns);
     }

@@ -75,6 +75,30 @@ impl ::hypernodes::__private::Staged for Words {
             );
         }
     }
+    #[allow(clippy::unused_unit)]
+    fn __hypernodes_slots<'a>(
+        &self,
+        __hypernodes_first: usize,
+        __hypernodes_n: usize,
+        __hypernodes_columns: &'a mut __HypernodesWordsColumns,
+    ) -> <Self as ::hypernodes::__private::Plumbing>::Slots<'a> {
+        __hypernodes_columns.col_text.clear();
+        __hypernodes_columns.col_cleaned.clear();
+        __hypernodes_columns.col_tokens.clear();
+        __hypernodes_columns.col_word_count.clear();
+        __hypernodes_columns.col_loud.clear();
+        __hypernodes_columns.live.clear();
+        __hypernodes_columns.failed.clear();
+        __hypernodes_columns
+            .failed
+            .resize_with(__hypernodes_n, || ::core::option::Option::None);
+        __hypernodes_columns.first = __hypernodes_first;
+        __hypernodes_columns.n = __hypernodes_n;
+        (
+            ::hypernodes::__private::InputSlot::values(&mut __hypernodes_columns.col_text),
+            (),
+        )
+    }
     #[allow(
         unused_braces,
         unused_variables,
@@ -1304,6 +1328,10 @@ impl ::hypernodes::__private::Plumbing for Words {
             loud: loud,
         }
     }
+    type Slots<'a> = (
+        ::hypernodes::__private::InputSlot<'a, <clean as ::hypernodes::__private::In<0usize>>::Ty>,
+        (),
+    );
     fn __hypernodes_identity(&self) -> usize {
         ::std::sync::Arc::as_ptr(&self.__hypernodes_single) as *const () as usize
     }

@@ -77,7 +77,7 @@ where
     P::InputFields: Row,
 {
     let columns = checked_inputs::<P>(batch)?;
-    Ok(InputRows::<P>::over(&columns, batch.num_rows()).collect())
+    Ok(InputRows::<P>::over(&columns, 0..batch.num_rows()).collect())
 }
 
 /// `batch`'s columns for `P`'s inputs, checked as [`read_inputs`] checks them (present, of a
@@ -109,11 +109,11 @@ where
     P: Pipeline,
     P::InputFields: Row,
 {
-    /// The first `rows` rows of `columns`, which [`checked_inputs`] returned.
-    pub(crate) fn over(columns: &'a [ArrayRef], rows: usize) -> Self {
+    /// Rows `rows` of `columns`, which [`checked_inputs`] returned.
+    pub(crate) fn over(columns: &'a [ArrayRef], rows: std::ops::Range<usize>) -> Self {
         InputRows {
             readers: P::InputFields::readers(columns),
-            rows: 0..rows,
+            rows,
         }
     }
 }

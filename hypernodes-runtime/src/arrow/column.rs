@@ -92,6 +92,14 @@ pub trait Column: Sized {
     fn read_array<const N: usize>(reader: &Self::Reader<'_>, start: usize) -> [Self; N] {
         std::array::from_fn(|k| Self::read(reader, start + k))
     }
+    /// Every row of a conformed `array` as one slice of `Self`, when its buffer holds exactly
+    /// that: the numbers and fixed-size lists of numbers, without a null. A batch node taking
+    /// `&[Self]` is then handed the buffer itself instead of a copy of its rows.
+    #[inline]
+    fn lend(array: &ArrayRef) -> Option<&[Self]> {
+        let _ = array;
+        None
+    }
 }
 
 /// `array` conformed to `T`, refusing a null at this level unless `T` is an `Option`; only
@@ -155,6 +163,10 @@ macro_rules! primitive {
                 *reader[start..]
                     .first_chunk::<N>()
                     .expect("a fixed-size list's row has its N values")
+            }
+            fn lend(array: &ArrayRef) -> Option<&[$rust]> {
+                let numbers = array.as_primitive_opt::<$arrow>()?;
+                (numbers.null_count() == 0).then(|| numbers.values().as_ref())
             }
         }
     };

@@ -39,7 +39,9 @@ mod column;
 mod layout;
 mod nested;
 mod row;
+mod rows;
 mod runner;
+mod slots;
 
 pub use arrow_array;
 pub use arrow_schema;
@@ -51,4 +53,8 @@ pub use batch::{
 };
 pub use column::{Column, Refusal};
 pub use row::Row;
+#[cfg(any(feature = "streaming", feature = "cluster"))]
+pub(crate) use rows::rows_as_items;
+pub use rows::RunsBatches;
 pub use runner::{Batches, InputColumns, OutputColumns};
+pub use slots::FillSlots;

@@ -200,6 +200,15 @@ impl<T: Column, const N: usize> Column for [T; N] {
     fn read((list, values): &Self::Reader<'_>, row: usize) -> Self {
         T::read_array(values, list.value_offset_at(row))
     }
+    fn lend(array: &ArrayRef) -> Option<&[Self]> {
+        let list = array.as_fixed_size_list_opt()?;
+        if N == 0 || list.null_count() != 0 || list.value_length() != length::<N>() {
+            return None;
+        }
+        // A sliced list slices its values too, so row 0 starts the buffer.
+        let (rows, rest) = T::lend(list.values())?.as_chunks::<N>();
+        (rest.is_empty() && rows.len() == list.len()).then_some(rows)
+    }
 }
 
 /// `N` as Arrow's `i32` list size; a larger array has no Arrow column.

@@ -4,9 +4,10 @@
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
-use super::batch::{beside, checked_inputs, input_schema, output_schema, write_outputs, InputRows};
+use super::batch::{beside, checked_inputs, input_schema, output_schema, write_outputs};
 use super::row::Row;
-use crate::engine::{Engine, Executes, Parallel};
+use super::rows::RunsBatches;
+use crate::engine::{Engine, Parallel};
 use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::pipeline::Pipeline;
@@ -18,6 +19,10 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     /// columns are shared, not copied; columns the pipeline does not read pass through. Each
     /// row becomes its item when the engine pulls it, so the batch's items are never all in
     /// memory at once.
+    ///
+    /// On `Sequential` and `Parallel`, a batch node taking `&[T]` gets the column's own buffer
+    /// (no row copied) when it holds numbers or fixed-size lists of numbers without a null and
+    /// only batch nodes read that input, all by reference; see [`Column::lend`](super::Column::lend).
     ///
     /// Each input is read from the column of its name; every column is checked before any
     /// item runs. Like [`Runner::map`], the first failing item stops the run, and its error
@@ -47,11 +52,17 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     where
         P::InputFields: Row,
         P::OutputFields: Row,
-        E: for<'a> Executes<P, InputRows<'a, P>>,
+        E: RunsBatches<P>,
     {
-        // Rows are read as the engine pulls them: no item of the batch is gathered up front.
+        // Rows are read as the engine runs them: no item of the batch is gathered up front.
         let columns = checked_inputs::<P>(batch)?;
-        let outputs = self.map(InputRows::<P>::over(&columns, batch.num_rows()))?;
+        let rows = batch.num_rows();
+        let outputs = self.fail_fast(Some(rows), |plan| {
+            let shared = self.shared(plan);
+            let (pipeline, unit) = (self.pipeline(), plan.unit_items());
+            let engine = self.engine();
+            engine.run_rows(pipeline, &shared, self.hooks(), unit, &columns, rows)
+        })?;
         Ok(beside(batch, write_outputs::<P>(outputs)))
     }
 }
@@ -117,7 +128,7 @@ where
     P: Pipeline,
     P::InputFields: Row,
     P::OutputFields: Row,
-    Parallel: for<'a> Executes<P, InputRows<'a, P>>,
+    Parallel: RunsBatches<P>,
 {
     fn map_batch(self, batch: &RecordBatch) -> Result<RecordBatch, Error> {
         Runner::new(self, Parallel::new()).map_batch(batch)

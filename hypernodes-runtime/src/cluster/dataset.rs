@@ -4,8 +4,9 @@
 
 use super::Cluster;
 use crate::arrow::Row;
+use crate::arrow::RunsBatches;
 use crate::collect::KeepAll;
-use crate::dataset::{assign, BatchItems, DatasetReport, Prepared, RunsDatasets, Sink, Source};
+use crate::dataset::{assign, DatasetReport, Gathered, Prepared, RunsDatasets, Sink, Source};
 use crate::engine::{Executes, Parallel};
 use crate::error::{panic_message, Error};
 use crate::hooks::Hooks;
@@ -18,7 +19,7 @@ where
     H: Hooks + Sync,
     P::InputFields: Row,
     P::OutputFields: Row,
-    Parallel: for<'a> Executes<P, BatchItems<'a, P>, KeepAll<P::Outputs>>,
+    Parallel: RunsBatches<P, KeepAll<P::Outputs>> + Executes<P, Gathered<P>, KeepAll<P::Outputs>>,
 {
     fn run_dataset(
         runner: &Runner<'_, P, Self, H>,

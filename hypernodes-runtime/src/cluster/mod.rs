@@ -416,3 +416,7 @@ mod tests {
         assert!(far > Instant::now() + Duration::from_secs(50 * 365 * 24 * 3600));
     }
 }
+
+// `map_batch` on a cluster: the batch's rows travel as items.
+#[cfg(feature = "arrow")]
+crate::arrow::rows_as_items!(Cluster, &ClusterSession);

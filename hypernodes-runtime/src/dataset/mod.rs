@@ -60,7 +60,7 @@ pub(crate) use parts::assign;
 pub use parts::Part;
 #[cfg(feature = "cluster")]
 pub(crate) use run::Prepared;
-pub use run::{BatchItems, DatasetReport, Datasets, RunsDatasets};
+pub use run::{DatasetReport, Datasets, Gathered, RunsDatasets};
 #[cfg(feature = "csv")]
 pub use sink::CsvSink;
 #[cfg(feature = "ipc")]

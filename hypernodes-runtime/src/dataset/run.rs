@@ -6,13 +6,12 @@ use std::path::{Path, PathBuf};
 use arrow_array::{BooleanArray, RecordBatch};
 use arrow_schema::{Schema, SchemaRef};
 use arrow_select::filter::filter_record_batch;
-use rayon::iter::Either;
 
 use super::io::failed as failed_on;
 use super::parts::Part;
 use super::sink::{failures, Sink};
 use super::source::{Listing, Source};
-use crate::arrow::{beside, checked_inputs, read_inputs_each, write_outputs, InputRows, Row};
+use crate::arrow::{beside, checked_inputs, read_inputs_each, write_outputs, Row, RunsBatches};
 use crate::collect::KeepAll;
 use crate::engine::{Engine, Executes, Parallel};
 use crate::error::{Error, ErrorKind};
@@ -125,7 +124,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     where
         P::InputFields: Row,
         P::OutputFields: Row,
-        E: for<'a> Executes<P, BatchItems<'a, P>, KeepAll<P::Outputs>>,
+        E: RunsBatches<P, KeepAll<P::Outputs>> + Executes<P, Gathered<P>, KeepAll<P::Outputs>>,
     {
         let plan = self.plan();
         Self::ready(&plan)?;
@@ -165,7 +164,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     where
         P::InputFields: Row,
         P::OutputFields: Row,
-        E: for<'a> Executes<P, BatchItems<'a, P>, KeepAll<P::Outputs>>,
+        E: RunsBatches<P, KeepAll<P::Outputs>> + Executes<P, Gathered<P>, KeepAll<P::Outputs>>,
     {
         let (mut out, mut errors) = (run.sink.part(part.index), run.sink.errors(part.index));
         let mut report = DatasetReport {
@@ -177,14 +176,22 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
         let listed = run.listing.listed(&part.file);
         for batch in run.source.read(part, listed, run.columns)? {
             let batch = batch?;
-            let columns;
-            // Every row readable (the usual batch): each read as the engine pulls it.
-            // Otherwise the readable rows are gathered and the others are failures.
-            let (items, positions, mut failed) = match checked_inputs::<P>(&batch) {
-                Ok(checked) => {
-                    columns = checked;
-                    let rows = InputRows::over(&columns, batch.num_rows());
-                    (Either::Left(rows), None, Vec::new())
+            // Every row readable (the usual batch): the engine runs the batch's rows as
+            // `map_batch` does. Otherwise the readable rows are gathered and the others are
+            // failures.
+            let (results, positions, mut failed) = match checked_inputs::<P>(&batch) {
+                Ok(columns) => {
+                    let (unit, rows) = (run.plan.unit_items(), batch.num_rows());
+                    let results = RunsBatches::<P, KeepAll<P::Outputs>>::run_rows(
+                        self.engine(),
+                        self.pipeline(),
+                        shared,
+                        self.hooks(),
+                        unit,
+                        &columns,
+                        rows,
+                    );
+                    (results, None, Vec::new())
                 }
                 Err(_) => {
                     let Split {
@@ -192,10 +199,12 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
                         positions,
                         failed,
                     } = split::<P>(&batch)?;
-                    (Either::Right(items.into_iter()), positions, failed)
+                    let items = items.into_iter();
+                    let results =
+                        self.execute_shared::<KeepAll<P::Outputs>, _>(run.plan, shared, items);
+                    (results, positions, failed)
                 }
             };
-            let results = self.execute_shared::<KeepAll<P::Outputs>, _>(run.plan, shared, items);
             let (kept, keep) =
                 sort_out(results, positions.as_deref(), &mut failed, batch.num_rows());
             let kept_inputs = filter_record_batch(&batch, &BooleanArray::from(keep))
@@ -314,7 +323,8 @@ macro_rules! runs_datasets_here {
             H: Hooks,
             P::InputFields: Row,
             P::OutputFields: Row,
-            $engine: for<'a> Executes<P, BatchItems<'a, P>, KeepAll<P::Outputs>>,
+            $engine: RunsBatches<P, KeepAll<P::Outputs>>
+                + Executes<P, Gathered<P>, KeepAll<P::Outputs>>,
         {
             fn run_dataset(
                 runner: &Runner<'_, P, Self, H>,
@@ -344,11 +354,10 @@ struct PartRun<'a> {
     plan: &'a Plan,
 }
 
-/// A batch's items as an engine pulls them: read row by row from the batch (`Left`), or,
-/// when some rows cannot be read, the readable ones gathered first (`Right`). Public only
-/// because the bounds of `map_dataset` name it.
+/// The readable rows of a batch some rows of which cannot be read, gathered as items. Public
+/// only because the bounds of `map_dataset` name it.
 #[doc(hidden)]
-pub type BatchItems<'a, P> = Either<InputRows<'a, P>, std::vec::IntoIter<<P as Pipeline>::Inputs>>;
+pub type Gathered<P> = std::vec::IntoIter<<P as Pipeline>::Inputs>;
 
 /// A batch's rows: the items to run, the row of each (`None` when every row is an item, in
 /// order), and the rows that cannot be read.

@@ -119,10 +119,7 @@ impl Parallel {
             }
             lock(&done).extend(mine);
         };
-        match &self.pool {
-            Some(pool) => drop(pool.broadcast(|ctx| job(ctx.index()))),
-            None => drop(rayon::broadcast(|ctx| job(ctx.index()))),
-        }
+        self.on_every_worker(job);
         let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
         done.sort_unstable_by_key(|(index, _)| *index);
         C::join(done.into_iter().map(|(_, collect)| collect).collect())
@@ -130,6 +127,17 @@ impl Parallel {
 }
 
 /// An input the workers pull from in numbered units of `size` items.
+impl Parallel {
+    /// Runs `job` once on each thread of the pool, given the thread's index: a worker for the
+    /// whole run, pulling its units itself.
+    pub(crate) fn on_every_worker(&self, job: impl Fn(usize) + Sync) {
+        match &self.pool {
+            Some(pool) => drop(pool.broadcast(|ctx| job(ctx.index()))),
+            None => drop(rayon::broadcast(|ctx| job(ctx.index()))),
+        }
+    }
+}
+
 struct Source<I> {
     size: usize,
     /// The number of the next unit, and the input.

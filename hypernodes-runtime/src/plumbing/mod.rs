@@ -11,6 +11,7 @@ pub mod call;
 pub mod checkout;
 pub mod debug;
 pub mod hooked;
+pub mod lent;
 pub mod limiters;
 pub mod nested;
 pub mod protocol;

@@ -42,6 +42,39 @@ pub trait Plumbing: Sized {
     /// Whether a batch node makes the pipeline run unit by unit rather than item by item.
     const BATCHED: bool = false;
 
+    /// The places of a unit's inputs when it is filled from a record batch: nested pairs of
+    /// [`InputSlot`](super::lent::InputSlot) in the order of the inputs; `()` for a pipeline
+    /// that runs item by item.
+    #[cfg(feature = "arrow")]
+    type Slots<'a>;
+
+    /// A unit of a record batch's rows `first..first + n` (item `i` of the run is row `i`):
+    /// `fill` fills its input slots (or lends their columns), then every step runs and each
+    /// item's outcome is pushed in order (`false` when the collector asked to stop). `None`
+    /// for a pipeline that runs item by item: its units take items.
+    #[cfg(feature = "arrow")]
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    fn __hypernodes_rows_unit<C, H, F>(
+        &self,
+        shared: &Self::Shared,
+        worker: usize,
+        scratch: &mut Self::Scratch,
+        hooks: &H,
+        first: usize,
+        n: usize,
+        fill: F,
+        out: &mut C,
+    ) -> Option<bool>
+    where
+        C: Collect<Self::ItemOutputs>,
+        H: Hooks,
+        F: FnOnce(Self::Slots<'_>),
+    {
+        let _ = (shared, worker, scratch, hooks, first, n, fill, out);
+        None
+    }
+
     /// The shared state of a run with `plan`.
     fn __hypernodes_shared(&self, plan: &Plan) -> Self::Shared;
 

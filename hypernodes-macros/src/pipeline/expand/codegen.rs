@@ -13,7 +13,8 @@ use super::names::{
 };
 use super::surface::Surface;
 use crate::fq::{
-    FqArc, FqClone, FqDefault, FqFn, FqIntoIterator, FqOption, FqResult, FqSend, FqSync, FqVec,
+    FqArc, FqClone, FqDefault, FqFn, FqFnOnce, FqIntoIterator, FqOption, FqResult, FqSend, FqSync,
+    FqVec,
 };
 use crate::meta::{emit_meta_macro, emit_value_aliases, Kind, Mode, NodeMeta, Param, Vis};
 use crate::pipeline::model::graph::{Graph, Source};
@@ -80,6 +81,32 @@ pub fn generate(
     let unit = super::columns::batched(graph).then(|| {
         let (first, items, out) = super::columns::unit_params();
         let scratch = names::unit_scratch();
+        let rows_unit = features.arrow.then(|| {
+            let rows_unit_fn = names::rows_unit_method();
+            quote! {
+                #[inline]
+                fn #rows_unit_fn<C, H, F>(
+                    &self,
+                    #shared: &#shared_ty,
+                    #worker: usize,
+                    #scratch: &mut #columns_ty,
+                    #hooks: &H,
+                    #first: usize,
+                    n: usize,
+                    fill: F,
+                    #out: &mut C,
+                ) -> #FqOption<bool>
+                where
+                    C: #krate::__private::Collect<#outputs_ty>,
+                    H: #krate::__private::Hooks,
+                    F: #FqFnOnce(<Self as #krate::__private::Plumbing>::Slots<'_>),
+                {
+                    #FqOption::Some(#krate::__private::staged_rows_unit(
+                        self, #shared, #worker, #scratch, #hooks, (#first, n), fill, #out,
+                    ))
+                }
+            }
+        });
         quote! {
             const BATCHED: bool = true;
 
@@ -101,8 +128,12 @@ pub fn generate(
             {
                 #krate::__private::staged_unit(self, #shared, #worker, #scratch, #hooks, #first, #items, #out)
             }
+
+            #rows_unit
         }
     });
+
+    let slots = slots(&types, &surface);
 
     let structs = surface.structs(krate, header, graph);
     let cache_ty = super::cache::table_ident(header);
@@ -337,6 +368,7 @@ pub fn generate(
             type Scratch = #scratch_ty;
             type Shared = #shared_ty;
             #fields
+            #slots
 
             fn #identity_fn(&self) -> usize {
                 #fq_arc::as_ptr(&self.#single_field) as *const () as usize
@@ -790,4 +822,22 @@ fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surfac
         #aliases
         #meta_macro
     }
+}
+
+/// `Plumbing::Slots` (with Arrow): the places of a staged pipeline's inputs in its unit, as
+/// nested pairs; `()` for a pipeline without steps.
+fn slots(types: &Types, surface: &Surface) -> Option<TokenStream> {
+    if !types.features.arrow {
+        return None;
+    }
+    let krate = types.krate;
+    let staged = super::columns::batched(types.graph) || types.features.streaming;
+    let slots = match staged {
+        true => surface.input_types.iter().rev().fold(
+            quote!(()),
+            |rest, ty| quote!((#krate::__private::InputSlot<'a, #ty>, #rest)),
+        ),
+        false => quote!(()),
+    };
+    Some(quote!(type Slots<'a> = #slots;))
 }

@@ -305,8 +305,20 @@ impl Body<'_> {
                 false => quote!(#FqOption::Some(value)),
             };
             let item = user_spanned(node, check, item);
-            gathered.push(quote! {
-                let #vector: #FqVec<#want> = #chunk.iter().map(|&i| #item).collect();
+            let lent = self.lent(&p.name).then(|| names::lent_local(&p.name));
+            gathered.push(match &lent {
+                // The batch's own column when it is lent, else the values taken from theirs.
+                Some(lent) => quote! {
+                    let #vector = match #lent.rows(#first, #chunk) {
+                        #FqOption::Some(rows) => rows,
+                        #FqOption::None => #krate::__private::Lending::Owned(
+                            #chunk.iter().map(|&i| #item).collect::<#FqVec<#want>>(),
+                        ),
+                    };
+                },
+                None => quote! {
+                    let #vector: #FqVec<#want> = #chunk.iter().map(|&i| #item).collect();
+                },
             });
             let retried = self.retries(node) > 0;
             args.push(match (p.mode, later_use) {
@@ -320,10 +332,22 @@ impl Body<'_> {
                 (_, false) => quote!(#vector),
             });
             if later_use && !bound {
-                put_back.push(quote! {
-                    for (&i, value) in #chunk.iter().zip(#vector) {
-                        #column[i] = #slot;
-                    }
+                put_back.push(match &lent {
+                    // A lent column stays lent; only values taken from their column go back.
+                    Some(lent) => quote! {
+                        if let #krate::__private::Lending::Owned(values) = #vector {
+                            if !#lent.is_lent() {
+                                for (&i, value) in #chunk.iter().zip(values) {
+                                    #column[i] = #slot;
+                                }
+                            }
+                        }
+                    },
+                    None => quote! {
+                        for (&i, value) in #chunk.iter().zip(#vector) {
+                            #column[i] = #slot;
+                        }
+                    },
                 });
             }
         }
@@ -399,6 +423,13 @@ impl Body<'_> {
             }
             #keep_live
         }
+    }
+
+    /// Whether `value` is an input whose column a record batch may lend to the batch nodes
+    /// reading it (`map_batch`, with Arrow): they get the column's rows as they are.
+    pub(super) fn lent(&self, value: &Ident) -> bool {
+        self.types.features.arrow
+            && matches!(self.graph.input_index(value), Some(input) if self.graph.input_lendable(input))
     }
 
     /// The columns node `index` writes, one per value it produces that is read later (see

@@ -93,6 +93,16 @@ pub fn column_field(name: &Ident) -> Ident {
     format_ident!("col_{}", name.to_string())
 }
 
+/// An input's lent column (`__private::Lent`) as a field of the pipeline's columns struct.
+pub fn lent_field(name: &Ident) -> Ident {
+    format_ident!("lent_{}", name.to_string())
+}
+
+/// An input's lent column in a step.
+pub fn lent_local(name: &Ident) -> Ident {
+    Ident::new(&format!("__hypernodes_lent_{name}"), Span::mixed_site())
+}
+
 /// The cell behind `running_ident`, where the node running now is named.
 pub fn running_cell() -> Ident {
     Ident::new("__hypernodes_running_cell", Span::mixed_site())
@@ -264,6 +274,10 @@ items! {
     unit_method => "unit";
     /// `Staged::__hypernodes_columns`.
     columns_method => "columns";
+    /// `Plumbing::__hypernodes_rows_unit`: a unit of a record batch's rows.
+    rows_unit_method => "rows_unit";
+    /// `Staged::__hypernodes_slots`: the places of a unit's inputs, to fill from a batch.
+    slots_method => "slots";
     /// `Staged::__hypernodes_step`.
     step_method => "step";
     /// `Staged::__hypernodes_finish`.

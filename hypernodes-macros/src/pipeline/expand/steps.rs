@@ -89,6 +89,11 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             .iter()
             .map(|r| (names::column_local(r), names::column_field(r)))
             .unzip();
+        let (lent_locals, lent_fields): (Vec<Ident>, Vec<Ident>) = read
+            .iter()
+            .filter(|r| body.lent(r))
+            .map(|r| (names::lent_local(r), names::lent_field(r)))
+            .unzip();
         let stores = produced.iter().map(|(_, o)| {
             let (column, field) = (names::column_local(o), names::column_field(o));
             match graph.producers_of(o).len() {
@@ -100,6 +105,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             #position => {
                 #taken_arms
                 #(let #read_locals = &mut #cols.#read_fields;)*
+                #(let #lent_locals = &#cols.#lent_fields;)*
                 #code
                 #(#stores)*
             }
@@ -113,6 +119,53 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
         .map(|i| names::column_field(&i.name))
         .collect();
     let arm_fields: Vec<Ident> = (0..graph.branches.len()).map(names::arm_field).collect();
+    let live = names::live_field();
+    // Emptied first: a step writing a value's column finds it empty, as in a new unit.
+    let empty = quote! {
+        #(#cols.#fields.clear();)*
+        #(#cols.#arm_fields.clear();)*
+        #cols.#live.clear();
+        #cols.failed.clear();
+    };
+    // With Arrow, an input only batch nodes borrow can be lent by a record batch's column.
+    let lendable: Vec<usize> = (0..graph.inputs.len())
+        .filter(|&i| types.features.arrow && graph.input_lendable(i))
+        .collect();
+    let lent_fields: Vec<Ident> = lendable
+        .iter()
+        .map(|&i| names::lent_field(&graph.inputs[i].name))
+        .collect();
+    let lent_types = lendable.iter().map(|&i| &surface.input_types[i]);
+    let slots = types.features.arrow.then(|| {
+        let slots_fn = names::slots_method();
+        let places = graph.inputs.iter().enumerate().rev().fold(quote!(()), |rest, (i, input)| {
+            let column = names::column_field(&input.name);
+            let place = match lendable.contains(&i) {
+                true => {
+                    let lent = names::lent_field(&input.name);
+                    quote!(#krate::__private::InputSlot::lendable(&mut #cols.#column, &mut #cols.#lent))
+                }
+                false => quote!(#krate::__private::InputSlot::values(&mut #cols.#column)),
+            };
+            quote!((#place, #rest))
+        });
+        quote! {
+            // A pipeline without inputs has `()` for places.
+            #[allow(clippy::unused_unit)]
+            fn #slots_fn<'a>(
+                &self,
+                #first: usize,
+                #n: usize,
+                #cols: &'a mut #columns_ty,
+            ) -> <Self as #krate::__private::Plumbing>::Slots<'a> {
+                #empty
+                #cols.failed.resize_with(#n, || #FqOption::None);
+                #cols.first = #first;
+                #cols.n = #n;
+                #places
+            }
+        }
+    });
     let Surface {
         inputs_ty,
         outputs_ty,
@@ -133,7 +186,6 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
                 false => quote!(#column[i].take().expect("a live item has every value")),
             });
     let (shared, worker, hooks) = (shared_ident(), worker_ident(), hooks_ident());
-    let live = names::live_field();
     let shared_ty = names::shared_type(name);
     let imports = body.imports();
     let steps = graph.order.len();
@@ -150,6 +202,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             #live: #FqVec<usize>,
             #(#fields: #field_types,)*
             #(#arm_fields: #fq_vec<usize>,)*
+            #(#lent_fields: #krate::__private::Lent<#lent_types>,)*
         }
     };
     let items = quote! {
@@ -161,11 +214,8 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             H: #krate::__private::Hooks,
             I: #FqIntoIterator<Item = #inputs_ty>,
         {
-            // Emptied first: a step writing a value's column finds it empty, as in a new unit.
-            #(#cols.#fields.clear();)*
-            #(#cols.#arm_fields.clear();)*
-            #cols.#live.clear();
-            #cols.failed.clear();
+            #empty
+            #(#cols.#lent_fields.clear();)*
             let items = #FqIntoIterator::into_iter(items);
             let room = #FqIterator::size_hint(&items).0;
             #(#cols.#input_columns.reserve(room);)*
@@ -182,6 +232,8 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
                 #krate::__private::item_start(#hooks, &#krate::__private::Scope::map_item(Self::INFO.name, #first + i));
             }
         }
+
+        #slots
 
         #[allow(
             unused_braces,

@@ -131,6 +131,14 @@ impl Graph {
         Some(Source::Output { node, output })
     }
 
+    /// The index of input `name`, if it is one.
+    pub fn input_index(&self, name: &Ident) -> Option<usize> {
+        match self.source_of(name) {
+            Source::Input(input) => Some(input),
+            _ => None,
+        }
+    }
+
     /// The value `name` is read from: the structured value of an extracted field, else itself.
     pub fn root<'a>(&'a self, name: &'a Ident) -> &'a Ident {
         match self.extracted.get(&name.to_string()) {
@@ -781,6 +789,29 @@ impl Graph {
                 .iter()
                 .any(|p| &p.name == name && p.mode == Mode::Value)
         })
+    }
+
+    /// Whether input `input` can be lent to its readers straight from a record batch's column
+    /// (`map_batch`): batch nodes that run read it, every one by reference (`&[T]`), and
+    /// nothing else does (no per-item node, branch or field extraction), so its values are
+    /// never needed one item at a time.
+    pub fn input_lendable(&self, input: usize) -> bool {
+        let name = &self.inputs[input].name;
+        let params = || {
+            self.order.iter().flat_map(|&n| {
+                let node = &self.nodes[n];
+                node.meta.params.iter().map(move |p| (node, p))
+            })
+        };
+        let readers = params().filter(|(_, p)| &p.name == name || self.root(&p.name) == name);
+        let mut read = false;
+        for (node, p) in readers {
+            if !node.meta.batch || p.mode != Mode::Ref || &p.name != name {
+                return false;
+            }
+            read = true;
+        }
+        read && !self.branches.iter().any(|b| &b.value == name)
     }
 
     /// Per input, the kept outputs that need it (all bits past 64 outputs).
