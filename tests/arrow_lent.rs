@@ -229,3 +229,55 @@ fn an_input_a_per_item_node_reads_keeps_its_values() {
         assert_eq!(head.value(row), (row + 1) as f32);
     }
 }
+
+// `Parallel` spreads a batch's rows over its workers, whether the pipeline runs item by item
+// or in units.
+
+static THREADS: Mutex<Vec<std::thread::ThreadId>> = Mutex::new(Vec::new());
+
+fn on_this_thread() {
+    std::thread::sleep(std::time::Duration::from_millis(1));
+    THREADS.lock().unwrap().push(std::thread::current().id());
+}
+
+#[node(output = "twice")]
+fn twice(count: u64) -> u64 {
+    on_this_thread();
+    2 * count
+}
+
+#[node(output = "thrice", batch)]
+fn thrice(count: &[u64]) -> Vec<u64> {
+    on_this_thread();
+    count.iter().map(|c| 3 * c).collect()
+}
+
+pipeline! { Twice = [twice] }
+pipeline! { Thrice = [thrice] }
+
+#[test]
+fn parallel_runs_a_batch_on_every_worker() {
+    let count: ArrayRef = Arc::new(UInt64Array::from_iter_values(0..400));
+    let input = RecordBatch::try_from_iter([("count", count)]).unwrap();
+    let engine = Parallel::new().threads(2).batch_size(8);
+    for pipeline in 0..2 {
+        THREADS.lock().unwrap().clear();
+        let out = match pipeline {
+            0 => Twice::new()
+                .with_engine(engine.clone())
+                .map_batch(&input)
+                .unwrap(),
+            _ => Thrice::new()
+                .with_engine(engine.clone())
+                .map_batch(&input)
+                .unwrap(),
+        };
+        let values = out.column(1).as_primitive::<UInt64Type>();
+        let factor = 2 + pipeline as u64;
+        assert!((0..400).all(|row| values.value(row) == factor * row as u64));
+        let mut threads = std::mem::take(&mut *THREADS.lock().unwrap());
+        threads.sort_unstable_by_key(|id| format!("{id:?}"));
+        threads.dedup();
+        assert_eq!(threads.len(), 2, "pipeline {pipeline} ran on {threads:?}");
+    }
+}

@@ -71,9 +71,9 @@ where
     }
 }
 
-/// The rows each unit holds: `unit` for a batched pipeline, all of them for one that runs item
-/// by item (its unit takes rows one at a time, as they are run).
-fn unit_rows<P: Pipeline>(unit: usize, rows: usize) -> usize {
+/// The rows each unit of a sequential run holds: `unit` for a batched pipeline, all of them for
+/// one that runs item by item (its unit takes rows one at a time, as they are run).
+fn sequential_unit<P: Pipeline>(unit: usize, rows: usize) -> usize {
     match P::BATCHED {
         true => unit.max(1),
         false => rows.max(1),
@@ -96,7 +96,7 @@ where
         columns: &[ArrayRef],
         rows: usize,
     ) -> C::Output {
-        let unit = unit_rows::<P>(unit, rows);
+        let unit = sequential_unit::<P>(unit, rows);
         let mut collect = C::with_capacity(rows);
         let mut scratch = P::Scratch::default();
         let mut start = 0;
@@ -141,7 +141,8 @@ where
         columns: &[ArrayRef],
         rows: usize,
     ) -> C::Output {
-        let unit = unit_rows::<P>(unit, rows);
+        // Units of `unit` rows for every pipeline: a worker's share of the batch.
+        let unit = unit.max(1);
         let units = rows.div_ceil(unit);
         let (next, stopped) = (AtomicUsize::new(0), AtomicBool::new(false));
         let done = Mutex::new(Vec::with_capacity(units));
