@@ -362,3 +362,62 @@ fn stateful_resources_are_built_once_per_worker_for_the_whole_dataset() {
     assert_eq!((report.parts, report.rows), (6, 300));
     assert_eq!(BUILDS.load(Ordering::SeqCst), 1);
 }
+
+/// A batch node borrowing an input column (`id`, lent by the batch on `Sequential` and
+/// `Parallel`) after a per-item node that fails on some rows, so that some of its batches are
+/// items apart.
+#[node(output = "weight", batch)]
+fn weigh(id: &[u64], score: &[u64]) -> Vec<u64> {
+    id.iter()
+        .zip(score)
+        .map(|(id, score)| id * 1000 + score)
+        .collect()
+}
+
+pipeline! { Weigh = [score, weigh] }
+
+#[test]
+fn a_batch_node_borrowing_a_column_gets_each_rows_value_in_a_dataset_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dataset(dir.path(), 2, 3, 250);
+    let source = || Parquet::files(&inputs).batch_rows(100).part_bytes(1);
+    let p = Weigh::new();
+    let runs = [
+        (
+            "sequential",
+            p.with_engine(Sequential.batch_size(16))
+                .map_dataset(source(), ParquetSink::dir(dir.path().join("seq"))),
+        ),
+        (
+            "parallel",
+            p.with_engine(Parallel::new().threads(2).batch_size(16))
+                .map_dataset(source(), ParquetSink::dir(dir.path().join("par"))),
+        ),
+    ];
+    for (name, report) in runs {
+        let report = report.unwrap();
+        assert_eq!((report.rows, report.failed), (1500, 15), "{name}");
+        let mut rows = Vec::new();
+        for batch in report.files.iter().flat_map(|f| read_all(f)) {
+            let column = |n: &str| {
+                batch
+                    .column_by_name(n)
+                    .unwrap()
+                    .as_primitive::<UInt64Type>()
+                    .clone()
+            };
+            let (ids, weights) = (column("id"), column("weight"));
+            rows.extend(
+                ids.values()
+                    .iter()
+                    .copied()
+                    .zip(weights.values().iter().copied()),
+            );
+        }
+        let want: Vec<(u64, u64)> = expected(1500)
+            .into_iter()
+            .map(|(id, score)| (id, id * 1000 + score))
+            .collect();
+        assert_eq!(rows, want, "{name}");
+    }
+}
