@@ -363,8 +363,7 @@ fn stateful_resources_are_built_once_per_worker_for_the_whole_dataset() {
     assert_eq!(BUILDS.load(Ordering::SeqCst), 1);
 }
 
-/// A batch node borrowing an input column (`id`, lent by the batch on `Sequential` and
-/// `Parallel`) after a per-item node that fails on some rows, so that some of its batches are
+/// A batch node borrowing an input column (`id`, lent by the batch on every local engine) after a per-item node that fails on some rows, so that some of its batches are
 /// items apart.
 #[node(output = "weight", batch)]
 fn weigh(id: &[u64], score: &[u64]) -> Vec<u64> {
@@ -374,7 +373,16 @@ fn weigh(id: &[u64], score: &[u64]) -> Vec<u64> {
         .collect()
 }
 
-pipeline! { Weigh = [score, weigh] }
+/// `score` without counting calls (other tests of this file count `score`'s).
+#[node(output = "score")]
+fn rate(text: &str, bonus: Option<u64>) -> Result<u64, String> {
+    if text == "bad" {
+        return Err(format!("cannot score {text:?}"));
+    }
+    Ok(text.len() as u64 * 10 + bonus.unwrap_or(0))
+}
+
+pipeline! { Weigh = [rate, weigh] }
 
 #[test]
 fn a_batch_node_borrowing_a_column_gets_each_rows_value_in_a_dataset_run() {
@@ -392,6 +400,11 @@ fn a_batch_node_borrowing_a_column_gets_each_rows_value_in_a_dataset_run() {
             "parallel",
             p.with_engine(Parallel::new().threads(2).batch_size(16))
                 .map_dataset(source(), ParquetSink::dir(dir.path().join("par"))),
+        ),
+        (
+            "streaming",
+            p.with_engine(Streaming::new().batch_size(16))
+                .map_dataset(source(), ParquetSink::dir(dir.path().join("str"))),
         ),
     ];
     for (name, report) in runs {

@@ -142,12 +142,30 @@ where
     H: Hooks,
     F: FnOnce(<P as Plumbing>::Slots<'_>),
 {
-    fill(pipeline.__hypernodes_slots(first, n, columns));
-    for i in first..first + n {
-        crate::plumbing::hooked::item_start(hooks, &crate::hooks::Scope::map_item(P::NAME, i));
-    }
+    fill_from_rows(pipeline, columns, hooks, (first, n), fill);
     for step in 0..P::STEPS {
         pipeline.__hypernodes_step(shared, worker, hooks, step, columns);
     }
     pipeline.__hypernodes_finish(hooks, columns, out)
+}
+
+/// Empties `columns` for the unit of rows `first..first + n`, has `fill` fill its input slots,
+/// and tells `hooks` each item's start.
+#[cfg(feature = "arrow")]
+#[inline]
+pub(crate) fn fill_from_rows<P, H, F>(
+    pipeline: &P,
+    columns: &mut P::Columns,
+    hooks: &H,
+    (first, n): (usize, usize),
+    fill: F,
+) where
+    P: Staged,
+    H: Hooks,
+    F: FnOnce(<P as Plumbing>::Slots<'_>),
+{
+    fill(pipeline.__hypernodes_slots(first, n, columns));
+    for i in first..first + n {
+        crate::plumbing::hooked::item_start(hooks, &crate::hooks::Scope::map_item(P::NAME, i));
+    }
 }

@@ -53,7 +53,7 @@ pub use batch::{
 };
 pub use column::{Column, Refusal};
 pub use row::Row;
-#[cfg(any(feature = "streaming", feature = "cluster"))]
+#[cfg(feature = "cluster")]
 pub(crate) use rows::rows_as_items;
 pub use rows::RunsBatches;
 pub use runner::{Batches, InputColumns, OutputColumns};

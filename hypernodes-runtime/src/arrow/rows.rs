@@ -1,6 +1,6 @@
-//! `map_batch` on each engine. `Sequential` and `Parallel` run units of a batch's rows: a
-//! batched pipeline's unit is filled from the columns directly, a column only batch nodes
-//! borrow lent to them rather than copied (`plumbing/lent.rs`); the other engines run the rows
+//! `map_batch` on each engine. `Sequential`, `Parallel` and `Streaming` run units of a batch's
+//! rows: a batched pipeline's unit is filled from the columns directly, a column only batch
+//! nodes borrow lent to them rather than copied (`plumbing/lent.rs`); a cluster runs the rows
 //! as items, read as they are pulled.
 
 use std::ops::Range;
@@ -195,7 +195,7 @@ impl Drop for StopOnPanic<'_> {
 
 /// Implements [`RunsBatches`] for engines that run a batch's rows as the items of `map`, read
 /// as they are pulled (each in the module of its engine, as `cluster` depends on `arrow`).
-#[cfg(any(feature = "streaming", feature = "cluster"))]
+#[cfg(feature = "cluster")]
 macro_rules! rows_as_items {
     ($($engine:ty),*) => {$(
         impl<P, C> $crate::arrow::RunsBatches<P, C> for $engine
@@ -220,8 +220,76 @@ macro_rules! rows_as_items {
         }
     )*};
 }
-#[cfg(any(feature = "streaming", feature = "cluster"))]
+#[cfg(feature = "cluster")]
 pub(crate) use rows_as_items;
 
+/// `Streaming` feeds its first stage units of the batch's rows: a batched pipeline's unit is
+/// filled from the columns on the stage's worker (lending a column only batch nodes borrow),
+/// a per-item pipeline's rows are read into items as the unit is cut.
 #[cfg(feature = "streaming")]
-rows_as_items!(crate::engine::Streaming);
+impl<P, C> RunsBatches<P, C> for crate::engine::Streaming
+where
+    P: crate::pipeline::Staged + Sync + 'static,
+    P::Shared: Sync,
+    P::Inputs: Send,
+    P::Outputs: Send,
+    P::Columns: Send,
+    P::InputFields: Row,
+    for<'a> P::Slots<'a>: FillSlots,
+    C: Collect<P::Outputs>,
+{
+    fn run_rows<H: Hooks>(
+        &self,
+        pipeline: &P,
+        shared: &P::Shared,
+        hooks: &H,
+        unit: usize,
+        columns: &[ArrayRef],
+        rows: usize,
+    ) -> C::Output {
+        let feed = BatchRows::<P> {
+            columns: columns.into(),
+            next: 0,
+            rows,
+            pipeline: std::marker::PhantomData,
+        };
+        self.run_fed::<P, C, H, _>(pipeline, shared, hooks, (unit, rows), feed)
+    }
+}
+
+/// A record batch's rows cut into a streaming run's units.
+#[cfg(feature = "streaming")]
+struct BatchRows<P> {
+    columns: std::sync::Arc<[ArrayRef]>,
+    next: usize,
+    rows: usize,
+    pipeline: std::marker::PhantomData<fn() -> P>,
+}
+
+#[cfg(feature = "streaming")]
+impl<P> crate::engine::Feed<P> for BatchRows<P>
+where
+    P: crate::pipeline::Staged + 'static,
+    P::InputFields: Row,
+    for<'a> P::Slots<'a>: FillSlots,
+{
+    fn next_work(&mut self, unit: usize) -> Option<(crate::engine::Work<P>, usize)> {
+        if self.next >= self.rows {
+            return None;
+        }
+        let rows = self.next..self.rows.min(self.next + unit.max(1));
+        self.next = rows.end;
+        let len = rows.len();
+        let work = match P::BATCHED {
+            true => {
+                let columns = std::sync::Arc::clone(&self.columns);
+                let fill = move |slots: P::Slots<'_>| slots.fill(&columns, rows);
+                crate::engine::Work::Rows(Box::new(fill))
+            }
+            false => {
+                crate::engine::Work::Items(InputRows::<P>::over(&self.columns, rows).collect())
+            }
+        };
+        Some((work, len))
+    }
+}

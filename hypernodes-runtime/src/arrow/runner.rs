@@ -20,7 +20,7 @@ impl<P: Pipeline, E: Engine, H: Hooks> Runner<'_, P, E, H> {
     /// row becomes its item when the engine pulls it, so the batch's items are never all in
     /// memory at once.
     ///
-    /// On `Sequential` and `Parallel`, a batch node taking `&[T]` gets the column's own buffer
+    /// On `Sequential`, `Parallel` and `Streaming`, a batch node taking `&[T]` gets the column's own buffer
     /// (no row copied) when it holds numbers or fixed-size lists of numbers without a null and
     /// only batch nodes read that input, all by reference; see [`Column::lend`](super::Column::lend).
     ///

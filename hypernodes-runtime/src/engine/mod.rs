@@ -12,6 +12,8 @@ pub use parallel::Parallel;
 pub use sequential::Sequential;
 #[cfg(feature = "streaming")]
 pub use streaming::{AsCompleted, Stream, Streaming};
+#[cfg(all(feature = "streaming", feature = "arrow"))]
+pub(crate) use streaming::{Feed, Work};
 
 use crate::collect::{Collect, FailFast};
 use crate::config::RunSettings;

@@ -1,4 +1,4 @@
-//! A record batch's column lent to batch nodes: `map_batch` on `Sequential` and `Parallel`
+//! A record batch's column lent to batch nodes: `map_batch` on `Sequential`, `Parallel` and `Streaming`
 //! hands a batch node taking `&[T]` the column's own buffer, so its rows are never copied into
 //! items (with the `arrow` feature; without it nothing is ever lent).
 //!

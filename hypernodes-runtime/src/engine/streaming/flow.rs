@@ -37,7 +37,22 @@ pub(crate) struct Flow<P: Staged, I> {
     pub failed: usize,
 }
 
-impl<P: Staged, I: Iterator<Item = P::Inputs>> Flow<P, I> {
+/// Where a streaming run's units come from: an iterator of items, or (with Arrow) a record
+/// batch's rows.
+pub(crate) trait Feed<P: Staged> {
+    /// The next unit's work of at most `unit` items and its length; `None` at the end.
+    fn next_work(&mut self, unit: usize) -> Option<(Work<P>, usize)>;
+}
+
+impl<P: Staged, I: Iterator<Item = P::Inputs>> Feed<P> for I {
+    fn next_work(&mut self, unit: usize) -> Option<(Work<P>, usize)> {
+        let items: Vec<P::Inputs> = self.by_ref().take(unit).collect();
+        let len = items.len();
+        (len > 0).then_some((Work::Items(items), len))
+    }
+}
+
+impl<P: Staged, I: Feed<P>> Flow<P, I> {
     pub fn new(
         input: I,
         feed: Sender<Unit<Work<P>>>,
@@ -93,17 +108,16 @@ impl<P: Staged, I: Iterator<Item = P::Inputs>> Flow<P, I> {
     fn top_up(&mut self) {
         while self.in_flight.len() < self.window {
             let Some(feed) = &self.feed else { return };
-            let items: Vec<P::Inputs> = self.input.by_ref().take(self.unit).collect();
-            if items.is_empty() {
+            let Some((work, len)) = self.input.next_work(self.unit) else {
                 self.feed = None;
                 return;
-            }
-            let (index, first, len) = (self.sent, self.items, items.len());
+            };
+            let (index, first) = (self.sent, self.items);
             let unit = Unit {
                 index,
                 first,
                 len,
-                work: Work::Items(items),
+                work,
             };
             if feed.send(unit).is_err() {
                 self.feed = None;

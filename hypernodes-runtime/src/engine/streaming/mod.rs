@@ -9,7 +9,10 @@ mod workers;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
+pub(crate) use flow::Feed;
 pub use stream::{AsCompleted, Stream};
+#[cfg(feature = "arrow")]
+pub(crate) use workers::Work;
 
 use crate::collect::Collect;
 use crate::config::{EngineConfig, RunSettings};
@@ -139,10 +142,35 @@ where
         unit: usize,
         items: I,
     ) -> C::Output {
+        let room = super::results_room(&items);
+        self.run_fed::<P, C, H, I>(pipeline, shared, hooks, (unit, room), items)
+    }
+}
+
+impl Streaming {
+    /// A run of the units `feed` gives, of `unit` items each, `room` results expected.
+    pub(crate) fn run_fed<P, C, H, F>(
+        &self,
+        pipeline: &P,
+        shared: &P::Shared,
+        hooks: &H,
+        (unit, room): (usize, usize),
+        feed: F,
+    ) -> C::Output
+    where
+        P: Staged + Sync,
+        P::Shared: Sync,
+        P::Inputs: Send,
+        P::Outputs: Send,
+        P::Columns: Send,
+        C: Collect<P::Outputs>,
+        H: Hooks,
+        F: Feed<P>,
+    {
         let (stages, window) = self.layout(&P::INFO);
-        let (jobs, feed, finished) = workers::wire::<P>(&stages, window);
+        let (jobs, sender, finished) = workers::wire::<P>(&stages, window);
         let stop = AtomicBool::new(false);
-        let mut collect = C::with_capacity(super::results_room(&items));
+        let mut collect = C::with_capacity(room);
         thread::scope(|scope| {
             for job in jobs {
                 let stop = &stop;
@@ -151,7 +179,7 @@ where
                     .spawn_scoped(scope, move || job.run(pipeline, shared, hooks, stop))
                     .unwrap_or_else(|e| panic!("cannot start a streaming worker: {e}"));
             }
-            let mut flow = Flow::<P, _>::new(items, feed, finished, unit, window);
+            let mut flow = Flow::<P, _>::new(feed, sender, finished, unit, window);
             while let Some((_, outcome)) = flow.next() {
                 if !collect.push(outcome) {
                     break;

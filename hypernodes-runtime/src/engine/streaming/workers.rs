@@ -25,8 +25,17 @@ pub(crate) struct Unit<W> {
 /// What travels between stages: the inputs (into the first stage) or the unit's columns.
 pub(crate) enum Work<P: Staged> {
     Items(Vec<P::Inputs>),
+    /// The unit's input slots to fill from a record batch's rows (a batched pipeline's
+    /// `map_batch` and `map_dataset`): one call per unit, which may lend the batch's columns.
+    #[cfg(feature = "arrow")]
+    Rows(RowsFill<P>),
     Columns(P::Columns),
 }
+
+/// What fills a unit's input slots from a record batch's rows.
+#[cfg(feature = "arrow")]
+pub(crate) type RowsFill<P> =
+    Box<dyn for<'a> FnOnce(<P as crate::plumbing::protocol::Plumbing>::Slots<'a>) + Send>;
 
 /// A finished unit: each item's outcome, in order.
 pub(crate) type Done<O> = Unit<Vec<Result<O, Error>>>;
@@ -176,6 +185,12 @@ impl<P: Staged> Job<P> {
             Work::Items(items) => {
                 let mut columns = P::Columns::default();
                 pipeline.__hypernodes_columns(hooks, first, items, &mut columns);
+                columns
+            }
+            #[cfg(feature = "arrow")]
+            Work::Rows(fill) => {
+                let mut columns = P::Columns::default();
+                crate::pipeline::fill_from_rows(pipeline, &mut columns, hooks, (first, len), fill);
                 columns
             }
             Work::Columns(columns) => columns,
