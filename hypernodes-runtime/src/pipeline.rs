@@ -113,6 +113,24 @@ where
     I: IntoIterator<Item = P::Inputs>,
 {
     pipeline.__hypernodes_columns(hooks, first, items, columns);
+    steps_and_finish(pipeline, shared, worker, columns, hooks, out)
+}
+
+/// Every step over a filled unit, then each item's outcome pushed in order.
+#[inline]
+fn steps_and_finish<P, C, H>(
+    pipeline: &P,
+    shared: &P::Shared,
+    worker: usize,
+    columns: &mut P::Columns,
+    hooks: &H,
+    out: &mut C,
+) -> bool
+where
+    P: Staged,
+    C: Collect<P::Outputs>,
+    H: Hooks,
+{
     for step in 0..P::STEPS {
         pipeline.__hypernodes_step(shared, worker, hooks, step, columns);
     }
@@ -143,10 +161,7 @@ where
     F: FnOnce(<P as Plumbing>::Slots<'_>),
 {
     fill_from_rows(pipeline, columns, hooks, (first, n), fill);
-    for step in 0..P::STEPS {
-        pipeline.__hypernodes_step(shared, worker, hooks, step, columns);
-    }
-    pipeline.__hypernodes_finish(hooks, columns, out)
+    steps_and_finish(pipeline, shared, worker, columns, hooks, out)
 }
 
 /// Empties `columns` for the unit of rows `first..first + n`, has `fill` fill its input slots,

@@ -129,7 +129,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
     };
     // With Arrow, an input only batch nodes borrow can be lent by a record batch's column.
     let lendable: Vec<usize> = (0..graph.inputs.len())
-        .filter(|&i| types.features.arrow && graph.input_lendable(i))
+        .filter(|&i| body.lent(&graph.inputs[i].name))
         .collect();
     let lent_fields: Vec<Ident> = lendable
         .iter()
