@@ -1198,7 +1198,412 @@ impl Words {
             &__hypernodes_shared.__hypernodes_limits,
         );
         let __hypernodes_running = &__hypernodes_running_cell;
-        :: hypernodes :: __private :: run_catching (__hypernodes_running , || -> :: core :: result :: Result < (:: core :: option :: Option < < count as :: hypernodes :: __private :: Out < 0usize >> :: Ty > , :: core :: option :: Option < < shout as :: hypernodes :: __private :: Out < 0usize >> :: Ty > ,) , :: hypernodes :: Error > { let __hypernodes_key_0 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< clean as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = (__hypernodes_table . hash_0_0) (__hypernodes_builder , :: hypernodes :: __private :: Arg :: get (& text)) ? ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let cleaned = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_0) , & __hypernodes_key_0 , __hypernodes_hooks , __hypernodes_scope , "clean" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . enter (__hypernodes_hooks , __hypernodes_scope , & __hypernodes_shared . __hypernodes_limits , "clean" , 0usize) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "clean" , false , & [("text" , & (& :: hypernodes :: __private :: Field (:: hypernodes :: __private :: Arg :: get (& text))) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { clean (:: hypernodes :: __private :: Arg :: get (& text)) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "clean" , true , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } __hypernodes_running . leave (__hypernodes_hooks , __hypernodes_scope , "clean") ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_0) { (__hypernodes_table . put_0) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; let (tokens , __hypernodes_key_1 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_1 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< tokenize as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let tokens = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_1) , & __hypernodes_key_1 , __hypernodes_hooks , __hypernodes_scope , "tokenize" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . enter (__hypernodes_hooks , __hypernodes_scope , & __hypernodes_shared . __hypernodes_limits , "tokenize" , 1usize) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "tokenize" , false , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& cleaned)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { tokenize (__HypernodesWire :: < < tokenize as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , tokenize > :: wire_ref ({ & cleaned })) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "tokenize" , true , & [("tokens" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } __hypernodes_running . leave (__hypernodes_hooks , __hypernodes_scope , "tokenize") ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_1) { (__hypernodes_table . put_1) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (tokens) , __hypernodes_key_1 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (word_count , __hypernodes_key_2 ,) = if :: hypernodes :: __private :: needs (MASK , 1u64) { let __hypernodes_key_2 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< count as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_1) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let word_count = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_2) , & __hypernodes_key_2 , __hypernodes_hooks , __hypernodes_scope , "count" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . enter (__hypernodes_hooks , __hypernodes_scope , & __hypernodes_shared . __hypernodes_limits , "count" , 2usize) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "count" , false , & [("tokens" , & (& :: hypernodes :: __private :: Field (:: hypernodes :: __private :: present_ref (& tokens))) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { count (__HypernodesWire :: < < count as :: hypernodes :: __private :: In < 0usize >> :: Ty , tokenize , count > :: wire_ref ({ :: hypernodes :: __private :: present_ref (& tokens) })) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "count" , true , & [("word_count" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } __hypernodes_running . leave (__hypernodes_hooks , __hypernodes_scope , "count") ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_2) { (__hypernodes_table . put_2) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (word_count) , __hypernodes_key_2 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; let (loud , __hypernodes_key_3 ,) = if :: hypernodes :: __private :: needs (MASK , 2u64) { let __hypernodes_key_3 : :: core :: option :: Option < :: hypernodes :: __private :: Key > = match & self . __hypernodes_cache { :: core :: option :: Option :: Some (__hypernodes_table) => (|| { let __hypernodes_builder = :: hypernodes :: __private :: Key :: builder (< shout as :: hypernodes :: __private :: NodeCode > :: CODE , 0u64) ; let __hypernodes_builder = __hypernodes_builder . upstream (:: core :: option :: Option :: as_ref (& __hypernodes_key_0) ?) ; :: core :: option :: Option :: Some (__hypernodes_builder . finish ()) }) () , :: core :: option :: Option :: None => :: core :: option :: Option :: None , } ; let loud = { match :: hypernodes :: __private :: cache_lookup (:: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | & * __hypernodes_table . store) , :: core :: option :: Option :: map (self . __hypernodes_cache . as_ref () , | __hypernodes_table | __hypernodes_table . get_3) , & __hypernodes_key_3 , __hypernodes_hooks , __hypernodes_scope , "shout" ,) { :: core :: option :: Option :: Some (__hypernodes_cached) => __hypernodes_cached , :: core :: option :: Option :: None => { let __hypernodes_cached = { __hypernodes_running . enter (__hypernodes_hooks , __hypernodes_scope , & __hypernodes_shared . __hypernodes_limits , "shout" , 3usize) ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "shout" , false , & [("cleaned" , & (& :: hypernodes :: __private :: Field (& cleaned)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } let __hypernodes_value = { shout (__HypernodesWire :: < < shout as :: hypernodes :: __private :: In < 0usize >> :: Ty , clean , shout > :: wire_ref ({ & cleaned })) } ; if :: hypernodes :: __private :: wants_values (__hypernodes_hooks) { :: hypernodes :: __private :: node_values (__hypernodes_hooks , __hypernodes_scope , "shout" , true , & [("loud" , & (& :: hypernodes :: __private :: Field (& __hypernodes_value)) . repr () as & dyn :: core :: fmt :: Debug)]) ; } __hypernodes_running . leave (__hypernodes_hooks , __hypernodes_scope , "shout") ; __hypernodes_value } ; if let (:: core :: option :: Option :: Some (__hypernodes_table) , :: core :: option :: Option :: Some (__hypernodes_k)) = (& self . __hypernodes_cache , & __hypernodes_key_3) { (__hypernodes_table . put_3) (& __hypernodes_table . store , __hypernodes_k , & __hypernodes_cached) ; } __hypernodes_cached } } } ; (:: core :: option :: Option :: Some (loud) , __hypernodes_key_3 ,) } else { (:: core :: option :: Option :: None , :: core :: option :: Option :: None ,) } ; :: core :: result :: Result :: Ok ((word_count , loud ,)) })
+        ::hypernodes::__private::run_catching(__hypernodes_running, || {
+            let __hypernodes_key_0: ::core::option::Option<::hypernodes::__private::Key> =
+                match &self.__hypernodes_cache {
+                    ::core::option::Option::Some(__hypernodes_table) => (|| {
+                        let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                            <clean as ::hypernodes::__private::NodeCode>::CODE,
+                            0u64,
+                        );
+                        let __hypernodes_builder = (__hypernodes_table.hash_0_0)(
+                            __hypernodes_builder,
+                            ::hypernodes::__private::Arg::get(&text),
+                        )?;
+                        ::core::option::Option::Some(__hypernodes_builder.finish())
+                    })(),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                };
+            let cleaned = {
+                match ::hypernodes::__private::cache_lookup(
+                    ::core::option::Option::map(
+                        self.__hypernodes_cache.as_ref(),
+                        |__hypernodes_table| &*__hypernodes_table.store,
+                    ),
+                    ::core::option::Option::map(
+                        self.__hypernodes_cache.as_ref(),
+                        |__hypernodes_table| __hypernodes_table.get_0,
+                    ),
+                    &__hypernodes_key_0,
+                    __hypernodes_hooks,
+                    __hypernodes_scope,
+                    "clean",
+                ) {
+                    ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                    ::core::option::Option::None => {
+                        let __hypernodes_cached = {
+                            __hypernodes_running.enter(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                &__hypernodes_shared.__hypernodes_limits,
+                                "clean",
+                                0usize,
+                            );
+                            if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                ::hypernodes::__private::node_values(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "clean",
+                                    false,
+                                    &[(
+                                        "text",
+                                        &(&::hypernodes::__private::Field(
+                                            ::hypernodes::__private::Arg::get(&text),
+                                        ))
+                                            .repr()
+                                            as &dyn ::core::fmt::Debug,
+                                    )],
+                                );
+                            }
+                            let __hypernodes_value =
+                                { clean(::hypernodes::__private::Arg::get(&text)) };
+                            if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                ::hypernodes::__private::node_values(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "clean",
+                                    true,
+                                    &[(
+                                        "cleaned",
+                                        &(&::hypernodes::__private::Field(&__hypernodes_value))
+                                            .repr()
+                                            as &dyn ::core::fmt::Debug,
+                                    )],
+                                );
+                            }
+                            __hypernodes_running.leave(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "clean",
+                            );
+                            __hypernodes_value
+                        };
+                        if let (
+                            ::core::option::Option::Some(__hypernodes_table),
+                            ::core::option::Option::Some(__hypernodes_k),
+                        ) = (&self.__hypernodes_cache, &__hypernodes_key_0)
+                        {
+                            (__hypernodes_table.put_0)(
+                                &__hypernodes_table.store,
+                                __hypernodes_k,
+                                &__hypernodes_cached,
+                            );
+                        }
+                        __hypernodes_cached
+                    }
+                }
+            };
+            let (tokens, __hypernodes_key_1) = if ::hypernodes::__private::needs(MASK, 1u64) {
+                let __hypernodes_key_1: ::core::option::Option<::hypernodes::__private::Key> =
+                    match &self.__hypernodes_cache {
+                        ::core::option::Option::Some(__hypernodes_table) => (|| {
+                            let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                                <tokenize as ::hypernodes::__private::NodeCode>::CODE,
+                                0u64,
+                            );
+                            let __hypernodes_builder = __hypernodes_builder
+                                .upstream(::core::option::Option::as_ref(&__hypernodes_key_0)?);
+                            ::core::option::Option::Some(__hypernodes_builder.finish())
+                        })(
+                        ),
+                        ::core::option::Option::None => ::core::option::Option::None,
+                    };
+                let tokens = {
+                    match ::hypernodes::__private::cache_lookup(
+                        ::core::option::Option::map(
+                            self.__hypernodes_cache.as_ref(),
+                            |__hypernodes_table| &*__hypernodes_table.store,
+                        ),
+                        ::core::option::Option::map(
+                            self.__hypernodes_cache.as_ref(),
+                            |__hypernodes_table| __hypernodes_table.get_1,
+                        ),
+                        &__hypernodes_key_1,
+                        __hypernodes_hooks,
+                        __hypernodes_scope,
+                        "tokenize",
+                    ) {
+                        ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                        ::core::option::Option::None => {
+                            let __hypernodes_cached = {
+                                __hypernodes_running.enter(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    &__hypernodes_shared.__hypernodes_limits,
+                                    "tokenize",
+                                    1usize,
+                                );
+                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                    ::hypernodes::__private::node_values(
+                                        __hypernodes_hooks,
+                                        __hypernodes_scope,
+                                        "tokenize",
+                                        false,
+                                        &[(
+                                            "cleaned",
+                                            &(&::hypernodes::__private::Field(&cleaned)).repr()
+                                                as &dyn ::core::fmt::Debug,
+                                        )],
+                                    );
+                                }
+                                let __hypernodes_value = {
+                                    tokenize(__HypernodesWire::<
+                                        <tokenize as ::hypernodes::__private::In<0usize>>::Ty,
+                                        clean,
+                                        tokenize,
+                                    >::wire_ref({
+                                        &cleaned
+                                    }))
+                                };
+                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                    ::hypernodes::__private::node_values(
+                                        __hypernodes_hooks,
+                                        __hypernodes_scope,
+                                        "tokenize",
+                                        true,
+                                        &[(
+                                            "tokens",
+                                            &(&::hypernodes::__private::Field(&__hypernodes_value))
+                                                .repr()
+                                                as &dyn ::core::fmt::Debug,
+                                        )],
+                                    );
+                                }
+                                __hypernodes_running.leave(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "tokenize",
+                                );
+                                __hypernodes_value
+                            };
+                            if let (
+                                ::core::option::Option::Some(__hypernodes_table),
+                                ::core::option::Option::Some(__hypernodes_k),
+                            ) = (&self.__hypernodes_cache, &__hypernodes_key_1)
+                            {
+                                (__hypernodes_table.put_1)(
+                                    &__hypernodes_table.store,
+                                    __hypernodes_k,
+                                    &__hypernodes_cached,
+                                );
+                            }
+                            __hypernodes_cached
+                        }
+                    }
+                };
+                (::core::option::Option::Some(tokens), __hypernodes_key_1)
+            } else {
+                (::core::option::Option::None, ::core::option::Option::None)
+            };
+            let (word_count, __hypernodes_key_2) = if ::hypernodes::__private::needs(MASK, 1u64) {
+                let __hypernodes_key_2: ::core::option::Option<::hypernodes::__private::Key> =
+                    match &self.__hypernodes_cache {
+                        ::core::option::Option::Some(__hypernodes_table) => (|| {
+                            let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                                <count as ::hypernodes::__private::NodeCode>::CODE,
+                                0u64,
+                            );
+                            let __hypernodes_builder = __hypernodes_builder
+                                .upstream(::core::option::Option::as_ref(&__hypernodes_key_1)?);
+                            ::core::option::Option::Some(__hypernodes_builder.finish())
+                        })(
+                        ),
+                        ::core::option::Option::None => ::core::option::Option::None,
+                    };
+                let word_count = {
+                    match ::hypernodes::__private::cache_lookup(
+                        ::core::option::Option::map(
+                            self.__hypernodes_cache.as_ref(),
+                            |__hypernodes_table| &*__hypernodes_table.store,
+                        ),
+                        ::core::option::Option::map(
+                            self.__hypernodes_cache.as_ref(),
+                            |__hypernodes_table| __hypernodes_table.get_2,
+                        ),
+                        &__hypernodes_key_2,
+                        __hypernodes_hooks,
+                        __hypernodes_scope,
+                        "count",
+                    ) {
+                        ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                        ::core::option::Option::None => {
+                            let __hypernodes_cached = {
+                                __hypernodes_running.enter(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    &__hypernodes_shared.__hypernodes_limits,
+                                    "count",
+                                    2usize,
+                                );
+                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                    ::hypernodes::__private::node_values(
+                                        __hypernodes_hooks,
+                                        __hypernodes_scope,
+                                        "count",
+                                        false,
+                                        &[(
+                                            "tokens",
+                                            &(&::hypernodes::__private::Field(
+                                                ::hypernodes::__private::present_ref(&tokens),
+                                            ))
+                                                .repr()
+                                                as &dyn ::core::fmt::Debug,
+                                        )],
+                                    );
+                                }
+                                let __hypernodes_value = {
+                                    count(__HypernodesWire::<
+                                        <count as ::hypernodes::__private::In<0usize>>::Ty,
+                                        tokenize,
+                                        count,
+                                    >::wire_ref({
+                                        ::hypernodes::__private::present_ref(&tokens)
+                                    }))
+                                };
+                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                    ::hypernodes::__private::node_values(
+                                        __hypernodes_hooks,
+                                        __hypernodes_scope,
+                                        "count",
+                                        true,
+                                        &[(
+                                            "word_count",
+                                            &(&::hypernodes::__private::Field(&__hypernodes_value))
+                                                .repr()
+                                                as &dyn ::core::fmt::Debug,
+                                        )],
+                                    );
+                                }
+                                __hypernodes_running.leave(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "count",
+                                );
+                                __hypernodes_value
+                            };
+                            if let (
+                                ::core::option::Option::Some(__hypernodes_table),
+                                ::core::option::Option::Some(__hypernodes_k),
+                            ) = (&self.__hypernodes_cache, &__hypernodes_key_2)
+                            {
+                                (__hypernodes_table.put_2)(
+                                    &__hypernodes_table.store,
+                                    __hypernodes_k,
+                                    &__hypernodes_cached,
+                                );
+                            }
+                            __hypernodes_cached
+                        }
+                    }
+                };
+                (::core::option::Option::Some(word_count), __hypernodes_key_2)
+            } else {
+                (::core::option::Option::None, ::core::option::Option::None)
+            };
+            let (loud, __hypernodes_key_3) = if ::hypernodes::__private::needs(MASK, 2u64) {
+                let __hypernodes_key_3: ::core::option::Option<::hypernodes::__private::Key> =
+                    match &self.__hypernodes_cache {
+                        ::core::option::Option::Some(__hypernodes_table) => (|| {
+                            let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                                <shout as ::hypernodes::__private::NodeCode>::CODE,
+                                0u64,
+                            );
+                            let __hypernodes_builder = __hypernodes_builder
+                                .upstream(::core::option::Option::as_ref(&__hypernodes_key_0)?);
+                            ::core::option::Option::Some(__hypernodes_builder.finish())
+                        })(
+                        ),
+                        ::core::option::Option::None => ::core::option::Option::None,
+                    };
+                let loud = {
+                    match ::hypernodes::__private::cache_lookup(
+                        ::core::option::Option::map(
+                            self.__hypernodes_cache.as_ref(),
+                            |__hypernodes_table| &*__hypernodes_table.store,
+                        ),
+                        ::core::option::Option::map(
+                            self.__hypernodes_cache.as_ref(),
+                            |__hypernodes_table| __hypernodes_table.get_3,
+                        ),
+                        &__hypernodes_key_3,
+                        __hypernodes_hooks,
+                        __hypernodes_scope,
+                        "shout",
+                    ) {
+                        ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                        ::core::option::Option::None => {
+                            let __hypernodes_cached = {
+                                __hypernodes_running.enter(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    &__hypernodes_shared.__hypernodes_limits,
+                                    "shout",
+                                    3usize,
+                                );
+                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                    ::hypernodes::__private::node_values(
+                                        __hypernodes_hooks,
+                                        __hypernodes_scope,
+                                        "shout",
+                                        false,
+                                        &[(
+                                            "cleaned",
+                                            &(&::hypernodes::__private::Field(&cleaned)).repr()
+                                                as &dyn ::core::fmt::Debug,
+                                        )],
+                                    );
+                                }
+                                let __hypernodes_value = {
+                                    shout(__HypernodesWire::<
+                                        <shout as ::hypernodes::__private::In<0usize>>::Ty,
+                                        clean,
+                                        shout,
+                                    >::wire_ref({
+                                        &cleaned
+                                    }))
+                                };
+                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                    ::hypernodes::__private::node_values(
+                                        __hypernodes_hooks,
+                                        __hypernodes_scope,
+                                        "shout",
+                                        true,
+                                        &[(
+                                            "loud",
+                                            &(&::hypernodes::__private::Field(&__hypernodes_value))
+                                                .repr()
+                                                as &dyn ::core::fmt::Debug,
+                                        )],
+                                    );
+                                }
+                                __hypernodes_running.leave(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "shout",
+                                );
+                                __hypernodes_value
+                            };
+                            if let (
+                                ::core::option::Option::Some(__hypernodes_table),
+                                ::core::option::Option::Some(__hypernodes_k),
+                            ) = (&self.__hypernodes_cache, &__hypernodes_key_3)
+                            {
+                                (__hypernodes_table.put_3)(
+                                    &__hypernodes_table.store,
+                                    __hypernodes_k,
+                                    &__hypernodes_cached,
+                                );
+                            }
+                            __hypernodes_cached
+                        }
+                    }
+                };
+                (::core::option::Option::Some(loud), __hypernodes_key_3)
+            } else {
+                (::core::option::Option::None, ::core::option::Option::None)
+            };
+            ::core::result::Result::Ok((word_count, loud))
+        })
     }
     #[doc = r" The pipeline's structure, generated at compile time."]
     pub const INFO: ::hypernodes::__private::PipelineInfo = ::hypernodes::__private::PipelineInfo {
@@ -1288,27 +1693,18 @@ impl ::hypernodes::__private::Plumbing for Words {
     );
     #[inline]
     #[allow(clippy::unused_unit)]
-    fn __hypernodes_inputs_to_fields(
-        value: WordsInputs,
-    ) -> (<clean as ::hypernodes::__private::In<0usize>>::Ty, ()) {
+    fn __hypernodes_inputs_to_fields(value: WordsInputs) -> Self::InputFields {
         let WordsInputs { text: text } = value;
         (text, ())
     }
     #[inline]
-    fn __hypernodes_inputs_from_fields(
-        fields: (<clean as ::hypernodes::__private::In<0usize>>::Ty, ()),
-    ) -> WordsInputs {
+    fn __hypernodes_inputs_from_fields(fields: Self::InputFields) -> WordsInputs {
         let (text, ()) = fields;
         WordsInputs { text: text }
     }
     #[inline]
     #[allow(clippy::unused_unit)]
-    fn __hypernodes_outputs_to_fields(
-        value: WordsOutputs,
-    ) -> (
-        <count as ::hypernodes::__private::Out<0usize>>::Ty,
-        (<shout as ::hypernodes::__private::Out<0usize>>::Ty, ()),
-    ) {
+    fn __hypernodes_outputs_to_fields(value: WordsOutputs) -> Self::OutputFields {
         let WordsOutputs {
             word_count: word_count,
             loud: loud,
@@ -1316,12 +1712,7 @@ impl ::hypernodes::__private::Plumbing for Words {
         (word_count, (loud, ()))
     }
     #[inline]
-    fn __hypernodes_outputs_from_fields(
-        fields: (
-            <count as ::hypernodes::__private::Out<0usize>>::Ty,
-            (<shout as ::hypernodes::__private::Out<0usize>>::Ty, ()),
-        ),
-    ) -> WordsOutputs {
+    fn __hypernodes_outputs_from_fields(fields: Self::OutputFields) -> WordsOutputs {
         let (word_count, (loud, ())) = fields;
         WordsOutputs {
             word_count: word_count,

@@ -28,15 +28,22 @@ pub trait Plumbing: Sized {
     /// What the workers of one run share: the stateful instances and call limiters.
     type Shared;
 
-    /// `Inputs` as nested pairs `(a, (b, ()))`: how items cross processes. Pairs are serde
-    /// types whenever their fields are, so only engines that move items between processes
-    /// ask for serde, where they are chosen.
+    /// `Inputs` as nested pairs `(a, (b, ()))`: how items cross processes and become Arrow
+    /// rows. Pairs are serde types whenever their fields are, so only engines that move items
+    /// between processes ask for serde, where they are chosen. Builds with neither Arrow nor
+    /// the cluster do not have them, and the macros do not write them.
+    #[cfg(any(feature = "arrow", feature = "cluster"))]
     type InputFields;
     /// `Outputs` as nested pairs, like [`Plumbing::InputFields`].
+    #[cfg(any(feature = "arrow", feature = "cluster"))]
     type OutputFields;
+    #[cfg(any(feature = "arrow", feature = "cluster"))]
     fn __hypernodes_inputs_to_fields(value: Self::ItemInputs) -> Self::InputFields;
+    #[cfg(any(feature = "arrow", feature = "cluster"))]
     fn __hypernodes_inputs_from_fields(fields: Self::InputFields) -> Self::ItemInputs;
+    #[cfg(any(feature = "arrow", feature = "cluster"))]
     fn __hypernodes_outputs_to_fields(value: Self::ItemOutputs) -> Self::OutputFields;
+    #[cfg(any(feature = "arrow", feature = "cluster"))]
     fn __hypernodes_outputs_from_fields(fields: Self::OutputFields) -> Self::ItemOutputs;
 
     /// Whether a batch node makes the pipeline run unit by unit rather than item by item.

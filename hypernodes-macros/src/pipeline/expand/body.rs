@@ -219,8 +219,10 @@ impl<'a> Body<'a> {
     }
 
     /// `__hypernodes_call`'s body: every node call inside one panic guard, then each kept
-    /// output as an `Option` (`None` for those the call's `MASK` did not ask for).
-    pub fn generate(mut self, values_ty: &TokenStream) -> TokenStream {
+    /// output as an `Option` (`None` for those the call's `MASK` did not ask for). The guard's
+    /// closure takes its type from the function's: writing it again would double the tokens
+    /// of the longest type the pipeline has.
+    pub fn generate(mut self) -> TokenStream {
         self.masked = true;
         let graph = self.graph;
         let calls: Vec<TokenStream> = graph
@@ -253,7 +255,7 @@ impl<'a> Body<'a> {
             #imports
             let #running_cell = #krate::__private::Running::watching(#hooks, &#shared.#limits);
             let #running = &#running_cell;
-            #krate::__private::run_catching(#running, || -> #FqResult<#values_ty, #krate::Error> {
+            #krate::__private::run_catching(#running, || {
                 #(#calls)*
                 #FqResult::Ok((#(#values,)*))
             })

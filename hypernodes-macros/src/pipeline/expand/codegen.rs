@@ -142,7 +142,7 @@ pub fn generate(
     let bound_view = bound_view(header, &types, false);
     let output_types = &surface.output_types;
     let values_ty = quote!((#(#fq_option<#output_types>,)*));
-    let body = Body::new(&types, &header.config).generate(&values_ty);
+    let body = Body::new(&types, &header.config).generate();
     let arg_types: Vec<Ident> = (0..input_locals.len())
         .map(|i| format_ident!("A{}", i))
         .collect();
@@ -195,7 +195,7 @@ pub fn generate(
     let info = super::info::generate(krate, header, graph);
     let as_node = as_node(krate, header, graph, &surface);
     let passthrough = &header.passthrough;
-    let fields = super::fields::conversions(&surface);
+    let fields = super::fields::conversions(&surface, types.features);
     let staged = super::steps::generate(&types, header, &surface);
     let map_bound = quote! {
         for<'a> &'a Self: #krate::__private::MapOn<#krate::__private::Parallel, I::IntoIter, Inputs = #inputs_ty, Outputs = #outputs_ty>

@@ -14,17 +14,20 @@ pub struct Features {
     pub arrow: bool,
     /// `map_dataset` (Parquet and IPC datasets).
     pub dataset: bool,
+    /// The `Cluster` engine, which sends items and results between processes.
+    pub cluster: bool,
 }
 
 impl Features {
-    /// The parts of this build: the runtime's `cache`, `streaming` and `values` features turn on the
-    /// macros' features of the same names, so the two crates always agree.
+    /// The parts of this build: the runtime's features turn on the macros' features of the same
+    /// names, so the two crates always agree.
     pub const BUILD: Features = Features {
         cache: cfg!(feature = "cache"),
         streaming: cfg!(feature = "streaming"),
         values: cfg!(feature = "values"),
         arrow: cfg!(feature = "arrow"),
         dataset: cfg!(feature = "dataset"),
+        cluster: cfg!(feature = "cluster"),
     };
 
     /// Every part, whatever this build has: what the golden expansion shows.
@@ -35,5 +38,6 @@ impl Features {
         values: true,
         arrow: true,
         dataset: true,
+        cluster: true,
     };
 }

@@ -7,11 +7,16 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
 
+use super::features::Features;
 use super::names;
 use super::surface::Surface;
 
-/// The hidden `Plumbing` items converting both structs to and from their pairs.
-pub fn conversions(surface: &Surface) -> TokenStream {
+/// The hidden `Plumbing` items converting both structs to and from their pairs; only Arrow
+/// columns and the cluster's frames use them, so other builds do not have them.
+pub fn conversions(surface: &Surface, features: Features) -> TokenStream {
+    if !features.arrow && !features.cluster {
+        return TokenStream::new();
+    }
     let inputs = Struct {
         name: &surface.inputs_ty,
         fields: &surface.input_fields,
@@ -38,14 +43,14 @@ pub fn conversions(surface: &Surface) -> TokenStream {
 
         #[inline]
         #[allow(clippy::unused_unit)]
-        fn #inputs_to_fields(value: #inputs_ty) -> #input_pairs { #inputs_in }
+        fn #inputs_to_fields(value: #inputs_ty) -> Self::InputFields { #inputs_in }
         #[inline]
-        fn #inputs_from_fields(fields: #input_pairs) -> #inputs_ty { #inputs_out }
+        fn #inputs_from_fields(fields: Self::InputFields) -> #inputs_ty { #inputs_out }
         #[inline]
         #[allow(clippy::unused_unit)]
-        fn #outputs_to_fields(value: #outputs_ty) -> #output_pairs { #outputs_in }
+        fn #outputs_to_fields(value: #outputs_ty) -> Self::OutputFields { #outputs_in }
         #[inline]
-        fn #outputs_from_fields(fields: #output_pairs) -> #outputs_ty { #outputs_out }
+        fn #outputs_from_fields(fields: Self::OutputFields) -> #outputs_ty { #outputs_out }
     }
 }
 
