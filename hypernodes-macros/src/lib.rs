@@ -7,6 +7,7 @@
 mod cache_key;
 mod config;
 mod errors;
+mod features;
 mod fq;
 mod keyed;
 mod meta;

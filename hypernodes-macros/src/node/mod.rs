@@ -12,6 +12,7 @@ use quote::{quote, quote_spanned};
 
 use crate::config::{Config, Key, Value};
 use crate::errors::Errors;
+use crate::features::Features;
 use crate::meta::{code_hash, emit_meta_macro, emit_value_aliases, Kind, NodeMeta, Vis};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -83,6 +84,22 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             path
         });
         let aliases = emit_value_aliases(vis, name, in_types, out_types);
+        // Only cache keys read a node's code; `uses(..)` still names its items, so a wrong
+        // name is an error whatever the build has.
+        let node_code = (Features::BUILD.cache || !args.uses.is_empty()).then(|| {
+            quote! {
+                impl #krate::__private::NodeCode for #name {
+                    const CODE: u64 = {
+                        let code = #krate::__private::code_at(
+                            #code,
+                            ::core::concat!(::core::module_path!(), "::", #place),
+                        );
+                        #(let code = #krate::__private::code_with(code, #uses);)*
+                        code
+                    };
+                }
+            }
+        });
         quote! {
             #aliases
             #[doc(hidden)]
@@ -92,16 +109,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             #per_item
             #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
             #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
-            impl #krate::__private::NodeCode for #name {
-                const CODE: u64 = {
-                    let code = #krate::__private::code_at(
-                        #code,
-                        ::core::concat!(::core::module_path!(), "::", #place),
-                    );
-                    #(let code = #krate::__private::code_with(code, #uses);)*
-                    code
-                };
-            }
+            #node_code
         }
     };
     let errors = errors.into_compile_errors();

@@ -19,11 +19,11 @@ use model::usage;
 use parse::ImplInput;
 
 pub fn expand(input: TokenStream) -> TokenStream {
-    expand_for(input, expand::features::Features::BUILD)
+    expand_for(input, crate::features::Features::BUILD)
 }
 
 /// `expand` for a build with `features`.
-fn expand_for(input: TokenStream, features: expand::features::Features) -> TokenStream {
+fn expand_for(input: TokenStream, features: crate::features::Features) -> TokenStream {
     let ImplInput {
         krate,
         header,

@@ -5,11 +5,11 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::parse::Parser;
 
-use super::expand::features::Features;
 use super::model::graph::Graph;
 use super::model::node::Node;
 use super::parse::header::Header;
 use crate::errors::Errors;
+use crate::features::Features;
 use crate::meta::{Kind, Mode, NodeMeta, CHAIN_VERSION};
 
 /// A function node's metadata as the chain carries it: `name(params) -> outputs`.

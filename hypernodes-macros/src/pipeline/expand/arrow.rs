@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::features::Features;
+use crate::features::Features;
 use crate::fq::FqResult;
 
 pub fn methods(krate: &TokenStream, features: Features) -> TokenStream {

@@ -6,12 +6,12 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 use super::body::Body;
-use super::features::Features;
 use super::names::{
     self, hooks_ident, local, private_ident, scope_ident, shared_ident, user_spanned, worker_ident,
     Types,
 };
 use super::surface::Surface;
+use crate::features::Features;
 use crate::fq::{
     FqArc, FqClone, FqDefault, FqFn, FqFnOnce, FqIntoIterator, FqOption, FqResult, FqSend, FqSync,
     FqVec,

@@ -18,7 +18,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     let types = Types {
         krate,
         graph,
-        features: super::features::Features::BUILD,
+        features: crate::features::Features::BUILD,
     };
     let surface = Surface::new(&types, header);
     let Surface {

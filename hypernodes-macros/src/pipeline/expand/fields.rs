@@ -7,9 +7,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::Ident;
 
-use super::features::Features;
 use super::names;
 use super::surface::Surface;
+use crate::features::Features;
 
 /// The hidden `Plumbing` items converting both structs to and from their pairs; only Arrow
 /// columns and the cluster's frames use them, so other builds do not have them.

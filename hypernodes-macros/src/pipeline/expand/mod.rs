@@ -7,7 +7,6 @@ pub mod codegen;
 pub mod columns;
 pub mod debug;
 pub mod fallback;
-pub mod features;
 pub mod fields;
 pub mod info;
 pub mod names;

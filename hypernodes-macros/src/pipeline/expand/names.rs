@@ -369,7 +369,7 @@ pub struct Types<'a> {
     pub krate: &'a TokenStream,
     pub graph: &'a Graph,
     /// The optional runtime parts the code is written for.
-    pub features: super::features::Features,
+    pub features: crate::features::Features,
 }
 
 impl Types<'_> {

@@ -4,7 +4,7 @@
 /// The optional runtime parts generated code depends on.
 #[derive(Clone, Copy, Debug)]
 pub struct Features {
-    /// Per-node cache keys, lookups and stores, and `with_cache`.
+    /// Per-node cache keys, lookups and stores, `with_cache`, and each node's code hash.
     pub cache: bool,
     /// The steps of a pipeline without batch or async nodes (only streaming stages run those).
     pub streaming: bool,
