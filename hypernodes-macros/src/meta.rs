@@ -4,7 +4,7 @@
 //! call site instead of the node's module). The chain protocol is versioned, so a node compiled
 //! by another version of this crate fails with a message instead of a cryptic non-match.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::{braced, bracketed, Ident, LitBool, Token};
@@ -12,7 +12,7 @@ use syn::{braced, bracketed, Ident, LitBool, Token};
 use crate::config::Config;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v8";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v9";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -34,6 +34,16 @@ pub enum Mode {
 impl Mode {
     pub fn is_stateful(self) -> bool {
         matches!(self, Mode::Stateful | Mode::StatefulMut)
+    }
+
+    /// The mode's word in the chain's metadata (read back by `Param::parse`).
+    fn word(self) -> &'static str {
+        match self {
+            Mode::Value => "value",
+            Mode::Ref => "by_ref",
+            Mode::Stateful => "stateful",
+            Mode::StatefulMut => "stateful_mut",
+        }
     }
 }
 
@@ -106,41 +116,62 @@ pub struct NodeMeta {
 }
 
 impl NodeMeta {
+    /// The metadata as the chain carries it: `name`, `vis`, `params` and `outputs` always, then
+    /// only what differs from a plain function's defaults (`kind = function`, every flag
+    /// false, `cached = true`, no `needs`, every output exposed, code and version 0, no
+    /// config). Each node's macro holds these tokens and every pipeline listing it parses them,
+    /// so fewer of them is build time saved for each node.
     pub fn to_tokens(&self) -> TokenStream {
-        let kind = match self.kind {
-            Kind::Function => quote!(function),
-            Kind::Pipeline => quote!(pipeline),
-        };
         let name = &self.name;
         let vis = Ident::new(self.vis.word(), Span::call_site());
-        let fallible = self.fallible;
-        let batch = self.batch;
-        let per_item = self.per_item;
-        let asynchronous = self.asynchronous;
-        let poisoned = self.poisoned;
         let params = self.params.iter().map(|p| {
             let name = &p.name;
-            match p.mode {
-                Mode::Value => quote!(#name: value),
-                Mode::Ref => quote!(#name: by_ref),
-                Mode::Stateful => quote!(#name: stateful),
-                Mode::StatefulMut => quote!(#name: stateful_mut),
-            }
+            let mode = Ident::new(p.mode.word(), Span::call_site());
+            quote!(#name: #mode)
         });
         let outputs = &self.outputs;
-        let needs = self
-            .needs
-            .iter()
-            .map(|n| proc_macro2::Literal::u64_unsuffixed(*n));
-        let exposed = proc_macro2::Literal::u64_unsuffixed(self.exposed);
-        let code = proc_macro2::Literal::u64_unsuffixed(self.code);
-        let version = proc_macro2::Literal::u64_unsuffixed(self.version);
-        let cached = self.cached;
-        let config = self.config.entries_tokens();
+        let mut rest = TokenStream::new();
+        if self.kind == Kind::Pipeline {
+            rest.extend(quote!(, kind = pipeline));
+        }
+        for (word, set) in [
+            ("fallible", self.fallible),
+            ("batch", self.batch),
+            ("per_item", self.per_item),
+            ("asynchronous", self.asynchronous),
+            ("poisoned", self.poisoned),
+        ] {
+            if set {
+                let word = Ident::new(word, Span::call_site());
+                rest.extend(quote!(, #word = true));
+            }
+        }
+        if !self.cached {
+            rest.extend(quote!(, cached = false));
+        }
+        if !self.needs.is_empty() {
+            let needs = self.needs.iter().map(|n| Literal::u64_unsuffixed(*n));
+            rest.extend(quote!(, needs = [#(#needs),*]));
+        }
+        for (word, value, default) in [
+            ("exposed", self.exposed, u64::MAX),
+            ("code", self.code, 0),
+            ("version", self.version, 0),
+        ] {
+            if value != default {
+                let (word, value) = (
+                    Ident::new(word, Span::call_site()),
+                    Literal::u64_unsuffixed(value),
+                );
+                rest.extend(quote!(, #word = #value));
+            }
+        }
+        if !self.config.entries.is_empty() {
+            let config = self.config.entries_tokens();
+            rest.extend(quote!(, config = { #config }));
+        }
         quote! {{
-            kind = #kind, name = #name, vis = #vis, fallible = #fallible, batch = #batch, per_item = #per_item, asynchronous = #asynchronous, poisoned = #poisoned,
-            params = [#(#params),*], outputs = [#(#outputs),*], needs = [#(#needs),*], exposed = #exposed,
-            code = #code, version = #version, cached = #cached, config = { #config }
+            name = #name, vis = #vis, params = [#(#params),*], outputs = [#(#outputs),*] #rest
         }}
     }
 }
@@ -189,10 +220,6 @@ impl Parse for NodeMeta {
     fn parse(outer: ParseStream) -> syn::Result<Self> {
         let input;
         braced!(input in outer);
-        let kind = match field::<Ident>(&input, "kind")?.to_string().as_str() {
-            "function" => Kind::Function,
-            _ => Kind::Pipeline,
-        };
         let name = field(&input, "name")?;
         let vis = match field::<Ident>(&input, "vis")?.to_string().as_str() {
             "public" => Vis::Public,
@@ -200,46 +227,64 @@ impl Parse for NodeMeta {
             "restricted" => Vis::Restricted,
             _ => Vis::Private,
         };
-        let fallible = field::<LitBool>(&input, "fallible")?.value;
-        let batch = field::<LitBool>(&input, "batch")?.value;
-        let per_item = field::<LitBool>(&input, "per_item")?.value;
-        let asynchronous = field::<LitBool>(&input, "asynchronous")?.value;
-        let poisoned = field::<LitBool>(&input, "poisoned")?.value;
         let params = field::<Bracketed<Param>>(&input, "params")?.0;
         let outputs = field::<Bracketed<Ident>>(&input, "outputs")?.0;
-        let needs = field::<Bracketed<syn::LitInt>>(&input, "needs")?.0;
-        let needs = needs
-            .iter()
-            .map(syn::LitInt::base10_parse)
-            .collect::<syn::Result<Vec<u64>>>()?;
-        let exposed = field::<syn::LitInt>(&input, "exposed")?.base10_parse()?;
-        let code = field::<syn::LitInt>(&input, "code")?.base10_parse()?;
-        let version = field::<syn::LitInt>(&input, "version")?.base10_parse()?;
-        let cached = field::<LitBool>(&input, "cached")?.value;
-        let key: Ident = input.parse()?;
-        if key != "config" {
-            return Err(syn::Error::new(key.span(), "expected `config`"));
-        }
-        input.parse::<Token![=]>()?;
-        let config = Config::parse_trusted(&input)?;
-        Ok(NodeMeta {
-            kind,
+        let mut meta = NodeMeta {
+            kind: Kind::Function,
             name,
             vis,
-            fallible,
-            batch,
-            per_item,
-            asynchronous,
+            fallible: false,
+            batch: false,
+            per_item: false,
+            asynchronous: false,
             params,
             outputs,
-            needs,
-            exposed,
-            code,
-            version,
-            cached,
-            config,
-            poisoned,
-        })
+            needs: Vec::new(),
+            exposed: u64::MAX,
+            code: 0,
+            version: 0,
+            cached: true,
+            config: Config::default(),
+            poisoned: false,
+        };
+        while !input.is_empty() {
+            let key: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            let flag = |input: ParseStream| input.parse::<LitBool>().map(|b| b.value);
+            let number = |input: ParseStream| input.parse::<syn::LitInt>()?.base10_parse();
+            match key.to_string().as_str() {
+                "kind" => meta.kind = kind(&input.parse()?),
+                "fallible" => meta.fallible = flag(&input)?,
+                "batch" => meta.batch = flag(&input)?,
+                "per_item" => meta.per_item = flag(&input)?,
+                "asynchronous" => meta.asynchronous = flag(&input)?,
+                "poisoned" => meta.poisoned = flag(&input)?,
+                "cached" => meta.cached = flag(&input)?,
+                "needs" => {
+                    let needs = input.parse::<Bracketed<syn::LitInt>>()?.0;
+                    meta.needs = needs
+                        .iter()
+                        .map(syn::LitInt::base10_parse)
+                        .collect::<syn::Result<_>>()?;
+                }
+                "exposed" => meta.exposed = number(&input)?,
+                "code" => meta.code = number(&input)?,
+                "version" => meta.version = number(&input)?,
+                "config" => meta.config = Config::parse_trusted(&input)?,
+                _ => return Err(syn::Error::new(key.span(), "unknown metadata key")),
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        Ok(meta)
+    }
+}
+
+fn kind(word: &Ident) -> Kind {
+    match word.to_string().as_str() {
+        "function" => Kind::Function,
+        _ => Kind::Pipeline,
     }
 }
 

@@ -24,9 +24,7 @@ fn meta(name: &str, params: &[(&str, &str)], outputs: &[&str]) -> TokenStream {
         .iter()
         .map(|o| syn::Ident::new(o, proc_macro2::Span::call_site()));
     quote! {{
-        kind = function, name = #name, vis = public, fallible = false, batch = false, per_item = false,
-        asynchronous = false, poisoned = false, params = [#(#params),*], outputs = [#(#outputs),*],
-        needs = [], exposed = 18446744073709551615, code = 7, version = 0, cached = true, config = { }
+        name = #name, vis = public, params = [#(#params),*], outputs = [#(#outputs),*], code = 7
     }}
 }
 
@@ -91,6 +89,45 @@ fn metadata_survives_its_round_trip_through_the_chain() {
         assert_eq!((m.code, m.version, m.cached), (7, 0, true));
     }
     assert_eq!(read.to_tokens().to_string(), again.to_tokens().to_string());
+}
+
+#[test]
+fn metadata_other_than_the_defaults_survives_its_round_trip() {
+    let written = quote! {{
+        name = scored, vis = in_crate, params = [items: value], outputs = [best],
+        kind = pipeline, fallible = true, batch = true, per_item = true, asynchronous = true,
+        poisoned = true, cached = false, needs = [1, 3], exposed = 2, code = 9, version = 4,
+        config = { batch_size = 64 }
+    }};
+    let read: NodeMeta = syn::parse2(written).unwrap();
+    let again: NodeMeta = syn::parse2(read.to_tokens()).unwrap();
+    for m in [&read, &again] {
+        assert_eq!((m.kind, m.vis), (Kind::Pipeline, crate::meta::Vis::Crate));
+        let flags = (
+            m.fallible,
+            m.batch,
+            m.per_item,
+            m.asynchronous,
+            m.poisoned,
+            m.cached,
+        );
+        assert_eq!(flags, (true, true, true, true, true, false));
+        assert_eq!(m.needs, [1, 3]);
+        assert_eq!((m.exposed, m.code, m.version), (2, 9, 4));
+        assert_eq!(m.config.entries.len(), 1);
+    }
+    assert_eq!(read.to_tokens().to_string(), again.to_tokens().to_string());
+}
+
+#[test]
+fn a_plain_functions_metadata_writes_no_default() {
+    let read: NodeMeta = syn::parse2(meta("clean", &[("text", "by_ref")], &["cleaned"])).unwrap();
+    let written = read.to_tokens().to_string();
+    for default in [
+        "kind", "fallible", "cached", "needs", "exposed", "version", "config",
+    ] {
+        assert!(!written.contains(default), "{default} in {written}");
+    }
 }
 
 #[test]
