@@ -16,7 +16,7 @@ use crate::features::Features;
 use crate::meta::{code_hash, emit_meta_macro, emit_value_aliases, Kind, NodeMeta, Vis};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let func: NodeFn = match syn::parse2(item.clone()) {
+    let func = match NodeFn::read(&item) {
         Ok(func) => func,
         Err(e) => {
             let e = syn::Error::new(e.span(), "#[node] goes on a function");
