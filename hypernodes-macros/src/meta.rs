@@ -12,7 +12,7 @@ use syn::{braced, bracketed, Ident, LitBool, Token};
 use crate::config::Config;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v9";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v10";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -103,8 +103,6 @@ pub struct NodeMeta {
     /// `outputs(..)`: those of its `#[outputs(..)]`, or else the values none of its own nodes
     /// reads (its final outputs, as in HyperNodes). All bits for a function.
     pub exposed: u64,
-    /// A hash of the function's tokens (0 for a pipeline): part of every cache key.
-    pub code: u64,
     /// `#[node(version = N)]`.
     pub version: u64,
     /// Whether a cache may serve its values (`#[node(cache = false)]` says no; batch nodes and
@@ -118,7 +116,7 @@ pub struct NodeMeta {
 impl NodeMeta {
     /// The metadata as the chain carries it: `name`, `vis`, `params` and `outputs` always, then
     /// only what differs from a plain function's defaults (`kind = function`, every flag
-    /// false, `cached = true`, no `needs`, every output exposed, code and version 0, no
+    /// false, `cached = true`, no `needs`, every output exposed, version 0, no
     /// config). Each node's macro holds these tokens and every pipeline listing it parses them,
     /// so fewer of them is build time saved for each node.
     pub fn to_tokens(&self) -> TokenStream {
@@ -155,7 +153,6 @@ impl NodeMeta {
         }
         for (word, value, default) in [
             ("exposed", self.exposed, u64::MAX),
-            ("code", self.code, 0),
             ("version", self.version, 0),
         ] {
             if value != default {
@@ -241,7 +238,6 @@ impl Parse for NodeMeta {
             outputs,
             needs: Vec::new(),
             exposed: u64::MAX,
-            code: 0,
             version: 0,
             cached: true,
             config: Config::default(),
@@ -268,7 +264,6 @@ impl Parse for NodeMeta {
                         .collect::<syn::Result<_>>()?;
                 }
                 "exposed" => meta.exposed = number(&input)?,
-                "code" => meta.code = number(&input)?,
                 "version" => meta.version = number(&input)?,
                 "config" => meta.config = Config::parse_trusted(&input)?,
                 _ => return Err(syn::Error::new(key.span(), "unknown metadata key")),

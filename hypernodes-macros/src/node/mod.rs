@@ -42,7 +42,6 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let meta = NodeMeta {
         needs: Vec::new(),
         exposed: u64::MAX,
-        code: code_hash(&item),
         version: args.version,
         cached: !args.no_cache && !args.batch,
         kind: Kind::Function,
@@ -73,7 +72,6 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         let in_types = &sig.param_types;
         let out_index = 0..sig.output_types.len();
         let out_types = &sig.output_types;
-        let code = proc_macro2::Literal::u64_suffixed(meta.code);
         let place = name.to_string();
         // Each item of `uses(..)` by its token hash, beside it (`#[keyed]`).
         let uses = args.uses.iter().map(|path| {
@@ -87,6 +85,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         // Only cache keys read a node's code; `uses(..)` still names its items, so a wrong
         // name is an error whatever the build has.
         let node_code = (Features::BUILD.cache || !args.uses.is_empty()).then(|| {
+            let code = proc_macro2::Literal::u64_suffixed(code_hash(&item));
             quote! {
                 impl #krate::__private::NodeCode for #name {
                     const CODE: u64 = {

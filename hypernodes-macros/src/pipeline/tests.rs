@@ -24,7 +24,7 @@ fn meta(name: &str, params: &[(&str, &str)], outputs: &[&str]) -> TokenStream {
         .iter()
         .map(|o| syn::Ident::new(o, proc_macro2::Span::call_site()));
     quote! {{
-        name = #name, vis = public, params = [#(#params),*], outputs = [#(#outputs),*], code = 7
+        name = #name, vis = public, params = [#(#params),*], outputs = [#(#outputs),*]
     }}
 }
 
@@ -86,7 +86,7 @@ fn metadata_survives_its_round_trip_through_the_chain() {
             ]
         );
         assert_eq!(m.outputs, ["a", "b"]);
-        assert_eq!((m.code, m.version, m.cached), (7, 0, true));
+        assert_eq!((m.version, m.cached), (0, true));
     }
     assert_eq!(read.to_tokens().to_string(), again.to_tokens().to_string());
 }
@@ -96,7 +96,7 @@ fn metadata_other_than_the_defaults_survives_its_round_trip() {
     let written = quote! {{
         name = scored, vis = in_crate, params = [items: value], outputs = [best],
         kind = pipeline, fallible = true, batch = true, per_item = true, asynchronous = true,
-        poisoned = true, cached = false, needs = [1, 3], exposed = 2, code = 9, version = 4,
+        poisoned = true, cached = false, needs = [1, 3], exposed = 2, version = 4,
         config = { batch_size = 64 }
     }};
     let read: NodeMeta = syn::parse2(written).unwrap();
@@ -113,7 +113,7 @@ fn metadata_other_than_the_defaults_survives_its_round_trip() {
         );
         assert_eq!(flags, (true, true, true, true, true, false));
         assert_eq!(m.needs, [1, 3]);
-        assert_eq!((m.exposed, m.code, m.version), (2, 9, 4));
+        assert_eq!((m.exposed, m.version), (2, 4));
         assert_eq!(m.config.entries.len(), 1);
     }
     assert_eq!(read.to_tokens().to_string(), again.to_tokens().to_string());

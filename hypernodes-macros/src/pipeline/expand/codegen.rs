@@ -784,7 +784,6 @@ fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surfac
     } = surface;
     let name = &header.name;
     let meta = NodeMeta {
-        code: 0,
         version: 0,
         cached: false,
         kind: Kind::Pipeline,

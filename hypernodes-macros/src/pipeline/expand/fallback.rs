@@ -188,7 +188,6 @@ fn builder(krate: &TokenStream, header: &Header, types: &Types, message: &str) -
 /// stay quiet instead of adding "cannot find macro" to the error that matters.
 fn quiet_meta_macro(header: &Header) -> TokenStream {
     let meta = NodeMeta {
-        code: 0,
         version: 0,
         cached: false,
         needs: Vec::new(),
