@@ -330,3 +330,87 @@ fn static_borrows_flow_like_owned_values() -> Result<(), hypernodes::Error> {
     );
     Ok(())
 }
+
+/// Nodes of many parameters of different types: up to sixteen, `#[node]` gives their types as
+/// two tuples; past that, one by one. Both must wire each parameter to its own value (all
+/// written out in order, so two values swapped would show).
+mod wide {
+    use hypernodes::node;
+
+    #[node(output = "all16")]
+    #[allow(clippy::too_many_arguments)]
+    pub fn sixteen(
+        a: u8,
+        b: u16,
+        c: u32,
+        d: u64,
+        e: i8,
+        f: i16,
+        g: i32,
+        h: i64,
+        i: u8,
+        j: u16,
+        k: u32,
+        l: u64,
+        m: i8,
+        n: i16,
+        o: i32,
+        p: String,
+    ) -> String {
+        format!("{a} {b} {c} {d} {e} {f} {g} {h} {i} {j} {k} {l} {m} {n} {o} {p}")
+    }
+
+    #[node(output = "all17")]
+    #[allow(clippy::too_many_arguments)]
+    pub fn seventeen(
+        a: u8,
+        b: u16,
+        c: u32,
+        d: u64,
+        e: i8,
+        f: i16,
+        g: i32,
+        h: i64,
+        i: u8,
+        j: u16,
+        k: u32,
+        l: u64,
+        m: i8,
+        n: i16,
+        o: i32,
+        p: String,
+        q: f64,
+    ) -> String {
+        format!("{a} {b} {c} {d} {e} {f} {g} {h} {i} {j} {k} {l} {m} {n} {o} {p} {q}")
+    }
+}
+
+pipeline! {
+    Wide = [wide::sixteen, wide::seventeen]
+}
+
+#[test]
+fn nodes_of_sixteen_and_seventeen_parameters_get_each_value() -> Result<(), hypernodes::Error> {
+    let out = Wide::new().run(WideInputs {
+        a: 1,
+        b: 2,
+        c: 3,
+        d: 4,
+        e: -5,
+        f: 6,
+        g: 7,
+        h: 8,
+        i: 9,
+        j: 10,
+        k: 11,
+        l: 12,
+        m: 13,
+        n: 14,
+        o: 15,
+        p: "p".into(),
+        q: 0.5,
+    })?;
+    assert_eq!(out.all16, "1 2 3 4 -5 6 7 8 9 10 11 12 13 14 15 p");
+    assert_eq!(out.all17, "1 2 3 4 -5 6 7 8 9 10 11 12 13 14 15 p 0.5");
+    Ok(())
+}

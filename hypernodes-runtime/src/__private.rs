@@ -46,7 +46,7 @@ pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRet
 pub use crate::plumbing::reuse::{reuse, reuse_column, reuse_column_filled};
 pub use crate::plumbing::wire::{
     clone_for, code_at, code_with, field_of, ArmWire, CloneForLaterUse, FieldWire, In, NodeCode,
-    Out, SameArmOutput, SameInput, SameStateful, Wire,
+    Out, Pick, SameArmOutput, SameInput, SameStateful, Types, Wire, TUPLE_TYPES,
 };
 #[cfg(all(feature = "process", unix))]
 pub use crate::process::{serve_node, Isolated, ProcessValue, Processes, WorkerEntry};

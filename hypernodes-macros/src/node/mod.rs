@@ -68,10 +68,9 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let type_facts = if meta.poisoned {
         TokenStream::new()
     } else {
-        let in_index = 0..sig.param_types.len();
         let in_types = &sig.param_types;
-        let out_index = 0..sig.output_types.len();
         let out_types = &sig.output_types;
+        let types = emit_types(&krate, name, in_types, out_types);
         let place = name.to_string();
         // Each item of `uses(..)` by its token hash, beside it (`#[keyed]`).
         let uses = args.uses.iter().map(|path| {
@@ -106,8 +105,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             #vis struct #name {}
             #isolation
             #per_item
-            #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
-            #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
+            #types
             #node_code
         }
     };
@@ -117,6 +115,34 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         #type_facts
         #meta_macro
         #errors
+    }
+}
+
+/// How many parameters or outputs the runtime's `Types` tuples hold at most (its
+/// `TUPLE_TYPES`; a node of 16 and one of 17 parameters, in `tests/wiring.rs`, keep the two
+/// in step).
+const TUPLE_TYPES: usize = 16;
+
+/// The node's parameter and output types for `pipeline!`: one `Types` impl of two tuples, or,
+/// past the tuples' size, an `In` or `Out` impl for each.
+fn emit_types(
+    krate: &syn::Path,
+    name: &syn::Ident,
+    in_types: &[TokenStream],
+    out_types: &[TokenStream],
+) -> TokenStream {
+    if in_types.len() <= TUPLE_TYPES && out_types.len() <= TUPLE_TYPES {
+        return quote! {
+            impl #krate::__private::Types for #name {
+                type In = (#(#in_types,)*);
+                type Out = (#(#out_types,)*);
+            }
+        };
+    }
+    let (in_index, out_index) = (0..in_types.len(), 0..out_types.len());
+    quote! {
+        #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
+        #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
     }
 }
 

@@ -1,9 +1,10 @@
 //! Type-level facts about nodes and the checks that wire them together.
 //!
-//! `#[node]` implements [`In`] and [`Out`] on a hidden struct named like the function, so each
-//! parameter and output type is resolved in the node's own module. `pipeline!` then routes every
-//! value through one of the traits below: when the types do not line up, rustc reports the
-//! `on_unimplemented` sentence at the consumer's token in the pipeline list, and nothing else.
+//! `#[node]` gives a hidden struct named like the function its parameter and output types (as
+//! [`Types`], or [`In`] and [`Out`] one by one), so each type is resolved in the node's own
+//! module. `pipeline!` reads them as `<node as In<I>>::Ty` and routes every value through one of
+//! the checks below: when the types do not line up, rustc reports the `on_unimplemented`
+//! sentence at the consumer's token in the pipeline list, and nothing else.
 
 /// The type of a node's `I`-th parameter (references stripped).
 pub trait In<const I: usize> {
@@ -16,6 +17,80 @@ pub trait Out<const I: usize> {
     /// The output's type.
     type Ty;
 }
+
+/// A node's parameter types (references stripped) and output types, each as a tuple: one impl
+/// per node where [`In`] and [`Out`] would take one per parameter and output, so rustc has
+/// fewer items to check and to record at each rebuild. `In` and `Out` follow from it.
+///
+/// ```
+/// use hypernodes::__private::{In, Out, Types};
+/// struct Score;
+/// impl Types for Score {
+///     type In = (String, u32);
+///     type Out = (f64,);
+/// }
+/// let limit: <Score as In<1>>::Ty = 3u32;
+/// let score: <Score as Out<0>>::Ty = 0.5f64;
+/// # let _ = (limit, score);
+/// ```
+pub trait Types {
+    /// The parameter types, as a tuple.
+    type In;
+    /// The output types, as a tuple.
+    type Out;
+}
+
+/// The `I`-th type of a tuple (of up to [`TUPLE_TYPES`] types).
+pub trait Pick<const I: usize> {
+    /// The type at `I`.
+    type Ty;
+}
+
+/// How many parameters or outputs a node's [`Types`] tuples hold at most; `#[node]` writes
+/// [`In`] and [`Out`] one by one for a function with more.
+pub const TUPLE_TYPES: usize = 16;
+
+impl<N: Types, const I: usize> In<I> for N
+where
+    N::In: Pick<I>,
+{
+    type Ty = <N::In as Pick<I>>::Ty;
+}
+
+impl<N: Types, const I: usize> Out<I> for N
+where
+    N::Out: Pick<I>,
+{
+    type Ty = <N::Out as Pick<I>>::Ty;
+}
+
+/// `Pick` for each position of one tuple type, one position per step.
+macro_rules! pick {
+    ([$($all:ident),+]) => {};
+    ([$($all:ident),+] $index:literal $ty:ident $(, $rest_index:literal $rest_ty:ident)*) => {
+        impl<$($all),+> Pick<$index> for ($($all,)+) {
+            type Ty = $ty;
+        }
+        pick!([$($all),+] $($rest_index $rest_ty),*);
+    };
+}
+
+pick!([A] 0 A);
+pick!([A, B] 0 A, 1 B);
+pick!([A, B, C] 0 A, 1 B, 2 C);
+pick!([A, B, C, D] 0 A, 1 B, 2 C, 3 D);
+pick!([A, B, C, D, E] 0 A, 1 B, 2 C, 3 D, 4 E);
+pick!([A, B, C, D, E, F] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+pick!([A, B, C, D, E, F, G] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
+pick!([A, B, C, D, E, F, G, H] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
+pick!([A, B, C, D, E, F, G, H, I] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
+pick!([A, B, C, D, E, F, G, H, I, J] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
+pick!([A, B, C, D, E, F, G, H, I, J, K] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
+pick!([A, B, C, D, E, F, G, H, I, J, K, L] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
+pick!([A, B, C, D, E, F, G, H, I, J, K, L, M] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M);
+pick!([A, B, C, D, E, F, G, H, I, J, K, L, M, N] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N);
+pick!([A, B, C, D, E, F, G, H, I, J, K, L, M, N, O] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O);
+pick!([A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P);
 
 /// Declares a check that passes a value on unchanged when its type is `T`; only the message
 /// rustc shows on a mismatch differs between the checks.
