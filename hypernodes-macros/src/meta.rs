@@ -392,6 +392,34 @@ pub fn emit_value_aliases(
     }
 }
 
+/// How many parameters or outputs the runtime's `Types` tuples hold at most (its
+/// `TUPLE_TYPES`; a node of 16 and one of 17 parameters, in `tests/wiring.rs`, keep the two
+/// in step).
+const TUPLE_TYPES: usize = 16;
+
+/// A node's (or a pipeline's, as a node) parameter and output types for `pipeline!`: one
+/// `Types` impl of two tuples, or, past the tuples' size, an `In` or `Out` impl for each.
+pub fn emit_types(
+    krate: &TokenStream,
+    name: &Ident,
+    in_types: &[TokenStream],
+    out_types: &[TokenStream],
+) -> TokenStream {
+    if in_types.len() <= TUPLE_TYPES && out_types.len() <= TUPLE_TYPES {
+        return quote! {
+            impl #krate::__private::Types for #name {
+                type In = (#(#in_types,)*);
+                type Out = (#(#out_types,)*);
+            }
+        };
+    }
+    let (in_index, out_index) = (0..in_types.len(), 0..out_types.len());
+    quote! {
+        #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
+        #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
+    }
+}
+
 /// One macro hop per node: each metadata macro calls the next entry of the chain itself (the
 /// front puts the final expansion last), so a flat pipeline of N nodes costs N hops of
 /// `recursion_limit`, and each macro carries its metadata once.

@@ -13,7 +13,9 @@ use quote::{quote, quote_spanned};
 use crate::config::{Config, Key, Value};
 use crate::errors::Errors;
 use crate::features::Features;
-use crate::meta::{code_hash, emit_meta_macro, emit_value_aliases, Kind, NodeMeta, Vis};
+use crate::meta::{
+    code_hash, emit_meta_macro, emit_types, emit_value_aliases, Kind, NodeMeta, Vis,
+};
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let func = match NodeFn::read(&item) {
@@ -70,7 +72,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     } else {
         let in_types = &sig.param_types;
         let out_types = &sig.output_types;
-        let types = emit_types(&krate, name, in_types, out_types);
+        let types = emit_types(&quote!(#krate), name, in_types, out_types);
         let place = name.to_string();
         // Each item of `uses(..)` by its token hash, beside it (`#[keyed]`).
         let uses = args.uses.iter().map(|path| {
@@ -115,34 +117,6 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         #type_facts
         #meta_macro
         #errors
-    }
-}
-
-/// How many parameters or outputs the runtime's `Types` tuples hold at most (its
-/// `TUPLE_TYPES`; a node of 16 and one of 17 parameters, in `tests/wiring.rs`, keep the two
-/// in step).
-const TUPLE_TYPES: usize = 16;
-
-/// The node's parameter and output types for `pipeline!`: one `Types` impl of two tuples, or,
-/// past the tuples' size, an `In` or `Out` impl for each.
-fn emit_types(
-    krate: &syn::Path,
-    name: &syn::Ident,
-    in_types: &[TokenStream],
-    out_types: &[TokenStream],
-) -> TokenStream {
-    if in_types.len() <= TUPLE_TYPES && out_types.len() <= TUPLE_TYPES {
-        return quote! {
-            impl #krate::__private::Types for #name {
-                type In = (#(#in_types,)*);
-                type Out = (#(#out_types,)*);
-            }
-        };
-    }
-    let (in_index, out_index) = (0..in_types.len(), 0..out_types.len());
-    quote! {
-        #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
-        #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
     }
 }
 

@@ -1776,14 +1776,12 @@ impl ::hypernodes::__private::Plumbing for Words {
         })
     }
 }
-impl ::hypernodes::__private::In<0usize> for Words {
-    type Ty = <clean as ::hypernodes::__private::In<0usize>>::Ty;
-}
-impl ::hypernodes::__private::Out<0usize> for Words {
-    type Ty = <count as ::hypernodes::__private::Out<0usize>>::Ty;
-}
-impl ::hypernodes::__private::Out<1usize> for Words {
-    type Ty = <shout as ::hypernodes::__private::Out<0usize>>::Ty;
+impl ::hypernodes::__private::Types for Words {
+    type In = (<clean as ::hypernodes::__private::In<0usize>>::Ty,);
+    type Out = (
+        <count as ::hypernodes::__private::Out<0usize>>::Ty,
+        <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+    );
 }
 #[doc(hidden)]
 #[allow(non_snake_case)]

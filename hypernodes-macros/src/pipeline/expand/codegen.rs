@@ -16,7 +16,9 @@ use crate::fq::{
     FqArc, FqClone, FqDefault, FqFn, FqFnOnce, FqIntoIterator, FqOption, FqResult, FqSend, FqSync,
     FqVec,
 };
-use crate::meta::{emit_meta_macro, emit_value_aliases, Kind, Mode, NodeMeta, Param, Vis};
+use crate::meta::{
+    emit_meta_macro, emit_types, emit_value_aliases, Kind, Mode, NodeMeta, Param, Vis,
+};
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::parse::header::Header;
 
@@ -813,11 +815,9 @@ fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surfac
     };
     let meta_macro = emit_meta_macro(&header.vis, name, &meta);
     let aliases = emit_value_aliases(&header.vis, name, input_types, output_types);
-    let in_index = 0..input_types.len();
-    let out_index = 0..output_types.len();
+    let types = emit_types(krate, name, input_types, output_types);
     quote! {
-        #(impl #krate::__private::In<#in_index> for #name { type Ty = #input_types; })*
-        #(impl #krate::__private::Out<#out_index> for #name { type Ty = #output_types; })*
+        #types
         #aliases
         #meta_macro
     }
