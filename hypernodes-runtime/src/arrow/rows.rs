@@ -4,7 +4,8 @@
 //! as items, read as they are pulled.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use arrow_array::ArrayRef;
 
@@ -41,9 +42,13 @@ pub trait RunsBatches<P: Pipeline, C: Collect<P::Outputs> = FailFast<<P as Pipel
 
 /// One unit of rows on `worker`: filled from the columns for a batched pipeline, item by item
 /// (each row read as it is run) otherwise.
+#[allow(clippy::too_many_arguments)]
 fn rows_unit<P, C, H>(
-    (pipeline, shared, worker, hooks): (&P, &P::Shared, usize, &H),
+    pipeline: &P,
+    shared: &P::Shared,
+    worker: usize,
     scratch: &mut P::Scratch,
+    hooks: &H,
     columns: &[ArrayRef],
     rows: Range<usize>,
     out: &mut C,
@@ -98,8 +103,16 @@ where
         while start < rows {
             let end = rows.min(start + unit);
             let unit_rows = start..end;
-            let job = (pipeline, shared, 0, hooks);
-            if !rows_unit(job, &mut scratch, columns, unit_rows, &mut collect) {
+            if !rows_unit(
+                pipeline,
+                shared,
+                0,
+                &mut scratch,
+                hooks,
+                columns,
+                unit_rows,
+                &mut collect,
+            ) {
                 break;
             }
             start = end;
@@ -131,18 +144,52 @@ where
         // Units of `unit` rows for every pipeline: a worker's share of the batch.
         let unit = unit.max(1);
         let units = rows.div_ceil(unit);
-        let next = AtomicUsize::new(0);
-        let taken = || {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            (index < units).then(|| (index, index * unit..rows.min((index + 1) * unit)))
-        };
-        let done = self.pull_units(taken, |worker, scratch, _, unit_rows: Range<usize>| {
-            let mut collect = C::with_capacity(unit_rows.len());
-            let (job, out) = ((pipeline, shared, worker, hooks), &mut collect);
-            let go_on = rows_unit(job, scratch, columns, unit_rows, out);
-            (collect, go_on)
+        let (next, stopped) = (AtomicUsize::new(0), AtomicBool::new(false));
+        let done = Mutex::new(Vec::with_capacity(units));
+        self.on_every_worker(|worker| {
+            let _stop = StopOnPanic(&stopped);
+            let mut scratch = P::Scratch::default();
+            let mut mine = Vec::new();
+            while !stopped.load(Ordering::Relaxed) {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= units {
+                    break;
+                }
+                let unit_rows = index * unit..rows.min((index + 1) * unit);
+                let mut collect = C::with_capacity(unit_rows.len());
+                if !rows_unit(
+                    pipeline,
+                    shared,
+                    worker,
+                    &mut scratch,
+                    hooks,
+                    columns,
+                    unit_rows,
+                    &mut collect,
+                ) {
+                    stopped.store(true, Ordering::Relaxed);
+                }
+                mine.push((index, collect));
+            }
+            done.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .extend(mine);
         });
-        C::join(done)
+        let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+        done.sort_unstable_by_key(|(index, _)| *index);
+        C::join(done.into_iter().map(|(_, collect)| collect).collect())
+    }
+}
+
+/// Stops the other workers when one panics outside a node (nodes' panics are their items'
+/// errors), as `Parallel`'s own runs do.
+struct StopOnPanic<'a>(&'a AtomicBool);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Relaxed);
+        }
     }
 }
 

@@ -96,66 +96,54 @@ impl Parallel {
         I: Iterator<Item = P::Inputs> + Send,
     {
         let source = Source::new(unit, items);
-        let units = self.pull_units(
-            || source.next_unit(),
-            |worker, scratch: &mut P::Scratch, index, items: Vec<P::Inputs>| {
+        let done = Mutex::new(Vec::new());
+        let job = |worker: usize| {
+            let _stop = StopOnPanic(&source);
+            let mut mine = Vec::new();
+            let mut scratch = P::Scratch::default();
+            while let Some((index, items)) = source.next_unit() {
                 let mut collect = C::with_capacity(items.len());
                 let first = index * source.size;
-                let go_on = pipeline.__hypernodes_unit(
+                if !pipeline.__hypernodes_unit(
                     shared,
                     worker,
-                    scratch,
+                    &mut scratch,
                     hooks,
                     first,
                     items,
                     &mut collect,
-                );
-                (collect, go_on)
-            },
-        );
-        C::join(units)
-    }
-}
-
-impl Parallel {
-    /// Each pool thread, a worker for the whole run with a scratch `S` of its own, takes the
-    /// next numbered unit from `next` and runs it (`run(worker, scratch, index, unit)`: its
-    /// result and whether to go on) until `next` has none or a unit asked to stop. The units'
-    /// results, in index order.
-    pub(crate) fn pull_units<S: Default, U, R: Send>(
-        &self,
-        next: impl Fn() -> Option<(usize, U)> + Sync,
-        run: impl Fn(usize, &mut S, usize, U) -> (R, bool) + Sync,
-    ) -> Vec<R> {
-        let stopped = AtomicBool::new(false);
-        let done = Mutex::new(Vec::new());
-        let job = |worker: usize| {
-            let _stop = StopOnPanic(&stopped);
-            let mut scratch = S::default();
-            let mut mine = Vec::new();
-            while !stopped.load(Ordering::Relaxed) {
-                let Some((index, unit)) = next() else { break };
-                let (result, go_on) = run(worker, &mut scratch, index, unit);
-                if !go_on {
-                    stopped.store(true, Ordering::Relaxed);
+                ) {
+                    source.stop();
                 }
-                mine.push((index, result));
+                mine.push((index, collect));
             }
             lock(&done).extend(mine);
         };
+        self.on_every_worker(job);
+        let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+        done.sort_unstable_by_key(|(index, _)| *index);
+        C::join(done.into_iter().map(|(_, collect)| collect).collect())
+    }
+}
+
+/// An input the workers pull from in numbered units of `size` items.
+impl Parallel {
+    /// Runs `job` once on each thread of the pool, given the thread's index: a worker for the
+    /// whole run, pulling its units itself.
+    pub(crate) fn on_every_worker(&self, job: impl Fn(usize) + Sync) {
         match &self.pool {
             Some(pool) => drop(pool.broadcast(|ctx| job(ctx.index()))),
             None => drop(rayon::broadcast(|ctx| job(ctx.index()))),
         }
-        let mut done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
-        done.sort_unstable_by_key(|(index, _)| *index);
-        done.into_iter().map(|(_, result)| result).collect()
     }
 }
 
 struct Source<I> {
     size: usize,
+    /// The number of the next unit, and the input.
     next: Mutex<(usize, Fuse<I>)>,
+    /// Set when a collector asked to stop, or a worker panicked: no more units are pulled.
+    stopped: AtomicBool,
 }
 
 impl<I: Iterator> Source<I> {
@@ -163,10 +151,15 @@ impl<I: Iterator> Source<I> {
         Source {
             size: size.max(1),
             next: Mutex::new((0, items.fuse())),
+            stopped: AtomicBool::new(false),
         }
     }
 
+    /// The next unit and its number; `None` once the input is done or the run stopped.
     fn next_unit(&self) -> Option<(usize, Vec<I::Item>)> {
+        if self.stopped.load(Ordering::Relaxed) {
+            return None;
+        }
         let mut next = lock(&self.next);
         let unit: Vec<I::Item> = next.1.by_ref().take(self.size).collect();
         if unit.is_empty() {
@@ -175,16 +168,20 @@ impl<I: Iterator> Source<I> {
         next.0 += 1;
         Some((next.0 - 1, unit))
     }
+
+    fn stop(&self) {
+        self.stopped.store(true, Ordering::Relaxed);
+    }
 }
 
-/// Stops the other workers when one panics outside a node (nodes' panics are their items'
-/// errors).
-struct StopOnPanic<'a>(&'a AtomicBool);
+/// Held by a worker while it pulls units: one that leaves by a panic (a hook's, or the input
+/// iterator's) stops the run, so the others pull no more.
+struct StopOnPanic<'a, I: Iterator>(&'a Source<I>);
 
-impl Drop for StopOnPanic<'_> {
+impl<I: Iterator> Drop for StopOnPanic<'_, I> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            self.0.store(true, Ordering::Relaxed);
+            self.0.stop();
         }
     }
 }
