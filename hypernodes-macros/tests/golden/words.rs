@@ -127,10 +127,8 @@ impl ::hypernodes::__private::Staged for Words {
         use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
         let __hypernodes_n = __hypernodes_columns.n;
         let __hypernodes_first = __hypernodes_columns.first;
-        let __hypernodes_running_cell = ::hypernodes::__private::Running::watching(
-            __hypernodes_hooks,
-            &__hypernodes_shared.__hypernodes_limits,
-        );
+        let __hypernodes_running_cell =
+            ::hypernodes::__private::Running::new(&__hypernodes_shared.__hypernodes_limits);
         let __hypernodes_running = &__hypernodes_running_cell;
         let __hypernodes_failed = &mut __hypernodes_columns.failed;
         match step {
@@ -1193,10 +1191,8 @@ impl Words {
         };
         #[allow(unused_imports)]
         use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
-        let __hypernodes_running_cell = ::hypernodes::__private::Running::watching(
-            __hypernodes_hooks,
-            &__hypernodes_shared.__hypernodes_limits,
-        );
+        let __hypernodes_running_cell =
+            ::hypernodes::__private::Running::new(&__hypernodes_shared.__hypernodes_limits);
         let __hypernodes_running = &__hypernodes_running_cell;
         ::hypernodes::__private::run_catching(__hypernodes_running, || {
             let __hypernodes_key_0: ::core::option::Option<::hypernodes::__private::Key> =

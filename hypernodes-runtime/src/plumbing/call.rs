@@ -12,13 +12,22 @@ use crate::plumbing::limiters::Limiters;
 /// What a pipeline body is doing: the node it calls now (named by a panic's error), the place
 /// that call holds in its node's limiter (`max_concurrency`) and when it started (for hooks).
 ///
-/// Each plain node call is framed by [`Running::enter`] and [`Running::leave`]. Inline, each
-/// is one store or one branch on `watched`, a flag fixed when the item starts: whether its
-/// hooks listen or any node has a limit. Everything else is out of line, written once per
-/// hooks type rather than at each of a pipeline's call sites: two inline hook calls and two
-/// limiter branches per node made a 50-node release build take 375 ms against 320 ms this
-/// way (`rustc -Ztime-passes`, see docs/performance.md), and most runs neither listen nor
-/// limit.
+/// Each plain node call is framed by [`Running::enter`] and [`Running::leave`]. Inline, enter
+/// is a store of the node's name and one branch on `limited`, a flag fixed when the item
+/// starts (whether any node has a limit); taking a place is out of line. Hooks are told only
+/// when the hooks type listens: `H::ACTIVE` is known when the body is compiled, so a run
+/// without hooks has no trace of them, and leave is then empty.
+///
+/// What the call sites hold is what the optimizer pays for: a flag covering hooks and limits
+/// tested on both sides of each call, with the hook calls out of line behind it, took LLVM
+/// 200–230 ms of work for a 50-node body in a release build, against about 150 ms with one
+/// branch and no hook code (`rustc -Zself-profile`, optimize + emit + LTO; see
+/// docs/performance.md).
+///
+/// A call's place is given back when the next call of the item enters, or when the item ends,
+/// rather than when it returns: the limit still bounds the calls in progress (a worker gives
+/// its place back before it calls again), a place is only kept a little longer (while the
+/// item's values move and the next node's cache key is looked up), and leave needs no test.
 ///
 /// The place lives here, in the frame that runs the whole item, rather than in a guard beside
 /// each call: a guard live across every node call gave each call an unwinding path of its own
@@ -34,7 +43,7 @@ use crate::plumbing::limiters::Limiters;
 /// pipeline! { Embedding = [embed] }
 ///
 /// let limits = Limiters::new(&Embedding::new().plan());
-/// let running = Running::watching(&NoHooks, &limits);
+/// let running = Running::new(&limits);
 /// let scope = Scope::root("example");
 /// running.enter(&NoHooks, &scope, &limits, "embed", 0);
 /// assert_eq!(running.get(), "embed");
@@ -44,18 +53,18 @@ pub struct Running<'a> {
     node: Cell<&'static str>,
     held: Cell<Option<Place<'a>>>,
     clock: Cell<Clock>,
-    watched: bool,
+    limited: bool,
 }
 
 impl<'a> Running<'a> {
-    /// Nothing running yet, for an item whose nodes tell `hooks` and wait on `limits`.
+    /// Nothing running yet, for an item whose nodes wait on `limits`.
     #[inline(always)]
-    pub fn watching<H: Hooks>(_hooks: &H, limits: &Limiters) -> Self {
+    pub fn new(limits: &Limiters) -> Self {
         Running {
             node: Cell::new(""),
             held: Cell::new(None),
             clock: Cell::new(Clock::start::<NoHooks>()),
-            watched: H::ACTIVE || limits.any(),
+            limited: limits.any(),
         }
     }
 
@@ -71,7 +80,7 @@ impl<'a> Running<'a> {
     }
 
     /// `node`, at `position` in run order, is called next: named under panics, `NodeStart`
-    /// told, a place taken in its limiter and kept until [`Running::leave`].
+    /// told, a place taken in its limiter and kept until the next call enters or the item ends.
     #[inline(always)]
     pub fn enter<H: Hooks>(
         &self,
@@ -82,41 +91,39 @@ impl<'a> Running<'a> {
         position: usize,
     ) {
         self.node.set(node);
-        if self.watched {
-            self.enter_watched(hooks, scope, limits, node, position);
+        if H::ACTIVE {
+            self.start(hooks, scope, node);
+        }
+        if self.limited {
+            self.take_place(limits, position);
         }
     }
 
-    #[inline(never)]
-    fn enter_watched<H: Hooks>(
-        &self,
-        hooks: &H,
-        scope: &Scope<'_>,
-        limits: &'a Limiters,
-        node: &'static str,
-        position: usize,
-    ) {
-        self.clock.set(node_start(hooks, scope, node, 1));
-        if limits.any() {
-            // A call that ended early (its error returned with `?`) left its place here: give
-            // it back before waiting for another, or a limit of one would wait on itself.
-            self.give_back();
-            self.held.set(limits.take(position));
-        }
-    }
-
-    /// The call of `node` returned: its place given back, `NodeEnd` told.
+    /// The call of `node` returned: `NodeEnd` told. Its place is given back by the next
+    /// [`Running::enter`] or when the item ends.
     #[inline(always)]
     pub fn leave<H: Hooks>(&self, hooks: &H, scope: &Scope<'_>, node: &'static str) {
-        if self.watched {
-            self.leave_watched(hooks, scope, node);
+        if H::ACTIVE {
+            self.end(hooks, scope, node);
         }
     }
 
+    // Out of line, once per hooks type rather than at each of a pipeline's call sites.
     #[inline(never)]
-    fn leave_watched<H: Hooks>(&self, hooks: &H, scope: &Scope<'_>, node: &'static str) {
-        self.give_back();
+    fn start<H: Hooks>(&self, hooks: &H, scope: &Scope<'_>, node: &'static str) {
+        self.clock.set(node_start(hooks, scope, node, 1));
+    }
+
+    #[inline(never)]
+    fn end<H: Hooks>(&self, hooks: &H, scope: &Scope<'_>, node: &'static str) {
         node_end(hooks, scope, node, 1, self.clock.get());
+    }
+
+    #[inline(never)]
+    fn take_place(&self, limits: &'a Limiters, position: usize) {
+        // The previous call's place first, or a limit of one would wait on itself.
+        self.give_back();
+        self.held.set(limits.take(position));
     }
 
     fn give_back(&self) {

@@ -240,7 +240,7 @@ impl<'a> Body<'a> {
             .collect();
         let krate = self.types.krate;
         let (running, running_cell) = (running_ident(), names::running_cell());
-        let (hooks, shared, limits) = (hooks_ident(), shared_ident(), names::limiters_field());
+        let (shared, limits) = (shared_ident(), names::limiters_field());
         let imports = self.imports();
         let values = graph.kept.iter().enumerate().map(|(k, &(n, o))| {
             let name = &graph.nodes[n].meta.outputs[o];
@@ -253,7 +253,7 @@ impl<'a> Body<'a> {
         });
         quote! {
             #imports
-            let #running_cell = #krate::__private::Running::watching(#hooks, &#shared.#limits);
+            let #running_cell = #krate::__private::Running::new(&#shared.#limits);
             let #running = &#running_cell;
             #krate::__private::run_catching(#running, || {
                 #(#calls)*
@@ -390,14 +390,14 @@ impl<'a> Body<'a> {
         let graph = self.graph;
         let lent = self.lend_shared(group);
         let (running, running_cell) = (running_ident(), names::running_cell());
-        let (hooks, shared, limits) = (hooks_ident(), shared_ident(), names::limiters_field());
+        let (shared, limits) = (shared_ident(), names::limiters_field());
         let (mut closures, mut bound) = (Vec::new(), Vec::new());
         for &n in group {
             let (statement, locals) = self.node_binding(n);
             let name = graph.nodes[n].meta.name.to_string();
             closures.push(quote! {
                 || #krate::__private::catching(#name, || {
-                    let #running_cell = #krate::__private::Running::watching(#hooks, &#shared.#limits);
+                    let #running_cell = #krate::__private::Running::new(&#shared.#limits);
                     let #running = &#running_cell;
                     #statement
                     #FqResult::Ok((#(#locals,)*))

@@ -254,7 +254,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             #imports
             let #n = #cols.n;
             let #first = #cols.first;
-            let #running_cell = #krate::__private::Running::watching(#hooks, &#shared.#limits);
+            let #running_cell = #krate::__private::Running::new(&#shared.#limits);
             let #running = &#running_cell;
             let #failed = &mut #cols.failed;
             match step {
