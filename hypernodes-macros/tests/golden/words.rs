@@ -193,7 +193,6 @@ impl ::hypernodes::__private::Staged for Words {
                                             __hypernodes_running.enter(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
-                                                &__hypernodes_shared.__hypernodes_limits,
                                                 "clean",
                                                 0usize,
                                             );
@@ -331,7 +330,6 @@ impl ::hypernodes::__private::Staged for Words {
                                             __hypernodes_running.enter(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
-                                                &__hypernodes_shared.__hypernodes_limits,
                                                 "tokenize",
                                                 1usize,
                                             );
@@ -486,7 +484,6 @@ impl ::hypernodes::__private::Staged for Words {
                                             __hypernodes_running.enter(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
-                                                &__hypernodes_shared.__hypernodes_limits,
                                                 "count",
                                                 2usize,
                                             );
@@ -640,7 +637,6 @@ impl ::hypernodes::__private::Staged for Words {
                                             __hypernodes_running.enter(
                                                 __hypernodes_hooks,
                                                 __hypernodes_scope,
-                                                &__hypernodes_shared.__hypernodes_limits,
                                                 "shout",
                                                 3usize,
                                             );
@@ -1231,7 +1227,6 @@ impl Words {
                             __hypernodes_running.enter(
                                 __hypernodes_hooks,
                                 __hypernodes_scope,
-                                &__hypernodes_shared.__hypernodes_limits,
                                 "clean",
                                 0usize,
                             );
@@ -1325,7 +1320,6 @@ impl Words {
                                 __hypernodes_running.enter(
                                     __hypernodes_hooks,
                                     __hypernodes_scope,
-                                    &__hypernodes_shared.__hypernodes_limits,
                                     "tokenize",
                                     1usize,
                                 );
@@ -1427,7 +1421,6 @@ impl Words {
                                 __hypernodes_running.enter(
                                     __hypernodes_hooks,
                                     __hypernodes_scope,
-                                    &__hypernodes_shared.__hypernodes_limits,
                                     "count",
                                     2usize,
                                 );
@@ -1532,7 +1525,6 @@ impl Words {
                                 __hypernodes_running.enter(
                                     __hypernodes_hooks,
                                     __hypernodes_scope,
-                                    &__hypernodes_shared.__hypernodes_limits,
                                     "shout",
                                     3usize,
                                 );

@@ -45,7 +45,7 @@ use crate::plumbing::limiters::Limiters;
 /// let limits = Limiters::new(&Embedding::new().plan());
 /// let running = Running::new(&limits);
 /// let scope = Scope::root("example");
-/// running.enter(&NoHooks, &scope, &limits, "embed", 0);
+/// running.enter(&NoHooks, &scope, "embed", 0);
 /// assert_eq!(running.get(), "embed");
 /// running.leave(&NoHooks, &scope, "embed");
 /// ```
@@ -53,17 +53,19 @@ pub struct Running<'a> {
     node: Cell<&'static str>,
     held: Cell<Option<Place<'a>>>,
     clock: Cell<Clock>,
+    limits: &'a Limiters,
     limited: bool,
 }
 
 impl<'a> Running<'a> {
     /// Nothing running yet, for an item whose nodes wait on `limits`.
     #[inline(always)]
-    pub fn new(limits: &Limiters) -> Self {
+    pub fn new(limits: &'a Limiters) -> Self {
         Running {
             node: Cell::new(""),
             held: Cell::new(None),
             clock: Cell::new(Clock::start::<NoHooks>()),
+            limits,
             limited: limits.any(),
         }
     }
@@ -86,7 +88,6 @@ impl<'a> Running<'a> {
         &self,
         hooks: &H,
         scope: &Scope<'_>,
-        limits: &'a Limiters,
         node: &'static str,
         position: usize,
     ) {
@@ -95,7 +96,7 @@ impl<'a> Running<'a> {
             self.start(hooks, scope, node);
         }
         if self.limited {
-            self.take_place(limits, position);
+            self.take_place(position);
         }
     }
 
@@ -120,10 +121,10 @@ impl<'a> Running<'a> {
     }
 
     #[inline(never)]
-    fn take_place(&self, limits: &'a Limiters, position: usize) {
+    fn take_place(&self, position: usize) {
         // The previous call's place first, or a limit of one would wait on itself.
         self.give_back();
-        self.held.set(limits.take(position));
+        self.held.set(self.limits.take(position));
     }
 
     fn give_back(&self) {

@@ -621,7 +621,7 @@ impl<'a> Body<'a> {
             // A plain call is framed by `running` (one branch each side, the rest out of line;
             // no guard live across the call: see `Running`).
             return quote! {
-                #running.enter(#hooks, #scope, &#shared.#limits, #name, #position);
+                #running.enter(#hooks, #scope, #name, #position);
                 #inputs
                 let #value = {
                     #(#setup)*
