@@ -1,19 +1,22 @@
 //! Fully qualified paths of the std items generated code uses, spelled here once (bevy's
 //! `fq_std`): code written inside a user's crate must not pick up their own `Option` or `Vec`.
 //! Each is a unit value to interpolate, `quote!(#FqOption::Some(x))`.
+//!
+//! The paths are taken segment by segment: `quote!` writes an identifier directly, but a `$path`
+//! fragment it can only re-parse from its text, a slow path at every use.
 
 use proc_macro2::TokenStream;
 use quote::{quote, ToTokens};
 
 macro_rules! fq {
-    ($($name:ident => $path:path),* $(,)?) => {
+    ($($name:ident => $($segment:ident)::+),* $(,)?) => {
         $(
-            #[doc = concat!("`", stringify!($path), "`.")]
+            #[doc = concat!("`", $("::", stringify!($segment)),+, "`.")]
             pub struct $name;
 
             impl ToTokens for $name {
                 fn to_tokens(&self, tokens: &mut TokenStream) {
-                    tokens.extend(quote!(::$path));
+                    tokens.extend(quote!($(:: $segment)+));
                 }
             }
         )*
