@@ -10,6 +10,7 @@ mod errors;
 mod features;
 mod fq;
 mod keyed;
+mod krate;
 mod meta;
 mod node;
 mod pipeline;

@@ -10,6 +10,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::{braced, bracketed, Ident, LitBool, Token};
 
 use crate::config::Config;
+use crate::krate::Krate;
 
 /// Bumped whenever the token format below changes.
 pub const CHAIN_VERSION: &str = "hypernodes_chain_v10";
@@ -400,7 +401,7 @@ const TUPLE_TYPES: usize = 16;
 /// A node's (or a pipeline's, as a node) parameter and output types for `pipeline!`: one
 /// `Types` impl of two tuples, or, past the tuples' size, an `In` or `Out` impl for each.
 pub fn emit_types(
-    krate: &TokenStream,
+    krate: &Krate,
     name: &Ident,
     in_types: &[TokenStream],
     out_types: &[TokenStream],

@@ -13,6 +13,7 @@ use super::signature::Signature;
 use crate::config::{Config, Key, Value};
 use crate::errors::Errors;
 use crate::fq::FqResult;
+use crate::krate::Krate;
 use crate::meta::{unique_suffix, Mode};
 
 /// Whether the node's own config asks for process isolation.
@@ -54,7 +55,7 @@ pub fn check(func: &NodeFn, batch: bool, config: &Config, errors: &mut Errors) {
 }
 
 /// The `Isolated` facts and the worker registration of node `name`.
-pub fn expand(krate: &TokenStream, func: &NodeFn, sig: &Signature, config: &Config) -> TokenStream {
+pub fn expand(krate: &Krate, func: &NodeFn, sig: &Signature, config: &Config) -> TokenStream {
     let name = &func.sig.ident;
     let timeout_ms = match config.get(Key::TimeoutMs) {
         Some(Value::Int(ms)) => ms,

@@ -13,6 +13,7 @@ use quote::{quote, quote_spanned};
 use crate::config::{Config, Key, Value};
 use crate::errors::Errors;
 use crate::features::Features;
+use crate::krate::Krate;
 use crate::meta::{
     code_hash, emit_meta_macro, emit_types, emit_value_aliases, Kind, NodeMeta, Vis,
 };
@@ -31,14 +32,13 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let sig = signature::analyze(&func, &args, &mut errors);
     check_gpus(&args.config, &sig, &mut errors);
     isolated::check(&func, args.batch, &args.config, &mut errors);
-    let krate = args
-        .krate
-        .clone()
-        .unwrap_or_else(|| syn::parse_quote!(::hypernodes));
+    let krate = args.krate.as_ref().map_or_else(Krate::hypernodes, |path| {
+        Krate::from(quote::ToTokens::to_token_stream(path))
+    });
     let name = &func.sig.ident;
     let vis = &func.vis;
     let isolation = (isolated::requested(&args.config) && errors.is_empty())
-        .then(|| isolated::expand(&quote!(#krate), &func, &sig, &args.config));
+        .then(|| isolated::expand(&krate, &func, &sig, &args.config));
     let per_item = per_item_twin(&func, &args, &sig, &mut errors);
 
     let meta = NodeMeta {
@@ -72,7 +72,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     } else {
         let in_types = &sig.param_types;
         let out_types = &sig.output_types;
-        let types = emit_types(&quote!(#krate), name, in_types, out_types);
+        let types = emit_types(&krate, name, in_types, out_types);
         let place = name.to_string();
         // Each item of `uses(..)` by its token hash, beside it (`#[keyed]`).
         let uses = args.uses.iter().map(|path| {

@@ -8,8 +8,9 @@ use quote::quote;
 
 use crate::features::Features;
 use crate::fq::FqResult;
+use crate::krate::Krate;
 
-pub fn methods(krate: &TokenStream, features: Features) -> TokenStream {
+pub fn methods(krate: &Krate, features: Features) -> TokenStream {
     if !features.arrow {
         return TokenStream::new();
     }
@@ -48,7 +49,7 @@ pub fn methods(krate: &TokenStream, features: Features) -> TokenStream {
     }
 }
 
-fn dataset(krate: &TokenStream, features: Features) -> TokenStream {
+fn dataset(krate: &Krate, features: Features) -> TokenStream {
     if !features.dataset {
         return TokenStream::new();
     }

@@ -13,6 +13,7 @@ use syn::Ident;
 
 use super::names::{self, hooks_ident, private_ident, scope_ident, Types};
 use crate::fq::{FqArc, FqOption};
+use crate::krate::Krate;
 use crate::meta::Kind;
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::parse::header::Header;
@@ -171,7 +172,7 @@ pub fn looked_up(types: &Types, index: usize, compute: TokenStream) -> TokenStre
 }
 
 /// The pipeline's cache table type, and (with the `cache` feature) `with_cache`.
-pub fn generate(krate: &TokenStream, header: &Header, types: &Types) -> TokenStream {
+pub fn generate(krate: &Krate, header: &Header, types: &Types) -> TokenStream {
     let fq_option = FqOption;
     let cache_field = names::cache_field();
     let graph = types.graph;

@@ -16,18 +16,14 @@ use crate::fq::{
     FqArc, FqClone, FqDefault, FqFn, FqFnOnce, FqIntoIterator, FqOption, FqResult, FqSend, FqSync,
     FqVec,
 };
+use crate::krate::Krate;
 use crate::meta::{
     emit_meta_macro, emit_types, emit_value_aliases, Kind, Mode, NodeMeta, Param, Vis,
 };
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::parse::header::Header;
 
-pub fn generate(
-    krate: &TokenStream,
-    header: &Header,
-    graph: &Graph,
-    features: Features,
-) -> TokenStream {
+pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Features) -> TokenStream {
     let (call_fn, handle_fn, item_fn, run_fn, shared_fn, unit_fn) = (
         names::call_method(),
         names::handle_method(),
@@ -538,7 +534,7 @@ fn batch_nodes(graph: &Graph) -> (Vec<Ident>, Vec<usize>) {
 
 /// `<Name>Builder`: the pipeline with factories replacing `Stateful::create`.
 fn builder(
-    krate: &TokenStream,
+    krate: &Krate,
     header: &Header,
     stateful: &Stateful,
     graph_types: &Types,
@@ -778,7 +774,7 @@ fn arm_output_checks(types: &Types) -> TokenStream {
 }
 
 /// What a pipeline needs to be listed as a node: parameter and output types, and metadata.
-fn as_node(krate: &TokenStream, header: &Header, graph: &Graph, surface: &Surface) -> TokenStream {
+fn as_node(krate: &Krate, header: &Header, graph: &Graph, surface: &Surface) -> TokenStream {
     let Surface {
         input_types,
         output_types,

@@ -10,11 +10,12 @@ use super::codegen::{Bound, Stateful};
 use super::names::{self, Types};
 use super::surface::Surface;
 use crate::fq::{FqFn, FqIntoIterator, FqResult, FqSend, FqSync, FqVec};
+use crate::krate::Krate;
 use crate::meta::{emit_meta_macro, Kind, NodeMeta, Vis};
 use crate::pipeline::model::graph::Graph;
 use crate::pipeline::parse::header::Header;
 
-pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
+pub fn generate(krate: &Krate, header: &Header, graph: &Graph) -> TokenStream {
     let types = Types {
         krate,
         graph,
@@ -132,7 +133,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
 }
 
 /// `<Name>Builder` with the methods of the real one, storing nothing.
-fn builder(krate: &TokenStream, header: &Header, types: &Types, message: &str) -> TokenStream {
+fn builder(krate: &Krate, header: &Header, types: &Types, message: &str) -> TokenStream {
     let name = &header.name;
     let vis = &header.vis;
     let builder = format_ident!("{}Builder", name);

@@ -5,13 +5,14 @@ use quote::quote;
 
 use crate::config::{Config, Key, Value};
 use crate::fq::FqOption;
+use crate::krate::Krate;
 use crate::meta::Kind;
 use crate::pipeline::model::graph::Graph;
 use crate::pipeline::model::node::Node;
 use crate::pipeline::parse::header::Header;
 use crate::pipeline::parse::list::pattern_text;
 
-pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
+pub fn generate(krate: &Krate, header: &Header, graph: &Graph) -> TokenStream {
     let name = header.name.to_string();
     let order = graph
         .order
@@ -65,7 +66,7 @@ pub fn generate(krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStr
     }
 }
 
-fn node_info(krate: &TokenStream, pipeline: &Config, node: &Node, runs: bool) -> TokenStream {
+fn node_info(krate: &Krate, pipeline: &Config, node: &Node, runs: bool) -> TokenStream {
     let meta = &node.meta;
     let name = meta.name.to_string();
     let by_mode = |stateful: bool| {
@@ -157,7 +158,7 @@ fn arm_of(arm: Option<(usize, usize)>) -> TokenStream {
 /// node `config(..)` > pipeline `#[config(..)]` > built-in default; the engine level is applied
 /// at run time by the engines that have settings. `None` when every key is at its built-in
 /// default (`NodeConfig::BUILTIN`); otherwise only the keys set are written.
-fn configured(krate: &TokenStream, pipeline: &Config, node: &Config) -> Option<TokenStream> {
+fn configured(krate: &Krate, pipeline: &Config, node: &Config) -> Option<TokenStream> {
     let setting = |key: Key, wrap: fn(TokenStream) -> TokenStream| {
         let (value, source) = match (node.get(key), pipeline.get(key)) {
             (Some(v), _) => (literal(v), quote!(Node)),

@@ -6,6 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 
 use crate::fq::FqVec;
+use crate::krate::Krate;
 pub use crate::meta::per_item_method;
 use crate::meta::{value_alias, Side};
 use crate::pipeline::model::graph::Graph;
@@ -366,7 +367,7 @@ pub fn private_ident(prefix: &str, name: impl std::fmt::Display) -> Ident {
 }
 
 pub struct Types<'a> {
-    pub krate: &'a TokenStream,
+    pub krate: &'a Krate,
     pub graph: &'a Graph,
     /// The optional runtime parts the code is written for.
     pub features: crate::features::Features,

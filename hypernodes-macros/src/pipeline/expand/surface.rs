@@ -8,6 +8,7 @@ use syn::Ident;
 
 use super::names::{local, Types};
 use crate::fq::FqOption;
+use crate::krate::Krate;
 use crate::pipeline::model::graph::Graph;
 use crate::pipeline::parse::header::Header;
 
@@ -54,7 +55,7 @@ impl<'a> Surface<'a> {
         }
     }
 
-    pub fn structs(&self, krate: &TokenStream, header: &Header, graph: &Graph) -> TokenStream {
+    pub fn structs(&self, krate: &Krate, header: &Header, graph: &Graph) -> TokenStream {
         let Surface {
             inputs_ty,
             outputs_ty,
@@ -99,7 +100,7 @@ impl<'a> Surface<'a> {
 }
 
 /// `Debug` for a generated struct, whatever its field types (see `__private::debug`).
-fn debug_impl(krate: &TokenStream, ty: &Ident, fields: &[&Ident]) -> TokenStream {
+fn debug_impl(krate: &Krate, ty: &Ident, fields: &[&Ident]) -> TokenStream {
     let name = ty.to_string();
     let labels = fields.iter().map(|f| f.to_string());
     quote! {

@@ -10,13 +10,14 @@ use proc_macro2::TokenStream;
 use syn::parse::{Parse, ParseStream};
 use syn::{bracketed, parenthesized, Path, Token};
 
+use crate::krate::Krate;
 use crate::meta::NodeMeta;
 use header::TrustedHeader;
 
 /// The chain's last step, parsed: the runtime's path, the header, every node with its metadata
 /// and how the list uses it.
 pub struct ImplInput {
-    pub krate: TokenStream,
+    pub krate: Krate,
     pub header: header::Header,
     /// Each listed node's path and the metadata its macro sent.
     pub nodes: Vec<(Path, NodeMeta)>,
