@@ -394,9 +394,30 @@ pub fn emit_value_aliases(
 }
 
 /// How many parameters or outputs the runtime's `Types` tuples hold at most (its
-/// `TUPLE_TYPES`; a node of 16 and one of 17 parameters, in `tests/wiring.rs`, keep the two
-/// in step).
+/// `TUPLE_TYPES`, and its position types `I0` to `I15`; a node of 16 and one of 17
+/// parameters, in `tests/wiring.rs`, keep the two in step).
 const TUPLE_TYPES: usize = 16;
+
+/// The runtime's type for position `index` of `In`, `Out` and `Pick`: `I3`, and from 16 on
+/// the tuple of its hexadecimal digits, `(I1, I1)` for 17. A type, not `In<3>`: each `const`
+/// argument would be a constant rustc type-checks and tracks between builds.
+pub fn position(krate: &Krate, index: usize) -> TokenStream {
+    let digit = |d: usize| {
+        let d = format_ident!("I{}", d);
+        quote!(#krate::__private::#d)
+    };
+    if index < TUPLE_TYPES {
+        return digit(index);
+    }
+    let mut digits = Vec::new();
+    let mut rest = index;
+    while rest > 0 {
+        digits.push(digit(rest % TUPLE_TYPES));
+        rest /= TUPLE_TYPES;
+    }
+    digits.reverse();
+    quote!((#(#digits),*))
+}
 
 /// A node's (or a pipeline's, as a node) parameter and output types for `pipeline!`: one
 /// `Types` impl of two tuples, or, past the tuples' size, an `In` or `Out` impl for each.
@@ -414,7 +435,8 @@ pub fn emit_types(
             }
         };
     }
-    let (in_index, out_index) = (0..in_types.len(), 0..out_types.len());
+    let in_index = (0..in_types.len()).map(|i| position(krate, i));
+    let out_index = (0..out_types.len()).map(|i| position(krate, i));
     quote! {
         #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
         #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*

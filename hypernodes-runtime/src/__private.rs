@@ -46,7 +46,8 @@ pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRet
 pub use crate::plumbing::reuse::{reuse, reuse_column, reuse_column_filled};
 pub use crate::plumbing::wire::{
     clone_for, code_at, code_with, field_of, ArmWire, CloneForLaterUse, FieldWire, In, NodeCode,
-    Out, Pick, SameArmOutput, SameInput, SameStateful, Types, Wire, TUPLE_TYPES,
+    Out, Pick, SameArmOutput, SameInput, SameStateful, Types, Wire, I0, I1, I10, I11, I12, I13,
+    I14, I15, I2, I3, I4, I5, I6, I7, I8, I9, TUPLE_TYPES,
 };
 #[cfg(all(feature = "process", unix))]
 pub use crate::process::{serve_node, Isolated, ProcessValue, Processes, WorkerEntry};

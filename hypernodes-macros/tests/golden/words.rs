@@ -17,19 +17,30 @@ pub struct __HypernodesWordsColumns {
     n: usize,
     failed: ::std::vec::Vec<::core::option::Option<::hypernodes::Error>>,
     live: ::std::vec::Vec<usize>,
-    col_text:
-        ::std::vec::Vec<::core::option::Option<<clean as ::hypernodes::__private::In<0usize>>::Ty>>,
+    col_text: ::std::vec::Vec<
+        ::core::option::Option<
+            <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
+        >,
+    >,
     col_cleaned: ::std::vec::Vec<
-        ::core::option::Option<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
+        ::core::option::Option<
+            <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        >,
     >,
     col_tokens: ::std::vec::Vec<
-        ::core::option::Option<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
+        ::core::option::Option<
+            <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        >,
     >,
     col_word_count: ::std::vec::Vec<
-        ::core::option::Option<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
+        ::core::option::Option<
+            <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        >,
     >,
     col_loud: ::std::vec::Vec<
-        ::core::option::Option<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
+        ::core::option::Option<
+            <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        >,
     >,
 }
 impl ::hypernodes::__private::Staged for Words {
@@ -352,7 +363,7 @@ impl ::hypernodes::__private::Staged for Words {
                                             let __hypernodes_value = {
                                                 tokenize(__HypernodesWire::<
                                                     <tokenize as ::hypernodes::__private::In<
-                                                        0usize,
+                                                        ::hypernodes::__private::I0,
                                                     >>::Ty,
                                                     clean,
                                                     tokenize,
@@ -506,7 +517,7 @@ impl ::hypernodes::__private::Staged for Words {
                                             let __hypernodes_value = {
                                                 count(__HypernodesWire::<
                                                     <count as ::hypernodes::__private::In<
-                                                        0usize,
+                                                        ::hypernodes::__private::I0,
                                                     >>::Ty,
                                                     tokenize,
                                                     count,
@@ -659,7 +670,7 @@ impl ::hypernodes::__private::Staged for Words {
                                             let __hypernodes_value = {
                                                 shout(__HypernodesWire::<
                                                     <shout as ::hypernodes::__private::In<
-                                                        0usize,
+                                                        ::hypernodes::__private::I0,
                                                     >>::Ty,
                                                     clean,
                                                     shout,
@@ -775,15 +786,15 @@ impl ::hypernodes::__private::Staged for Words {
 #[allow(dead_code)]
 pub struct WordsInputs {
     #[doc = "Read by `clean`."]
-    pub text: <clean as ::hypernodes::__private::In<0usize>>::Ty,
+    pub text: <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
 }
 #[doc = "Outputs of [`Words`]: one field per kept output."]
 #[allow(dead_code)]
 pub struct WordsOutputs {
     #[doc = "Produced by `count`."]
-    pub word_count: <count as ::hypernodes::__private::Out<0usize>>::Ty,
+    pub word_count: <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
     #[doc = "Produced by `shout`."]
-    pub loud: <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+    pub loud: <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
 }
 impl ::core::fmt::Debug for WordsInputs {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -840,165 +851,209 @@ pub struct __HypernodesWordsCache {
     get_0: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-    ) -> ::core::option::Option<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
+    ) -> ::core::option::Option<
+        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
     get_1: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-    )
-        -> ::core::option::Option<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
+    ) -> ::core::option::Option<
+        <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
     get_2: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-    ) -> ::core::option::Option<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
+    ) -> ::core::option::Option<
+        <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
     get_3: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-    ) -> ::core::option::Option<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
+    ) -> ::core::option::Option<
+        <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
     put_0: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
+        &<clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
     ),
     put_1: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-        &<tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+        &<tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
     ),
     put_2: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-        &<count as ::hypernodes::__private::Out<0usize>>::Ty,
+        &<count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
     ),
     put_3: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-        &<shout as ::hypernodes::__private::Out<0usize>>::Ty,
+        &<shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
     ),
     hash_0_0: fn(
         ::hypernodes::__private::KeyBuilder,
-        &<clean as ::hypernodes::__private::In<0usize>>::Ty,
+        &<clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
     ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
     hash_1_0: fn(
         ::hypernodes::__private::KeyBuilder,
-        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
+        &<clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
     ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
     hash_2_0: fn(
         ::hypernodes::__private::KeyBuilder,
-        &<tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+        &<tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
     ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
     hash_3_0: fn(
         ::hypernodes::__private::KeyBuilder,
-        &<clean as ::hypernodes::__private::Out<0usize>>::Ty,
+        &<clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
     ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
 }
 impl<S: ::hypernodes::__private::Store> ::hypernodes::__private::Cacheable<S> for Words
 where
-    ::hypernodes::__private::Slot<S, <clean as ::hypernodes::__private::Out<0usize>>::Ty, clean>:
-        ::hypernodes::__private::CacheValue<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
     ::hypernodes::__private::Slot<
         S,
-        <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        clean,
+    >: ::hypernodes::__private::CacheValue<
+        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
+    ::hypernodes::__private::Slot<
+        S,
+        <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
         tokenize,
-    >: ::hypernodes::__private::CacheValue<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
-    ::hypernodes::__private::Slot<S, <count as ::hypernodes::__private::Out<0usize>>::Ty, count>:
-        ::hypernodes::__private::CacheValue<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
-    ::hypernodes::__private::Slot<S, <shout as ::hypernodes::__private::Out<0usize>>::Ty, shout>:
-        ::hypernodes::__private::CacheValue<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
-    ::hypernodes::__private::Slot<S, <clean as ::hypernodes::__private::In<0usize>>::Ty, clean>:
-        ::hypernodes::__private::KeyPart<<clean as ::hypernodes::__private::In<0usize>>::Ty>,
-    ::hypernodes::__private::Slot<S, <clean as ::hypernodes::__private::Out<0usize>>::Ty, tokenize>:
-        ::hypernodes::__private::KeyPart<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
-    ::hypernodes::__private::Slot<S, <tokenize as ::hypernodes::__private::Out<0usize>>::Ty, count>:
-        ::hypernodes::__private::KeyPart<<tokenize as ::hypernodes::__private::Out<0usize>>::Ty>,
-    ::hypernodes::__private::Slot<S, <clean as ::hypernodes::__private::Out<0usize>>::Ty, shout>:
-        ::hypernodes::__private::KeyPart<<clean as ::hypernodes::__private::Out<0usize>>::Ty>,
+    >: ::hypernodes::__private::CacheValue<
+        <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
+    ::hypernodes::__private::Slot<
+        S,
+        <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        count,
+    >: ::hypernodes::__private::CacheValue<
+        <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
+    ::hypernodes::__private::Slot<
+        S,
+        <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        shout,
+    >: ::hypernodes::__private::CacheValue<
+        <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
+    ::hypernodes::__private::Slot<
+        S,
+        <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
+        clean,
+    >: ::hypernodes::__private::KeyPart<
+        <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
+    >,
+    ::hypernodes::__private::Slot<
+        S,
+        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        tokenize,
+    >: ::hypernodes::__private::KeyPart<
+        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
+    ::hypernodes::__private::Slot<
+        S,
+        <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        count,
+    >: ::hypernodes::__private::KeyPart<
+        <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
+    ::hypernodes::__private::Slot<
+        S,
+        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        shout,
+    >: ::hypernodes::__private::KeyPart<
+        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    >,
 {
     fn set_cache(&mut self, store: &::std::sync::Arc<::hypernodes::__private::DiskCache>) {
         self.__hypernodes_cache = ::core::option::Option::Some(__HypernodesWordsCache {
             store: ::std::sync::Arc::clone(store),
             get_0: <::hypernodes::__private::Slot<
                 S,
-                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 clean,
             > as ::hypernodes::__private::CacheValue<
-                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::get,
             get_1: <::hypernodes::__private::Slot<
                 S,
-                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 tokenize,
             > as ::hypernodes::__private::CacheValue<
-                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::get,
             get_2: <::hypernodes::__private::Slot<
                 S,
-                <count as ::hypernodes::__private::Out<0usize>>::Ty,
+                <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 count,
             > as ::hypernodes::__private::CacheValue<
-                <count as ::hypernodes::__private::Out<0usize>>::Ty,
+                <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::get,
             get_3: <::hypernodes::__private::Slot<
                 S,
-                <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+                <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 shout,
             > as ::hypernodes::__private::CacheValue<
-                <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+                <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::get,
             put_0: <::hypernodes::__private::Slot<
                 S,
-                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 clean,
             > as ::hypernodes::__private::CacheValue<
-                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::put,
             put_1: <::hypernodes::__private::Slot<
                 S,
-                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 tokenize,
             > as ::hypernodes::__private::CacheValue<
-                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::put,
             put_2: <::hypernodes::__private::Slot<
                 S,
-                <count as ::hypernodes::__private::Out<0usize>>::Ty,
+                <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 count,
             > as ::hypernodes::__private::CacheValue<
-                <count as ::hypernodes::__private::Out<0usize>>::Ty,
+                <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::put,
             put_3: <::hypernodes::__private::Slot<
                 S,
-                <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+                <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 shout,
             > as ::hypernodes::__private::CacheValue<
-                <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+                <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::put,
             hash_0_0: <::hypernodes::__private::Slot<
                 S,
-                <clean as ::hypernodes::__private::In<0usize>>::Ty,
+                <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
                 clean,
             > as ::hypernodes::__private::KeyPart<
-                <clean as ::hypernodes::__private::In<0usize>>::Ty,
+                <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
             >>::hash,
             hash_1_0: <::hypernodes::__private::Slot<
                 S,
-                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 tokenize,
             > as ::hypernodes::__private::KeyPart<
-                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::hash,
             hash_2_0: <::hypernodes::__private::Slot<
                 S,
-                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 count,
             > as ::hypernodes::__private::KeyPart<
-                <tokenize as ::hypernodes::__private::Out<0usize>>::Ty,
+                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::hash,
             hash_3_0: <::hypernodes::__private::Slot<
                 S,
-                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
                 shout,
             > as ::hypernodes::__private::KeyPart<
-                <clean as ::hypernodes::__private::Out<0usize>>::Ty,
+                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
             >>::hash,
         });
     }
@@ -1162,7 +1217,9 @@ impl Words {
     pub fn __hypernodes_call<
         const MASK: u64,
         H: ::hypernodes::__private::Hooks,
-        A0: ::hypernodes::__private::Arg<<clean as ::hypernodes::__private::In<0usize>>::Ty>,
+        A0: ::hypernodes::__private::Arg<
+            <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
+        >,
     >(
         &self,
         __hypernodes_shared: &__HypernodesWordsShared,
@@ -1172,8 +1229,12 @@ impl Words {
         text: A0,
     ) -> ::core::result::Result<
         (
-            ::core::option::Option<<count as ::hypernodes::__private::Out<0usize>>::Ty>,
-            ::core::option::Option<<shout as ::hypernodes::__private::Out<0usize>>::Ty>,
+            ::core::option::Option<
+                <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+            >,
+            ::core::option::Option<
+                <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+            >,
         ),
         ::hypernodes::Error,
     > {
@@ -1338,7 +1399,9 @@ impl Words {
                                 }
                                 let __hypernodes_value = {
                                     tokenize(__HypernodesWire::<
-                                        <tokenize as ::hypernodes::__private::In<0usize>>::Ty,
+                                        <tokenize as ::hypernodes::__private::In<
+                                            ::hypernodes::__private::I0,
+                                        >>::Ty,
                                         clean,
                                         tokenize,
                                     >::wire_ref({
@@ -1442,7 +1505,9 @@ impl Words {
                                 }
                                 let __hypernodes_value = {
                                     count(__HypernodesWire::<
-                                        <count as ::hypernodes::__private::In<0usize>>::Ty,
+                                        <count as ::hypernodes::__private::In<
+                                            ::hypernodes::__private::I0,
+                                        >>::Ty,
                                         tokenize,
                                         count,
                                     >::wire_ref({
@@ -1543,7 +1608,9 @@ impl Words {
                                 }
                                 let __hypernodes_value = {
                                     shout(__HypernodesWire::<
-                                        <shout as ::hypernodes::__private::In<0usize>>::Ty,
+                                        <shout as ::hypernodes::__private::In<
+                                            ::hypernodes::__private::I0,
+                                        >>::Ty,
                                         clean,
                                         shout,
                                     >::wire_ref({
@@ -1674,10 +1741,16 @@ impl ::hypernodes::__private::Plumbing for Words {
     const NAME: &'static str = "Words";
     type Scratch = ();
     type Shared = __HypernodesWordsShared;
-    type InputFields = (<clean as ::hypernodes::__private::In<0usize>>::Ty, ());
+    type InputFields = (
+        <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
+        (),
+    );
     type OutputFields = (
-        <count as ::hypernodes::__private::Out<0usize>>::Ty,
-        (<shout as ::hypernodes::__private::Out<0usize>>::Ty, ()),
+        <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        (
+            <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+            (),
+        ),
     );
     #[inline]
     #[allow(clippy::unused_unit)]
@@ -1708,7 +1781,10 @@ impl ::hypernodes::__private::Plumbing for Words {
         }
     }
     type Slots<'a> = (
-        ::hypernodes::__private::InputSlot<'a, <clean as ::hypernodes::__private::In<0usize>>::Ty>,
+        ::hypernodes::__private::InputSlot<
+            'a,
+            <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
+        >,
         (),
     );
     fn __hypernodes_identity(&self) -> usize {
@@ -1757,7 +1833,7 @@ impl ::hypernodes::__private::Plumbing for Words {
         inputs: WordsInputs,
     ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
         let WordsInputs { text: text } = inputs;
-        let (word_count , loud ,) = self . __hypernodes_call :: < { u64 :: MAX } , H , < clean as :: hypernodes :: __private :: In < 0usize >> :: Ty > (__hypernodes_shared , __hypernodes_worker , __hypernodes_hooks , __hypernodes_scope , text) ? ;
+        let (word_count , loud ,) = self . __hypernodes_call :: < { u64 :: MAX } , H , < clean as :: hypernodes :: __private :: In < :: hypernodes :: __private :: I0 >> :: Ty > (__hypernodes_shared , __hypernodes_worker , __hypernodes_hooks , __hypernodes_scope , text) ? ;
         ::core::result::Result::Ok(WordsOutputs {
             word_count: ::hypernodes::__private::present(word_count),
             loud: ::hypernodes::__private::present(loud),
@@ -1765,10 +1841,10 @@ impl ::hypernodes::__private::Plumbing for Words {
     }
 }
 impl ::hypernodes::__private::Types for Words {
-    type In = (<clean as ::hypernodes::__private::In<0usize>>::Ty,);
+    type In = (<clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,);
     type Out = (
-        <count as ::hypernodes::__private::Out<0usize>>::Ty,
-        <shout as ::hypernodes::__private::Out<0usize>>::Ty,
+        <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
     );
 }
 #[doc(hidden)]

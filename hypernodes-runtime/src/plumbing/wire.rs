@@ -2,18 +2,18 @@
 //!
 //! `#[node]` gives a hidden struct named like the function its parameter and output types (as
 //! [`Types`], or [`In`] and [`Out`] one by one), so each type is resolved in the node's own
-//! module. `pipeline!` reads them as `<node as In<I>>::Ty` and routes every value through one of
-//! the checks below: when the types do not line up, rustc reports the `on_unimplemented`
+//! module. `pipeline!` reads them as `<node as In<I3>>::Ty` and routes every value through one
+//! of the checks below: when the types do not line up, rustc reports the `on_unimplemented`
 //! sentence at the consumer's token in the pipeline list, and nothing else.
 
-/// The type of a node's `I`-th parameter (references stripped).
-pub trait In<const I: usize> {
+/// The type of a node's parameter at position `P` (one of [`I0`]...; references stripped).
+pub trait In<P> {
     /// The parameter's type.
     type Ty;
 }
 
-/// The type of a node's `I`-th output.
-pub trait Out<const I: usize> {
+/// The type of a node's output at position `P` (one of [`I0`]...).
+pub trait Out<P> {
     /// The output's type.
     type Ty;
 }
@@ -23,14 +23,14 @@ pub trait Out<const I: usize> {
 /// fewer items to check and to record at each rebuild. `In` and `Out` follow from it.
 ///
 /// ```
-/// use hypernodes::__private::{In, Out, Types};
+/// use hypernodes::__private::{In, Out, Types, I0, I1};
 /// struct Score;
 /// impl Types for Score {
 ///     type In = (String, u32);
 ///     type Out = (f64,);
 /// }
-/// let limit: <Score as In<1>>::Ty = 3u32;
-/// let score: <Score as Out<0>>::Ty = 0.5f64;
+/// let limit: <Score as In<I1>>::Ty = 3u32;
+/// let score: <Score as Out<I0>>::Ty = 0.5f64;
 /// # let _ = (limit, score);
 /// ```
 pub trait Types {
@@ -40,9 +40,9 @@ pub trait Types {
     type Out;
 }
 
-/// The `I`-th type of a tuple (of up to [`TUPLE_TYPES`] types).
-pub trait Pick<const I: usize> {
-    /// The type at `I`.
+/// The type at position `P` of a tuple (of up to [`TUPLE_TYPES`] types).
+pub trait Pick<P> {
+    /// The type at `P`.
     type Ty;
 }
 
@@ -50,24 +50,54 @@ pub trait Pick<const I: usize> {
 /// [`In`] and [`Out`] one by one for a function with more.
 pub const TUPLE_TYPES: usize = 16;
 
-impl<N: Types, const I: usize> In<I> for N
+impl<N: Types, P> In<P> for N
 where
-    N::In: Pick<I>,
+    N::In: Pick<P>,
 {
-    type Ty = <N::In as Pick<I>>::Ty;
+    type Ty = <N::In as Pick<P>>::Ty;
 }
 
-impl<N: Types, const I: usize> Out<I> for N
+impl<N: Types, P> Out<P> for N
 where
-    N::Out: Pick<I>,
+    N::Out: Pick<P>,
 {
-    type Ty = <N::Out as Pick<I>>::Ty;
+    type Ty = <N::Out as Pick<P>>::Ty;
 }
+
+/// Declares the position types: a position is a type, not a `const` parameter, because each
+/// `In<3>` written in a pipeline would be a constant of its own that rustc type-checks and
+/// tracks between builds (hundreds in a large pipeline), where a type path costs nothing.
+macro_rules! positions {
+    ($($name:ident = $index:literal),*) => {$(
+        #[doc = concat!("Position ", $index, " for [`In`], [`Out`] and [`Pick`]; from 16 on a ")]
+        #[doc = "position is the tuple of its hexadecimal digits, `(I1, I1)` for 17."]
+        pub struct $name;
+    )*};
+}
+
+positions!(
+    I0 = 0,
+    I1 = 1,
+    I2 = 2,
+    I3 = 3,
+    I4 = 4,
+    I5 = 5,
+    I6 = 6,
+    I7 = 7,
+    I8 = 8,
+    I9 = 9,
+    I10 = 10,
+    I11 = 11,
+    I12 = 12,
+    I13 = 13,
+    I14 = 14,
+    I15 = 15
+);
 
 /// `Pick` for each position of one tuple type, one position per step.
 macro_rules! pick {
     ([$($all:ident),+]) => {};
-    ([$($all:ident),+] $index:literal $ty:ident $(, $rest_index:literal $rest_ty:ident)*) => {
+    ([$($all:ident),+] $index:ident $ty:ident $(, $rest_index:ident $rest_ty:ident)*) => {
         impl<$($all),+> Pick<$index> for ($($all,)+) {
             type Ty = $ty;
         }
@@ -75,22 +105,22 @@ macro_rules! pick {
     };
 }
 
-pick!([A] 0 A);
-pick!([A, B] 0 A, 1 B);
-pick!([A, B, C] 0 A, 1 B, 2 C);
-pick!([A, B, C, D] 0 A, 1 B, 2 C, 3 D);
-pick!([A, B, C, D, E] 0 A, 1 B, 2 C, 3 D, 4 E);
-pick!([A, B, C, D, E, F] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
-pick!([A, B, C, D, E, F, G] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
-pick!([A, B, C, D, E, F, G, H] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
-pick!([A, B, C, D, E, F, G, H, I] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
-pick!([A, B, C, D, E, F, G, H, I, J] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
-pick!([A, B, C, D, E, F, G, H, I, J, K] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
-pick!([A, B, C, D, E, F, G, H, I, J, K, L] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
-pick!([A, B, C, D, E, F, G, H, I, J, K, L, M] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M);
-pick!([A, B, C, D, E, F, G, H, I, J, K, L, M, N] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N);
-pick!([A, B, C, D, E, F, G, H, I, J, K, L, M, N, O] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O);
-pick!([A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P] 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P);
+pick!([A] I0 A);
+pick!([A, B] I0 A, I1 B);
+pick!([A, B, C] I0 A, I1 B, I2 C);
+pick!([A, B, C, D] I0 A, I1 B, I2 C, I3 D);
+pick!([A, B, C, D, E] I0 A, I1 B, I2 C, I3 D, I4 E);
+pick!([A, B, C, D, E, F] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F);
+pick!([A, B, C, D, E, F, G] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F, I6 G);
+pick!([A, B, C, D, E, F, G, H] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F, I6 G, I7 H);
+pick!([A, B, C, D, E, F, G, H, I] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F, I6 G, I7 H, I8 I);
+pick!([A, B, C, D, E, F, G, H, I, J] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F, I6 G, I7 H, I8 I, I9 J);
+pick!([A, B, C, D, E, F, G, H, I, J, K] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F, I6 G, I7 H, I8 I, I9 J, I10 K);
+pick!([A, B, C, D, E, F, G, H, I, J, K, L] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F, I6 G, I7 H, I8 I, I9 J, I10 K, I11 L);
+pick!([A, B, C, D, E, F, G, H, I, J, K, L, M] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F, I6 G, I7 H, I8 I, I9 J, I10 K, I11 L, I12 M);
+pick!([A, B, C, D, E, F, G, H, I, J, K, L, M, N] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F, I6 G, I7 H, I8 I, I9 J, I10 K, I11 L, I12 M, I13 N);
+pick!([A, B, C, D, E, F, G, H, I, J, K, L, M, N, O] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F, I6 G, I7 H, I8 I, I9 J, I10 K, I11 L, I12 M, I13 N, I14 O);
+pick!([A, B, C, D, E, F, G, H, I, J, K, L, M, N, O, P] I0 A, I1 B, I2 C, I3 D, I4 E, I5 F, I6 G, I7 H, I8 I, I9 J, I10 K, I11 L, I12 M, I13 N, I14 O, I15 P);
 
 /// Declares a check that passes a value on unchanged when its type is `T`; only the message
 /// rustc shows on a mismatch differs between the checks.

@@ -404,7 +404,10 @@ impl Types<'_> {
         let path = &node.path;
         match node.types_by_alias {
             true => alias_path(node, Side::In, position),
-            false => quote!(<#path as #krate::__private::In<#position>>::Ty),
+            false => {
+                let position = crate::meta::position(krate, position);
+                quote!(<#path as #krate::__private::In<#position>>::Ty)
+            }
         }
     }
 
@@ -414,7 +417,10 @@ impl Types<'_> {
         let path = &node.path;
         match node.types_by_alias {
             true => alias_path(node, Side::Out, position),
-            false => quote!(<#path as #krate::__private::Out<#position>>::Ty),
+            false => {
+                let position = crate::meta::position(krate, position);
+                quote!(<#path as #krate::__private::Out<#position>>::Ty)
+            }
         }
     }
 
