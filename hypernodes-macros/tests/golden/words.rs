@@ -1803,16 +1803,11 @@ impl ::hypernodes::__private::Plumbing for Words {
         ::hypernodes::__private::can_block(const { Self::INFO.first_async() })?;
         let __hypernodes_scope = ::hypernodes::__private::Scope::root("Words");
         ::hypernodes::__private::hooked_run(__hypernodes_hooks, &__hypernodes_scope, || {
-            let __hypernodes_shared = self.__hypernodes_single.get_or_try_init(|| {
-                let plan = ::hypernodes::__private::Plan::resolve(
-                    &Self::INFO,
-                    &::hypernodes::__private::RunSettings::single(),
-                );
-                plan.check()?;
-                ::core::result::Result::Ok::<_, ::hypernodes::Error>(
-                    <Self as ::hypernodes::__private::Plumbing>::__hypernodes_shared(self, &plan),
-                )
-            })?;
+            let __hypernodes_shared = ::hypernodes::__private::single_shared(
+                &self.__hypernodes_single,
+                &Self::INFO,
+                |plan| <Self as ::hypernodes::__private::Plumbing>::__hypernodes_shared(self, plan),
+            )?;
             <Self as ::hypernodes::__private::Plumbing>::__hypernodes_item(
                 self,
                 __hypernodes_shared,

@@ -13,16 +13,21 @@ use crate::plumbing::limiters::Limiters;
 /// that call holds in its node's limiter (`max_concurrency`) and when it started (for hooks).
 ///
 /// Each plain node call is framed by [`Running::enter`] and [`Running::leave`]. Inline, enter
-/// is a store of the node's name and one branch on `limited`, a flag fixed when the item
-/// starts (whether any node has a limit); taking a place is out of line. Hooks are told only
-/// when the hooks type listens: `H::ACTIVE` is known when the body is compiled, so a run
-/// without hooks has no trace of them, and leave is then empty.
+/// is a store of the node's name and one call, out of line, that takes a place in the node's
+/// limiter when `limited`, a flag fixed when the item starts (whether any node has a limit).
+/// Hooks are told only when the hooks type listens: `H::ACTIVE` is known when the body is
+/// compiled, so a run without hooks has no trace of them, and leave is then empty.
 ///
-/// What the call sites hold is what the optimizer pays for: a flag covering hooks and limits
-/// tested on both sides of each call, with the hook calls out of line behind it, took LLVM
-/// 200–230 ms of work for a 50-node body in a release build, against about 150 ms with one
-/// branch and no hook code (`rustc -Zself-profile`, optimize + emit + LTO; see
-/// docs/performance.md).
+/// What the call sites hold is what the optimizer pays for, once per node and again at each
+/// level the body is inlined into:
+/// - a flag covering hooks and limits tested on both sides of each call, with the hook calls
+///   out of line behind it, took LLVM 200–230 ms of work for a 50-node body in a release
+///   build, against about 150 ms with one branch on `limited` and no hook code
+///   (`rustc -Zself-profile`, optimize + emit + LTO; see docs/performance.md);
+/// - that branch, inline, cost rustc more than the unconditional call that replaced it: a
+///   call is one instruction in a straight line, a branch splits the body's control flow at
+///   every node: 1,485 M against 1,355 M instructions for a 50-node release rebuild
+///   (`scripts/compile-instructions.sh 50 release`).
 ///
 /// A call's place is given back when the next call of the item enters, or when the item ends,
 /// rather than when it returns: the limit still bounds the calls in progress (a worker gives
@@ -95,9 +100,7 @@ impl<'a> Running<'a> {
         if H::ACTIVE {
             self.start(hooks, scope, node);
         }
-        if self.limited {
-            self.take_place(position);
-        }
+        self.hold(position);
     }
 
     /// The call of `node` returned: `NodeEnd` told. Its place is given back by the next
@@ -120,11 +123,14 @@ impl<'a> Running<'a> {
         node_end(hooks, scope, node, 1, self.clock.get());
     }
 
+    // Out of line and unconditional at the call site: see the type's documentation.
     #[inline(never)]
-    fn take_place(&self, position: usize) {
-        // The previous call's place first, or a limit of one would wait on itself.
-        self.give_back();
-        self.held.set(self.limits.take(position));
+    fn hold(&self, position: usize) {
+        if self.limited {
+            // The previous call's place first, or a limit of one would wait on itself.
+            self.give_back();
+            self.held.set(self.limits.take(position));
+        }
     }
 
     fn give_back(&self) {

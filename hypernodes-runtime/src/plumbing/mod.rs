@@ -17,6 +17,7 @@ pub mod nested;
 pub mod protocol;
 pub mod retry;
 pub mod reuse;
+pub mod single;
 pub mod wire;
 
 /// Nothing with the `async` feature; without it, the error a pipeline with an `async fn` node

@@ -400,12 +400,8 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
                 #krate::__private::can_block(const { Self::INFO.first_async() })?;
                 let #scope = #krate::__private::Scope::root(#name_str);
                 #krate::__private::hooked_run(#hooks, &#scope, || {
-                    let #shared = self.#single_field.get_or_try_init(|| {
-                        let plan = #krate::__private::Plan::resolve(&Self::INFO, &#krate::__private::RunSettings::single());
-                        plan.check()?;
-                        #FqResult::Ok::<_, #krate::Error>(
-                            <Self as #krate::__private::Plumbing>::#shared_fn(self, &plan),
-                        )
+                    let #shared = #krate::__private::single_shared(&self.#single_field, &Self::INFO, |plan| {
+                        <Self as #krate::__private::Plumbing>::#shared_fn(self, plan)
                     })?;
                     // The item path, not a copy of it: its output struct built once per pipeline.
                     <Self as #krate::__private::Plumbing>::#item_fn(self, #shared, 0, #hooks, &#scope, inputs)
