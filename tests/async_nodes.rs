@@ -257,6 +257,12 @@ fn blocking_calls_in_a_single_threaded_runtime_are_a_clear_error_and_async_calls
         assert!(err.to_string().contains("run_async"), "{err}");
         let err = p.with_engine(Sequential).map(texts()).unwrap_err();
         assert!(matches!(err.kind(), ErrorKind::Config(_)), "{err}");
+        // The same when the `async fn` node is in a nested pipeline.
+        let err = Outer::new()
+            .run(OuterInputs { text: "xy".into() })
+            .unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Config(_)), "{err}");
+        assert_eq!(err.node(), "download");
 
         let out = p
             .run_async(PagesInputs { text: "xy".into() })

@@ -202,7 +202,7 @@ impl<'p, P: Pipeline, E: Engine, H: Hooks> Runner<'p, P, E, H> {
     /// Whether the run can start: the plan can be met, and the call may block its thread.
     pub(crate) fn ready(plan: &Plan) -> Result<(), Error> {
         plan.check()?;
-        crate::plumbing::blocking::can_block(const { P::INFO.first_async() })
+        crate::plumbing::blocking::can_block(P::FIRST_ASYNC)
     }
 
     /// The run's shared state, then every item on the engine, gathered by `C`.

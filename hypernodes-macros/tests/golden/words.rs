@@ -1739,6 +1739,7 @@ impl ::hypernodes::__private::Plumbing for Words {
     type ItemInputs = WordsInputs;
     type ItemOutputs = WordsOutputs;
     const NAME: &'static str = "Words";
+    const FIRST_ASYNC: ::core::option::Option<&'static str> = ::core::option::Option::None;
     type Scratch = ();
     type Shared = __HypernodesWordsShared;
     type InputFields = (
@@ -1800,7 +1801,9 @@ impl ::hypernodes::__private::Plumbing for Words {
         __hypernodes_hooks: &H,
         inputs: WordsInputs,
     ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
-        ::hypernodes::__private::can_block(const { Self::INFO.first_async() })?;
+        ::hypernodes::__private::can_block(
+            <Self as ::hypernodes::__private::Plumbing>::FIRST_ASYNC,
+        )?;
         let __hypernodes_scope = ::hypernodes::__private::Scope::root("Words");
         ::hypernodes::__private::hooked_run(__hypernodes_hooks, &__hypernodes_scope, || {
             let __hypernodes_shared = ::hypernodes::__private::single_shared(

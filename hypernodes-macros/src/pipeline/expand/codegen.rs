@@ -191,6 +191,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
             quote_spanned!(node.span()=> #krate::__private::require_async! { #name })
         });
     let info = super::info::generate(krate, header, graph);
+    let first_async = first_async(graph);
     let as_node = as_node(krate, header, graph, &surface);
     let passthrough = &header.passthrough;
     let fields = super::fields::conversions(&surface, types.features);
@@ -363,6 +364,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
             type ItemInputs = #inputs_ty;
             type ItemOutputs = #outputs_ty;
             const NAME: &'static str = #name_str;
+            const FIRST_ASYNC: #FqOption<&'static str> = #first_async;
             type Scratch = #scratch_ty;
             type Shared = #shared_ty;
             #fields
@@ -397,7 +399,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
                 #hooks: &H,
                 inputs: #inputs_ty,
             ) -> #FqResult<#outputs_ty, #krate::Error> {
-                #krate::__private::can_block(const { Self::INFO.first_async() })?;
+                #krate::__private::can_block(<Self as #krate::__private::Plumbing>::FIRST_ASYNC)?;
                 let #scope = #krate::__private::Scope::root(#name_str);
                 #krate::__private::hooked_run(#hooks, &#scope, || {
                     let #shared = #krate::__private::single_shared(&self.#single_field, &Self::INFO, |plan| {
@@ -488,6 +490,21 @@ impl Bound {
                 })
                 .collect(),
         }
+    }
+}
+
+/// `Plumbing::FIRST_ASYNC`: `None` as written when no node awaits or nests a pipeline (which
+/// may), rather than `PipelineInfo::first_async` evaluated by the compiler over every node.
+fn first_async(graph: &Graph) -> TokenStream {
+    let may_await = graph
+        .order
+        .iter()
+        .map(|&n| &graph.nodes[n].meta)
+        .any(|meta| meta.asynchronous || meta.kind == Kind::Pipeline);
+    if may_await {
+        quote!(Self::INFO.first_async())
+    } else {
+        quote!(#FqOption::None)
     }
 }
 
