@@ -1668,30 +1668,10 @@ impl Words {
         outputs: &["word_count", "loud"],
         bound: &[],
         nodes: &[
-            ::hypernodes::__private::NodeInfo {
-                name: "clean",
-                inputs: &["text"],
-                outputs: &["cleaned"],
-                ..::hypernodes::__private::NodeInfo::FUNCTION
-            },
-            ::hypernodes::__private::NodeInfo {
-                name: "tokenize",
-                inputs: &["cleaned"],
-                outputs: &["tokens"],
-                ..::hypernodes::__private::NodeInfo::FUNCTION
-            },
-            ::hypernodes::__private::NodeInfo {
-                name: "count",
-                inputs: &["tokens"],
-                outputs: &["word_count"],
-                ..::hypernodes::__private::NodeInfo::FUNCTION
-            },
-            ::hypernodes::__private::NodeInfo {
-                name: "shout",
-                inputs: &["cleaned"],
-                outputs: &["loud"],
-                ..::hypernodes::__private::NodeInfo::FUNCTION
-            },
+            ::hypernodes::__private::NodeInfo::function("clean", &["text"], &["cleaned"]),
+            ::hypernodes::__private::NodeInfo::function("tokenize", &["cleaned"], &["tokens"]),
+            ::hypernodes::__private::NodeInfo::function("count", &["tokens"], &["word_count"]),
+            ::hypernodes::__private::NodeInfo::function("shout", &["cleaned"], &["loud"]),
         ],
         config: ::hypernodes::__private::NodeConfig::BUILTIN,
         branches: &[],

@@ -75,8 +75,9 @@ fn node_info(krate: &Krate, pipeline: &Config, node: &Node, runs: bool) -> Token
             .filter(move |p| p.mode.is_stateful() == stateful)
             .map(|p| p.name.to_string())
     };
-    let (inputs, stateful) = (by_mode(false), by_mode(true));
-    let outputs = meta.outputs.iter().map(ToString::to_string);
+    let inputs: Vec<String> = by_mode(false).collect();
+    let stateful = by_mode(true);
+    let outputs: Vec<String> = meta.outputs.iter().map(ToString::to_string).collect();
     let (kind, nested) = match meta.kind {
         Kind::Function => (quote!(Function), quote!(#FqOption::None)),
         Kind::Pipeline => {
@@ -142,10 +143,16 @@ fn node_info(krate: &Krate, pipeline: &Config, node: &Node, runs: bool) -> Token
     if let Some(arm) = arm {
         fields.push(quote!(arm: #arm));
     }
+    if fields.len() == PLAIN_FIELDS {
+        return quote!(#krate::__private::NodeInfo::function(#name, &[#(#inputs),*], &[#(#outputs),*]));
+    }
     quote! {
         #krate::__private::NodeInfo { #(#fields,)* ..#krate::__private::NodeInfo::FUNCTION }
     }
 }
+
+/// Name, inputs and outputs: a node with no other field of its own is `NodeInfo::function`.
+const PLAIN_FIELDS: usize = 3;
 
 /// `Some((branch, arm))` or `None`, as tokens.
 fn arm_of(arm: Option<(usize, usize)>) -> TokenStream {
