@@ -488,15 +488,33 @@ impl<'a> Body<'a> {
             .collect();
         let used: Vec<Ident> = outputs.iter().map(|o| local(o)).collect();
         // Where the node does not run, a value an earlier arm made stays as it is.
-        let nones = outputs.iter().map(|o| match gathers.contains(o) {
-            true => {
-                let earlier = local(o);
-                quote!(#earlier)
-            }
-            false => quote!(#FqOption::None),
-        });
+        let nones: Vec<TokenStream> = outputs
+            .iter()
+            .map(|o| match gathers.contains(o) {
+                true => {
+                    let earlier = local(o);
+                    quote!(#earlier)
+                }
+                false => quote!(#FqOption::None),
+            })
+            .collect();
         let bound: Vec<Ident> = used.iter().cloned().chain(key_local).collect();
         let condition = self.condition(index);
+        // One value, no key (most nodes): no one-element tuple to build and take apart, which
+        // took rustc 15 M instructions of a 50-node release build (1,325 -> 1,310 M).
+        if let ([value], [none], true) = (&used[..], &nones[..], key_out.is_empty()) {
+            let statement = quote! {
+                let #value = if #condition {
+                    #key
+                    let #bind = { #body };
+                    #same_type
+                    #fq_option::Some(#value)
+                } else {
+                    #none
+                };
+            };
+            return (statement, bound);
+        }
         let statement = quote! {
             let (#(#used,)* #key_out) = if #condition {
                 #key
