@@ -1801,7 +1801,7 @@ impl ::hypernodes::__private::Plumbing for Words {
             )
         })
     }
-    #[inline]
+    #[inline(never)]
     fn __hypernodes_item<H: ::hypernodes::__private::Hooks>(
         &self,
         __hypernodes_shared: &__HypernodesWordsShared,

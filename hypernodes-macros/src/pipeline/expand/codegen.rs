@@ -410,7 +410,10 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
                 })
             }
 
-            #[inline]
+            // Out of line: LLVM optimizes the body again at every function it is inlined
+            // into, and callers of an item (`run`, an engine's loop) gain nothing from seeing
+            // it. A 50-node release rebuild: 1,295 -> 1,246 M instructions (callgrind).
+            #[inline(never)]
             fn #item_fn<H: #krate::__private::Hooks>(
                 &self,
                 #shared: &#shared_ty,
