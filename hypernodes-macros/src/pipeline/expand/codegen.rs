@@ -496,8 +496,9 @@ impl Bound {
     }
 }
 
-/// `Plumbing::FIRST_ASYNC`: `None` as written when no node awaits or nests a pipeline (which
-/// may), rather than `PipelineInfo::first_async` evaluated by the compiler over every node.
+/// `Plumbing::FIRST_ASYNC`. Written as `None` when no node is an `async fn` or a nested
+/// pipeline (which may hold one); otherwise `PipelineInfo::first_async`, which the compiler
+/// evaluates over every node.
 fn first_async(graph: &Graph) -> TokenStream {
     let may_await = graph
         .order
