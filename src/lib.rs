@@ -275,7 +275,7 @@ pub mod plan {
 /// ```
 pub mod info {
     pub use hypernodes_runtime::{
-        BranchInfo, FieldInfo, NodeInfo, NodeKind, Picture, PipelineInfo,
+        BranchInfo, FieldInfo, NodeInfo, NodeKind, NodeTable, Picture, PipelineInfo,
     };
 }
 

@@ -107,6 +107,41 @@ fn a_pipeline_is_a_node() -> Result<(), hypernodes::Error> {
     Ok(())
 }
 
+#[test]
+fn info_lists_every_node_in_order_whether_plain_or_not() {
+    // Plain function nodes are written as text in `INFO`, the others (a nested pipeline, a node
+    // with config of its own) in full: read back, they are one slice in the listed order.
+    let nodes = Report::INFO.nodes;
+    let names: Vec<_> = nodes.iter().map(|node| node.name).collect();
+    assert_eq!(names, ["Words", "shout", "summarize"]);
+    assert_eq!(nodes[0].kind, NodeKind::Pipeline);
+    assert_eq!(nodes[1].kind, NodeKind::Function);
+    assert_eq!(
+        (nodes[2].inputs, nodes[2].outputs),
+        (&["word_count", "shout"][..], &["summarize"][..])
+    );
+
+    let shouted: Vec<_> = reports::Shouted::INFO
+        .nodes
+        .into_iter()
+        .map(|node| (node.name, node.config.batch_size.value, node.outputs))
+        .collect();
+    let plain = hypernodes::config::NodeConfig::BUILTIN.batch_size.value;
+    assert_eq!(
+        shouted,
+        [
+            ("clean", 4096, &["cleaned"][..]),
+            ("shout", plain, &["shout"][..]),
+            ("initials", plain, &["initials"][..]),
+            ("length", plain, &["length"][..]),
+        ]
+    );
+    assert_eq!(
+        format!("{:?}", Report::INFO.nodes),
+        format!("{:?}", Report::INFO.nodes.as_slice())
+    );
+}
+
 #[node(output = "number")]
 pub fn parse_number(cleaned: &str) -> Result<i64, std::num::ParseIntError> {
     cleaned.parse()

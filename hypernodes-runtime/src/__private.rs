@@ -62,7 +62,7 @@ pub use once_cell::sync::OnceCell;
 pub use crate::config as settings;
 pub use crate::config::{ConfigSource, NodeConfig, Setting};
 pub use crate::engine::{Engine, Parallel};
-pub use crate::info::{BranchInfo, FieldInfo, NodeInfo, NodeKind, PipelineInfo};
+pub use crate::info::{BranchInfo, FieldInfo, NodeInfo, NodeKind, NodeTable, PipelineInfo};
 pub use crate::instances::Factory;
 pub use crate::runner::Runner;
 pub use crate::stateful::WorkerContext;

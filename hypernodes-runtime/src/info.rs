@@ -2,6 +2,10 @@
 
 use crate::config::NodeConfig;
 
+mod table;
+
+pub use table::NodeTable;
+
 /// A pipeline's structure: run order, inputs, outputs and nodes; [`picture`](PipelineInfo::picture)
 /// draws it.
 ///
@@ -36,8 +40,9 @@ pub struct PipelineInfo {
     pub outputs: &'static [&'static str],
     /// Inputs fixed by `#[bind(..)]`: not in `<Name>Inputs`.
     pub bound: &'static [&'static str],
-    /// Every listed node: the ones that run in run order, then those `#[outputs]` made unnecessary.
-    pub nodes: &'static [NodeInfo],
+    /// Every listed node: the ones that run in run order, then those `#[outputs]` made
+    /// unnecessary. A [`NodeTable`] reads as a slice: `nodes.iter()`, `nodes[0]`.
+    pub nodes: NodeTable,
     /// The pipeline level of the config hierarchy: its `#[config(..)]` over built-in defaults.
     pub config: NodeConfig,
     /// The `match` and `if` branches of the list, in the order written (see [`BranchInfo`]).
@@ -126,9 +131,11 @@ impl PipelineInfo {
     /// assert_eq!(P::INFO.first_async(), None);
     /// ```
     pub const fn first_async(&self) -> Option<&'static str> {
+        // A packed node is a plain function: it neither awaits nor nests a pipeline.
+        let nodes = self.nodes.unpacked();
         let mut i = 0;
-        while i < self.nodes.len() {
-            let node = &self.nodes[i];
+        while i < nodes.len() {
+            let node = &nodes[i];
             if node.runs {
                 if node.asynchronous {
                     return Some(node.name);
@@ -214,7 +221,7 @@ pub enum NodeKind {
 /// assert_eq!(node.config.batch_size.source, ConfigSource::Pipeline);
 /// assert_eq!(node.config.gpus.source, ConfigSource::Default);
 /// ```
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct NodeInfo {
     /// The function's (or nested pipeline's) name.
     pub name: &'static str,
@@ -274,11 +281,9 @@ impl NodeInfo {
         arm: None,
     };
 
-    /// A plain function node, [`NodeInfo::FUNCTION`] with its name, inputs and outputs: what
-    /// generated `INFO` constants write for each node with nothing else of its own. One call
-    /// per node is a smaller constant for rustc than the struct with `..NodeInfo::FUNCTION`
-    /// (a 50-node release rebuild: 1,341 against 1,325 M instructions,
-    /// `scripts/compile-instructions.sh 50 release`).
+    /// A plain function node, [`NodeInfo::FUNCTION`] with its name, inputs and outputs: each
+    /// node with nothing else of its own, which generated `INFO` constants write as text in a
+    /// [`NodeTable`].
     ///
     /// ```
     /// use hypernodes::info::NodeInfo;

@@ -54,7 +54,7 @@ pub use hooks::Progress;
 #[cfg(feature = "tracing")]
 pub use hooks::Tracing;
 pub use hooks::{Event, Hooks, NoHooks, Scope};
-pub use info::{BranchInfo, FieldInfo, NodeInfo, NodeKind, PipelineInfo};
+pub use info::{BranchInfo, FieldInfo, NodeInfo, NodeKind, NodeTable, PipelineInfo};
 pub use instances::{Factory, InstanceLayout};
 pub use modes::{product, Product, Shared};
 pub use picture::Picture;

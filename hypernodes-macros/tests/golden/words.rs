@@ -1667,12 +1667,10 @@ impl Words {
         inputs: &["text"],
         outputs: &["word_count", "loud"],
         bound: &[],
-        nodes: &[
-            ::hypernodes::__private::NodeInfo::function("clean", &["text"], &["cleaned"]),
-            ::hypernodes::__private::NodeInfo::function("tokenize", &["cleaned"], &["tokens"]),
-            ::hypernodes::__private::NodeInfo::function("count", &["tokens"], &["word_count"]),
-            ::hypernodes::__private::NodeInfo::function("shout", &["cleaned"], &["loud"]),
-        ],
+        nodes: ::hypernodes::__private::NodeTable::packed(
+            "clean:text>cleaned;tokenize:cleaned>tokens;count:tokens>word_count;shout:cleaned>loud",
+            &[],
+        ),
         config: ::hypernodes::__private::NodeConfig::BUILTIN,
         branches: &[],
         fields: &[],

@@ -25,14 +25,17 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph) -> TokenStream {
         .iter()
         .map(|&(n, o)| graph.nodes[n].meta.outputs[o].to_string());
     let listed = graph.order.iter().chain(&graph.pruned);
-    let nodes = listed.map(|&n| {
-        node_info(
-            krate,
-            &header.config,
-            &graph.nodes[n],
-            !graph.pruned.contains(&n),
-        )
-    });
+    let nodes = node_table(
+        krate,
+        listed.map(|&n| {
+            node_info(
+                krate,
+                &header.config,
+                &graph.nodes[n],
+                !graph.pruned.contains(&n),
+            )
+        }),
+    );
     let pipeline_config = configured(krate, &header.config, &Config::default())
         .unwrap_or_else(|| quote!(#krate::__private::NodeConfig::BUILTIN));
     let fields = graph.extracts.iter().flat_map(|extract| {
@@ -58,7 +61,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph) -> TokenStream {
             inputs: &[#(#inputs),*],
             outputs: &[#(#outputs),*],
             bound: &[#(#bound),*],
-            nodes: &[#(#nodes),*],
+            nodes: #nodes,
             config: #pipeline_config,
             branches: &[#(#branches),*],
             fields: &[#(#fields),*],
@@ -66,7 +69,55 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph) -> TokenStream {
     }
 }
 
-fn node_info(krate: &Krate, pipeline: &Config, node: &Node, runs: bool) -> TokenStream {
+/// One node of `INFO`: a plain function node as the text of its [`NodeTable`] entry, any other
+/// as a `NodeInfo` value.
+///
+/// [`NodeTable`]: https://docs.rs/hypernodes/latest/hypernodes/info/struct.NodeTable.html
+enum NodeEntry {
+    Plain {
+        name: String,
+        inputs: Vec<String>,
+        outputs: Vec<String>,
+    },
+    Full(TokenStream),
+}
+
+/// Separators of the runtime's packed `NodeTable` text: `name:inputs>outputs` entries joined by
+/// `;`, names joined by `,`, and `#i` for the `i`-th node written in full. The runtime decodes
+/// the same text (`hypernodes-runtime/src/info/table.rs`).
+const TABLE_SEPARATORS: [char; 5] = [';', '#', ':', '>', ','];
+
+/// `NodeTable::packed(text, &[full nodes])`: plain function nodes as text, which rustc reads as
+/// one string literal instead of building, checking and evaluating a `NodeInfo` per node.
+fn node_table(krate: &Krate, entries: impl Iterator<Item = NodeEntry>) -> TokenStream {
+    let mut text = Vec::new();
+    let mut full = Vec::new();
+    for entry in entries {
+        match entry {
+            NodeEntry::Plain {
+                name,
+                inputs,
+                outputs,
+            } => text.push(format!("{name}:{}>{}", inputs.join(","), outputs.join(","))),
+            NodeEntry::Full(node) => {
+                text.push(format!("#{}", full.len()));
+                full.push(node);
+            }
+        }
+    }
+    if text.len() == full.len() {
+        return quote!(#krate::__private::NodeTable::from_slice(&[#(#full),*]));
+    }
+    let text = text.join(";");
+    quote!(#krate::__private::NodeTable::packed(#text, &[#(#full),*]))
+}
+
+/// Whether `name` can be written in a packed entry; other names go in a full `NodeInfo`.
+fn packs(name: &str) -> bool {
+    !name.is_empty() && !name.contains(TABLE_SEPARATORS)
+}
+
+fn node_info(krate: &Krate, pipeline: &Config, node: &Node, runs: bool) -> NodeEntry {
     let meta = &node.meta;
     let name = meta.name.to_string();
     let by_mode = |stateful: bool| {
@@ -143,15 +194,20 @@ fn node_info(krate: &Krate, pipeline: &Config, node: &Node, runs: bool) -> Token
     if let Some(arm) = arm {
         fields.push(quote!(arm: #arm));
     }
-    if fields.len() == PLAIN_FIELDS {
-        return quote!(#krate::__private::NodeInfo::function(#name, &[#(#inputs),*], &[#(#outputs),*]));
+    let names = || std::iter::once(&name).chain(&inputs).chain(&outputs);
+    if fields.len() == PLAIN_FIELDS && names().all(|name| packs(name)) {
+        return NodeEntry::Plain {
+            name,
+            inputs,
+            outputs,
+        };
     }
-    quote! {
+    NodeEntry::Full(quote! {
         #krate::__private::NodeInfo { #(#fields,)* ..#krate::__private::NodeInfo::FUNCTION }
-    }
+    })
 }
 
-/// Name, inputs and outputs: a node with no other field of its own is `NodeInfo::function`.
+/// Name, inputs and outputs: a node with no other field of its own is a plain function node.
 const PLAIN_FIELDS: usize = 3;
 
 /// `Some((branch, arm))` or `None`, as tokens.
