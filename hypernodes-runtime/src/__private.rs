@@ -39,7 +39,7 @@ pub use crate::plumbing::hooked::{
 pub use crate::plumbing::lent::{InputSlot, Lending, Lent};
 pub use crate::plumbing::limiters::Limiters;
 pub use crate::plumbing::nested::{
-    absent, needs, present, present_ref, zip_len, Absent, Arg, OwnedArg,
+    absent, needs, not_computed, present, present_ref, zip_len, Absent, Arg, OwnedArg,
 };
 pub use crate::plumbing::protocol::Plumbing;
 pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRetry};

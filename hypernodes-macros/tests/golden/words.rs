@@ -1809,10 +1809,10 @@ impl ::hypernodes::__private::Plumbing for Words {
         inputs: WordsInputs,
     ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
         let WordsInputs { text: text } = inputs;
-        let (word_count , loud ,) = self . __hypernodes_call :: < { u64 :: MAX } , H , < clean as :: hypernodes :: __private :: In < :: hypernodes :: __private :: I0 >> :: Ty > (__hypernodes_shared , __hypernodes_worker , __hypernodes_hooks , __hypernodes_scope , text) ? ;
+        let (:: core :: option :: Option :: Some (word_count) , :: core :: option :: Option :: Some (loud) ,) = self . __hypernodes_call :: < { u64 :: MAX } , H , < clean as :: hypernodes :: __private :: In < :: hypernodes :: __private :: I0 >> :: Ty > (__hypernodes_shared , __hypernodes_worker , __hypernodes_hooks , __hypernodes_scope , text) ? else { :: hypernodes :: __private :: not_computed () } ;
         ::core::result::Result::Ok(WordsOutputs {
-            word_count: ::hypernodes::__private::present(word_count),
-            loud: ::hypernodes::__private::present(loud),
+            word_count: word_count,
+            loud: loud,
         })
     }
 }

@@ -102,11 +102,17 @@ pub fn present_ref<T>(value: &Option<T>) -> &T {
     }
 }
 
-/// One shared cold path for [`present`] and [`present_ref`]: a panic message built at each of
-/// a pipeline's many call sites would cost build time for a branch that never runs.
+/// One shared cold path for [`present`], [`present_ref`] and the `let ... else` of a call that
+/// asked for every output: a panic message built at each of a pipeline's many call sites would
+/// cost build time for a branch that never runs.
+///
+/// ```should_panic
+/// let Some(value) = None::<u32> else { hypernodes::__private::not_computed() };
+/// # let _ = value;
+/// ```
 #[cold]
 #[inline(never)]
-fn not_computed() -> ! {
+pub fn not_computed() -> ! {
     unreachable!("a value needed by the selected outputs was not computed")
 }
 

@@ -160,13 +160,27 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
     });
     let output_locals = &surface.output_locals;
     let output_fields = &surface.output_fields;
-    // The values of a call that asked for every output, as `<Name>Outputs`.
+    // The values of a call that asked for every output, as `<Name>Outputs`: one pattern for
+    // all of them, whose single `else` is the cold path, rather than a test and a call of it
+    // per value (a 50-node release rebuild: 1,171 -> 1,165 M instructions).
+    // With no output the pattern could not fail, and `let ... else` would warn.
     let outputs_from = |call: TokenStream| {
+        let bind = match output_locals.is_empty() {
+            true => quote!(let () = #call?;),
+            false => {
+                let present = output_locals
+                    .iter()
+                    .map(|local| quote!(#FqOption::Some(#local)));
+                quote! {
+                    let (#(#present,)*) = #call? else {
+                        #krate::__private::not_computed()
+                    };
+                }
+            }
+        };
         quote! {
-            let (#(#output_locals,)*) = #call?;
-            #FqResult::Ok(#outputs_ty {
-                #(#output_fields: #krate::__private::present(#output_locals),)*
-            })
+            #bind
+            #FqResult::Ok(#outputs_ty { #(#output_fields: #output_locals,)* })
         }
     };
     let every_output = quote!({ u64::MAX });
