@@ -414,3 +414,145 @@ fn nodes_of_sixteen_and_seventeen_parameters_get_each_value() -> Result<(), hype
     assert_eq!(out.all17, "1 2 3 4 -5 6 7 8 9 10 11 12 13 14 15 p 0.5");
     Ok(())
 }
+
+/// Eighteen outputs, the last a `String`: as a node, the pipeline's output types nest past
+/// sixteen, and each consumer must still read the type at its own position.
+mod tall {
+    use hypernodes::node;
+
+    #[node(output = "v1")]
+    pub fn s0(v0: &u32) -> u32 {
+        v0 + 1
+    }
+
+    #[node(output = "v2")]
+    pub fn s1(v1: &u32) -> u32 {
+        v1 + 1
+    }
+
+    #[node(output = "v3")]
+    pub fn s2(v2: &u32) -> u32 {
+        v2 + 1
+    }
+
+    #[node(output = "v4")]
+    pub fn s3(v3: &u32) -> u32 {
+        v3 + 1
+    }
+
+    #[node(output = "v5")]
+    pub fn s4(v4: &u32) -> u32 {
+        v4 + 1
+    }
+
+    #[node(output = "v6")]
+    pub fn s5(v5: &u32) -> u32 {
+        v5 + 1
+    }
+
+    #[node(output = "v7")]
+    pub fn s6(v6: &u32) -> u32 {
+        v6 + 1
+    }
+
+    #[node(output = "v8")]
+    pub fn s7(v7: &u32) -> u32 {
+        v7 + 1
+    }
+
+    #[node(output = "v9")]
+    pub fn s8(v8: &u32) -> u32 {
+        v8 + 1
+    }
+
+    #[node(output = "v10")]
+    pub fn s9(v9: &u32) -> u32 {
+        v9 + 1
+    }
+
+    #[node(output = "v11")]
+    pub fn s10(v10: &u32) -> u32 {
+        v10 + 1
+    }
+
+    #[node(output = "v12")]
+    pub fn s11(v11: &u32) -> u32 {
+        v11 + 1
+    }
+
+    #[node(output = "v13")]
+    pub fn s12(v12: &u32) -> u32 {
+        v12 + 1
+    }
+
+    #[node(output = "v14")]
+    pub fn s13(v13: &u32) -> u32 {
+        v13 + 1
+    }
+
+    #[node(output = "v15")]
+    pub fn s14(v14: &u32) -> u32 {
+        v14 + 1
+    }
+
+    #[node(output = "v16")]
+    pub fn s15(v15: &u32) -> u32 {
+        v15 + 1
+    }
+
+    #[node(output = "v17")]
+    pub fn s16(v16: &u32) -> u32 {
+        v16 + 1
+    }
+
+    #[node(output = "v18")]
+    pub fn s17(v17: &u32) -> String {
+        format!("v{v17}")
+    }
+}
+
+pipeline! {
+    Tall = [
+        tall::s0, tall::s1, tall::s2, tall::s3, tall::s4, tall::s5, tall::s6, tall::s7, tall::s8,
+        tall::s9, tall::s10, tall::s11, tall::s12, tall::s13, tall::s14, tall::s15, tall::s16,
+        tall::s17
+    ]
+}
+
+#[node(output = "both")]
+fn join_ends(v1: &u32, v17: u32, v18: &str) -> String {
+    format!("{v1} {v17} {v18}")
+}
+
+pipeline! {
+    TallAndWide = [Tall(outputs(v1, v17, v18)), join_ends, Wide]
+}
+
+#[test]
+fn a_pipeline_of_more_than_sixteen_inputs_or_outputs_is_a_node_like_any_other(
+) -> Result<(), hypernodes::Error> {
+    let out = TallAndWide::new().run(TallAndWideInputs {
+        v0: 0,
+        a: 1,
+        b: 2,
+        c: 3,
+        d: 4,
+        e: -5,
+        f: 6,
+        g: 7,
+        h: 8,
+        i: 9,
+        j: 10,
+        k: 11,
+        l: 12,
+        m: 13,
+        n: 14,
+        o: 15,
+        p: "p".into(),
+        q: 0.5,
+    })?;
+    assert_eq!(out.both, "1 17 v17");
+    assert_eq!(out.v18, "v17");
+    assert_eq!(out.all17, "1 2 3 4 -5 6 7 8 9 10 11 12 13 14 15 p 0.5");
+    Ok(())
+}

@@ -5,7 +5,7 @@
 //! by another version of this crate fails with a message instead of a cryptic non-match.
 
 use proc_macro2::{Literal, Punct, Spacing, Span, TokenStream};
-use quote::{format_ident, quote, ToTokens};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::{braced, bracketed, Ident, LitBool, Token};
 
@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::krate::Krate;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v10";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v11";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -393,53 +393,82 @@ pub fn emit_value_aliases(
     }
 }
 
-/// How many parameters or outputs the runtime's `Types` tuples hold at most (its
-/// `TUPLE_TYPES`, and its position types `I0` to `I15`; a node of 16 and one of 17
-/// parameters, in `tests/wiring.rs`, keep the two in step).
+/// How many types one of the runtime's `Types` tuples holds at most (its `TUPLE_TYPES`, and
+/// its position types `I0` to `I15`); past it the tuple nests, sixteen per level (a node of 16
+/// and one of 17 parameters, in `tests/wiring.rs`, keep the two in step).
 const TUPLE_TYPES: usize = 16;
 
-/// The runtime's type for position `index` of `In`, `Out` and `Pick`: `I3`, and from 16 on
-/// the tuple of its hexadecimal digits, `(I1, I1)` for 17. A type, not `In<3>`: each `const`
-/// argument would be a constant rustc type-checks and tracks between builds.
-pub fn position(krate: &Krate, index: usize) -> TokenStream {
+/// Hexadecimal digits of a position among `count` types: 1 up to 16 types, 2 up to 256, 3 up
+/// to 4,096 (the runtime's `Pick` reads up to three). More is a compile error of the node.
+const MAX_TYPES: usize = TUPLE_TYPES * TUPLE_TYPES * TUPLE_TYPES;
+
+fn digits(count: usize) -> u32 {
+    let mut digits = 1;
+    while TUPLE_TYPES.pow(digits) < count {
+        digits += 1;
+    }
+    digits
+}
+
+/// The runtime's type for position `index` of `In`, `Out` and `Pick` among `count` types:
+/// `I3` for up to 16 types, and past that the tuple of its hexadecimal digits, as many for
+/// every position, `(I0, I3)` and `(I1, I1)` for 3 and 17 of 40. A type, not `In<3>`: each
+/// `const` argument would be a constant rustc type-checks and tracks between builds.
+pub fn position(krate: &Krate, index: usize, count: usize) -> TokenStream {
     let digit = |d: usize| {
         let d = format_ident!("I{}", d);
         quote!(#krate::__private::#d)
     };
-    if index < TUPLE_TYPES {
+    let width = digits(count);
+    if width == 1 {
         return digit(index);
     }
-    let mut digits = Vec::new();
-    let mut rest = index;
-    while rest > 0 {
-        digits.push(digit(rest % TUPLE_TYPES));
-        rest /= TUPLE_TYPES;
-    }
-    digits.reverse();
+    let digits = (0..width)
+        .rev()
+        .map(|place| digit(index / TUPLE_TYPES.pow(place) % TUPLE_TYPES));
     quote!((#(#digits),*))
 }
 
+/// `types` as the tuple `position` reads: flat up to 16, otherwise nested sixteen per level.
+fn nested_tuple(types: &[TokenStream]) -> TokenStream {
+    let width = digits(types.len());
+    if width == 1 {
+        return quote!((#(#types,)*));
+    }
+    let chunk = TUPLE_TYPES.pow(width - 1);
+    let chunks = types.chunks(chunk).map(|chunk| {
+        let mut inner = nested_tuple(chunk);
+        // A chunk nests as deep as the first one, however few types it holds.
+        for _ in digits(chunk.len())..width - 1 {
+            inner = quote!((#inner,));
+        }
+        inner
+    });
+    quote!((#(#chunks,)*))
+}
+
 /// A node's (or a pipeline's, as a node) parameter and output types for `pipeline!`: one
-/// `Types` impl of two tuples, or, past the tuples' size, an `In` or `Out` impl for each.
+/// `Types` impl of two tuples, nested past sixteen types, which `In` and `Out` read at the
+/// positions [`position`] writes. One impl rather than one per position: each impl of the same
+/// trait for one type is checked against all the others (a pipeline of 50 outputs had 50).
 pub fn emit_types(
     krate: &Krate,
     name: &Ident,
     in_types: &[TokenStream],
     out_types: &[TokenStream],
 ) -> TokenStream {
-    if in_types.len() <= TUPLE_TYPES && out_types.len() <= TUPLE_TYPES {
-        return quote! {
-            impl #krate::__private::Types for #name {
-                type In = (#(#in_types,)*);
-                type Out = (#(#out_types,)*);
-            }
-        };
+    if in_types.len().max(out_types.len()) > MAX_TYPES {
+        let message = format!(
+            "`{name}` has more than {MAX_TYPES} parameters or outputs, more than `pipeline!` can wire"
+        );
+        return quote_spanned!(name.span()=> ::core::compile_error! { #message });
     }
-    let in_index = (0..in_types.len()).map(|i| position(krate, i));
-    let out_index = (0..out_types.len()).map(|i| position(krate, i));
+    let (ins, outs) = (nested_tuple(in_types), nested_tuple(out_types));
     quote! {
-        #(impl #krate::__private::In<#in_index> for #name { type Ty = #in_types; })*
-        #(impl #krate::__private::Out<#out_index> for #name { type Ty = #out_types; })*
+        impl #krate::__private::Types for #name {
+            type In = #ins;
+            type Out = #outs;
+        }
     }
 }
 
@@ -480,5 +509,43 @@ pub fn emit_meta_macro(vis: &syn::Visibility, name: &Ident, meta: &NodeMeta) -> 
         #[doc(hidden)]
         #[allow(unused_imports)]
         #vis use #module::m as #name_tokens;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(tokens: TokenStream) -> String {
+        tokens
+            .to_string()
+            .replace(":: hypernodes :: __private :: ", "")
+    }
+
+    #[test]
+    fn positions_take_as_many_digits_as_the_largest() {
+        let krate = Krate::hypernodes();
+        assert_eq!(text(position(&krate, 3, 16)), "I3");
+        assert_eq!(text(position(&krate, 3, 17)), "(I0 , I3)");
+        assert_eq!(text(position(&krate, 16, 17)), "(I1 , I0)");
+        assert_eq!(text(position(&krate, 255, 256)), "(I15 , I15)");
+        assert_eq!(text(position(&krate, 256, 257)), "(I1 , I0 , I0)");
+    }
+
+    #[test]
+    fn tuples_nest_sixteen_per_level_as_deep_as_positions_read() {
+        let types = |n: usize| -> Vec<TokenStream> {
+            (0..n)
+                .map(|i| format_ident!("T{}", i).into_token_stream())
+                .collect()
+        };
+        assert_eq!(nested_tuple(&types(2)).to_string(), "(T0 , T1 ,)");
+        let seventeen = nested_tuple(&types(17)).to_string();
+        assert!(seventeen.starts_with("((T0 , T1 ,"), "{seventeen}");
+        assert!(seventeen.ends_with("T15 ,) , (T16 ,) ,)"), "{seventeen}");
+        // 257 types: a full first chunk of 16 x 16, then one type three levels down.
+        let deep = nested_tuple(&types(257)).to_string();
+        assert!(deep.starts_with("(((T0 ,"), "{deep}");
+        assert!(deep.ends_with("T255 ,) ,) , ((T256 ,) ,) ,)"), "{deep}");
     }
 }

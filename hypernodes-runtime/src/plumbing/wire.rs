@@ -1,8 +1,8 @@
 //! Type-level facts about nodes and the checks that wire them together.
 //!
 //! `#[node]` gives a hidden struct named like the function its parameter and output types (as
-//! [`Types`], or [`In`] and [`Out`] one by one), so each type is resolved in the node's own
-//! module. `pipeline!` reads them as `<node as In<I3>>::Ty` and routes every value through one
+//! [`Types`], which [`In`] and [`Out`] read one position at a time), so each type is resolved
+//! in the node's own module. `pipeline!` reads them as `<node as In<I3>>::Ty` and routes every value through one
 //! of the checks below: when the types do not line up, rustc reports the `on_unimplemented`
 //! sentence at the consumer's token in the pipeline list, and nothing else.
 
@@ -22,6 +22,9 @@ pub trait Out<P> {
 /// per node where [`In`] and [`Out`] would take one per parameter and output, so rustc has
 /// fewer items to check and to record at each rebuild. `In` and `Out` follow from it.
 ///
+/// Past [`TUPLE_TYPES`] types a tuple nests, sixteen per level, and every position of that side
+/// is the tuple of its hexadecimal digits (see [`Pick`]).
+///
 /// ```
 /// use hypernodes::__private::{In, Out, Types, I0, I1};
 /// struct Score;
@@ -40,14 +43,38 @@ pub trait Types {
     type Out;
 }
 
-/// The type at position `P` of a tuple (of up to [`TUPLE_TYPES`] types).
+/// The type at position `P` of a tuple (of up to [`TUPLE_TYPES`] types), or, for a position
+/// written as two or three digits, of nested tuples: `(I1, I2)` is element 2 of element 1.
+///
+/// ```
+/// use hypernodes::__private::{Pick, I0, I1, I2};
+/// type Wide = ((u8, u16), (u32, u64, i8));
+/// let element: <Wide as Pick<(I1, I2)>>::Ty = -1i8;
+/// let deeper: <((Wide,),) as Pick<(I0, I0, I1)>>::Ty = (1u32, 2u64, 3i8);
+/// # let _ = (element, deeper);
+/// ```
 pub trait Pick<P> {
     /// The type at `P`.
     type Ty;
 }
 
-/// How many parameters or outputs a node's [`Types`] tuples hold at most; `#[node]` writes
-/// [`In`] and [`Out`] one by one for a function with more.
+impl<T, A, B> Pick<(A, B)> for T
+where
+    T: Pick<A>,
+    <T as Pick<A>>::Ty: Pick<B>,
+{
+    type Ty = <<T as Pick<A>>::Ty as Pick<B>>::Ty;
+}
+
+impl<T, A, B, C> Pick<(A, B, C)> for T
+where
+    T: Pick<A>,
+    <T as Pick<A>>::Ty: Pick<(B, C)>,
+{
+    type Ty = <<T as Pick<A>>::Ty as Pick<(B, C)>>::Ty;
+}
+
+/// How many types one level of a node's [`Types`] tuples holds; past it the tuples nest.
 pub const TUPLE_TYPES: usize = 16;
 
 impl<N: Types, P> In<P> for N
@@ -69,8 +96,8 @@ where
 /// tracks between builds (hundreds in a large pipeline), where a type path costs nothing.
 macro_rules! positions {
     ($($name:ident = $index:literal),*) => {$(
-        #[doc = concat!("Position ", $index, " for [`In`], [`Out`] and [`Pick`]; from 16 on a ")]
-        #[doc = "position is the tuple of its hexadecimal digits, `(I1, I1)` for 17."]
+        #[doc = concat!("Position ", $index, " for [`In`], [`Out`] and [`Pick`]; among more than 16 ")]
+        #[doc = "types a position is the tuple of its hexadecimal digits, `(I1, I1)` for 17."]
         pub struct $name;
     )*};
 }

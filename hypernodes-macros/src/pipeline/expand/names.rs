@@ -405,7 +405,11 @@ impl Types<'_> {
         match node.types_by_alias {
             true => alias_path(node, Side::In, position),
             false => {
-                let position = crate::meta::position(krate, position);
+                let count = node
+                    .nested
+                    .as_ref()
+                    .map_or(node.meta.params.len(), |n| n.inner_params);
+                let position = crate::meta::position(krate, position, count);
                 quote!(<#path as #krate::__private::In<#position>>::Ty)
             }
         }
@@ -418,7 +422,9 @@ impl Types<'_> {
         match node.types_by_alias {
             true => alias_path(node, Side::Out, position),
             false => {
-                let position = crate::meta::position(krate, position);
+                let count =
+                    (node.nested.as_ref()).map_or(node.meta.outputs.len(), |n| n.inner_outputs);
+                let position = crate::meta::position(krate, position, count);
                 quote!(<#path as #krate::__private::Out<#position>>::Ty)
             }
         }

@@ -52,6 +52,8 @@ pub struct NestedUse {
     pub params_at: Vec<usize>,
     /// Every input of the inner pipeline, outer-wired or not.
     pub inner_params: usize,
+    /// Every output of the inner pipeline, asked for or not.
+    pub inner_outputs: usize,
     /// Per output of the node (outer view), the inner output position it comes from.
     pub outputs_at: Vec<usize>,
     /// The inner outputs asked for, as bits by position (all bits past 64 outputs).

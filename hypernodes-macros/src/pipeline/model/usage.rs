@@ -37,6 +37,7 @@ pub fn apply(node: &mut Node, usage: TokenStream, errors: &mut Errors) {
     let mut nested = NestedUse {
         params_at: (0..node.meta.params.len()).collect(),
         inner_params: node.meta.params.len(),
+        inner_outputs: outputs,
         outputs_at: (0..outputs).collect(),
         mask: all,
         mapped: vec![false; node.meta.params.len()],
