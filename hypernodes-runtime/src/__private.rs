@@ -44,7 +44,7 @@ pub use crate::plumbing::nested::{
 pub use crate::plumbing::protocol::Plumbing;
 pub use crate::plumbing::retry::{backoff, clone_for_retry, retrying, CloneForRetry};
 pub use crate::plumbing::reuse::{reuse, reuse_column, reuse_column_filled};
-pub use crate::plumbing::single::single_shared;
+pub use crate::plumbing::single::{single_shared, SharedLimits, SingleCell, SingleLimits};
 pub use crate::plumbing::wire::{
     clone_for, code_at, code_with, field_of, ArmWire, CloneForLaterUse, FieldWire, In, NodeCode,
     Out, Pick, SameArmOutput, SameInput, SameStateful, Types, Wire, I0, I1, I10, I11, I12, I13,

@@ -1,13 +1,9 @@
 pub struct Words {
     __hypernodes_cache: ::core::option::Option<__HypernodesWordsCache>,
-    __hypernodes_single:
-        ::std::sync::Arc<::hypernodes::__private::OnceCell<__HypernodesWordsShared>>,
+    __hypernodes_single: ::hypernodes::__private::SingleLimits,
 }
-#[doc = r" What the workers of one run share; not public API."]
 #[doc(hidden)]
-pub struct __HypernodesWordsShared {
-    __hypernodes_limits: ::hypernodes::__private::Limiters,
-}
+pub type __HypernodesWordsShared = ::hypernodes::__private::SharedLimits;
 #[doc = r" A unit of items between the steps of a staged run; not public API."]
 #[doc(hidden)]
 #[allow(non_snake_case)]
@@ -1767,7 +1763,7 @@ impl ::hypernodes::__private::Plumbing for Words {
         (),
     );
     fn __hypernodes_identity(&self) -> usize {
-        ::std::sync::Arc::as_ptr(&self.__hypernodes_single) as *const () as usize
+        ::hypernodes::__private::SingleCell::identity(&self.__hypernodes_single)
     }
     fn __hypernodes_shared(&self, plan: &::hypernodes::__private::Plan) -> __HypernodesWordsShared {
         __HypernodesWordsShared {
@@ -1784,7 +1780,7 @@ impl ::hypernodes::__private::Plumbing for Words {
         )?;
         let __hypernodes_scope = ::hypernodes::__private::Scope::root("Words");
         ::hypernodes::__private::hooked_run(__hypernodes_hooks, &__hypernodes_scope, || {
-            let __hypernodes_shared = ::hypernodes::__private::single_shared(
+            let __hypernodes_shared = ::hypernodes::__private::SingleCell::shared(
                 &self.__hypernodes_single,
                 &Self::INFO,
                 |plan| <Self as ::hypernodes::__private::Plumbing>::__hypernodes_shared(self, plan),

@@ -1,10 +1,107 @@
 //! What a pipeline's `run` keeps between calls: built from its plan on the first call.
 
+use std::sync::Arc;
+
 use crate::config::RunSettings;
 use crate::error::Error;
 use crate::info::PipelineInfo;
 use crate::plan::Plan;
+use crate::plumbing::limiters::Limiters;
 use once_cell::sync::OnceCell;
+
+/// Where a pipeline keeps what its `run` builds from the plan on the first call, shared by the
+/// handles of one pipeline value (its owned runners).
+///
+/// ```
+/// use hypernodes::__private::{SingleCell, SingleLimits};
+/// use hypernodes::{node, pipeline};
+///
+/// #[node(output = "y")]
+/// fn double(x: &u64) -> u64 { x * 2 }
+/// pipeline! { Doubling = [double] }
+///
+/// let cell = SingleLimits::default();
+/// let shared = cell.shared(&Doubling::INFO, |plan| plan.into()).unwrap();
+/// assert!(!shared.__hypernodes_limits.any());
+/// assert_eq!(cell.identity(), cell.clone().identity());
+/// ```
+pub trait SingleCell {
+    /// What the runs share.
+    type Shared;
+
+    /// The shared value, built by `build` on the first call from the checked plan of the
+    /// pipeline `info` for single runs (one worker, on the calling thread).
+    fn shared(
+        &self,
+        info: &'static PipelineInfo,
+        build: impl Fn(&Plan) -> Self::Shared,
+    ) -> Result<&Self::Shared, Error>;
+
+    /// An address unique to this cell while it lives, the same for each handle of it.
+    fn identity(&self) -> usize;
+}
+
+impl<S> SingleCell for Arc<OnceCell<S>> {
+    type Shared = S;
+
+    #[inline]
+    fn shared(&self, info: &'static PipelineInfo, build: impl Fn(&Plan) -> S) -> Result<&S, Error> {
+        single_shared(self, info, build)
+    }
+
+    fn identity(&self) -> usize {
+        Arc::as_ptr(self) as *const () as usize
+    }
+}
+
+/// What the runs of a pipeline share when it is only its nodes' limiters (no stateful object,
+/// batch node, worker process or nested pipeline): a type of this crate, so that the cell
+/// holding it is too.
+pub struct SharedLimits {
+    /// Every node's limiter (`max_concurrency`), by position in run order.
+    pub __hypernodes_limits: Limiters,
+}
+
+impl From<&Plan> for SharedLimits {
+    fn from(plan: &Plan) -> Self {
+        SharedLimits {
+            __hypernodes_limits: Limiters::new(plan),
+        }
+    }
+}
+
+/// [`SingleCell`] of a pipeline whose runs share only limiters, compiled once in this crate.
+/// `Arc<OnceCell<S>>` is generic: each program compiled its cell's code again for each such
+/// pipeline (initializing, the closures around it, the `Arc`).
+#[derive(Clone, Default)]
+pub struct SingleLimits(Arc<OnceCell<SharedLimits>>);
+
+impl SingleCell for SingleLimits {
+    type Shared = SharedLimits;
+
+    #[inline]
+    fn shared(
+        &self,
+        info: &'static PipelineInfo,
+        build: impl Fn(&Plan) -> SharedLimits,
+    ) -> Result<&SharedLimits, Error> {
+        self.limits(info, &build)
+    }
+
+    fn identity(&self) -> usize {
+        self.0.identity()
+    }
+}
+
+impl SingleLimits {
+    fn limits(
+        &self,
+        info: &'static PipelineInfo,
+        build: &dyn Fn(&Plan) -> SharedLimits,
+    ) -> Result<&SharedLimits, Error> {
+        single_shared(&self.0, info, build)
+    }
+}
 
 /// `cell`'s value, built by `build` on the first call from the checked plan of the pipeline
 /// `info` for single runs (one worker, on the calling thread).

@@ -68,6 +68,34 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
     let limits = names::limiters_field();
     let (batch_fields, batch_positions) = batch_nodes(graph);
     let (process_fields, process_paths, process_positions) = isolated_nodes(graph);
+    // Runs that share only limiters use the runtime's precompiled struct and cell for it.
+    let limits_only = stateful_fields.is_empty()
+        && nested_fields.is_empty()
+        && batch_fields.is_empty()
+        && process_fields.is_empty();
+    let (shared_def, single_ty) = match limits_only {
+        true => (
+            quote! {
+                #[doc(hidden)]
+                #vis type #shared_ty = #krate::__private::SharedLimits;
+            },
+            quote!(#krate::__private::SingleLimits),
+        ),
+        false => (
+            quote! {
+                /// What the workers of one run share; not public API.
+                #[doc(hidden)]
+                #vis struct #shared_ty {
+                    #(#stateful_fields: #krate::__private::Instances<#stateful_types>,)*
+                    #limits: #krate::__private::Limiters,
+                    #(#batch_fields: usize,)*
+                    #(#process_fields: #krate::__private::Processes,)*
+                    #(#nested_fields: <#nested_types as #krate::__private::Plumbing>::Shared,)*
+                }
+            },
+            quote!(#FqArc<#krate::__private::OnceCell<#shared_ty>>),
+        ),
+    };
     // A batched pipeline's workers keep their last unit's columns; others keep nothing.
     let columns_ty = names::columns_type(name);
     let scratch_ty = match super::columns::batched(graph) {
@@ -221,18 +249,10 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
             #(#nested_fields: #nested_types,)*
             #(#bound_fields: #fq_arc<#bound_types>,)*
             #cache_field: #FqOption<#cache_ty>,
-            #single_field: #FqArc<#krate::__private::OnceCell<#shared_ty>>,
+            #single_field: #single_ty,
         }
 
-        /// What the workers of one run share; not public API.
-        #[doc(hidden)]
-        #vis struct #shared_ty {
-            #(#stateful_fields: #krate::__private::Instances<#stateful_types>,)*
-            #limits: #krate::__private::Limiters,
-            #(#batch_fields: usize,)*
-            #(#process_fields: #krate::__private::Processes,)*
-            #(#nested_fields: <#nested_types as #krate::__private::Plumbing>::Shared,)*
-        }
+        #shared_def
 
         #staged
 
@@ -385,7 +405,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
             #slots
 
             fn #identity_fn(&self) -> usize {
-                #fq_arc::as_ptr(&self.#single_field) as *const () as usize
+                #krate::__private::SingleCell::identity(&self.#single_field)
             }
 
             fn #shared_fn(&self, plan: &#krate::__private::Plan) -> #shared_ty {
@@ -416,7 +436,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
                 #krate::__private::can_block(<Self as #krate::__private::Plumbing>::FIRST_ASYNC)?;
                 let #scope = #krate::__private::Scope::root(#name_str);
                 #krate::__private::hooked_run(#hooks, &#scope, || {
-                    let #shared = #krate::__private::single_shared(&self.#single_field, &Self::INFO, |plan| {
+                    let #shared = #krate::__private::SingleCell::shared(&self.#single_field, &Self::INFO, |plan| {
                         <Self as #krate::__private::Plumbing>::#shared_fn(self, plan)
                     })?;
                     // The item path, not a copy of it: its output struct built once per pipeline.

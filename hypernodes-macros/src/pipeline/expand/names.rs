@@ -38,7 +38,8 @@ pub fn shared_ident() -> Ident {
     Ident::new("__hypernodes_shared", Span::mixed_site())
 }
 
-/// The shared call limiters of every node (`max_concurrency`), a field of the shared struct.
+/// The shared call limiters of every node (`max_concurrency`), a field of the shared struct,
+/// and of the runtime's `SharedLimits`, which stands for it when nothing else is shared.
 pub fn limiters_field() -> Ident {
     Ident::new("__hypernodes_limits", Span::mixed_site())
 }
