@@ -389,27 +389,19 @@ pipeline! {
     Wide = [wide::sixteen, wide::seventeen]
 }
 
+/// The inputs of `Wide`'s seventeen parameters, in any pipeline's inputs struct that has them.
+macro_rules! wide_inputs {
+    ($inputs:ident { $($field:ident: $value:expr),* }) => {
+        $inputs {
+            a: 1, b: 2, c: 3, d: 4, e: -5, f: 6, g: 7, h: 8, i: 9, j: 10, k: 11, l: 12, m: 13,
+            n: 14, o: 15, p: "p".into(), q: 0.5, $($field: $value),*
+        }
+    };
+}
+
 #[test]
 fn nodes_of_sixteen_and_seventeen_parameters_get_each_value() -> Result<(), hypernodes::Error> {
-    let out = Wide::new().run(WideInputs {
-        a: 1,
-        b: 2,
-        c: 3,
-        d: 4,
-        e: -5,
-        f: 6,
-        g: 7,
-        h: 8,
-        i: 9,
-        j: 10,
-        k: 11,
-        l: 12,
-        m: 13,
-        n: 14,
-        o: 15,
-        p: "p".into(),
-        q: 0.5,
-    })?;
+    let out = Wide::new().run(wide_inputs!(WideInputs {}))?;
     assert_eq!(out.all16, "1 2 3 4 -5 6 7 8 9 10 11 12 13 14 15 p");
     assert_eq!(out.all17, "1 2 3 4 -5 6 7 8 9 10 11 12 13 14 15 p 0.5");
     Ok(())
@@ -531,26 +523,7 @@ pipeline! {
 #[test]
 fn a_pipeline_of_more_than_sixteen_inputs_or_outputs_is_a_node_like_any_other(
 ) -> Result<(), hypernodes::Error> {
-    let out = TallAndWide::new().run(TallAndWideInputs {
-        v0: 0,
-        a: 1,
-        b: 2,
-        c: 3,
-        d: 4,
-        e: -5,
-        f: 6,
-        g: 7,
-        h: 8,
-        i: 9,
-        j: 10,
-        k: 11,
-        l: 12,
-        m: 13,
-        n: 14,
-        o: 15,
-        p: "p".into(),
-        q: 0.5,
-    })?;
+    let out = TallAndWide::new().run(wide_inputs!(TallAndWideInputs { v0: 0 }))?;
     assert_eq!(out.both, "1 17 v17");
     assert_eq!(out.v18, "v17");
     assert_eq!(out.all17, "1 2 3 4 -5 6 7 8 9 10 11 12 13 14 15 p 0.5");
