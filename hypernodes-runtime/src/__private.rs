@@ -29,7 +29,7 @@ pub use crate::plumbing::blocking::can_block;
 pub use crate::plumbing::branch::{merge_column, NOT_REACHED};
 #[cfg(feature = "cache")]
 pub use crate::plumbing::cached::{cache_lookup, CacheValue, Cacheable, KeyPart, Slot, Store};
-pub use crate::plumbing::call::{join, node_result, run_catching, NodeResult, Running};
+pub use crate::plumbing::call::{join, node_result, run_catching, NodeCalls, NodeResult, Running};
 pub use crate::plumbing::checkout::checkout;
 pub use crate::plumbing::debug::{Field, Repr, ViaDebug, ViaTypeName};
 pub use crate::plumbing::hooked::{

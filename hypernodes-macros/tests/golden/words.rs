@@ -158,6 +158,11 @@ impl ::hypernodes::__private::Staged for Words {
                         __hypernodes_first + __hypernodes_i,
                     );
                     let __hypernodes_scope = &__hypernodes_item_scope;
+                    let __hypernodes_calls = ::hypernodes::__private::NodeCalls::new(
+                        __hypernodes_running,
+                        __hypernodes_hooks,
+                        __hypernodes_scope,
+                    );
                     let result = ::hypernodes::__private::catching(
                         "clean",
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
@@ -197,12 +202,7 @@ impl ::hypernodes::__private::Staged for Words {
                                     }
                                     ::core::option::Option::None => {
                                         let __hypernodes_cached = {
-                                            __hypernodes_running.enter(
-                                                __hypernodes_hooks,
-                                                __hypernodes_scope,
-                                                "clean",
-                                                0usize,
-                                            );
+                                            __hypernodes_calls.enter("clean", 0usize);
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -238,11 +238,7 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            __hypernodes_running.leave(
-                                                __hypernodes_hooks,
-                                                __hypernodes_scope,
-                                                "clean",
-                                            );
+                                            __hypernodes_calls.leave();
                                             __hypernodes_value
                                         };
                                         if let (
@@ -296,6 +292,11 @@ impl ::hypernodes::__private::Staged for Words {
                         __hypernodes_first + __hypernodes_i,
                     );
                     let __hypernodes_scope = &__hypernodes_item_scope;
+                    let __hypernodes_calls = ::hypernodes::__private::NodeCalls::new(
+                        __hypernodes_running,
+                        __hypernodes_hooks,
+                        __hypernodes_scope,
+                    );
                     let result = ::hypernodes::__private::catching(
                         "tokenize",
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
@@ -334,12 +335,7 @@ impl ::hypernodes::__private::Staged for Words {
                                     }
                                     ::core::option::Option::None => {
                                         let __hypernodes_cached = {
-                                            __hypernodes_running.enter(
-                                                __hypernodes_hooks,
-                                                __hypernodes_scope,
-                                                "tokenize",
-                                                1usize,
-                                            );
+                                            __hypernodes_calls.enter("tokenize", 1usize);
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -387,11 +383,7 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            __hypernodes_running.leave(
-                                                __hypernodes_hooks,
-                                                __hypernodes_scope,
-                                                "tokenize",
-                                            );
+                                            __hypernodes_calls.leave();
                                             __hypernodes_value
                                         };
                                         if let (
@@ -447,6 +439,11 @@ impl ::hypernodes::__private::Staged for Words {
                         __hypernodes_first + __hypernodes_i,
                     );
                     let __hypernodes_scope = &__hypernodes_item_scope;
+                    let __hypernodes_calls = ::hypernodes::__private::NodeCalls::new(
+                        __hypernodes_running,
+                        __hypernodes_hooks,
+                        __hypernodes_scope,
+                    );
                     let result = ::hypernodes::__private::catching(
                         "count",
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
@@ -488,12 +485,7 @@ impl ::hypernodes::__private::Staged for Words {
                                     }
                                     ::core::option::Option::None => {
                                         let __hypernodes_cached = {
-                                            __hypernodes_running.enter(
-                                                __hypernodes_hooks,
-                                                __hypernodes_scope,
-                                                "count",
-                                                2usize,
-                                            );
+                                            __hypernodes_calls.enter("count", 2usize);
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -541,11 +533,7 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            __hypernodes_running.leave(
-                                                __hypernodes_hooks,
-                                                __hypernodes_scope,
-                                                "count",
-                                            );
+                                            __hypernodes_calls.leave();
                                             __hypernodes_value
                                         };
                                         if let (
@@ -600,6 +588,11 @@ impl ::hypernodes::__private::Staged for Words {
                         __hypernodes_first + __hypernodes_i,
                     );
                     let __hypernodes_scope = &__hypernodes_item_scope;
+                    let __hypernodes_calls = ::hypernodes::__private::NodeCalls::new(
+                        __hypernodes_running,
+                        __hypernodes_hooks,
+                        __hypernodes_scope,
+                    );
                     let result = ::hypernodes::__private::catching(
                         "shout",
                         move || -> ::core::result::Result<_, ::hypernodes::Error> {
@@ -641,12 +634,7 @@ impl ::hypernodes::__private::Staged for Words {
                                     }
                                     ::core::option::Option::None => {
                                         let __hypernodes_cached = {
-                                            __hypernodes_running.enter(
-                                                __hypernodes_hooks,
-                                                __hypernodes_scope,
-                                                "shout",
-                                                3usize,
-                                            );
+                                            __hypernodes_calls.enter("shout", 3usize);
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -694,11 +682,7 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            __hypernodes_running.leave(
-                                                __hypernodes_hooks,
-                                                __hypernodes_scope,
-                                                "shout",
-                                            );
+                                            __hypernodes_calls.leave();
                                             __hypernodes_value
                                         };
                                         if let (
@@ -1247,6 +1231,11 @@ impl Words {
         let __hypernodes_running_cell =
             ::hypernodes::__private::Running::new(&__hypernodes_shared.__hypernodes_limits);
         let __hypernodes_running = &__hypernodes_running_cell;
+        let __hypernodes_calls = ::hypernodes::__private::NodeCalls::new(
+            __hypernodes_running,
+            __hypernodes_hooks,
+            __hypernodes_scope,
+        );
         ::hypernodes::__private::run_catching(__hypernodes_running, || {
             let __hypernodes_key_0: ::core::option::Option<::hypernodes::__private::Key> =
                 match &self.__hypernodes_cache {
@@ -1281,12 +1270,7 @@ impl Words {
                     ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
                     ::core::option::Option::None => {
                         let __hypernodes_cached = {
-                            __hypernodes_running.enter(
-                                __hypernodes_hooks,
-                                __hypernodes_scope,
-                                "clean",
-                                0usize,
-                            );
+                            __hypernodes_calls.enter("clean", 0usize);
                             if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
                                 ::hypernodes::__private::node_values(
                                     __hypernodes_hooks,
@@ -1319,11 +1303,7 @@ impl Words {
                                     )],
                                 );
                             }
-                            __hypernodes_running.leave(
-                                __hypernodes_hooks,
-                                __hypernodes_scope,
-                                "clean",
-                            );
+                            __hypernodes_calls.leave();
                             __hypernodes_value
                         };
                         if let (
@@ -1374,12 +1354,7 @@ impl Words {
                         ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
                         ::core::option::Option::None => {
                             let __hypernodes_cached = {
-                                __hypernodes_running.enter(
-                                    __hypernodes_hooks,
-                                    __hypernodes_scope,
-                                    "tokenize",
-                                    1usize,
-                                );
+                                __hypernodes_calls.enter("tokenize", 1usize);
                                 if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
                                     ::hypernodes::__private::node_values(
                                         __hypernodes_hooks,
@@ -1418,11 +1393,7 @@ impl Words {
                                         )],
                                     );
                                 }
-                                __hypernodes_running.leave(
-                                    __hypernodes_hooks,
-                                    __hypernodes_scope,
-                                    "tokenize",
-                                );
+                                __hypernodes_calls.leave();
                                 __hypernodes_value
                             };
                             if let (
@@ -1477,12 +1448,7 @@ impl Words {
                         ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
                         ::core::option::Option::None => {
                             let __hypernodes_cached = {
-                                __hypernodes_running.enter(
-                                    __hypernodes_hooks,
-                                    __hypernodes_scope,
-                                    "count",
-                                    2usize,
-                                );
+                                __hypernodes_calls.enter("count", 2usize);
                                 if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
                                     ::hypernodes::__private::node_values(
                                         __hypernodes_hooks,
@@ -1524,11 +1490,7 @@ impl Words {
                                         )],
                                     );
                                 }
-                                __hypernodes_running.leave(
-                                    __hypernodes_hooks,
-                                    __hypernodes_scope,
-                                    "count",
-                                );
+                                __hypernodes_calls.leave();
                                 __hypernodes_value
                             };
                             if let (
@@ -1583,12 +1545,7 @@ impl Words {
                         ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
                         ::core::option::Option::None => {
                             let __hypernodes_cached = {
-                                __hypernodes_running.enter(
-                                    __hypernodes_hooks,
-                                    __hypernodes_scope,
-                                    "shout",
-                                    3usize,
-                                );
+                                __hypernodes_calls.enter("shout", 3usize);
                                 if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
                                     ::hypernodes::__private::node_values(
                                         __hypernodes_hooks,
@@ -1627,11 +1584,7 @@ impl Words {
                                         )],
                                     );
                                 }
-                                __hypernodes_running.leave(
-                                    __hypernodes_hooks,
-                                    __hypernodes_scope,
-                                    "shout",
-                                );
+                                __hypernodes_calls.leave();
                                 __hypernodes_value
                             };
                             if let (

@@ -12,11 +12,11 @@ use crate::plumbing::limiters::Limiters;
 /// What a pipeline body is doing: the node it calls now (named by a panic's error), the place
 /// that call holds in its node's limiter (`max_concurrency`) and when it started (for hooks).
 ///
-/// Each plain node call is framed by [`Running::enter`] and [`Running::leave`]. Inline, enter
-/// is one call, out of line, that records the node's name and takes a place in the node's
-/// limiter when `limited`, a flag fixed when the item starts (whether any node has a limit).
-/// Hooks are told only when the hooks type listens: `H::ACTIVE` is known when the body is
-/// compiled, so a run without hooks has no trace of them, and leave is then empty.
+/// Each plain node call is framed by [`NodeCalls::enter`] and [`NodeCalls::leave`]. Enter is
+/// one call, out of line, that records the node's name and takes a place in the node's limiter
+/// when `limited`, a flag fixed when the item starts (whether any node has a limit). Hooks are
+/// told only when the hooks type listens: `H::ACTIVE` is known when the body is compiled, so
+/// a run without hooks has no trace of them, and leave is then empty.
 ///
 /// What the call sites hold is what the optimizer pays for, once per node and again at each
 /// level the body is inlined into:
@@ -50,10 +50,8 @@ use crate::plumbing::limiters::Limiters;
 ///
 /// let limits = Limiters::new(&Embedding::new().plan());
 /// let running = Running::new(&limits);
-/// let scope = Scope::root("example");
-/// running.enter(&NoHooks, &scope, "embed", 0);
+/// running.set("embed");
 /// assert_eq!(running.get(), "embed");
-/// running.leave(&NoHooks, &scope, "embed");
 /// ```
 pub struct Running<'a> {
     node: Cell<&'static str>,
@@ -87,45 +85,14 @@ impl<'a> Running<'a> {
         self.node.get()
     }
 
-    /// `node`, at `position` in run order, is called next: named under panics, `NodeStart`
-    /// told, a place taken in its limiter and kept until the next call enters or the item ends.
-    #[inline(always)]
-    pub fn enter<H: Hooks>(
-        &self,
-        hooks: &H,
-        scope: &Scope<'_>,
-        node: &'static str,
-        position: usize,
-    ) {
-        if H::ACTIVE {
-            // Named first, so that a panic while `NodeStart` is told names this node.
-            self.node.set(node);
-            self.start(hooks, scope, node);
-        }
-        self.hold(node, position);
-    }
-
-    /// The call of `node` returned: `NodeEnd` told. Its place is given back by the next
-    /// [`Running::enter`] or when the item ends.
-    #[inline(always)]
-    pub fn leave<H: Hooks>(&self, hooks: &H, scope: &Scope<'_>, node: &'static str) {
-        if H::ACTIVE {
-            self.end(hooks, scope, node);
-        }
-    }
-
     // Out of line, once per hooks type rather than at each of a pipeline's call sites.
     #[inline(never)]
     fn start<H: Hooks>(&self, hooks: &H, scope: &Scope<'_>, node: &'static str) {
         self.clock.set(node_start(hooks, scope, node, 1));
     }
 
-    #[inline(never)]
-    fn end<H: Hooks>(&self, hooks: &H, scope: &Scope<'_>, node: &'static str) {
-        node_end(hooks, scope, node, 1, self.clock.get());
-    }
-
-    // Out of line and unconditional at the call site: see the type's documentation.
+    // Out of line and unconditional at the call site, compiled once in this crate: see the
+    // type's documentation.
     #[inline(never)]
     fn hold(&self, node: &'static str, position: usize) {
         self.node.set(node);
@@ -136,9 +103,80 @@ impl<'a> Running<'a> {
         }
     }
 
+    // Out of line, once per hooks type rather than at each of a pipeline's call sites.
+    #[inline(never)]
+    fn end<H: Hooks>(&self, hooks: &H, scope: &Scope<'_>) {
+        node_end(hooks, scope, self.node.get(), 1, self.clock.get());
+    }
+
     fn give_back(&self) {
         if let Some(place) = self.held.take() {
             place.give_back();
+        }
+    }
+}
+
+/// The plain node calls of one body (or of one item of a column step): [`Running`] with the
+/// hooks to tell and the scope to tell them in, bound once, so that each call site passes
+/// only the node's name and position.
+///
+/// Every argument at a call site is paid for in every phase of the build, once per node:
+/// passing the hooks and the scope at each call (borrowed again from the body's captures) and
+/// framing the call with two generic methods inlined into the body cost a 50-node release
+/// rebuild 978 M instructions against 897 M for this form (a pasted expansion, counted with
+/// callgrind; see docs/performance.md, "The ninth session").
+///
+/// ```
+/// use hypernodes::__private::{Limiters, NoHooks, NodeCalls, Running, Scope};
+/// use hypernodes::{node, pipeline};
+///
+/// #[node(output = "y")]
+/// fn embed(x: &u64) -> u64 { x * 2 }
+/// pipeline! { Embedding = [embed] }
+///
+/// let limits = Limiters::new(&Embedding::new().plan());
+/// let running = Running::new(&limits);
+/// let scope = Scope::root("example");
+/// let calls = NodeCalls::new(&running, &NoHooks, &scope);
+/// calls.enter("embed", 0);
+/// assert_eq!(running.get(), "embed");
+/// calls.leave();
+/// ```
+pub struct NodeCalls<'c, 'a, H> {
+    running: &'c Running<'a>,
+    hooks: &'c H,
+    scope: &'c Scope<'c>,
+}
+
+impl<'c, 'a, H: Hooks> NodeCalls<'c, 'a, H> {
+    /// The calls of a body that `running` follows, told to `hooks` under `scope`.
+    #[inline(always)]
+    pub fn new(running: &'c Running<'a>, hooks: &'c H, scope: &'c Scope<'c>) -> Self {
+        NodeCalls {
+            running,
+            hooks,
+            scope,
+        }
+    }
+
+    /// `node`, at `position` in run order, is called next: named under panics, `NodeStart`
+    /// told, a place taken in its limiter and kept until the next call enters or the item ends.
+    #[inline(never)]
+    pub fn enter(&self, node: &'static str, position: usize) {
+        if H::ACTIVE {
+            // Named first, so that a panic while `NodeStart` is told names this node.
+            self.running.node.set(node);
+            self.running.start(self.hooks, self.scope, node);
+        }
+        self.running.hold(node, position);
+    }
+
+    /// The call of the node entered last returned: `NodeEnd` told. Its place is given back by
+    /// the next [`NodeCalls::enter`] or when the item ends.
+    #[inline(never)]
+    pub fn leave(&self) {
+        if H::ACTIVE {
+            self.running.end(self.hooks, self.scope);
         }
     }
 }

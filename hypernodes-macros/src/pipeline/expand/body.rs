@@ -225,7 +225,7 @@ impl<'a> Body<'a> {
     pub fn generate(mut self) -> TokenStream {
         self.masked = true;
         let graph = self.graph;
-        let calls: Vec<TokenStream> = graph
+        let statements: Vec<TokenStream> = graph
             .concurrent_groups(self.threads())
             .iter()
             .map(|group| {
@@ -240,6 +240,7 @@ impl<'a> Body<'a> {
             .collect();
         let krate = self.types.krate;
         let (running, running_cell) = (running_ident(), names::running_cell());
+        let (calls, hooks, scope) = (names::calls_ident(), hooks_ident(), scope_ident());
         let (shared, limits) = (shared_ident(), names::limiters_field());
         let imports = self.imports();
         let values = graph.kept.iter().enumerate().map(|(k, &(n, o))| {
@@ -255,8 +256,9 @@ impl<'a> Body<'a> {
             #imports
             let #running_cell = #krate::__private::Running::new(&#shared.#limits);
             let #running = &#running_cell;
+            let #calls = #krate::__private::NodeCalls::new(#running, #hooks, #scope);
             #krate::__private::run_catching(#running, || {
-                #(#calls)*
+                #(#statements)*
                 #FqResult::Ok((#(#values,)*))
             })
         }
@@ -390,6 +392,7 @@ impl<'a> Body<'a> {
         let graph = self.graph;
         let lent = self.lend_shared(group);
         let (running, running_cell) = (running_ident(), names::running_cell());
+        let (calls, hooks, scope) = (names::calls_ident(), hooks_ident(), scope_ident());
         let (shared, limits) = (shared_ident(), names::limiters_field());
         let (mut closures, mut bound) = (Vec::new(), Vec::new());
         for &n in group {
@@ -399,6 +402,7 @@ impl<'a> Body<'a> {
                 || #krate::__private::catching(#name, || {
                     let #running_cell = #krate::__private::Running::new(&#shared.#limits);
                     let #running = &#running_cell;
+                    let #calls = #krate::__private::NodeCalls::new(#running, #hooks, #scope);
                     #statement
                     #FqResult::Ok((#(#locals,)*))
                 })
@@ -628,25 +632,24 @@ impl<'a> Body<'a> {
     /// A call with its hook events, permit and `setup` (stateful checkouts), in its own block.
     fn finish_call(&self, index: usize, setup: Vec<TokenStream>, call: TokenStream) -> TokenStream {
         let node = &self.graph.nodes[index];
-        let running = running_ident();
+        let (running, calls) = (running_ident(), names::calls_ident());
         let name = node.meta.name.to_string();
         let shared = shared_ident();
         let (limits, position) = (names::limiters_field(), self.graph.position(index));
-        let (hooks, scope) = (hooks_ident(), scope_ident());
         let value = names::call_value();
         let (inputs, outputs) = self.value_events(index);
         if !node.meta.asynchronous {
             // A plain call is framed by `running` (one branch each side, the rest out of line;
             // no guard live across the call: see `Running`).
             return quote! {
-                #running.enter(#hooks, #scope, #name, #position);
+                #calls.enter(#name, #position);
                 #inputs
                 let #value = {
                     #(#setup)*
                     #call
                 };
                 #outputs
-                #running.leave(#hooks, #scope, #name);
+                #calls.leave();
                 #value
             };
         }

@@ -33,6 +33,11 @@ pub fn running_ident() -> Ident {
     Ident::new("__hypernodes_running", Span::mixed_site())
 }
 
+/// The plain node calls of a body, framed with its hooks and scope (`NodeCalls`).
+pub fn calls_ident() -> Ident {
+    Ident::new("__hypernodes_calls", Span::mixed_site())
+}
+
 /// What the workers of a run share: stateful instances, limiters, nested pipelines' share.
 pub fn shared_ident() -> Ident {
     Ident::new("__hypernodes_shared", Span::mixed_site())
