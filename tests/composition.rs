@@ -183,6 +183,42 @@ fn errors_from_nested_pipelines_carry_the_path() -> Result<(), hypernodes::Error
     Ok(())
 }
 
+#[node(output = "checked")]
+fn check_positive(number: i64) -> i64 {
+    assert!(number > 0, "not positive: {number}");
+    number
+}
+
+pipeline! {
+    #[outputs(checked)]
+    Checking = [Inner, check_positive]
+}
+
+pipeline! { Checked = [Checking] }
+
+/// A panic inside a nested pipeline is caught by the inner pipeline's guard, so the error names
+/// the inner node and its path, whether the outer pipeline runs once or over many items.
+#[test]
+fn a_panic_inside_a_nested_pipeline_names_the_inner_node() {
+    let err = Checked::new()
+        .run(CheckedInputs { text: "-3".into() })
+        .unwrap_err();
+    assert_eq!(err.node(), "check_positive");
+    assert_eq!(err.node_path(), "Checking.check_positive");
+    assert_eq!(
+        err.to_string(),
+        "node `Checking.check_positive` panicked: not positive: -3"
+    );
+    let results = Checked::new()
+        .with_engine(hypernodes::Sequential)
+        .map_results(["4", "-5", "6"].map(|text| CheckedInputs { text: text.into() }));
+    assert_eq!(results[0].as_ref().map(|o| o.checked).ok(), Some(4));
+    let err = results[1].as_ref().unwrap_err();
+    assert_eq!(err.node_path(), "Checking.check_positive");
+    assert_eq!(err.item(), Some(1));
+    assert_eq!(results[2].as_ref().map(|o| o.checked).ok(), Some(6));
+}
+
 mod first {
     #[hypernodes::node(output = "trimmed")]
     pub fn clean(text: String) -> String {

@@ -1206,6 +1206,7 @@ impl Words {
         __hypernodes_worker: usize,
         __hypernodes_hooks: &H,
         __hypernodes_scope: &::hypernodes::__private::Scope<'_>,
+        __hypernodes_running: &::hypernodes::__private::Running<'_>,
         text: A0,
     ) -> ::core::result::Result<
         (
@@ -1228,31 +1229,109 @@ impl Words {
         };
         #[allow(unused_imports)]
         use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
-        let __hypernodes_running_cell =
-            ::hypernodes::__private::Running::new(&__hypernodes_shared.__hypernodes_limits);
-        let __hypernodes_running = &__hypernodes_running_cell;
         let __hypernodes_calls = ::hypernodes::__private::NodeCalls::new(
             __hypernodes_running,
             __hypernodes_hooks,
             __hypernodes_scope,
         );
-        ::hypernodes::__private::run_catching(__hypernodes_running, || {
-            let __hypernodes_key_0: ::core::option::Option<::hypernodes::__private::Key> =
+        let __hypernodes_key_0: ::core::option::Option<::hypernodes::__private::Key> =
+            match &self.__hypernodes_cache {
+                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                    let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                        <clean as ::hypernodes::__private::NodeCode>::CODE,
+                        0u64,
+                    );
+                    let __hypernodes_builder = (__hypernodes_table.hash_0_0)(
+                        __hypernodes_builder,
+                        ::hypernodes::__private::Arg::get(&text),
+                    )?;
+                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                })(),
+                ::core::option::Option::None => ::core::option::Option::None,
+            };
+        let cleaned = {
+            match ::hypernodes::__private::cache_lookup(
+                ::core::option::Option::map(
+                    self.__hypernodes_cache.as_ref(),
+                    |__hypernodes_table| &*__hypernodes_table.store,
+                ),
+                ::core::option::Option::map(
+                    self.__hypernodes_cache.as_ref(),
+                    |__hypernodes_table| __hypernodes_table.get_0,
+                ),
+                &__hypernodes_key_0,
+                __hypernodes_hooks,
+                __hypernodes_scope,
+                "clean",
+            ) {
+                ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                ::core::option::Option::None => {
+                    let __hypernodes_cached = {
+                        __hypernodes_calls.enter("clean", 0usize);
+                        if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                            ::hypernodes::__private::node_values(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "clean",
+                                false,
+                                &[(
+                                    "text",
+                                    &(&::hypernodes::__private::Field(
+                                        ::hypernodes::__private::Arg::get(&text),
+                                    ))
+                                        .repr()
+                                        as &dyn ::core::fmt::Debug,
+                                )],
+                            );
+                        }
+                        let __hypernodes_value =
+                            { clean(::hypernodes::__private::Arg::get(&text)) };
+                        if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                            ::hypernodes::__private::node_values(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "clean",
+                                true,
+                                &[(
+                                    "cleaned",
+                                    &(&::hypernodes::__private::Field(&__hypernodes_value)).repr()
+                                        as &dyn ::core::fmt::Debug,
+                                )],
+                            );
+                        }
+                        __hypernodes_calls.leave();
+                        __hypernodes_value
+                    };
+                    if let (
+                        ::core::option::Option::Some(__hypernodes_table),
+                        ::core::option::Option::Some(__hypernodes_k),
+                    ) = (&self.__hypernodes_cache, &__hypernodes_key_0)
+                    {
+                        (__hypernodes_table.put_0)(
+                            &__hypernodes_table.store,
+                            __hypernodes_k,
+                            &__hypernodes_cached,
+                        );
+                    }
+                    __hypernodes_cached
+                }
+            }
+        };
+        let (tokens, __hypernodes_key_1) = if ::hypernodes::__private::needs(MASK, 1u64) {
+            let __hypernodes_key_1: ::core::option::Option<::hypernodes::__private::Key> =
                 match &self.__hypernodes_cache {
                     ::core::option::Option::Some(__hypernodes_table) => (|| {
                         let __hypernodes_builder = ::hypernodes::__private::Key::builder(
-                            <clean as ::hypernodes::__private::NodeCode>::CODE,
+                            <tokenize as ::hypernodes::__private::NodeCode>::CODE,
                             0u64,
                         );
-                        let __hypernodes_builder = (__hypernodes_table.hash_0_0)(
-                            __hypernodes_builder,
-                            ::hypernodes::__private::Arg::get(&text),
-                        )?;
+                        let __hypernodes_builder = __hypernodes_builder
+                            .upstream(::core::option::Option::as_ref(&__hypernodes_key_0)?);
                         ::core::option::Option::Some(__hypernodes_builder.finish())
                     })(),
                     ::core::option::Option::None => ::core::option::Option::None,
                 };
-            let cleaned = {
+            let tokens = {
                 match ::hypernodes::__private::cache_lookup(
                     ::core::option::Option::map(
                         self.__hypernodes_cache.as_ref(),
@@ -1260,43 +1339,47 @@ impl Words {
                     ),
                     ::core::option::Option::map(
                         self.__hypernodes_cache.as_ref(),
-                        |__hypernodes_table| __hypernodes_table.get_0,
+                        |__hypernodes_table| __hypernodes_table.get_1,
                     ),
-                    &__hypernodes_key_0,
+                    &__hypernodes_key_1,
                     __hypernodes_hooks,
                     __hypernodes_scope,
-                    "clean",
+                    "tokenize",
                 ) {
                     ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
                     ::core::option::Option::None => {
                         let __hypernodes_cached = {
-                            __hypernodes_calls.enter("clean", 0usize);
+                            __hypernodes_calls.enter("tokenize", 1usize);
                             if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
                                 ::hypernodes::__private::node_values(
                                     __hypernodes_hooks,
                                     __hypernodes_scope,
-                                    "clean",
+                                    "tokenize",
                                     false,
                                     &[(
-                                        "text",
-                                        &(&::hypernodes::__private::Field(
-                                            ::hypernodes::__private::Arg::get(&text),
-                                        ))
-                                            .repr()
+                                        "cleaned",
+                                        &(&::hypernodes::__private::Field(&cleaned)).repr()
                                             as &dyn ::core::fmt::Debug,
                                     )],
                                 );
                             }
-                            let __hypernodes_value =
-                                { clean(::hypernodes::__private::Arg::get(&text)) };
+                            let __hypernodes_value = {
+                                tokenize(__HypernodesWire::<
+                                    <tokenize as ::hypernodes::__private::In<
+                                        ::hypernodes::__private::I0,
+                                    >>::Ty,
+                                    clean,
+                                    tokenize,
+                                >::wire_ref({ &cleaned }))
+                            };
                             if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
                                 ::hypernodes::__private::node_values(
                                     __hypernodes_hooks,
                                     __hypernodes_scope,
-                                    "clean",
+                                    "tokenize",
                                     true,
                                     &[(
-                                        "cleaned",
+                                        "tokens",
                                         &(&::hypernodes::__private::Field(&__hypernodes_value))
                                             .repr()
                                             as &dyn ::core::fmt::Debug,
@@ -1309,9 +1392,9 @@ impl Words {
                         if let (
                             ::core::option::Option::Some(__hypernodes_table),
                             ::core::option::Option::Some(__hypernodes_k),
-                        ) = (&self.__hypernodes_cache, &__hypernodes_key_0)
+                        ) = (&self.__hypernodes_cache, &__hypernodes_key_1)
                         {
-                            (__hypernodes_table.put_0)(
+                            (__hypernodes_table.put_1)(
                                 &__hypernodes_table.store,
                                 __hypernodes_k,
                                 &__hypernodes_cached,
@@ -1321,292 +1404,215 @@ impl Words {
                     }
                 }
             };
-            let (tokens, __hypernodes_key_1) = if ::hypernodes::__private::needs(MASK, 1u64) {
-                let __hypernodes_key_1: ::core::option::Option<::hypernodes::__private::Key> =
-                    match &self.__hypernodes_cache {
-                        ::core::option::Option::Some(__hypernodes_table) => (|| {
-                            let __hypernodes_builder = ::hypernodes::__private::Key::builder(
-                                <tokenize as ::hypernodes::__private::NodeCode>::CODE,
-                                0u64,
-                            );
-                            let __hypernodes_builder = __hypernodes_builder
-                                .upstream(::core::option::Option::as_ref(&__hypernodes_key_0)?);
-                            ::core::option::Option::Some(__hypernodes_builder.finish())
-                        })(
-                        ),
-                        ::core::option::Option::None => ::core::option::Option::None,
-                    };
-                let tokens = {
-                    match ::hypernodes::__private::cache_lookup(
-                        ::core::option::Option::map(
-                            self.__hypernodes_cache.as_ref(),
-                            |__hypernodes_table| &*__hypernodes_table.store,
-                        ),
-                        ::core::option::Option::map(
-                            self.__hypernodes_cache.as_ref(),
-                            |__hypernodes_table| __hypernodes_table.get_1,
-                        ),
-                        &__hypernodes_key_1,
-                        __hypernodes_hooks,
-                        __hypernodes_scope,
-                        "tokenize",
-                    ) {
-                        ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
-                        ::core::option::Option::None => {
-                            let __hypernodes_cached = {
-                                __hypernodes_calls.enter("tokenize", 1usize);
-                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
-                                    ::hypernodes::__private::node_values(
-                                        __hypernodes_hooks,
-                                        __hypernodes_scope,
-                                        "tokenize",
-                                        false,
-                                        &[(
-                                            "cleaned",
-                                            &(&::hypernodes::__private::Field(&cleaned)).repr()
-                                                as &dyn ::core::fmt::Debug,
-                                        )],
-                                    );
-                                }
-                                let __hypernodes_value = {
-                                    tokenize(__HypernodesWire::<
-                                        <tokenize as ::hypernodes::__private::In<
-                                            ::hypernodes::__private::I0,
-                                        >>::Ty,
-                                        clean,
-                                        tokenize,
-                                    >::wire_ref({
-                                        &cleaned
-                                    }))
-                                };
-                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
-                                    ::hypernodes::__private::node_values(
-                                        __hypernodes_hooks,
-                                        __hypernodes_scope,
-                                        "tokenize",
-                                        true,
-                                        &[(
-                                            "tokens",
-                                            &(&::hypernodes::__private::Field(&__hypernodes_value))
-                                                .repr()
-                                                as &dyn ::core::fmt::Debug,
-                                        )],
-                                    );
-                                }
-                                __hypernodes_calls.leave();
-                                __hypernodes_value
-                            };
-                            if let (
-                                ::core::option::Option::Some(__hypernodes_table),
-                                ::core::option::Option::Some(__hypernodes_k),
-                            ) = (&self.__hypernodes_cache, &__hypernodes_key_1)
-                            {
-                                (__hypernodes_table.put_1)(
-                                    &__hypernodes_table.store,
-                                    __hypernodes_k,
-                                    &__hypernodes_cached,
+            (::core::option::Option::Some(tokens), __hypernodes_key_1)
+        } else {
+            (::core::option::Option::None, ::core::option::Option::None)
+        };
+        let (word_count, __hypernodes_key_2) = if ::hypernodes::__private::needs(MASK, 1u64) {
+            let __hypernodes_key_2: ::core::option::Option<::hypernodes::__private::Key> =
+                match &self.__hypernodes_cache {
+                    ::core::option::Option::Some(__hypernodes_table) => (|| {
+                        let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                            <count as ::hypernodes::__private::NodeCode>::CODE,
+                            0u64,
+                        );
+                        let __hypernodes_builder = __hypernodes_builder
+                            .upstream(::core::option::Option::as_ref(&__hypernodes_key_1)?);
+                        ::core::option::Option::Some(__hypernodes_builder.finish())
+                    })(),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                };
+            let word_count = {
+                match ::hypernodes::__private::cache_lookup(
+                    ::core::option::Option::map(
+                        self.__hypernodes_cache.as_ref(),
+                        |__hypernodes_table| &*__hypernodes_table.store,
+                    ),
+                    ::core::option::Option::map(
+                        self.__hypernodes_cache.as_ref(),
+                        |__hypernodes_table| __hypernodes_table.get_2,
+                    ),
+                    &__hypernodes_key_2,
+                    __hypernodes_hooks,
+                    __hypernodes_scope,
+                    "count",
+                ) {
+                    ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                    ::core::option::Option::None => {
+                        let __hypernodes_cached = {
+                            __hypernodes_calls.enter("count", 2usize);
+                            if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                ::hypernodes::__private::node_values(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "count",
+                                    false,
+                                    &[(
+                                        "tokens",
+                                        &(&::hypernodes::__private::Field(
+                                            ::hypernodes::__private::present_ref(&tokens),
+                                        ))
+                                            .repr()
+                                            as &dyn ::core::fmt::Debug,
+                                    )],
                                 );
                             }
-                            __hypernodes_cached
-                        }
-                    }
-                };
-                (::core::option::Option::Some(tokens), __hypernodes_key_1)
-            } else {
-                (::core::option::Option::None, ::core::option::Option::None)
-            };
-            let (word_count, __hypernodes_key_2) = if ::hypernodes::__private::needs(MASK, 1u64) {
-                let __hypernodes_key_2: ::core::option::Option<::hypernodes::__private::Key> =
-                    match &self.__hypernodes_cache {
-                        ::core::option::Option::Some(__hypernodes_table) => (|| {
-                            let __hypernodes_builder = ::hypernodes::__private::Key::builder(
-                                <count as ::hypernodes::__private::NodeCode>::CODE,
-                                0u64,
-                            );
-                            let __hypernodes_builder = __hypernodes_builder
-                                .upstream(::core::option::Option::as_ref(&__hypernodes_key_1)?);
-                            ::core::option::Option::Some(__hypernodes_builder.finish())
-                        })(
-                        ),
-                        ::core::option::Option::None => ::core::option::Option::None,
-                    };
-                let word_count = {
-                    match ::hypernodes::__private::cache_lookup(
-                        ::core::option::Option::map(
-                            self.__hypernodes_cache.as_ref(),
-                            |__hypernodes_table| &*__hypernodes_table.store,
-                        ),
-                        ::core::option::Option::map(
-                            self.__hypernodes_cache.as_ref(),
-                            |__hypernodes_table| __hypernodes_table.get_2,
-                        ),
-                        &__hypernodes_key_2,
-                        __hypernodes_hooks,
-                        __hypernodes_scope,
-                        "count",
-                    ) {
-                        ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
-                        ::core::option::Option::None => {
-                            let __hypernodes_cached = {
-                                __hypernodes_calls.enter("count", 2usize);
-                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
-                                    ::hypernodes::__private::node_values(
-                                        __hypernodes_hooks,
-                                        __hypernodes_scope,
-                                        "count",
-                                        false,
-                                        &[(
-                                            "tokens",
-                                            &(&::hypernodes::__private::Field(
-                                                ::hypernodes::__private::present_ref(&tokens),
-                                            ))
-                                                .repr()
-                                                as &dyn ::core::fmt::Debug,
-                                        )],
-                                    );
-                                }
-                                let __hypernodes_value = {
-                                    count(__HypernodesWire::<
-                                        <count as ::hypernodes::__private::In<
-                                            ::hypernodes::__private::I0,
-                                        >>::Ty,
-                                        tokenize,
-                                        count,
-                                    >::wire_ref({
-                                        ::hypernodes::__private::present_ref(&tokens)
-                                    }))
-                                };
-                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
-                                    ::hypernodes::__private::node_values(
-                                        __hypernodes_hooks,
-                                        __hypernodes_scope,
-                                        "count",
-                                        true,
-                                        &[(
-                                            "word_count",
-                                            &(&::hypernodes::__private::Field(&__hypernodes_value))
-                                                .repr()
-                                                as &dyn ::core::fmt::Debug,
-                                        )],
-                                    );
-                                }
-                                __hypernodes_calls.leave();
-                                __hypernodes_value
+                            let __hypernodes_value = {
+                                count(__HypernodesWire::<
+                                    <count as ::hypernodes::__private::In<
+                                        ::hypernodes::__private::I0,
+                                    >>::Ty,
+                                    tokenize,
+                                    count,
+                                >::wire_ref({
+                                    ::hypernodes::__private::present_ref(&tokens)
+                                }))
                             };
-                            if let (
-                                ::core::option::Option::Some(__hypernodes_table),
-                                ::core::option::Option::Some(__hypernodes_k),
-                            ) = (&self.__hypernodes_cache, &__hypernodes_key_2)
-                            {
-                                (__hypernodes_table.put_2)(
-                                    &__hypernodes_table.store,
-                                    __hypernodes_k,
-                                    &__hypernodes_cached,
+                            if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                ::hypernodes::__private::node_values(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "count",
+                                    true,
+                                    &[(
+                                        "word_count",
+                                        &(&::hypernodes::__private::Field(&__hypernodes_value))
+                                            .repr()
+                                            as &dyn ::core::fmt::Debug,
+                                    )],
                                 );
                             }
-                            __hypernodes_cached
-                        }
-                    }
-                };
-                (::core::option::Option::Some(word_count), __hypernodes_key_2)
-            } else {
-                (::core::option::Option::None, ::core::option::Option::None)
-            };
-            let (loud, __hypernodes_key_3) = if ::hypernodes::__private::needs(MASK, 2u64) {
-                let __hypernodes_key_3: ::core::option::Option<::hypernodes::__private::Key> =
-                    match &self.__hypernodes_cache {
-                        ::core::option::Option::Some(__hypernodes_table) => (|| {
-                            let __hypernodes_builder = ::hypernodes::__private::Key::builder(
-                                <shout as ::hypernodes::__private::NodeCode>::CODE,
-                                0u64,
+                            __hypernodes_calls.leave();
+                            __hypernodes_value
+                        };
+                        if let (
+                            ::core::option::Option::Some(__hypernodes_table),
+                            ::core::option::Option::Some(__hypernodes_k),
+                        ) = (&self.__hypernodes_cache, &__hypernodes_key_2)
+                        {
+                            (__hypernodes_table.put_2)(
+                                &__hypernodes_table.store,
+                                __hypernodes_k,
+                                &__hypernodes_cached,
                             );
-                            let __hypernodes_builder = __hypernodes_builder
-                                .upstream(::core::option::Option::as_ref(&__hypernodes_key_0)?);
-                            ::core::option::Option::Some(__hypernodes_builder.finish())
-                        })(
-                        ),
-                        ::core::option::Option::None => ::core::option::Option::None,
-                    };
-                let loud = {
-                    match ::hypernodes::__private::cache_lookup(
-                        ::core::option::Option::map(
-                            self.__hypernodes_cache.as_ref(),
-                            |__hypernodes_table| &*__hypernodes_table.store,
-                        ),
-                        ::core::option::Option::map(
-                            self.__hypernodes_cache.as_ref(),
-                            |__hypernodes_table| __hypernodes_table.get_3,
-                        ),
-                        &__hypernodes_key_3,
-                        __hypernodes_hooks,
-                        __hypernodes_scope,
-                        "shout",
-                    ) {
-                        ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
-                        ::core::option::Option::None => {
-                            let __hypernodes_cached = {
-                                __hypernodes_calls.enter("shout", 3usize);
-                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
-                                    ::hypernodes::__private::node_values(
-                                        __hypernodes_hooks,
-                                        __hypernodes_scope,
-                                        "shout",
-                                        false,
-                                        &[(
-                                            "cleaned",
-                                            &(&::hypernodes::__private::Field(&cleaned)).repr()
-                                                as &dyn ::core::fmt::Debug,
-                                        )],
-                                    );
-                                }
-                                let __hypernodes_value = {
-                                    shout(__HypernodesWire::<
-                                        <shout as ::hypernodes::__private::In<
-                                            ::hypernodes::__private::I0,
-                                        >>::Ty,
-                                        clean,
-                                        shout,
-                                    >::wire_ref({
-                                        &cleaned
-                                    }))
-                                };
-                                if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
-                                    ::hypernodes::__private::node_values(
-                                        __hypernodes_hooks,
-                                        __hypernodes_scope,
-                                        "shout",
-                                        true,
-                                        &[(
-                                            "loud",
-                                            &(&::hypernodes::__private::Field(&__hypernodes_value))
-                                                .repr()
-                                                as &dyn ::core::fmt::Debug,
-                                        )],
-                                    );
-                                }
-                                __hypernodes_calls.leave();
-                                __hypernodes_value
-                            };
-                            if let (
-                                ::core::option::Option::Some(__hypernodes_table),
-                                ::core::option::Option::Some(__hypernodes_k),
-                            ) = (&self.__hypernodes_cache, &__hypernodes_key_3)
-                            {
-                                (__hypernodes_table.put_3)(
-                                    &__hypernodes_table.store,
-                                    __hypernodes_k,
-                                    &__hypernodes_cached,
+                        }
+                        __hypernodes_cached
+                    }
+                }
+            };
+            (::core::option::Option::Some(word_count), __hypernodes_key_2)
+        } else {
+            (::core::option::Option::None, ::core::option::Option::None)
+        };
+        let (loud, __hypernodes_key_3) = if ::hypernodes::__private::needs(MASK, 2u64) {
+            let __hypernodes_key_3: ::core::option::Option<::hypernodes::__private::Key> =
+                match &self.__hypernodes_cache {
+                    ::core::option::Option::Some(__hypernodes_table) => (|| {
+                        let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                            <shout as ::hypernodes::__private::NodeCode>::CODE,
+                            0u64,
+                        );
+                        let __hypernodes_builder = __hypernodes_builder
+                            .upstream(::core::option::Option::as_ref(&__hypernodes_key_0)?);
+                        ::core::option::Option::Some(__hypernodes_builder.finish())
+                    })(),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                };
+            let loud = {
+                match ::hypernodes::__private::cache_lookup(
+                    ::core::option::Option::map(
+                        self.__hypernodes_cache.as_ref(),
+                        |__hypernodes_table| &*__hypernodes_table.store,
+                    ),
+                    ::core::option::Option::map(
+                        self.__hypernodes_cache.as_ref(),
+                        |__hypernodes_table| __hypernodes_table.get_3,
+                    ),
+                    &__hypernodes_key_3,
+                    __hypernodes_hooks,
+                    __hypernodes_scope,
+                    "shout",
+                ) {
+                    ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                    ::core::option::Option::None => {
+                        let __hypernodes_cached = {
+                            __hypernodes_calls.enter("shout", 3usize);
+                            if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                ::hypernodes::__private::node_values(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "shout",
+                                    false,
+                                    &[(
+                                        "cleaned",
+                                        &(&::hypernodes::__private::Field(&cleaned)).repr()
+                                            as &dyn ::core::fmt::Debug,
+                                    )],
                                 );
                             }
-                            __hypernodes_cached
+                            let __hypernodes_value = {
+                                shout(__HypernodesWire::<
+                                    <shout as ::hypernodes::__private::In<
+                                        ::hypernodes::__private::I0,
+                                    >>::Ty,
+                                    clean,
+                                    shout,
+                                >::wire_ref({ &cleaned }))
+                            };
+                            if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                                ::hypernodes::__private::node_values(
+                                    __hypernodes_hooks,
+                                    __hypernodes_scope,
+                                    "shout",
+                                    true,
+                                    &[(
+                                        "loud",
+                                        &(&::hypernodes::__private::Field(&__hypernodes_value))
+                                            .repr()
+                                            as &dyn ::core::fmt::Debug,
+                                    )],
+                                );
+                            }
+                            __hypernodes_calls.leave();
+                            __hypernodes_value
+                        };
+                        if let (
+                            ::core::option::Option::Some(__hypernodes_table),
+                            ::core::option::Option::Some(__hypernodes_k),
+                        ) = (&self.__hypernodes_cache, &__hypernodes_key_3)
+                        {
+                            (__hypernodes_table.put_3)(
+                                &__hypernodes_table.store,
+                                __hypernodes_k,
+                                &__hypernodes_cached,
+                            );
                         }
+                        __hypernodes_cached
                     }
-                };
-                (::core::option::Option::Some(loud), __hypernodes_key_3)
-            } else {
-                (::core::option::Option::None, ::core::option::Option::None)
+                }
             };
-            ::core::result::Result::Ok((word_count, loud))
+            (::core::option::Option::Some(loud), __hypernodes_key_3)
+        } else {
+            (::core::option::Option::None, ::core::option::Option::None)
+        };
+        ::core::result::Result::Ok((word_count, loud))
+    }
+    #[doc(hidden)]
+    #[inline(never)]
+    fn __hypernodes_item_body<H: ::hypernodes::__private::Hooks>(
+        &self,
+        __hypernodes_shared: &__HypernodesWordsShared,
+        __hypernodes_worker: usize,
+        __hypernodes_hooks: &H,
+        __hypernodes_scope: &::hypernodes::__private::Scope<'_>,
+        __hypernodes_running: &::hypernodes::__private::Running<'_>,
+        inputs: WordsInputs,
+    ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
+        let WordsInputs { text: text } = inputs;
+        let (:: core :: option :: Option :: Some (word_count) , :: core :: option :: Option :: Some (loud) ,) = self . __hypernodes_call :: < { u64 :: MAX } , H , < clean as :: hypernodes :: __private :: In < :: hypernodes :: __private :: I0 >> :: Ty > (__hypernodes_shared , __hypernodes_worker , __hypernodes_hooks , __hypernodes_scope , __hypernodes_running , text) ? else { :: hypernodes :: __private :: not_computed () } ;
+        ::core::result::Result::Ok(WordsOutputs {
+            word_count: word_count,
+            loud: loud,
         })
     }
     #[doc = r" The pipeline's structure, generated at compile time."]
@@ -1748,7 +1754,7 @@ impl ::hypernodes::__private::Plumbing for Words {
             )
         })
     }
-    #[inline(never)]
+    #[inline]
     fn __hypernodes_item<H: ::hypernodes::__private::Hooks>(
         &self,
         __hypernodes_shared: &__HypernodesWordsShared,
@@ -1757,11 +1763,17 @@ impl ::hypernodes::__private::Plumbing for Words {
         __hypernodes_scope: &::hypernodes::__private::Scope<'_>,
         inputs: WordsInputs,
     ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
-        let WordsInputs { text: text } = inputs;
-        let (:: core :: option :: Option :: Some (word_count) , :: core :: option :: Option :: Some (loud) ,) = self . __hypernodes_call :: < { u64 :: MAX } , H , < clean as :: hypernodes :: __private :: In < :: hypernodes :: __private :: I0 >> :: Ty > (__hypernodes_shared , __hypernodes_worker , __hypernodes_hooks , __hypernodes_scope , text) ? else { :: hypernodes :: __private :: not_computed () } ;
-        ::core::result::Result::Ok(WordsOutputs {
-            word_count: word_count,
-            loud: loud,
+        let __hypernodes_running_cell =
+            ::hypernodes::__private::Running::new(&__hypernodes_shared.__hypernodes_limits);
+        ::hypernodes::__private::run_catching(&__hypernodes_running_cell, || {
+            self.__hypernodes_item_body(
+                __hypernodes_shared,
+                __hypernodes_worker,
+                __hypernodes_hooks,
+                __hypernodes_scope,
+                &__hypernodes_running_cell,
+                inputs,
+            )
         })
     }
 }

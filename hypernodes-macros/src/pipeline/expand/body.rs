@@ -218,10 +218,9 @@ impl<'a> Body<'a> {
         quote!(#(#statements)*)
     }
 
-    /// `__hypernodes_call`'s body: every node call inside one panic guard, then each kept
-    /// output as an `Option` (`None` for those the call's `MASK` did not ask for). The guard's
-    /// closure takes its type from the function's: writing it again would double the tokens
-    /// of the longest type the pipeline has.
+    /// `__hypernodes_call`'s body: every node call, then each kept output as an `Option`
+    /// (`None` for those the call's `MASK` did not ask for). The caller holds the panic guard
+    /// and the `Running` it reads (`__hypernodes_item`, or a nested call's site).
     pub fn generate(mut self) -> TokenStream {
         self.masked = true;
         let graph = self.graph;
@@ -239,9 +238,8 @@ impl<'a> Body<'a> {
             })
             .collect();
         let krate = self.types.krate;
-        let (running, running_cell) = (running_ident(), names::running_cell());
+        let running = running_ident();
         let (calls, hooks, scope) = (names::calls_ident(), hooks_ident(), scope_ident());
-        let (shared, limits) = (shared_ident(), names::limiters_field());
         let imports = self.imports();
         let values = graph.kept.iter().enumerate().map(|(k, &(n, o))| {
             let name = &graph.nodes[n].meta.outputs[o];
@@ -254,13 +252,9 @@ impl<'a> Body<'a> {
         });
         quote! {
             #imports
-            let #running_cell = #krate::__private::Running::new(&#shared.#limits);
-            let #running = &#running_cell;
             let #calls = #krate::__private::NodeCalls::new(#running, #hooks, #scope);
-            #krate::__private::run_catching(#running, || {
-                #(#statements)*
-                #FqResult::Ok((#(#values,)*))
-            })
+            #(#statements)*
+            #FqResult::Ok((#(#values,)*))
         }
     }
 
@@ -802,11 +796,18 @@ impl<'a> Body<'a> {
         let this = quote!(self.#field);
         let error = names::nested_error();
         let call_method = names::call_method();
+        // The inner pipeline's own panic guard, so that a panic names the inner node.
+        let (running_cell, limits) = (names::running_cell(), names::limiters_field());
         let call = |child: TokenStream, within: TokenStream| {
             quote_spanned! {node.span()=>
-                let #values = #this.#call_method::<#mask, #(#generics),*>(
-                    &#shared.#field, #worker, #hooks, &#child, #(#args),*
-                ).map_err(|#error| #within)?;
+                let #values = {
+                    let #running_cell = #krate::__private::Running::new(&#shared.#field.#limits);
+                    #krate::__private::run_catching(&#running_cell, || {
+                        #this.#call_method::<#mask, #(#generics),*>(
+                            &#shared.#field, #worker, #hooks, &#child, &#running_cell, #(#args),*
+                        )
+                    })
+                }.map_err(|#error| #within)?;
             }
         };
         let clock = names::clock();

@@ -277,6 +277,9 @@ items! {
     identity_method => "identity";
     /// `Plumbing::__hypernodes_item`.
     item_method => "item";
+    /// `Name::__hypernodes_item_body` (inherent, out of line): an item without its panic
+    /// guard, which `__hypernodes_item` puts around the call of it.
+    item_body_method => "item_body";
     /// `Plumbing::__hypernodes_unit`.
     unit_method => "unit";
     /// `Staged::__hypernodes_columns`.
