@@ -213,6 +213,13 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
             #FqResult::Ok(#outputs_ty { #(#output_fields: #output_locals,)* })
         }
     };
+    // The parameters every per-item method takes, in this order.
+    let item_context = quote! {
+        #shared: &#shared_ty,
+        #worker: usize,
+        #hooks: &H,
+        #scope: &#krate::__private::Scope<'_>,
+    };
     let every_output = quote!({ u64::MAX });
     let call_from_item = outputs_from(quote! {
         self.#call_fn::<#every_output, H, #(#input_types),*>(#shared, #worker, #hooks, #scope, #running, #(#input_locals),*)
@@ -340,10 +347,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
             pub fn #call_fn<const MASK: u64, H: #krate::__private::Hooks, #(#arg_types: #arg_traits),*
             >(
                 &self,
-                #shared: &#shared_ty,
-                #worker: usize,
-                #hooks: &H,
-                #scope: &#krate::__private::Scope<'_>,
+                #item_context
                 #running: &#krate::__private::Running<'_>,
                 #(#input_locals: #arg_types,)*
             ) -> #FqResult<#values_ty, #krate::Error> {
@@ -358,10 +362,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
             #[inline(never)]
             fn #item_body_fn<H: #krate::__private::Hooks>(
                 &self,
-                #shared: &#shared_ty,
-                #worker: usize,
-                #hooks: &H,
-                #scope: &#krate::__private::Scope<'_>,
+                #item_context
                 #running: &#krate::__private::Running<'_>,
                 inputs: #inputs_ty,
             ) -> #FqResult<#outputs_ty, #krate::Error> {
@@ -473,10 +474,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
             #[inline]
             fn #item_fn<H: #krate::__private::Hooks>(
                 &self,
-                #shared: &#shared_ty,
-                #worker: usize,
-                #hooks: &H,
-                #scope: &#krate::__private::Scope<'_>,
+                #item_context
                 inputs: #inputs_ty,
             ) -> #FqResult<#outputs_ty, #krate::Error> {
                 let #running_cell = #krate::__private::Running::new(&#shared.#limits);
