@@ -31,7 +31,7 @@ pub use crate::plumbing::branch::{merge_column, NOT_REACHED};
 pub use crate::plumbing::cached::{cache_lookup, CacheValue, Cacheable, KeyPart, Slot, Store};
 pub use crate::plumbing::call::{join, node_result, run_catching, NodeCalls, NodeResult, Running};
 pub use crate::plumbing::checkout::checkout;
-pub use crate::plumbing::debug::{Field, Repr, ViaDebug, ViaTypeName};
+pub use crate::plumbing::debug::{debug_fields, Field, Repr, ViaDebug, ViaTypeName};
 pub use crate::plumbing::hooked::{
     hooked_run, item_end, item_start, nested_end, nested_start, node_end, node_start, node_values,
     wants_values, Clock,

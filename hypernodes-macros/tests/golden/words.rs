@@ -780,28 +780,27 @@ impl ::core::fmt::Debug for WordsInputs {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         #[allow(unused_imports)]
         use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
-        f.debug_struct("WordsInputs")
-            .field(
-                "text",
-                &(&::hypernodes::__private::Field(&self.text)).repr(),
-            )
-            .finish()
+        ::hypernodes::__private::debug_fields(
+            f,
+            "WordsInputs",
+            "text",
+            &[(&::hypernodes::__private::Field(&self.text)).repr()],
+        )
     }
 }
 impl ::core::fmt::Debug for WordsOutputs {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         #[allow(unused_imports)]
         use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
-        f.debug_struct("WordsOutputs")
-            .field(
-                "word_count",
-                &(&::hypernodes::__private::Field(&self.word_count)).repr(),
-            )
-            .field(
-                "loud",
-                &(&::hypernodes::__private::Field(&self.loud)).repr(),
-            )
-            .finish()
+        ::hypernodes::__private::debug_fields(
+            f,
+            "WordsOutputs",
+            "word_count,loud",
+            &[
+                (&::hypernodes::__private::Field(&self.word_count)).repr(),
+                (&::hypernodes::__private::Field(&self.loud)).repr(),
+            ],
+        )
     }
 }
 #[doc = "Builds a [`Words`] with factories for its stateful resources and values for its bound inputs."]

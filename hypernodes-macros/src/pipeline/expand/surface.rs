@@ -102,15 +102,19 @@ impl<'a> Surface<'a> {
 /// `Debug` for a generated struct, whatever its field types (see `__private::debug`).
 fn debug_impl(krate: &Krate, ty: &Ident, fields: &[&Ident]) -> TokenStream {
     let name = ty.to_string();
-    let labels = fields.iter().map(|f| f.to_string());
+    let names = fields
+        .iter()
+        .map(|f| f.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
     quote! {
         impl ::core::fmt::Debug for #ty {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #[allow(unused_imports)]
                 use #krate::__private::{ViaDebug as _, ViaTypeName as _};
-                f.debug_struct(#name)
-                    #(.field(#labels, &(&#krate::__private::Field(&self.#fields)).repr()))*
-                    .finish()
+                #krate::__private::debug_fields(f, #name, #names, &[
+                    #((&#krate::__private::Field(&self.#fields)).repr()),*
+                ])
             }
         }
     }
