@@ -55,8 +55,9 @@ impl<T> ViaTypeName for &Field<'_, T> {
 /// commas), print as `values`.
 ///
 /// Compiled once, here. A chain of `debug_struct(..).field(..)` calls in each generated impl
-/// cost rustc about 16 ms of type and borrow checking for 50 fields (9 ms as one array and one
-/// call), and the names as one literal are one token instead of fifty.
+/// took rustc 14.6 ms of type checking, borrow checking and MIR building for the outputs of a
+/// 50-node pipeline; one array and this call take 5.8 ms (`-Z self-profile`), and the names as
+/// one literal are one token instead of fifty.
 ///
 /// ```
 /// use hypernodes::__private::{debug_fields, Field, ViaDebug as _, ViaTypeName as _};
@@ -90,6 +91,8 @@ mod tests {
     struct NoDebug;
 
     #[test]
+    // The borrow is the mechanism (see below).
+    #[allow(clippy::needless_borrow)]
     fn fields_print_in_order_and_no_fields_print_the_name() {
         let values = [(&Field(&1_u8)).repr(), (&Field(&NoDebug)).repr()];
         let shown = format!("{:?}", Shown("Out", "a,b", &values));

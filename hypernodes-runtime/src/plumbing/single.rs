@@ -106,9 +106,7 @@ impl Drop for SingleLimits {
     }
 }
 
-// Written out rather than derived: a derived impl is `#[inline]`, and each program would
-// compile `Arc::new` and its allocation again.
-#[allow(clippy::derivable_impls)]
+// Written out, not inlined: each program would compile `Arc::new` and its allocation again.
 impl Default for SingleLimits {
     fn default() -> Self {
         SingleLimits(ManuallyDrop::new(Some(Arc::default())))
