@@ -1184,7 +1184,7 @@ impl Words {
         <&Self as ::hypernodes::__private::Datasets>::map_dataset(self, source, sink)
     }
     #[doc(hidden)]
-    #[inline]
+    #[inline(always)]
     #[allow(
         unused_braces,
         unused_variables,

