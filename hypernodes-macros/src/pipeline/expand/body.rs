@@ -9,6 +9,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::Ident;
 
+use super::framing;
 use super::names::{
     self, hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident,
     user_spanned, worker_ident, Types,
@@ -238,8 +239,7 @@ impl<'a> Body<'a> {
             })
             .collect();
         let krate = self.types.krate;
-        let running = running_ident();
-        let (calls, hooks, scope) = (names::calls_ident(), hooks_ident(), scope_ident());
+        let calls_binding = framing::calls_binding(krate);
         let imports = self.imports();
         let values = graph.kept.iter().enumerate().map(|(k, &(n, o))| {
             let name = &graph.nodes[n].meta.outputs[o];
@@ -252,7 +252,7 @@ impl<'a> Body<'a> {
         });
         quote! {
             #imports
-            let #calls = #krate::__private::NodeCalls::new(#running, #hooks, #scope);
+            #calls_binding
             #(#statements)*
             #FqResult::Ok((#(#values,)*))
         }
@@ -385,18 +385,17 @@ impl<'a> Body<'a> {
         let krate = self.types.krate;
         let graph = self.graph;
         let lent = self.lend_shared(group);
-        let (running, running_cell) = (running_ident(), names::running_cell());
-        let (calls, hooks, scope) = (names::calls_ident(), hooks_ident(), scope_ident());
         let (shared, limits) = (shared_ident(), names::limiters_field());
+        let running_binding = framing::running_binding(krate, quote!(#shared.#limits));
+        let calls_binding = framing::calls_binding(krate);
         let (mut closures, mut bound) = (Vec::new(), Vec::new());
         for &n in group {
             let (statement, locals) = self.node_binding(n);
             let name = graph.nodes[n].meta.name.to_string();
             closures.push(quote! {
                 || #krate::__private::catching(#name, || {
-                    let #running_cell = #krate::__private::Running::new(&#shared.#limits);
-                    let #running = &#running_cell;
-                    let #calls = #krate::__private::NodeCalls::new(#running, #hooks, #scope);
+                    #running_binding
+                    #calls_binding
                     #statement
                     #FqResult::Ok((#(#locals,)*))
                 })
@@ -799,15 +798,17 @@ impl<'a> Body<'a> {
         // The inner pipeline's own panic guard, so that a panic names the inner node.
         let (running_cell, limits) = (names::running_cell(), names::limiters_field());
         let call = |child: TokenStream, within: TokenStream| {
+            let guarded = framing::guarded(
+                krate,
+                quote!(#shared.#field.#limits),
+                quote! {
+                    #this.#call_method::<#mask, #(#generics),*>(
+                        &#shared.#field, #worker, #hooks, &#child, &#running_cell, #(#args),*
+                    )
+                },
+            );
             quote_spanned! {node.span()=>
-                let #values = {
-                    let #running_cell = #krate::__private::Running::new(&#shared.#field.#limits);
-                    #krate::__private::run_catching(&#running_cell, || {
-                        #this.#call_method::<#mask, #(#generics),*>(
-                            &#shared.#field, #worker, #hooks, &#child, &#running_cell, #(#args),*
-                        )
-                    })
-                }.map_err(|#error| #within)?;
+                let #values = { #guarded }.map_err(|#error| #within)?;
             }
         };
         let clock = names::clock();

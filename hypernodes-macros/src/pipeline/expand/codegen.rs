@@ -224,6 +224,14 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
     let call_from_item = outputs_from(quote! {
         self.#call_fn::<#every_output, H, #(#input_types),*>(#shared, #worker, #hooks, #scope, #running, #(#input_locals),*)
     });
+    // The panic guard around the out-of-line body rather than inside it: a body inlined into
+    // the guard's closure is optimized again there, with its values moved through the guard's
+    // memory. A 50-node release rebuild: 1,037 -> 928 M instructions (callgrind).
+    let guarded_item = super::framing::guarded(
+        krate,
+        quote!(#shared.#limits),
+        quote!(self.#item_body_fn(#shared, #worker, #hooks, #scope, &#running_cell, inputs)),
+    );
     let Bound {
         fields: bound_fields,
         types: bound_types,
@@ -470,20 +478,14 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
                 })
             }
 
-            // The panic guard around the out-of-line body rather than inside it: a body
-            // inlined into the guard's closure is optimized again there, with its values
-            // moved through the guard's memory. A 50-node release rebuild: 1,037 -> 928 M
-            // instructions (callgrind).
+            // The panic guard around the out-of-line body: see `guarded_item`.
             #[inline]
             fn #item_fn<H: #krate::__private::Hooks>(
                 &self,
                 #item_context
                 inputs: #inputs_ty,
             ) -> #FqResult<#outputs_ty, #krate::Error> {
-                let #running_cell = #krate::__private::Running::new(&#shared.#limits);
-                #krate::__private::run_catching(&#running_cell, || {
-                    self.#item_body_fn(#shared, #worker, #hooks, #scope, &#running_cell, inputs)
-                })
+                #guarded_item
             }
 
             #unit

@@ -8,6 +8,7 @@ use quote::{quote, quote_spanned};
 use syn::Ident;
 
 use super::body::Body;
+use super::framing;
 use super::names::{
     self, hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident, user_spanned,
 };
@@ -43,7 +44,7 @@ impl Body<'_> {
         let out_buffers = self.out_buffers(index, false);
         let name = node.meta.name.to_string();
         let (scope, item_scope) = (scope_ident(), names::item_scope());
-        let (calls, running, hooks) = (names::calls_ident(), running_ident(), hooks_ident());
+        let calls_binding = framing::calls_binding(krate);
         let other_arm = self.arm_taken(index).map(|taken| quote!(|| !(#taken)));
         quote! {
             #(let mut #out_columns = #out_buffers;)*
@@ -55,7 +56,7 @@ impl Body<'_> {
                 #(#take)*
                 let #item_scope = #krate::__private::Scope::map_item(Self::INFO.name, #first + #i);
                 let #scope = &#item_scope;
-                let #calls = #krate::__private::NodeCalls::new(#running, #hooks, #scope);
+                #calls_binding
                 let result = #krate::__private::catching(#name, move || -> #FqResult<_, #krate::Error> {
                     #code
                     #FqResult::Ok(((#(#out_locals,)*), (#(#kept_locals,)*)))

@@ -8,6 +8,7 @@ pub mod columns;
 pub mod debug;
 pub mod fallback;
 pub mod fields;
+pub mod framing;
 pub mod info;
 pub mod names;
 pub mod steps;

@@ -10,7 +10,8 @@ use quote::quote;
 use syn::Ident;
 
 use super::body::Body;
-use super::names::{self, hooks_ident, running_ident, shared_ident, worker_ident, Types};
+use super::framing;
+use super::names::{self, hooks_ident, shared_ident, worker_ident, Types};
 use super::surface::Surface;
 use crate::fq::{FqDefault, FqIntoIterator, FqIterator, FqOption, FqResult, FqVec};
 use crate::pipeline::model::graph::Source;
@@ -36,8 +37,6 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
     let columns_ty = names::columns_type(name);
     let cols = names::unit_columns();
     let (n, first, failed) = (names::unit_len(), names::unit_first(), names::unit_failed());
-    let running = running_ident();
-    let running_cell = names::running_cell();
     let limits = names::limiters_field();
 
     // Inputs have columns from the start; outputs from the step of the node producing them.
@@ -187,6 +186,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             });
     let (shared, worker, hooks) = (shared_ident(), worker_ident(), hooks_ident());
     let shared_ty = names::shared_type(name);
+    let running_binding = framing::running_binding(krate, quote!(#shared.#limits));
     let imports = body.imports();
     let steps = graph.order.len();
 
@@ -254,8 +254,7 @@ pub fn generate(types: &Types, header: &Header, surface: &Surface) -> TokenStrea
             #imports
             let #n = #cols.n;
             let #first = #cols.first;
-            let #running_cell = #krate::__private::Running::new(&#shared.#limits);
-            let #running = &#running_cell;
+            #running_binding
             let #failed = &mut #cols.failed;
             match step {
                 #(#arms)*
