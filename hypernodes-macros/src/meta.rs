@@ -1,8 +1,9 @@
 //! The metadata a node hands to `pipeline!`, and the hidden `macro_rules!` that carries it.
 //!
 //! Only names and literals travel (never type tokens: those would resolve at the pipeline's
-//! call site instead of the node's module). The chain protocol is versioned, so a node compiled
-//! by another version of this crate fails with a message instead of a cryptic non-match.
+//! call site instead of the node's module; a type travels as the hash of how it is written).
+//! The chain protocol is versioned, so a node compiled by another version of this crate fails
+//! with a message instead of a cryptic non-match.
 
 use proc_macro2::{Literal, Punct, Spacing, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
@@ -13,7 +14,7 @@ use crate::config::Config;
 use crate::krate::Krate;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v11";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v12";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -81,6 +82,21 @@ impl Vis {
 pub struct Param {
     pub name: Ident,
     pub mode: Mode,
+    /// The value's type as written ([`written_type`]); `None` for a pipeline's inputs.
+    pub written: Option<u64>,
+}
+
+/// A hash of a type's tokens as written in a node's signature. Two values whose types are
+/// written alike need no `Wire` check between them: written in the same scope they are the same
+/// type; written alike in two scopes where they name different types, the call itself fails
+/// to compile, as the same call written by hand would.
+pub fn written_type(ty: &TokenStream) -> u64 {
+    code_hash(ty)
+}
+
+/// Whether two values' types are written alike (both known and equal).
+pub fn written_alike(a: Option<u64>, b: Option<u64>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a == b)
 }
 
 #[derive(Clone, Debug)]
@@ -97,6 +113,8 @@ pub struct NodeMeta {
     pub asynchronous: bool,
     pub params: Vec<Param>,
     pub outputs: Vec<Ident>,
+    /// Per output, its type as written ([`written_type`]); `None` for a pipeline's.
+    pub written_outputs: Vec<Option<u64>>,
     /// For a pipeline: per parameter, the outputs (bits by position) that need it; a nested use
     /// selecting some outputs leaves the other parameters unwired. Empty for a function.
     pub needs: Vec<u64>,
@@ -115,6 +133,11 @@ pub struct NodeMeta {
 }
 
 impl NodeMeta {
+    /// Output `output`'s type as written, when known.
+    pub fn written_output(&self, output: usize) -> Option<u64> {
+        self.written_outputs.get(output).copied().flatten()
+    }
+
     /// The metadata as the chain carries it: `name`, `vis`, `params` and `outputs` always, then
     /// only what differs from a plain function's defaults (`kind = function`, every flag
     /// false, `cached = true`, no `needs`, every output exposed, version 0, no
@@ -126,9 +149,13 @@ impl NodeMeta {
         let params = self.params.iter().map(|p| {
             let name = &p.name;
             let mode = Ident::new(p.mode.word(), Span::call_site());
-            quote!(#name: #mode)
+            let written = p.written.map(Literal::u64_unsuffixed);
+            quote!(#name: #mode #written)
         });
-        let outputs = &self.outputs;
+        let outputs = self.outputs.iter().enumerate().map(|(o, name)| {
+            let written = self.written_output(o).map(Literal::u64_unsuffixed);
+            quote!(#name #written)
+        });
         let mut rest = TokenStream::new();
         if self.kind == Kind::Pipeline {
             rest.extend(quote!(, kind = pipeline));
@@ -210,8 +237,34 @@ impl Parse for Param {
             "stateful_mut" => Mode::StatefulMut,
             _ => return Err(syn::Error::new(mode.span(), "unknown parameter mode")),
         };
-        Ok(Param { name, mode })
+        let written = written(input)?;
+        Ok(Param {
+            name,
+            mode,
+            written,
+        })
     }
+}
+
+/// An output in the chain: its name, then its type as written when known.
+struct Output(Ident, Option<u64>);
+
+impl Parse for Output {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        Ok(Output(input.parse()?, written(input)?))
+    }
+}
+
+/// The hash of a type as written, when one follows. Read from the literal's text: syn's
+/// `LitInt` (to peek, then to parse) cost ten times as much, for each parameter and output.
+fn written(input: ParseStream) -> syn::Result<Option<u64>> {
+    input.step(|cursor| match cursor.literal() {
+        Some((literal, rest)) => match literal.to_string().parse() {
+            Ok(hash) => Ok((Some(hash), rest)),
+            Err(_) => Err(cursor.error("expected the hash of a type")),
+        },
+        None => Ok((None, *cursor)),
+    })
 }
 
 impl Parse for NodeMeta {
@@ -226,7 +279,12 @@ impl Parse for NodeMeta {
             _ => Vis::Private,
         };
         let params = field::<Bracketed<Param>>(&input, "params")?.0;
-        let outputs = field::<Bracketed<Ident>>(&input, "outputs")?.0;
+        let (outputs, written_outputs): (Vec<Ident>, Vec<Option<u64>>) =
+            field::<Bracketed<Output>>(&input, "outputs")?
+                .0
+                .into_iter()
+                .map(|Output(name, written)| (name, written))
+                .unzip();
         let mut meta = NodeMeta {
             kind: Kind::Function,
             name,
@@ -237,6 +295,7 @@ impl Parse for NodeMeta {
             asynchronous: false,
             params,
             outputs,
+            written_outputs,
             needs: Vec::new(),
             exposed: u64::MAX,
             version: 0,

@@ -15,7 +15,7 @@ use crate::errors::Errors;
 use crate::features::Features;
 use crate::krate::Krate;
 use crate::meta::{
-    code_hash, emit_meta_macro, emit_types, emit_value_aliases, Kind, NodeMeta, Vis,
+    code_hash, emit_meta_macro, emit_types, emit_value_aliases, written_type, Kind, NodeMeta, Vis,
 };
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -54,6 +54,12 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         per_item: args.per_item.is_some() && args.batch,
         asynchronous: func.sig.asyncness.is_some(),
         params: sig.params,
+        written_outputs: sig
+            .output_types
+            .iter()
+            .map(written_type)
+            .map(Some)
+            .collect(),
         outputs: sig.outputs,
         config: args.config,
         poisoned: !errors.is_empty(),

@@ -120,7 +120,11 @@ fn parameters(
             _ => passing(&name, &typed.ty, stateful, errors),
         };
         if let Some((mode, ty)) = passed {
-            params.push(Param { name, mode });
+            params.push(Param {
+                name,
+                mode,
+                written: Some(crate::meta::written_type(&ty)),
+            });
             types.push(ty);
         }
     }

@@ -10,19 +10,34 @@ use super::model::node::Node;
 use super::parse::header::Header;
 use crate::errors::Errors;
 use crate::features::Features;
-use crate::meta::{Kind, Mode, NodeMeta, CHAIN_VERSION};
+use crate::meta::{written_type, Kind, Mode, NodeMeta, CHAIN_VERSION};
 
 /// A function node's metadata as the chain carries it: `name(params) -> outputs`.
 fn meta(name: &str, params: &[(&str, &str)], outputs: &[&str]) -> TokenStream {
-    let name = syn::Ident::new(name, proc_macro2::Span::call_site());
-    let params = params.iter().map(|(param, mode)| {
-        let param = syn::Ident::new(param, proc_macro2::Span::call_site());
-        let mode = syn::Ident::new(mode, proc_macro2::Span::call_site());
-        quote!(#param: #mode)
+    let params: Vec<_> = params.iter().map(|&(p, mode)| (p, mode, None)).collect();
+    let outputs: Vec<_> = outputs.iter().map(|&o| (o, None)).collect();
+    typed_meta(name, &params, &outputs)
+}
+
+/// The same, with the types of some parameters and outputs as written (`Some("Vec<String>")`).
+fn typed_meta(
+    name: &str,
+    params: &[(&str, &str, Option<&str>)],
+    outputs: &[(&str, Option<&str>)],
+) -> TokenStream {
+    let ident = |text: &str| syn::Ident::new(text, proc_macro2::Span::call_site());
+    let written = |ty: Option<&str>| {
+        ty.map(|ty| proc_macro2::Literal::u64_unsuffixed(written_type(&ty.parse().unwrap())))
+    };
+    let name = ident(name);
+    let params = params.iter().map(|&(param, mode, ty)| {
+        let (param, mode, ty) = (ident(param), ident(mode), written(ty));
+        quote!(#param: #mode #ty)
     });
-    let outputs = outputs
-        .iter()
-        .map(|o| syn::Ident::new(o, proc_macro2::Span::call_site()));
+    let outputs = outputs.iter().map(|&(output, ty)| {
+        let (output, ty) = (ident(output), written(ty));
+        quote!(#output #ty)
+    });
     quote! {{
         name = #name, vis = public, params = [#(#params),*], outputs = [#(#outputs),*]
     }}
@@ -52,21 +67,43 @@ fn messages(errors: Errors) -> Vec<String> {
     }
 }
 
+/// `shout` takes `cleaned` as `&str`, written `::std::string::String` behind the reference, where
+/// `clean` writes `String`: the one edge whose types are written differently, so checked.
 fn words_nodes() -> Vec<Node> {
+    let string = Some("String");
     vec![
-        node(meta("clean", &[("text", "by_ref")], &["cleaned"])),
-        node(meta("tokenize", &[("cleaned", "by_ref")], &["tokens"])),
-        node(meta("count", &[("tokens", "by_ref")], &["word_count"])),
-        node(meta("shout", &[("cleaned", "by_ref")], &["loud"])),
+        node(typed_meta(
+            "clean",
+            &[("text", "by_ref", string)],
+            &[("cleaned", string)],
+        )),
+        node(typed_meta(
+            "tokenize",
+            &[("cleaned", "by_ref", string)],
+            &[("tokens", Some("Vec<String>"))],
+        )),
+        node(typed_meta(
+            "count",
+            &[("tokens", "by_ref", Some("Vec<String>"))],
+            &[("word_count", Some("usize"))],
+        )),
+        node(typed_meta(
+            "shout",
+            &[("cleaned", "by_ref", Some("::std::string::String"))],
+            &[("loud", string)],
+        )),
     ]
 }
 
 #[test]
 fn metadata_survives_its_round_trip_through_the_chain() {
-    let written = meta(
+    let written = typed_meta(
         "clean",
-        &[("text", "by_ref"), ("model", "stateful_mut")],
-        &["a", "b"],
+        &[
+            ("text", "by_ref", Some("String")),
+            ("model", "stateful_mut", None),
+        ],
+        &[("a", Some("u64")), ("b", None)],
     );
     let read: NodeMeta = syn::parse2(written).unwrap();
     let again: NodeMeta = syn::parse2(read.to_tokens()).unwrap();
@@ -86,6 +123,10 @@ fn metadata_survives_its_round_trip_through_the_chain() {
             ]
         );
         assert_eq!(m.outputs, ["a", "b"]);
+        let hash = |ty: &str| Some(written_type(&ty.parse().unwrap()));
+        let written: Vec<_> = m.params.iter().map(|p| p.written).collect();
+        assert_eq!(written, [hash("String"), None]);
+        assert_eq!(m.written_outputs, [hash("u64"), None]);
         assert_eq!((m.version, m.cached), (0, true));
     }
     assert_eq!(read.to_tokens().to_string(), again.to_tokens().to_string());
@@ -225,6 +266,20 @@ fn words_chain() -> TokenStream {
         @#version { [::hypernodes] [() () () ()] [] [[] [] [] []] [] #[outputs(word_count, loud)] pub Words }
         [ #(#entries)* ] [::hypernodes::__private::pipeline_impl] []
     }
+}
+
+#[test]
+fn only_values_whose_types_are_written_differently_are_checked() {
+    let expansion = super::expand_for(words_chain(), Features::ALL).to_string();
+    let checked = |producer: &str, consumer: &str| {
+        expansion.contains(&format!(", {producer} , {consumer} > :: wire_ref"))
+    };
+    assert!(
+        checked("clean", "shout"),
+        "`String` against `::std::string::String`"
+    );
+    assert!(!checked("clean", "tokenize"), "both `String`");
+    assert!(!checked("tokenize", "count"), "both `Vec<String>`");
 }
 
 #[test]

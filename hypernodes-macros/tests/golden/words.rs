@@ -352,19 +352,7 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            let __hypernodes_value = {
-                                                tokenize(__HypernodesWire::<
-                                                    <tokenize as ::hypernodes::__private::In<
-                                                        ::hypernodes::__private::I0,
-                                                    >>::Ty,
-                                                    clean,
-                                                    tokenize,
-                                                >::wire_ref(
-                                                    {
-                                                    &cleaned
-                                                }
-                                                ))
-                                            };
+                                            let __hypernodes_value = { tokenize(&cleaned) };
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -502,19 +490,7 @@ impl ::hypernodes::__private::Staged for Words {
                                                     )],
                                                 );
                                             }
-                                            let __hypernodes_value = {
-                                                count(__HypernodesWire::<
-                                                    <count as ::hypernodes::__private::In<
-                                                        ::hypernodes::__private::I0,
-                                                    >>::Ty,
-                                                    tokenize,
-                                                    count,
-                                                >::wire_ref(
-                                                    {
-                                                    &tokens
-                                                }
-                                                ))
-                                            };
+                                            let __hypernodes_value = { count(&tokens) };
                                             if ::hypernodes::__private::wants_values(
                                                 __hypernodes_hooks,
                                             ) {
@@ -1362,15 +1338,7 @@ impl Words {
                                     )],
                                 );
                             }
-                            let __hypernodes_value = {
-                                tokenize(__HypernodesWire::<
-                                    <tokenize as ::hypernodes::__private::In<
-                                        ::hypernodes::__private::I0,
-                                    >>::Ty,
-                                    clean,
-                                    tokenize,
-                                >::wire_ref({ &cleaned }))
-                            };
+                            let __hypernodes_value = { tokenize(&cleaned) };
                             if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
                                 ::hypernodes::__private::node_values(
                                     __hypernodes_hooks,
@@ -1456,17 +1424,8 @@ impl Words {
                                     )],
                                 );
                             }
-                            let __hypernodes_value = {
-                                count(__HypernodesWire::<
-                                    <count as ::hypernodes::__private::In<
-                                        ::hypernodes::__private::I0,
-                                    >>::Ty,
-                                    tokenize,
-                                    count,
-                                >::wire_ref({
-                                    ::hypernodes::__private::present_ref(&tokens)
-                                }))
-                            };
+                            let __hypernodes_value =
+                                { count(::hypernodes::__private::present_ref(&tokens)) };
                             if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
                                 ::hypernodes::__private::node_values(
                                     __hypernodes_hooks,
@@ -1788,7 +1747,7 @@ impl ::hypernodes::__private::Types for Words {
 pub mod __hypernodes_meta_Words_ebe4ba38a187b26c {
     #[doc(hidden)]
     #[macro_export]
-    macro_rules ! __hypernodes_node_Words_ebe4ba38a187b26c { (@ hypernodes_chain_v11 $ ctx : tt [$ ($ done : tt) *] $ current : tt [[$ ($ next : tt) *] $ ($ rest : tt) *]) => { $ ($ next) * ! { @ hypernodes_chain_v11 $ ctx [$ ($ done) * ($ current { name = Words , vis = public , params = [text : value] , outputs = [word_count , loud] , kind = pipeline , fallible = true , cached = false , needs = [3] })] [$ ($ next) *] [$ ($ rest) *] } } ; ($ ($ other : tt) *) => { :: core :: compile_error ! { "node `Words` was compiled by another version of hypernodes-macros; rebuild it with the version the pipeline uses" } } ; }
+    macro_rules ! __hypernodes_node_Words_ebe4ba38a187b26c { (@ hypernodes_chain_v12 $ ctx : tt [$ ($ done : tt) *] $ current : tt [[$ ($ next : tt) *] $ ($ rest : tt) *]) => { $ ($ next) * ! { @ hypernodes_chain_v12 $ ctx [$ ($ done) * ($ current { name = Words , vis = public , params = [text : value] , outputs = [word_count , loud] , kind = pipeline , fallible = true , cached = false , needs = [3] })] [$ ($ next) *] [$ ($ rest) *] } } ; ($ ($ other : tt) *) => { :: core :: compile_error ! { "node `Words` was compiled by another version of hypernodes-macros; rebuild it with the version the pipeline uses" } } ; }
     pub use __hypernodes_node_Words_ebe4ba38a187b26c as m;
 }
 #[doc(hidden)]

@@ -12,11 +12,11 @@ use syn::Ident;
 use super::framing;
 use super::names::{
     self, hooks_ident, local, private_ident, running_ident, scope_ident, shared_ident,
-    user_spanned, worker_ident, Types,
+    user_located, user_spanned, worker_ident, Types,
 };
 use crate::config::{Config, Key, Value};
 use crate::fq::{FqIntoIterator, FqOption, FqResult, FqVec};
-use crate::meta::{Kind, Mode};
+use crate::meta::{written_alike, Kind, Mode};
 use crate::pipeline::model::graph::{Graph, Source};
 use crate::pipeline::model::node::Node;
 
@@ -1034,12 +1034,17 @@ impl<'a> Body<'a> {
         let value = self.access(name, access, node);
         let want = self.types.param(index, param);
         let this = &node.path;
+        let written = node.meta.params[param].written;
         let (check, producer) = match graph.source_of(name) {
             Source::Output { node: n, .. } if !graph.present_for(name, &node.guard) => {
                 (names::arm_wire_check(node.span()), &graph.nodes[n].path)
             }
-            Source::Output { node: n, .. } => {
-                (names::wire_check(node.span()), &graph.nodes[n].path)
+            Source::Output { node: n, output } => {
+                let producer = &graph.nodes[n];
+                if written_alike(written, producer.meta.written_output(output)) {
+                    return user_located(node, value);
+                }
+                (names::wire_check(node.span()), &producer.path)
             }
             Source::Field { extract, field } => {
                 return self.field_checked(index, param, (extract, field), access, value)
@@ -1051,6 +1056,10 @@ impl<'a> Body<'a> {
                 };
                 if (first.node, first.param) == (index, param) {
                     return value;
+                }
+                let first_reader = &graph.nodes[first.node].meta.params[first.param];
+                if written_alike(written, first_reader.written) {
+                    return user_located(node, value);
                 }
                 let check = names::same_input_check(node.span());
                 (check, &graph.nodes[first.node].path)

@@ -876,6 +876,7 @@ fn as_node(krate: &Krate, header: &Header, graph: &Graph, surface: &Surface) -> 
             .map(|i| Param {
                 name: i.name.clone(),
                 mode: Mode::Value,
+                written: None,
             })
             .collect(),
         needs: graph.input_needs(),
@@ -885,6 +886,7 @@ fn as_node(krate: &Krate, header: &Header, graph: &Graph, surface: &Surface) -> 
             .iter()
             .map(|&(n, o)| graph.nodes[n].meta.outputs[o].clone())
             .collect(),
+        written_outputs: Vec::new(),
         config: Default::default(),
         poisoned: false,
     };

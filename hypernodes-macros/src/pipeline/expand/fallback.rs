@@ -202,6 +202,7 @@ fn quiet_meta_macro(header: &Header) -> TokenStream {
         asynchronous: false,
         params: Vec::new(),
         outputs: Vec::new(),
+        written_outputs: Vec::new(),
         config: Default::default(),
         poisoned: true,
     };

@@ -28,6 +28,20 @@ pub fn user_spanned(node: &Node, function: TokenStream, argument: TokenStream) -
     quote_spanned!(node.span()=> #function({ #argument }))
 }
 
+/// A value passed to `node` unchecked, its type written as the parameter's: located at the
+/// node's token (each token keeping its own name resolution), so that if the two spellings name
+/// different types, rustc's error points there.
+pub fn user_located(node: &Node, value: TokenStream) -> TokenStream {
+    let at = node.span();
+    value
+        .into_iter()
+        .map(|mut tree| {
+            tree.set_span(tree.span().located_at(at));
+            tree
+        })
+        .collect()
+}
+
 /// The name of the node running now, for panics.
 pub fn running_ident() -> Ident {
     Ident::new("__hypernodes_running", Span::mixed_site())
