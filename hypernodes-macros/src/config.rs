@@ -133,6 +133,19 @@ impl Config {
         quote!(#(#entries),*)
     }
 
+    /// [`Config::entries_tokens`] as text.
+    pub fn entries_text(&self) -> String {
+        let entries: Vec<String> = self
+            .entries
+            .iter()
+            .map(|e| match e.value {
+                Value::Int(v) => format!("{} = {v}u64", e.key.name()),
+                Value::Bool(v) => format!("{} = {v}", e.key.name()),
+            })
+            .collect();
+        entries.join(", ")
+    }
+
     /// Reads entries already validated (metadata from `#[node]`).
     pub fn parse_trusted(input: syn::parse::ParseStream) -> syn::Result<Config> {
         let content;

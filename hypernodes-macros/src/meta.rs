@@ -5,7 +5,7 @@
 //! The chain protocol is versioned, so a node compiled by another version of this crate fails
 //! with a message instead of a cryptic non-match.
 
-use proc_macro2::{Literal, Punct, Spacing, Span, TokenStream};
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::{braced, bracketed, Ident, LitBool, Token};
@@ -143,22 +143,41 @@ impl NodeMeta {
     /// false, `cached = true`, no `needs`, every output exposed, version 0, no
     /// config). Each node's macro holds these tokens and every pipeline listing it parses them,
     /// so fewer of them is build time saved for each node.
+    #[cfg(test)]
     pub fn to_tokens(&self) -> TokenStream {
-        let name = &self.name;
-        let vis = Ident::new(self.vis.word(), Span::call_site());
-        let params = self.params.iter().map(|p| {
-            let name = &p.name;
-            let mode = Ident::new(p.mode.word(), Span::call_site());
-            let written = p.written.map(Literal::u64_unsuffixed);
-            quote!(#name: #mode #written)
-        });
-        let outputs = self.outputs.iter().enumerate().map(|(o, name)| {
-            let written = self.written_output(o).map(Literal::u64_unsuffixed);
-            quote!(#name #written)
-        });
-        let mut rest = TokenStream::new();
+        self.to_text()
+            .parse()
+            .expect("the metadata's text is made of tokens")
+    }
+
+    /// [`NodeMeta::to_tokens`] as text: `#[node]` hands rustc the whole metadata macro as one
+    /// string to lex, which costs a fraction of building it token by token through the
+    /// proc-macro bridge (and proc macros run unoptimized in a default release build).
+    pub fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut text = format!(
+            "{{ name = {}, vis = {}, params = [",
+            self.name,
+            self.vis.word()
+        );
+        for (i, p) in self.params.iter().enumerate() {
+            let comma = if i == 0 { "" } else { ", " };
+            let _ = write!(text, "{comma}{}: {}", p.name, p.mode.word());
+            if let Some(written) = p.written {
+                let _ = write!(text, " {written}");
+            }
+        }
+        text.push_str("], outputs = [");
+        for (o, name) in self.outputs.iter().enumerate() {
+            let comma = if o == 0 { "" } else { ", " };
+            let _ = write!(text, "{comma}{name}");
+            if let Some(written) = self.written_output(o) {
+                let _ = write!(text, " {written}");
+            }
+        }
+        text.push(']');
         if self.kind == Kind::Pipeline {
-            rest.extend(quote!(, kind = pipeline));
+            text.push_str(", kind = pipeline");
         }
         for (word, set) in [
             ("fallible", self.fallible),
@@ -168,36 +187,29 @@ impl NodeMeta {
             ("poisoned", self.poisoned),
         ] {
             if set {
-                let word = Ident::new(word, Span::call_site());
-                rest.extend(quote!(, #word = true));
+                let _ = write!(text, ", {word} = true");
             }
         }
         if !self.cached {
-            rest.extend(quote!(, cached = false));
+            text.push_str(", cached = false");
         }
         if !self.needs.is_empty() {
-            let needs = self.needs.iter().map(|n| Literal::u64_unsuffixed(*n));
-            rest.extend(quote!(, needs = [#(#needs),*]));
+            let needs: Vec<String> = self.needs.iter().map(u64::to_string).collect();
+            let _ = write!(text, ", needs = [{}]", needs.join(", "));
         }
         for (word, value, default) in [
             ("exposed", self.exposed, u64::MAX),
             ("version", self.version, 0),
         ] {
             if value != default {
-                let (word, value) = (
-                    Ident::new(word, Span::call_site()),
-                    Literal::u64_unsuffixed(value),
-                );
-                rest.extend(quote!(, #word = #value));
+                let _ = write!(text, ", {word} = {value}");
             }
         }
         if !self.config.entries.is_empty() {
-            let config = self.config.entries_tokens();
-            rest.extend(quote!(, config = { #config }));
+            let _ = write!(text, ", config = {{ {} }}", self.config.entries_text());
         }
-        quote! {{
-            name = #name, vis = #vis, params = [#(#params),*], outputs = [#(#outputs),*] #rest
-        }}
+        text.push_str(" }");
+        text
     }
 }
 
@@ -536,39 +548,45 @@ pub fn emit_types(
 /// `recursion_limit`, and each macro carries its metadata once.
 pub fn emit_meta_macro(vis: &syn::Visibility, name: &Ident, meta: &NodeMeta) -> TokenStream {
     let suffix = unique_suffix(name);
-    let mac = format_ident!("__hypernodes_node_{}_{}", name, suffix);
+    let mac = format!("__hypernodes_node_{name}_{suffix}");
     let module = format_ident!("__hypernodes_meta_{}_{}", name, suffix);
-    let meta = meta.to_tokens();
-    let version = Ident::new(CHAIN_VERSION, Span::call_site());
-    let mismatch = format!(
-        "node `{name}` was compiled by another version of hypernodes-macros; \
-         rebuild it with the version the pipeline uses"
+    let (meta, version) = (meta.to_text(), CHAIN_VERSION);
+    // The module's contents as one string for rustc to lex (see `NodeMeta::to_text`): none of
+    // it needs a user's span. The module and its re-export under the function's name are
+    // quoted, with the user's tokens, so that rustc's notes about the re-export (a private
+    // node, say) point at the function.
+    let contents = format!(
+        "#[doc(hidden)] #[macro_export] macro_rules! {mac} {{ \
+            (@ {version} $ctx:tt [ $($done:tt)* ] $current:tt [ [ $($next:tt)* ] $($rest:tt)* ]) => {{ \
+                $($next)*! {{ @ {version} $ctx [ $($done)* ( $current {meta} ) ] [ $($next)* ] [ $($rest)* ] }} \
+            }}; \
+            ($($other:tt)*) => {{ ::core::compile_error! {{ \
+                \"node `{name}` was compiled by another version of hypernodes-macros; \
+                rebuild it with the version the pipeline uses\" \
+            }} }}; \
+        }} \
+        pub use {mac} as m;"
     );
-    let name_tokens = name.to_token_stream();
-    // `quote!` cannot write `$` or `@` directly: it re-parses each from its text, which made this
-    // function half of `#[node]`'s time. As interpolated `Punct`s they cost what an identifier does.
-    let (d, at) = (
-        Punct::new('$', Spacing::Alone),
-        Punct::new('@', Spacing::Alone),
-    );
+    let contents = lex(&contents);
     quote! {
         #[doc(hidden)]
         #[allow(non_snake_case)]
-        #vis mod #module {
-            #[doc(hidden)]
-            #[macro_export]
-            macro_rules! #mac {
-                (#at #version #d ctx:tt [ #d(#d done:tt)* ] #d current:tt [ [ #d(#d next:tt)* ] #d(#d rest:tt)* ]) => {
-                    #d(#d next)*! { #at #version #d ctx [ #d(#d done)* ( #d current #meta ) ] [ #d(#d next)* ] [ #d(#d rest)* ] }
-                };
-                (#d(#d other:tt)*) => { ::core::compile_error! { #mismatch } };
-            }
-            pub use #mac as m;
-        }
+        #vis mod #module { #contents }
         #[doc(hidden)]
         #[allow(unused_imports)]
-        #vis use #module::m as #name_tokens;
+        #vis use #module::m as #name;
     }
+}
+
+/// Tokens from text, lexed by rustc itself inside a macro expansion: `proc_macro2` would first
+/// lex the text again in this crate's own (unoptimized) code, to check it.
+pub fn lex(text: &str) -> TokenStream {
+    if proc_macro::is_available() {
+        if let Ok(tokens) = text.parse::<proc_macro::TokenStream>() {
+            return tokens.into();
+        }
+    }
+    text.parse().expect("generated text is made of tokens")
 }
 
 #[cfg(test)]

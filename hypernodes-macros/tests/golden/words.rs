@@ -1747,7 +1747,7 @@ impl ::hypernodes::__private::Types for Words {
 pub mod __hypernodes_meta_Words_ebe4ba38a187b26c {
     #[doc(hidden)]
     #[macro_export]
-    macro_rules ! __hypernodes_node_Words_ebe4ba38a187b26c { (@ hypernodes_chain_v12 $ ctx : tt [$ ($ done : tt) *] $ current : tt [[$ ($ next : tt) *] $ ($ rest : tt) *]) => { $ ($ next) * ! { @ hypernodes_chain_v12 $ ctx [$ ($ done) * ($ current { name = Words , vis = public , params = [text : value] , outputs = [word_count , loud] , kind = pipeline , fallible = true , cached = false , needs = [3] })] [$ ($ next) *] [$ ($ rest) *] } } ; ($ ($ other : tt) *) => { :: core :: compile_error ! { "node `Words` was compiled by another version of hypernodes-macros; rebuild it with the version the pipeline uses" } } ; }
+    macro_rules ! __hypernodes_node_Words_ebe4ba38a187b26c { (@ hypernodes_chain_v12 $ ctx : tt [$ ($ done : tt) *] $ current : tt [[$ ($ next : tt) *] $ ($ rest : tt) *]) => { $ ($ next) *! { @ hypernodes_chain_v12 $ ctx [$ ($ done) * ($ current { name = Words , vis = public , params = [text : value] , outputs = [word_count , loud] , kind = pipeline , fallible = true , cached = false , needs = [3] })] [$ ($ next) *] [$ ($ rest) *] } } ; ($ ($ other : tt) *) => { :: core :: compile_error ! { "node `Words` was compiled by another version of hypernodes-macros; rebuild it with the version the pipeline uses" } } ; }
     pub use __hypernodes_node_Words_ebe4ba38a187b26c as m;
 }
 #[doc(hidden)]
