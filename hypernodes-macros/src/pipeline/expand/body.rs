@@ -1032,8 +1032,6 @@ impl<'a> Body<'a> {
         let node = &graph.nodes[index];
         let name = &node.meta.params[param].name;
         let value = self.access(name, access, node);
-        let want = self.types.param(index, param);
-        let this = &node.path;
         let written = node.meta.params[param].written;
         let (check, producer) = match graph.source_of(name) {
             Source::Output { node: n, .. } if !graph.present_for(name, &node.guard) => {
@@ -1065,6 +1063,7 @@ impl<'a> Body<'a> {
                 (check, &graph.nodes[first.node].path)
             }
         };
+        let (want, this) = (self.types.param(index, param), &node.path);
         let check = quote_spanned!(node.span()=> #check::<#want, #producer, #this>);
         match access {
             Access::Ref => user_spanned(node, quote!(#check::wire_ref), value),
