@@ -2,9 +2,10 @@
 //!
 //! `#[node]` gives a hidden struct named like the function its parameter and output types (as
 //! [`Types`], which [`In`] and [`Out`] read one position at a time), so each type is resolved
-//! in the node's own module. `pipeline!` reads them as `<node as In<I3>>::Ty` and routes every value through one
-//! of the checks below: when the types do not line up, rustc reports the `on_unimplemented`
-//! sentence at the consumer's token in the pipeline list, and nothing else.
+//! in the node's own module. `pipeline!` reads them as `<node as In<I3>>::Ty` and routes every
+//! value whose two types are written differently through one of the checks below (types
+//! written alike are one type: no check): when the types do not line up, rustc reports the
+//! `on_unimplemented` sentence at the consumer's token in the pipeline list, and nothing else.
 
 /// The type of a node's parameter at position `P` (one of [`I0`]...; references stripped).
 pub trait In<P> {
