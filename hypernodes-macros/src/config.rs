@@ -121,7 +121,7 @@ impl Config {
         None
     }
 
-    /// `key = value, ...` for the metadata format and the re-emitted header.
+    /// `key = value, ...` for the re-emitted header, each key at the user's token.
     pub fn entries_tokens(&self) -> TokenStream {
         let entries = self.entries.iter().map(|e| {
             let key = Ident::new(e.key.name(), e.span);
@@ -133,7 +133,8 @@ impl Config {
         quote!(#(#entries),*)
     }
 
-    /// [`Config::entries_tokens`] as text.
+    /// [`Config::entries_tokens`] as text, for the metadata (`NodeMeta::to_text`), which no
+    /// error points into.
     pub fn entries_text(&self) -> String {
         let entries: Vec<String> = self
             .entries

@@ -155,27 +155,24 @@ impl NodeMeta {
     /// proc-macro bridge (and proc macros run unoptimized in a default release build).
     pub fn to_text(&self) -> String {
         use std::fmt::Write;
+        // A value as the chain writes it: its name, then the hash of its type when known.
+        let value = |name: String, written: Option<u64>| match written {
+            Some(written) => format!("{name} {written}"),
+            None => name,
+        };
+        let params: Vec<String> = (self.params.iter())
+            .map(|p| value(format!("{}: {}", p.name, p.mode.word()), p.written))
+            .collect();
+        let outputs: Vec<String> = (self.outputs.iter().enumerate())
+            .map(|(o, name)| value(name.to_string(), self.written_output(o)))
+            .collect();
         let mut text = format!(
-            "{{ name = {}, vis = {}, params = [",
+            "{{ name = {}, vis = {}, params = [{}], outputs = [{}]",
             self.name,
-            self.vis.word()
+            self.vis.word(),
+            params.join(", "),
+            outputs.join(", ")
         );
-        for (i, p) in self.params.iter().enumerate() {
-            let comma = if i == 0 { "" } else { ", " };
-            let _ = write!(text, "{comma}{}: {}", p.name, p.mode.word());
-            if let Some(written) = p.written {
-                let _ = write!(text, " {written}");
-            }
-        }
-        text.push_str("], outputs = [");
-        for (o, name) in self.outputs.iter().enumerate() {
-            let comma = if o == 0 { "" } else { ", " };
-            let _ = write!(text, "{comma}{name}");
-            if let Some(written) = self.written_output(o) {
-                let _ = write!(text, " {written}");
-            }
-        }
-        text.push(']');
         if self.kind == Kind::Pipeline {
             text.push_str(", kind = pipeline");
         }
