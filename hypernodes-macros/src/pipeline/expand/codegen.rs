@@ -729,6 +729,8 @@ pub fn bound_view(header: &Header, types: &Types, stand_in: bool) -> TokenStream
 
 /// Nodes that `#[outputs]` made unnecessary never run, but they are still part of the pipeline:
 /// their functions count as used (no `dead_code` warning) and their inputs are type-checked.
+/// Every edge, even one whose types are written alike: no call follows that rustc would
+/// check instead, so two types spelled alike in two scopes would otherwise pass unseen.
 fn pruned_checks(types: &Types) -> TokenStream {
     let check_fn = names::check_function();
     let krate = types.krate;
