@@ -14,6 +14,7 @@ mod krate;
 mod meta;
 mod node;
 mod pipeline;
+mod std_type;
 
 use proc_macro::TokenStream;
 

@@ -1,7 +1,9 @@
 //! The metadata a node hands to `pipeline!`, and the hidden `macro_rules!` that carries it.
 //!
-//! Only names and literals travel (never type tokens: those would resolve at the pipeline's
-//! call site instead of the node's module; a type travels as the hash of how it is written).
+//! Only names and literals travel, and no type as the node's module writes it: that would
+//! resolve at the pipeline's call site instead. A type travels as the hash of how it is written
+//! and, when it is made of the standard library's names only, spelled with absolute paths
+//! (`crate::std_type`), which mean the same type anywhere.
 //! The chain protocol is versioned, so a node compiled by another version of this crate fails
 //! with a message instead of a cryptic non-match.
 
@@ -14,7 +16,7 @@ use crate::config::Config;
 use crate::krate::Krate;
 
 /// Bumped whenever the token format below changes.
-pub const CHAIN_VERSION: &str = "hypernodes_chain_v12";
+pub const CHAIN_VERSION: &str = "hypernodes_chain_v13";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Kind {
@@ -84,6 +86,41 @@ pub struct Param {
     pub mode: Mode,
     /// The value's type as written ([`written_type`]); `None` for a pipeline's inputs.
     pub written: Option<u64>,
+    /// The value's type with absolute paths, when it has such a spelling.
+    pub absolute: Option<Absolute>,
+}
+
+/// A value type spelled with absolute paths (`crate::std_type::absolute`): the text `#[node]`
+/// writes into its metadata, the tokens `pipeline!` reads back and names the value's type with.
+#[derive(Clone, Debug)]
+pub enum Absolute {
+    Text(String),
+    Tokens(TokenStream),
+}
+
+impl Absolute {
+    /// The absolute spelling of a type written `ty`, if it has one.
+    pub fn of(ty: &TokenStream) -> Option<Absolute> {
+        crate::std_type::absolute(ty).map(Absolute::Text)
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Absolute::Text(text) => text.clone(),
+            Absolute::Tokens(tokens) => tokens.to_string(),
+        }
+    }
+}
+
+impl ToTokens for Absolute {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        match self {
+            Absolute::Tokens(ty) => ty.to_tokens(tokens),
+            Absolute::Text(text) => {
+                tokens.extend(text.parse::<TokenStream>().expect("an absolute type lexes"))
+            }
+        }
+    }
 }
 
 /// A hash of a type's tokens as written in a node's signature. Two values whose types are
@@ -115,6 +152,9 @@ pub struct NodeMeta {
     pub outputs: Vec<Ident>,
     /// Per output, its type as written ([`written_type`]); `None` for a pipeline's.
     pub written_outputs: Vec<Option<u64>>,
+    /// Per output, its type with absolute paths when it has such a spelling ([`Absolute`]);
+    /// empty for a pipeline.
+    pub absolute_outputs: Vec<Option<Absolute>>,
     /// For a pipeline: per parameter, the outputs (bits by position) that need it; a nested use
     /// selecting some outputs leaves the other parameters unwired. Empty for a function.
     pub needs: Vec<u64>,
@@ -138,6 +178,11 @@ impl NodeMeta {
         self.written_outputs.get(output).copied().flatten()
     }
 
+    /// Output `output`'s type with absolute paths, when it has such a spelling.
+    pub fn absolute_output(&self, output: usize) -> Option<&Absolute> {
+        self.absolute_outputs.get(output).and_then(Option::as_ref)
+    }
+
     /// The metadata as the chain carries it: `name`, `vis`, `params` and `outputs` always, then
     /// only what differs from a plain function's defaults (`kind = function`, every flag
     /// false, `cached = true`, no `needs`, every output exposed, version 0, no
@@ -155,16 +200,31 @@ impl NodeMeta {
     /// proc-macro bridge (and proc macros run unoptimized in a default release build).
     pub fn to_text(&self) -> String {
         use std::fmt::Write;
-        // A value as the chain writes it: its name, then the hash of its type when known.
-        let value = |name: String, written: Option<u64>| match written {
-            Some(written) => format!("{name} {written}"),
-            None => name,
+        // A value as the chain writes it: its name, then the hash of its type when known, then
+        // the type's absolute spelling in parentheses when it has one.
+        let value = |mut text: String, written: Option<u64>, absolute: Option<&Absolute>| {
+            if let Some(written) = written {
+                let _ = write!(text, " {written}");
+            }
+            if let Some(absolute) = absolute {
+                let _ = write!(text, " ({})", absolute.text());
+            }
+            text
         };
         let params: Vec<String> = (self.params.iter())
-            .map(|p| value(format!("{}: {}", p.name, p.mode.word()), p.written))
+            .map(|p| {
+                let name = format!("{}: {}", p.name, p.mode.word());
+                value(name, p.written, p.absolute.as_ref())
+            })
             .collect();
         let outputs: Vec<String> = (self.outputs.iter().enumerate())
-            .map(|(o, name)| value(name.to_string(), self.written_output(o)))
+            .map(|(o, name)| {
+                value(
+                    name.to_string(),
+                    self.written_output(o),
+                    self.absolute_output(o),
+                )
+            })
             .collect();
         let mut text = format!(
             "{{ name = {}, vis = {}, params = [{}], outputs = [{}]",
@@ -247,21 +307,37 @@ impl Parse for Param {
             _ => return Err(syn::Error::new(mode.span(), "unknown parameter mode")),
         };
         let written = written(input)?;
+        let absolute = absolute(input)?;
         Ok(Param {
             name,
             mode,
             written,
+            absolute,
         })
     }
 }
 
-/// An output in the chain: its name, then its type as written when known.
-struct Output(Ident, Option<u64>);
+/// An output in the chain: its name, then its type as written when known, then its absolute
+/// spelling when it has one.
+struct Output(Ident, Option<u64>, Option<Absolute>);
 
 impl Parse for Output {
     fn parse(input: ParseStream) -> syn::Result<Self> {
-        Ok(Output(input.parse()?, written(input)?))
+        Ok(Output(input.parse()?, written(input)?, absolute(input)?))
     }
+}
+
+/// The absolute spelling of a type, when one follows in parentheses.
+fn absolute(input: ParseStream) -> syn::Result<Option<Absolute>> {
+    // The group's stream is taken whole: a cursor's `token_stream` would copy it token by token.
+    input.step(|cursor| match cursor.token_tree() {
+        Some((proc_macro2::TokenTree::Group(group), rest))
+            if group.delimiter() == proc_macro2::Delimiter::Parenthesis =>
+        {
+            Ok((Some(Absolute::Tokens(group.stream())), rest))
+        }
+        _ => Ok((None, *cursor)),
+    })
 }
 
 /// The hash of a type as written, when one follows. Read from the literal's text: syn's
@@ -288,12 +364,14 @@ impl Parse for NodeMeta {
             _ => Vis::Private,
         };
         let params = field::<Bracketed<Param>>(&input, "params")?.0;
-        let (outputs, written_outputs): (Vec<Ident>, Vec<Option<u64>>) =
-            field::<Bracketed<Output>>(&input, "outputs")?
-                .0
-                .into_iter()
-                .map(|Output(name, written)| (name, written))
-                .unzip();
+        let mut outputs = Vec::new();
+        let mut written_outputs = Vec::new();
+        let mut absolute_outputs = Vec::new();
+        for Output(name, written, absolute) in field::<Bracketed<Output>>(&input, "outputs")?.0 {
+            outputs.push(name);
+            written_outputs.push(written);
+            absolute_outputs.push(absolute);
+        }
         let mut meta = NodeMeta {
             kind: Kind::Function,
             name,
@@ -305,6 +383,7 @@ impl Parse for NodeMeta {
             params,
             outputs,
             written_outputs,
+            absolute_outputs,
             needs: Vec::new(),
             exposed: u64::MAX,
             version: 0,

@@ -15,7 +15,8 @@ use crate::errors::Errors;
 use crate::features::Features;
 use crate::krate::Krate;
 use crate::meta::{
-    code_hash, emit_meta_macro, emit_types, emit_value_aliases, written_type, Kind, NodeMeta, Vis,
+    code_hash, emit_meta_macro, emit_types, emit_value_aliases, written_type, Absolute, Kind,
+    NodeMeta, Vis,
 };
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -60,6 +61,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             .map(written_type)
             .map(Some)
             .collect(),
+        absolute_outputs: sig.output_types.iter().map(Absolute::of).collect(),
         outputs: sig.outputs,
         config: args.config,
         poisoned: !errors.is_empty(),

@@ -124,6 +124,7 @@ fn parameters(
                 name,
                 mode,
                 written: Some(crate::meta::written_type(&ty)),
+                absolute: crate::meta::Absolute::of(&ty),
             });
             types.push(ty);
         }

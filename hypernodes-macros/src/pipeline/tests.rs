@@ -10,7 +10,7 @@ use super::model::node::Node;
 use super::parse::header::Header;
 use crate::errors::Errors;
 use crate::features::Features;
-use crate::meta::{written_type, Kind, Mode, NodeMeta, CHAIN_VERSION};
+use crate::meta::{written_type, Absolute, Kind, Mode, NodeMeta, CHAIN_VERSION};
 
 /// A function node's metadata as the chain carries it: `name(params) -> outputs`.
 fn meta(name: &str, params: &[(&str, &str)], outputs: &[&str]) -> TokenStream {
@@ -26,8 +26,17 @@ fn typed_meta(
     outputs: &[(&str, Option<&str>)],
 ) -> TokenStream {
     let ident = |text: &str| syn::Ident::new(text, proc_macro2::Span::call_site());
+    // The hash of the type as written, then its absolute spelling if it has one, as `#[node]`
+    // writes them.
     let written = |ty: Option<&str>| {
-        ty.map(|ty| proc_macro2::Literal::u64_unsuffixed(written_type(&ty.parse().unwrap())))
+        ty.map(|ty| {
+            let ty: TokenStream = ty.parse().unwrap();
+            let hash = proc_macro2::Literal::u64_unsuffixed(written_type(&ty));
+            match Absolute::of(&ty) {
+                Some(absolute) => quote!(#hash (#absolute)),
+                None => quote!(#hash),
+            }
+        })
     };
     let name = ident(name);
     let params = params.iter().map(|&(param, mode, ty)| {
@@ -127,6 +136,15 @@ fn metadata_survives_its_round_trip_through_the_chain() {
         let written: Vec<_> = m.params.iter().map(|p| p.written).collect();
         assert_eq!(written, [hash("String"), None]);
         assert_eq!(m.written_outputs, [hash("u64"), None]);
+        let absolute = |a: Option<&Absolute>| a.map(|a| quote!(#a).to_string());
+        let params: Vec<_> = m
+            .params
+            .iter()
+            .map(|p| absolute(p.absolute.as_ref()))
+            .collect();
+        assert_eq!(params, [Some(":: std :: string :: String".into()), None]);
+        let outputs: Vec<_> = (0..2).map(|o| absolute(m.absolute_output(o))).collect();
+        assert_eq!(outputs, [Some(":: core :: primitive :: u64".into()), None]);
         assert_eq!((m.version, m.cached), (0, true));
     }
     assert_eq!(read.to_tokens().to_string(), again.to_tokens().to_string());

@@ -13,31 +13,11 @@ pub struct __HypernodesWordsColumns {
     n: usize,
     failed: ::std::vec::Vec<::core::option::Option<::hypernodes::Error>>,
     live: ::std::vec::Vec<usize>,
-    col_text: ::std::vec::Vec<
-        ::core::option::Option<
-            <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
-        >,
-    >,
-    col_cleaned: ::std::vec::Vec<
-        ::core::option::Option<
-            <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        >,
-    >,
-    col_tokens: ::std::vec::Vec<
-        ::core::option::Option<
-            <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        >,
-    >,
-    col_word_count: ::std::vec::Vec<
-        ::core::option::Option<
-            <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        >,
-    >,
-    col_loud: ::std::vec::Vec<
-        ::core::option::Option<
-            <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        >,
-    >,
+    col_text: ::std::vec::Vec<::core::option::Option<::std::string::String>>,
+    col_cleaned: ::std::vec::Vec<::core::option::Option<::std::string::String>>,
+    col_tokens: ::std::vec::Vec<::core::option::Option<::std::vec::Vec<::std::string::String>>>,
+    col_word_count: ::std::vec::Vec<::core::option::Option<::core::primitive::usize>>,
+    col_loud: ::std::vec::Vec<::core::option::Option<::std::string::String>>,
 }
 impl ::hypernodes::__private::Staged for Words {
     type Columns = __HypernodesWordsColumns;
@@ -742,15 +722,15 @@ impl ::hypernodes::__private::Staged for Words {
 #[allow(dead_code)]
 pub struct WordsInputs {
     #[doc = "Read by `clean`."]
-    pub text: <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
+    pub text: ::std::string::String,
 }
 #[doc = "Outputs of [`Words`]: one field per kept output."]
 #[allow(dead_code)]
 pub struct WordsOutputs {
     #[doc = "Produced by `count`."]
-    pub word_count: <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    pub word_count: ::core::primitive::usize,
     #[doc = "Produced by `shout`."]
-    pub loud: <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+    pub loud: ::std::string::String,
 }
 impl ::core::fmt::Debug for WordsInputs {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -806,211 +786,77 @@ pub struct __HypernodesWordsCache {
     get_0: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-    ) -> ::core::option::Option<
-        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
+    ) -> ::core::option::Option<::std::string::String>,
     get_1: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-    ) -> ::core::option::Option<
-        <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
+    ) -> ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     get_2: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-    ) -> ::core::option::Option<
-        <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
+    ) -> ::core::option::Option<::core::primitive::usize>,
     get_3: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-    ) -> ::core::option::Option<
-        <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
+    ) -> ::core::option::Option<::std::string::String>,
     put_0: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-        &<clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        &::std::string::String,
     ),
     put_1: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-        &<tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        &::std::vec::Vec<::std::string::String>,
     ),
     put_2: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-        &<count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        &::core::primitive::usize,
     ),
     put_3: fn(
         &::hypernodes::__private::DiskCache,
         &::hypernodes::__private::Key,
-        &<shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        &::std::string::String,
     ),
     hash_0_0: fn(
         ::hypernodes::__private::KeyBuilder,
-        &<clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
+        &::std::string::String,
     ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
     hash_1_0: fn(
         ::hypernodes::__private::KeyBuilder,
-        &<clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        &::std::string::String,
     ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
     hash_2_0: fn(
         ::hypernodes::__private::KeyBuilder,
-        &<tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        &::std::vec::Vec<::std::string::String>,
     ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
     hash_3_0: fn(
         ::hypernodes::__private::KeyBuilder,
-        &<clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
+        &::std::string::String,
     ) -> ::core::option::Option<::hypernodes::__private::KeyBuilder>,
 }
 impl<S: ::hypernodes::__private::Store> ::hypernodes::__private::Cacheable<S> for Words
 where
-    ::hypernodes::__private::Slot<
-        S,
-        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        clean,
-    >: ::hypernodes::__private::CacheValue<
-        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
-    ::hypernodes::__private::Slot<
-        S,
-        <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        tokenize,
-    >: ::hypernodes::__private::CacheValue<
-        <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
-    ::hypernodes::__private::Slot<
-        S,
-        <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        count,
-    >: ::hypernodes::__private::CacheValue<
-        <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
-    ::hypernodes::__private::Slot<
-        S,
-        <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        shout,
-    >: ::hypernodes::__private::CacheValue<
-        <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
-    ::hypernodes::__private::Slot<
-        S,
-        <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
-        clean,
-    >: ::hypernodes::__private::KeyPart<
-        <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
-    >,
-    ::hypernodes::__private::Slot<
-        S,
-        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        tokenize,
-    >: ::hypernodes::__private::KeyPart<
-        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
-    ::hypernodes::__private::Slot<
-        S,
-        <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        count,
-    >: ::hypernodes::__private::KeyPart<
-        <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
-    ::hypernodes::__private::Slot<
-        S,
-        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        shout,
-    >: ::hypernodes::__private::KeyPart<
-        <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    >,
+    ::hypernodes::__private::Slot<S, ::std::string::String, clean>:
+        ::hypernodes::__private::CacheValue<::std::string::String>,
+    ::hypernodes::__private::Slot<S, ::std::vec::Vec<::std::string::String>, tokenize>:
+        ::hypernodes::__private::CacheValue<::std::vec::Vec<::std::string::String>>,
+    ::hypernodes::__private::Slot<S, ::core::primitive::usize, count>:
+        ::hypernodes::__private::CacheValue<::core::primitive::usize>,
+    ::hypernodes::__private::Slot<S, ::std::string::String, shout>:
+        ::hypernodes::__private::CacheValue<::std::string::String>,
+    ::hypernodes::__private::Slot<S, ::std::string::String, clean>:
+        ::hypernodes::__private::KeyPart<::std::string::String>,
+    ::hypernodes::__private::Slot<S, ::std::string::String, tokenize>:
+        ::hypernodes::__private::KeyPart<::std::string::String>,
+    ::hypernodes::__private::Slot<S, ::std::vec::Vec<::std::string::String>, count>:
+        ::hypernodes::__private::KeyPart<::std::vec::Vec<::std::string::String>>,
+    ::hypernodes::__private::Slot<S, ::std::string::String, shout>:
+        ::hypernodes::__private::KeyPart<::std::string::String>,
 {
     fn set_cache(&mut self, store: &::std::sync::Arc<::hypernodes::__private::DiskCache>) {
-        self.__hypernodes_cache = ::core::option::Option::Some(__HypernodesWordsCache {
-            store: ::std::sync::Arc::clone(store),
-            get_0: <::hypernodes::__private::Slot<
-                S,
-                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                clean,
-            > as ::hypernodes::__private::CacheValue<
-                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::get,
-            get_1: <::hypernodes::__private::Slot<
-                S,
-                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                tokenize,
-            > as ::hypernodes::__private::CacheValue<
-                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::get,
-            get_2: <::hypernodes::__private::Slot<
-                S,
-                <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                count,
-            > as ::hypernodes::__private::CacheValue<
-                <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::get,
-            get_3: <::hypernodes::__private::Slot<
-                S,
-                <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                shout,
-            > as ::hypernodes::__private::CacheValue<
-                <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::get,
-            put_0: <::hypernodes::__private::Slot<
-                S,
-                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                clean,
-            > as ::hypernodes::__private::CacheValue<
-                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::put,
-            put_1: <::hypernodes::__private::Slot<
-                S,
-                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                tokenize,
-            > as ::hypernodes::__private::CacheValue<
-                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::put,
-            put_2: <::hypernodes::__private::Slot<
-                S,
-                <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                count,
-            > as ::hypernodes::__private::CacheValue<
-                <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::put,
-            put_3: <::hypernodes::__private::Slot<
-                S,
-                <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                shout,
-            > as ::hypernodes::__private::CacheValue<
-                <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::put,
-            hash_0_0: <::hypernodes::__private::Slot<
-                S,
-                <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
-                clean,
-            > as ::hypernodes::__private::KeyPart<
-                <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
-            >>::hash,
-            hash_1_0: <::hypernodes::__private::Slot<
-                S,
-                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                tokenize,
-            > as ::hypernodes::__private::KeyPart<
-                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::hash,
-            hash_2_0: <::hypernodes::__private::Slot<
-                S,
-                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                count,
-            > as ::hypernodes::__private::KeyPart<
-                <tokenize as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::hash,
-            hash_3_0: <::hypernodes::__private::Slot<
-                S,
-                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-                shout,
-            > as ::hypernodes::__private::KeyPart<
-                <clean as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >>::hash,
-        });
+        self . __hypernodes_cache = :: core :: option :: Option :: Some (__HypernodesWordsCache { store : :: std :: sync :: Arc :: clone (store) , get_0 : < :: hypernodes :: __private :: Slot < S , :: std :: string :: String , clean > as :: hypernodes :: __private :: CacheValue < :: std :: string :: String >> :: get , get_1 : < :: hypernodes :: __private :: Slot < S , :: std :: vec :: Vec <:: std :: string :: String > , tokenize > as :: hypernodes :: __private :: CacheValue < :: std :: vec :: Vec <:: std :: string :: String > >> :: get , get_2 : < :: hypernodes :: __private :: Slot < S , :: core :: primitive :: usize , count > as :: hypernodes :: __private :: CacheValue < :: core :: primitive :: usize >> :: get , get_3 : < :: hypernodes :: __private :: Slot < S , :: std :: string :: String , shout > as :: hypernodes :: __private :: CacheValue < :: std :: string :: String >> :: get , put_0 : < :: hypernodes :: __private :: Slot < S , :: std :: string :: String , clean > as :: hypernodes :: __private :: CacheValue < :: std :: string :: String >> :: put , put_1 : < :: hypernodes :: __private :: Slot < S , :: std :: vec :: Vec <:: std :: string :: String > , tokenize > as :: hypernodes :: __private :: CacheValue < :: std :: vec :: Vec <:: std :: string :: String > >> :: put , put_2 : < :: hypernodes :: __private :: Slot < S , :: core :: primitive :: usize , count > as :: hypernodes :: __private :: CacheValue < :: core :: primitive :: usize >> :: put , put_3 : < :: hypernodes :: __private :: Slot < S , :: std :: string :: String , shout > as :: hypernodes :: __private :: CacheValue < :: std :: string :: String >> :: put , hash_0_0 : < :: hypernodes :: __private :: Slot < S , :: std :: string :: String , clean > as :: hypernodes :: __private :: KeyPart < :: std :: string :: String >> :: hash , hash_1_0 : < :: hypernodes :: __private :: Slot < S , :: std :: string :: String , tokenize > as :: hypernodes :: __private :: KeyPart < :: std :: string :: String >> :: hash , hash_2_0 : < :: hypernodes :: __private :: Slot < S , :: std :: vec :: Vec <:: std :: string :: String > , count > as :: hypernodes :: __private :: KeyPart < :: std :: vec :: Vec <:: std :: string :: String > >> :: hash , hash_3_0 : < :: hypernodes :: __private :: Slot < S , :: std :: string :: String , shout > as :: hypernodes :: __private :: KeyPart < :: std :: string :: String >> :: hash , }) ;
     }
 }
 impl Words {
@@ -1172,9 +1018,7 @@ impl Words {
     pub fn __hypernodes_call<
         const MASK: u64,
         H: ::hypernodes::__private::Hooks,
-        A0: ::hypernodes::__private::Arg<
-            <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
-        >,
+        A0: ::hypernodes::__private::Arg<::std::string::String>,
     >(
         &self,
         __hypernodes_shared: &__HypernodesWordsShared,
@@ -1185,12 +1029,8 @@ impl Words {
         text: A0,
     ) -> ::core::result::Result<
         (
-            ::core::option::Option<
-                <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >,
-            ::core::option::Option<
-                <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            >,
+            ::core::option::Option<::core::primitive::usize>,
+            ::core::option::Option<::std::string::String>,
         ),
         ::hypernodes::Error,
     > {
@@ -1567,7 +1407,18 @@ impl Words {
         inputs: WordsInputs,
     ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
         let WordsInputs { text: text } = inputs;
-        let (:: core :: option :: Option :: Some (word_count) , :: core :: option :: Option :: Some (loud) ,) = self . __hypernodes_call :: < { u64 :: MAX } , H , < clean as :: hypernodes :: __private :: In < :: hypernodes :: __private :: I0 >> :: Ty > (__hypernodes_shared , __hypernodes_worker , __hypernodes_hooks , __hypernodes_scope , __hypernodes_running , text) ? else { :: hypernodes :: __private :: not_computed () } ;
+        let (::core::option::Option::Some(word_count), ::core::option::Option::Some(loud)) =
+            self.__hypernodes_call::<{ u64::MAX }, H, ::std::string::String>(
+                __hypernodes_shared,
+                __hypernodes_worker,
+                __hypernodes_hooks,
+                __hypernodes_scope,
+                __hypernodes_running,
+                text,
+            )?
+        else {
+            ::hypernodes::__private::not_computed()
+        };
         ::core::result::Result::Ok(WordsOutputs {
             word_count: word_count,
             loud: loud,
@@ -1633,17 +1484,8 @@ impl ::hypernodes::__private::Plumbing for Words {
     const FIRST_ASYNC: ::core::option::Option<&'static str> = ::core::option::Option::None;
     type Scratch = ();
     type Shared = __HypernodesWordsShared;
-    type InputFields = (
-        <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
-        (),
-    );
-    type OutputFields = (
-        <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        (
-            <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-            (),
-        ),
-    );
+    type InputFields = (::std::string::String, ());
+    type OutputFields = (::core::primitive::usize, (::std::string::String, ()));
     #[inline]
     #[allow(clippy::unused_unit)]
     fn __hypernodes_inputs_to_fields(value: WordsInputs) -> Self::InputFields {
@@ -1673,10 +1515,7 @@ impl ::hypernodes::__private::Plumbing for Words {
         }
     }
     type Slots<'a> = (
-        ::hypernodes::__private::InputSlot<
-            'a,
-            <clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,
-        >,
+        ::hypernodes::__private::InputSlot<'a, ::std::string::String>,
         (),
     );
     fn __hypernodes_identity(&self) -> usize {
@@ -1736,18 +1575,15 @@ impl ::hypernodes::__private::Plumbing for Words {
     }
 }
 impl ::hypernodes::__private::Types for Words {
-    type In = (<clean as ::hypernodes::__private::In<::hypernodes::__private::I0>>::Ty,);
-    type Out = (
-        <count as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-        <shout as ::hypernodes::__private::Out<::hypernodes::__private::I0>>::Ty,
-    );
+    type In = (::std::string::String,);
+    type Out = (::core::primitive::usize, ::std::string::String);
 }
 #[doc(hidden)]
 #[allow(non_snake_case)]
 pub mod __hypernodes_meta_Words_ebe4ba38a187b26c {
     #[doc(hidden)]
     #[macro_export]
-    macro_rules ! __hypernodes_node_Words_ebe4ba38a187b26c { (@ hypernodes_chain_v12 $ ctx : tt [$ ($ done : tt) *] $ current : tt [[$ ($ next : tt) *] $ ($ rest : tt) *]) => { $ ($ next) *! { @ hypernodes_chain_v12 $ ctx [$ ($ done) * ($ current { name = Words , vis = public , params = [text : value] , outputs = [word_count , loud] , kind = pipeline , fallible = true , cached = false , needs = [3] })] [$ ($ next) *] [$ ($ rest) *] } } ; ($ ($ other : tt) *) => { :: core :: compile_error ! { "node `Words` was compiled by another version of hypernodes-macros; rebuild it with the version the pipeline uses" } } ; }
+    macro_rules ! __hypernodes_node_Words_ebe4ba38a187b26c { (@ hypernodes_chain_v13 $ ctx : tt [$ ($ done : tt) *] $ current : tt [[$ ($ next : tt) *] $ ($ rest : tt) *]) => { $ ($ next) *! { @ hypernodes_chain_v13 $ ctx [$ ($ done) * ($ current { name = Words , vis = public , params = [text : value] , outputs = [word_count , loud] , kind = pipeline , fallible = true , cached = false , needs = [3] })] [$ ($ next) *] [$ ($ rest) *] } } ; ($ ($ other : tt) *) => { :: core :: compile_error ! { "node `Words` was compiled by another version of hypernodes-macros; rebuild it with the version the pipeline uses" } } ; }
     pub use __hypernodes_node_Words_ebe4ba38a187b26c as m;
 }
 #[doc(hidden)]

@@ -879,6 +879,7 @@ fn as_node(krate: &Krate, header: &Header, graph: &Graph, surface: &Surface) -> 
                 name: i.name.clone(),
                 mode: Mode::Value,
                 written: None,
+                absolute: None,
             })
             .collect(),
         needs: graph.input_needs(),
@@ -889,6 +890,7 @@ fn as_node(krate: &Krate, header: &Header, graph: &Graph, surface: &Surface) -> 
             .map(|&(n, o)| graph.nodes[n].meta.outputs[o].clone())
             .collect(),
         written_outputs: Vec::new(),
+        absolute_outputs: Vec::new(),
         config: Default::default(),
         poisoned: false,
     };

@@ -203,6 +203,7 @@ fn quiet_meta_macro(header: &Header) -> TokenStream {
         params: Vec::new(),
         outputs: Vec::new(),
         written_outputs: Vec::new(),
+        absolute_outputs: Vec::new(),
         config: Default::default(),
         poisoned: true,
     };

@@ -425,6 +425,9 @@ impl Types<'_> {
     pub fn inner_param(&self, node: &Node, position: usize) -> TokenStream {
         let krate = self.krate;
         let path = &node.path;
+        if let Some(absolute) = node.absolute_param(position) {
+            return quote!(#absolute);
+        }
         match node.types_by_alias {
             true => alias_path(node, Side::In, position),
             false => {
@@ -442,6 +445,9 @@ impl Types<'_> {
     fn inner_output(&self, node: &Node, position: usize) -> TokenStream {
         let krate = self.krate;
         let path = &node.path;
+        if let Some(absolute) = node.absolute_output(position) {
+            return quote!(#absolute);
+        }
         match node.types_by_alias {
             true => alias_path(node, Side::Out, position),
             false => {

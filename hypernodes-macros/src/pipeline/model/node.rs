@@ -5,7 +5,7 @@ use proc_macro2::Span;
 use quote::ToTokens;
 use syn::Path;
 
-use crate::meta::NodeMeta;
+use crate::meta::{Absolute, NodeMeta};
 use crate::pipeline::parse::list::Guard;
 
 pub struct Node {
@@ -38,6 +38,23 @@ impl Node {
             .segments
             .last()
             .map_or_else(Span::call_site, |s| s.ident.span())
+    }
+
+    /// A function's parameter type with absolute paths, when it has such a spelling: named so,
+    /// it costs rustc no normalization (`crate::std_type`).
+    pub fn absolute_param(&self, position: usize) -> Option<&Absolute> {
+        match self.nested {
+            Some(_) => None,
+            None => self.meta.params.get(position)?.absolute.as_ref(),
+        }
+    }
+
+    /// A function's output type with absolute paths, when it has such a spelling.
+    pub fn absolute_output(&self, position: usize) -> Option<&Absolute> {
+        match self.nested {
+            Some(_) => None,
+            None => self.meta.absolute_output(position),
+        }
     }
 
     pub fn label(&self) -> String {
