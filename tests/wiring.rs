@@ -272,8 +272,45 @@ fn fallible_nodes_with_several_outputs_and_unit_outputs() -> Result<(), hypernod
     Ok(())
 }
 
+/// Has no `Debug`: printed as its type name.
+pub struct Opaque;
+
+#[derive(Debug)]
+pub enum Shown {
+    Big,
+    Small,
+}
+
+#[node(output = "opaque")]
+fn opaque(seed: &u8) -> Opaque {
+    let _ = seed;
+    Opaque
+}
+
+#[node(output = "shown")]
+fn shown(seed: &u8) -> Shown {
+    match *seed > 3 {
+        true => Shown::Big,
+        false => Shown::Small,
+    }
+}
+
+// Types of std names only are printed through their `Debug` directly, the others through the
+// choice between `Debug` and the type's name.
+#[node(output = "pair")]
+fn pair(seed: &u8) -> (u8, Option<String>) {
+    (*seed, Some(seed.to_string()))
+}
+
+pipeline! { Mixed = [opaque, shown, pair] }
+
 #[test]
 fn generated_structs_are_debug_even_with_opaque_fields() -> Result<(), hypernodes::Error> {
+    let mixed = Mixed::new().run(MixedInputs { seed: 4 })?;
+    assert_eq!(
+        format!("{mixed:?}"),
+        "MixedOutputs { opaque: <wiring::Opaque>, shown: Big, pair: (4, Some(\"4\")) }"
+    );
     let out = Division::new().run(DivisionInputs { a: 7, b: 2 })?;
     assert_eq!(
         format!("{out:?}"),

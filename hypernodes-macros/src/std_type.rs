@@ -22,6 +22,9 @@ const PRIMITIVES: &[&str] = &[
     "u64", "u128", "usize",
 ];
 
+/// The longest tuple the standard library implements `Debug` (and `Clone`, `PartialEq`...) for.
+pub const MAX_TUPLE: usize = 12;
+
 /// The prelude's generic types of one type parameter, and their absolute paths.
 const CONTAINERS: &[(&str, &str)] = &[
     ("Vec", "::std::vec::Vec"),
@@ -30,7 +33,8 @@ const CONTAINERS: &[(&str, &str)] = &[
 ];
 
 /// `ty` with absolute paths, when it is made of primitives, `String`, the prelude's `Vec`,
-/// `Option` and `Box`, tuples and arrays of a literal length; `None` for anything else.
+/// `Option` and `Box`, tuples (of at most [`MAX_TUPLE`] elements) and arrays of a literal
+/// length; `None` for anything else. Every type it spells implements `Debug`.
 ///
 /// `u64` gives `::core::primitive::u64`; `Vec<(String, u8)>` gives
 /// `::std::vec::Vec<(::std::string::String, ::core::primitive::u8)>`.
@@ -96,6 +100,7 @@ impl Reader<'_> {
             at: 0,
             text: String::from("("),
         };
+        let mut elements = 0;
         while nested.at < inner.len() {
             if nested.at > 0 {
                 nested.punct(',')?;
@@ -105,6 +110,10 @@ impl Reader<'_> {
                 }
             }
             nested.ty()?;
+            elements += 1;
+        }
+        if elements > MAX_TUPLE {
+            return None;
         }
         nested.text.push(')');
         self.text.push_str(&nested.text);
@@ -194,6 +203,7 @@ mod tests {
             "[u8; N]",
             "Box<dyn Fn()>",
             "Option<u8> extra",
+            "(u8, u8, u8, u8, u8, u8, u8, u8, u8, u8, u8, u8, u8)",
             "u64::Assoc",
         ] {
             assert_eq!(of(ty), None, "{ty}");

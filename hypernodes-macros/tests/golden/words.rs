@@ -740,7 +740,7 @@ impl ::core::fmt::Debug for WordsInputs {
             f,
             "WordsInputs",
             "text",
-            &[(&::hypernodes::__private::Field(&self.text)).repr()],
+            &[::hypernodes::__private::Repr::Value(&self.text)],
         )
     }
 }
@@ -753,8 +753,8 @@ impl ::core::fmt::Debug for WordsOutputs {
             "WordsOutputs",
             "word_count,loud",
             &[
-                (&::hypernodes::__private::Field(&self.word_count)).repr(),
-                (&::hypernodes::__private::Field(&self.loud)).repr(),
+                ::hypernodes::__private::Repr::Value(&self.word_count),
+                ::hypernodes::__private::Repr::Value(&self.loud),
             ],
         )
     }

@@ -421,6 +421,20 @@ impl Types<'_> {
         }
     }
 
+    /// Whether a node's output type is spelled with absolute paths (`crate::std_type`), and so
+    /// known to implement `Debug`.
+    pub fn output_is_std(&self, node: usize, output: usize) -> bool {
+        self.graph.nodes[node].absolute_output(output).is_some()
+    }
+
+    /// Whether a pipeline input's type is spelled with absolute paths.
+    pub fn declared_is_std(&self, declared: &crate::pipeline::model::graph::Declared) -> bool {
+        declared.ty.is_none()
+            && (self.graph.nodes[declared.node])
+                .absolute_param(declared.param)
+                .is_some()
+    }
+
     /// The type of the `position`-th input of the node itself (for a pipeline, the inner one).
     pub fn inner_param(&self, node: &Node, position: usize) -> TokenStream {
         let krate = self.krate;
