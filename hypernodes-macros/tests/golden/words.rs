@@ -1397,6 +1397,14 @@ impl Words {
     }
     #[doc(hidden)]
     #[inline(never)]
+    #[allow(
+        unused_braces,
+        unused_variables,
+        clippy::too_many_arguments,
+        clippy::let_unit_value,
+        clippy::unit_arg,
+        clippy::redundant_closure
+    )]
     fn __hypernodes_item_body<H: ::hypernodes::__private::Hooks>(
         &self,
         __hypernodes_shared: &__HypernodesWordsShared,
@@ -1407,17 +1415,336 @@ impl Words {
         inputs: WordsInputs,
     ) -> ::core::result::Result<WordsOutputs, ::hypernodes::Error> {
         let WordsInputs { text: text } = inputs;
-        let (::core::option::Option::Some(word_count), ::core::option::Option::Some(loud)) =
-            self.__hypernodes_call::<{ u64::MAX }, H, ::std::string::String>(
-                __hypernodes_shared,
-                __hypernodes_worker,
+        #[allow(unused_imports)]
+        use ::hypernodes::__private::{
+            checkout as __hypernodes_checkout, clone_for as __hypernodes_clone_for,
+            clone_for_retry as __hypernodes_clone_for_retry, retrying as __hypernodes_retrying,
+            ArmWire as __HypernodesArmWire, FieldWire as __HypernodesFieldWire,
+            SameArmOutput as __HypernodesSameArmOutput, SameInput as __HypernodesSameInput,
+            SameStateful as __HypernodesSameStateful, Wire as __HypernodesWire,
+        };
+        #[allow(unused_imports)]
+        use ::hypernodes::__private::{ViaDebug as _, ViaTypeName as _};
+        let __hypernodes_calls = ::hypernodes::__private::NodeCalls::new(
+            __hypernodes_running,
+            __hypernodes_hooks,
+            __hypernodes_scope,
+        );
+        let __hypernodes_key_0: ::core::option::Option<::hypernodes::__private::Key> =
+            match &self.__hypernodes_cache {
+                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                    let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                        <clean as ::hypernodes::__private::NodeCode>::CODE,
+                        0u64,
+                    );
+                    let __hypernodes_builder =
+                        (__hypernodes_table.hash_0_0)(__hypernodes_builder, &text)?;
+                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                })(),
+                ::core::option::Option::None => ::core::option::Option::None,
+            };
+        let cleaned = {
+            match ::hypernodes::__private::cache_lookup(
+                ::core::option::Option::map(
+                    self.__hypernodes_cache.as_ref(),
+                    |__hypernodes_table| &*__hypernodes_table.store,
+                ),
+                ::core::option::Option::map(
+                    self.__hypernodes_cache.as_ref(),
+                    |__hypernodes_table| __hypernodes_table.get_0,
+                ),
+                &__hypernodes_key_0,
                 __hypernodes_hooks,
                 __hypernodes_scope,
-                __hypernodes_running,
-                text,
-            )?
-        else {
-            ::hypernodes::__private::not_computed()
+                "clean",
+            ) {
+                ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                ::core::option::Option::None => {
+                    let __hypernodes_cached = {
+                        __hypernodes_calls.enter("clean", 0usize);
+                        if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                            ::hypernodes::__private::node_values(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "clean",
+                                false,
+                                &[(
+                                    "text",
+                                    &(&::hypernodes::__private::Field(&text)).repr()
+                                        as &dyn ::core::fmt::Debug,
+                                )],
+                            );
+                        }
+                        let __hypernodes_value = { clean(&text) };
+                        if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                            ::hypernodes::__private::node_values(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "clean",
+                                true,
+                                &[(
+                                    "cleaned",
+                                    &(&::hypernodes::__private::Field(&__hypernodes_value)).repr()
+                                        as &dyn ::core::fmt::Debug,
+                                )],
+                            );
+                        }
+                        __hypernodes_calls.leave();
+                        __hypernodes_value
+                    };
+                    if let (
+                        ::core::option::Option::Some(__hypernodes_table),
+                        ::core::option::Option::Some(__hypernodes_k),
+                    ) = (&self.__hypernodes_cache, &__hypernodes_key_0)
+                    {
+                        (__hypernodes_table.put_0)(
+                            &__hypernodes_table.store,
+                            __hypernodes_k,
+                            &__hypernodes_cached,
+                        );
+                    }
+                    __hypernodes_cached
+                }
+            }
+        };
+        let __hypernodes_key_1: ::core::option::Option<::hypernodes::__private::Key> =
+            match &self.__hypernodes_cache {
+                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                    let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                        <tokenize as ::hypernodes::__private::NodeCode>::CODE,
+                        0u64,
+                    );
+                    let __hypernodes_builder = __hypernodes_builder
+                        .upstream(::core::option::Option::as_ref(&__hypernodes_key_0)?);
+                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                })(),
+                ::core::option::Option::None => ::core::option::Option::None,
+            };
+        let tokens = {
+            match ::hypernodes::__private::cache_lookup(
+                ::core::option::Option::map(
+                    self.__hypernodes_cache.as_ref(),
+                    |__hypernodes_table| &*__hypernodes_table.store,
+                ),
+                ::core::option::Option::map(
+                    self.__hypernodes_cache.as_ref(),
+                    |__hypernodes_table| __hypernodes_table.get_1,
+                ),
+                &__hypernodes_key_1,
+                __hypernodes_hooks,
+                __hypernodes_scope,
+                "tokenize",
+            ) {
+                ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                ::core::option::Option::None => {
+                    let __hypernodes_cached = {
+                        __hypernodes_calls.enter("tokenize", 1usize);
+                        if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                            ::hypernodes::__private::node_values(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "tokenize",
+                                false,
+                                &[(
+                                    "cleaned",
+                                    &(&::hypernodes::__private::Field(&cleaned)).repr()
+                                        as &dyn ::core::fmt::Debug,
+                                )],
+                            );
+                        }
+                        let __hypernodes_value = { tokenize(&cleaned) };
+                        if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                            ::hypernodes::__private::node_values(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "tokenize",
+                                true,
+                                &[(
+                                    "tokens",
+                                    &(&::hypernodes::__private::Field(&__hypernodes_value)).repr()
+                                        as &dyn ::core::fmt::Debug,
+                                )],
+                            );
+                        }
+                        __hypernodes_calls.leave();
+                        __hypernodes_value
+                    };
+                    if let (
+                        ::core::option::Option::Some(__hypernodes_table),
+                        ::core::option::Option::Some(__hypernodes_k),
+                    ) = (&self.__hypernodes_cache, &__hypernodes_key_1)
+                    {
+                        (__hypernodes_table.put_1)(
+                            &__hypernodes_table.store,
+                            __hypernodes_k,
+                            &__hypernodes_cached,
+                        );
+                    }
+                    __hypernodes_cached
+                }
+            }
+        };
+        let __hypernodes_key_2: ::core::option::Option<::hypernodes::__private::Key> =
+            match &self.__hypernodes_cache {
+                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                    let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                        <count as ::hypernodes::__private::NodeCode>::CODE,
+                        0u64,
+                    );
+                    let __hypernodes_builder = __hypernodes_builder
+                        .upstream(::core::option::Option::as_ref(&__hypernodes_key_1)?);
+                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                })(),
+                ::core::option::Option::None => ::core::option::Option::None,
+            };
+        let word_count = {
+            match ::hypernodes::__private::cache_lookup(
+                ::core::option::Option::map(
+                    self.__hypernodes_cache.as_ref(),
+                    |__hypernodes_table| &*__hypernodes_table.store,
+                ),
+                ::core::option::Option::map(
+                    self.__hypernodes_cache.as_ref(),
+                    |__hypernodes_table| __hypernodes_table.get_2,
+                ),
+                &__hypernodes_key_2,
+                __hypernodes_hooks,
+                __hypernodes_scope,
+                "count",
+            ) {
+                ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                ::core::option::Option::None => {
+                    let __hypernodes_cached = {
+                        __hypernodes_calls.enter("count", 2usize);
+                        if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                            ::hypernodes::__private::node_values(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "count",
+                                false,
+                                &[(
+                                    "tokens",
+                                    &(&::hypernodes::__private::Field(&tokens)).repr()
+                                        as &dyn ::core::fmt::Debug,
+                                )],
+                            );
+                        }
+                        let __hypernodes_value = { count(&tokens) };
+                        if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                            ::hypernodes::__private::node_values(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "count",
+                                true,
+                                &[(
+                                    "word_count",
+                                    &(&::hypernodes::__private::Field(&__hypernodes_value)).repr()
+                                        as &dyn ::core::fmt::Debug,
+                                )],
+                            );
+                        }
+                        __hypernodes_calls.leave();
+                        __hypernodes_value
+                    };
+                    if let (
+                        ::core::option::Option::Some(__hypernodes_table),
+                        ::core::option::Option::Some(__hypernodes_k),
+                    ) = (&self.__hypernodes_cache, &__hypernodes_key_2)
+                    {
+                        (__hypernodes_table.put_2)(
+                            &__hypernodes_table.store,
+                            __hypernodes_k,
+                            &__hypernodes_cached,
+                        );
+                    }
+                    __hypernodes_cached
+                }
+            }
+        };
+        let __hypernodes_key_3: ::core::option::Option<::hypernodes::__private::Key> =
+            match &self.__hypernodes_cache {
+                ::core::option::Option::Some(__hypernodes_table) => (|| {
+                    let __hypernodes_builder = ::hypernodes::__private::Key::builder(
+                        <shout as ::hypernodes::__private::NodeCode>::CODE,
+                        0u64,
+                    );
+                    let __hypernodes_builder = __hypernodes_builder
+                        .upstream(::core::option::Option::as_ref(&__hypernodes_key_0)?);
+                    ::core::option::Option::Some(__hypernodes_builder.finish())
+                })(),
+                ::core::option::Option::None => ::core::option::Option::None,
+            };
+        let loud = {
+            match ::hypernodes::__private::cache_lookup(
+                ::core::option::Option::map(
+                    self.__hypernodes_cache.as_ref(),
+                    |__hypernodes_table| &*__hypernodes_table.store,
+                ),
+                ::core::option::Option::map(
+                    self.__hypernodes_cache.as_ref(),
+                    |__hypernodes_table| __hypernodes_table.get_3,
+                ),
+                &__hypernodes_key_3,
+                __hypernodes_hooks,
+                __hypernodes_scope,
+                "shout",
+            ) {
+                ::core::option::Option::Some(__hypernodes_cached) => __hypernodes_cached,
+                ::core::option::Option::None => {
+                    let __hypernodes_cached = {
+                        __hypernodes_calls.enter("shout", 3usize);
+                        if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                            ::hypernodes::__private::node_values(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "shout",
+                                false,
+                                &[(
+                                    "cleaned",
+                                    &(&::hypernodes::__private::Field(&cleaned)).repr()
+                                        as &dyn ::core::fmt::Debug,
+                                )],
+                            );
+                        }
+                        let __hypernodes_value = {
+                            shout(__HypernodesWire::<
+                                <shout as ::hypernodes::__private::In<
+                                    ::hypernodes::__private::I0,
+                                >>::Ty,
+                                clean,
+                                shout,
+                            >::wire_ref({ &cleaned }))
+                        };
+                        if ::hypernodes::__private::wants_values(__hypernodes_hooks) {
+                            ::hypernodes::__private::node_values(
+                                __hypernodes_hooks,
+                                __hypernodes_scope,
+                                "shout",
+                                true,
+                                &[(
+                                    "loud",
+                                    &(&::hypernodes::__private::Field(&__hypernodes_value)).repr()
+                                        as &dyn ::core::fmt::Debug,
+                                )],
+                            );
+                        }
+                        __hypernodes_calls.leave();
+                        __hypernodes_value
+                    };
+                    if let (
+                        ::core::option::Option::Some(__hypernodes_table),
+                        ::core::option::Option::Some(__hypernodes_k),
+                    ) = (&self.__hypernodes_cache, &__hypernodes_key_3)
+                    {
+                        (__hypernodes_table.put_3)(
+                            &__hypernodes_table.store,
+                            __hypernodes_k,
+                            &__hypernodes_cached,
+                        );
+                    }
+                    __hypernodes_cached
+                }
+            }
         };
         ::core::result::Result::Ok(WordsOutputs {
             word_count: word_count,

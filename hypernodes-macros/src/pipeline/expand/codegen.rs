@@ -188,31 +188,6 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
             false => quote!(#krate::__private::#arg<#ty>),
         }
     });
-    let output_locals = &surface.output_locals;
-    let output_fields = &surface.output_fields;
-    // The values of a call that asked for every output, as `<Name>Outputs`: one pattern for
-    // all of them, whose single `else` is the cold path, rather than a test and a call of it
-    // per value (a 50-node release rebuild: 1,171 -> 1,165 M instructions).
-    // With no output the pattern could not fail, and `let ... else` would warn.
-    let outputs_from = |call: TokenStream| {
-        let bind = match output_locals.is_empty() {
-            true => quote!(let () = #call?;),
-            false => {
-                let present = output_locals
-                    .iter()
-                    .map(|local| quote!(#FqOption::Some(#local)));
-                quote! {
-                    let (#(#present,)*) = #call? else {
-                        #krate::__private::not_computed()
-                    };
-                }
-            }
-        };
-        quote! {
-            #bind
-            #FqResult::Ok(#outputs_ty { #(#output_fields: #output_locals,)* })
-        }
-    };
     // The parameters every per-item method takes, in this order.
     let item_context = quote! {
         #shared: &#shared_ty,
@@ -220,10 +195,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
         #hooks: &H,
         #scope: &#krate::__private::Scope<'_>,
     };
-    let every_output = quote!({ u64::MAX });
-    let call_from_item = outputs_from(quote! {
-        self.#call_fn::<#every_output, H, #(#input_types),*>(#shared, #worker, #hooks, #scope, #running, #(#input_locals),*)
-    });
+    let item_statements = Body::new(&types, &header.config).generate_item(outputs_ty);
     // The panic guard around the out-of-line body rather than inside it: a body inlined into
     // the guard's closure is optimized again there, with its values moved through the guard's
     // memory. A 50-node release rebuild: 1,037 -> 928 M instructions (callgrind).
@@ -371,6 +343,14 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
             // Without a panic guard inside: see `__hypernodes_item`.
             #[doc(hidden)]
             #[inline(never)]
+            #[allow(
+                unused_braces,
+                unused_variables,
+                clippy::too_many_arguments,
+                clippy::let_unit_value,
+                clippy::unit_arg,
+                clippy::redundant_closure
+            )]
             fn #item_body_fn<H: #krate::__private::Hooks>(
                 &self,
                 #item_context
@@ -378,7 +358,7 @@ pub fn generate(krate: &Krate, header: &Header, graph: &Graph, features: Feature
                 inputs: #inputs_ty,
             ) -> #FqResult<#outputs_ty, #krate::Error> {
                 let #inputs_ty { #(#input_fields: #input_locals),* } = inputs;
-                #call_from_item
+                #item_statements
             }
 
             #info
