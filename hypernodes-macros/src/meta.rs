@@ -99,11 +99,6 @@ pub enum Absolute {
 }
 
 impl Absolute {
-    /// The absolute spelling of a type written `ty`, if it has one.
-    pub fn of(ty: &TokenStream) -> Option<Absolute> {
-        crate::std_type::absolute(ty).map(Absolute::Text)
-    }
-
     fn text(&self) -> String {
         match self {
             Absolute::Text(text) => text.clone(),
@@ -127,8 +122,13 @@ impl ToTokens for Absolute {
 /// written alike need no `Wire` check between them: written in the same scope they are the same
 /// type; written alike in two scopes where they name different types, the call itself fails
 /// to compile, as the same call written by hand would.
-pub fn written_type(ty: &TokenStream) -> u64 {
-    code_hash(ty)
+///
+/// Also the type's spelling with absolute paths, when it has one ([`Absolute`]): both come
+/// from one text of the tokens, one call through the proc-macro bridge.
+pub fn written_type(ty: &TokenStream) -> (u64, Option<Absolute>) {
+    let text = ty.to_string();
+    let absolute = crate::std_type::absolute(&text).map(Absolute::Text);
+    (text_hash(&text), absolute)
 }
 
 /// Whether two values' types are written alike (both known and equal).
@@ -434,9 +434,14 @@ fn kind(word: &Ident) -> Kind {
 /// A hash of a function's tokens, the same in every build of the same source: FNV-1a over their
 /// text (formatting and `//` comments are not tokens, so they do not change it; doc comments do).
 pub fn code_hash(tokens: &TokenStream) -> u64 {
+    text_hash(&tokens.to_string())
+}
+
+/// FNV-1a of `text`.
+fn text_hash(text: &str) -> u64 {
     use std::hash::Hasher;
     let mut hasher = Fnv(0xcbf2_9ce4_8422_2325);
-    hasher.write(tokens.to_string().as_bytes());
+    hasher.write(text.as_bytes());
     hasher.finish()
 }
 

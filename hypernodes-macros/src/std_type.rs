@@ -14,8 +14,6 @@
 //! difference either: what `String`, `Vec` and `Box` deref to is never the user's type named
 //! like them.
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
-
 /// The primitive types, each `::core::primitive::NAME`. `str` is left out: a value is sized.
 const PRIMITIVES: &[&str] = &[
     "bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32",
@@ -32,25 +30,48 @@ const CONTAINERS: &[(&str, &str)] = &[
     ("Box", "::std::boxed::Box"),
 ];
 
-/// `ty` with absolute paths, when it is made of primitives, `String`, the prelude's `Vec`,
-/// `Option` and `Box`, tuples (of at most [`MAX_TUPLE`] elements) and arrays of a literal
-/// length; `None` for anything else. Every type it spells implements `Debug`.
+/// The type written `text` (the tokens' text, as `TokenStream::to_string` gives it) with
+/// absolute paths, when it is made of primitives, `String`, the prelude's `Vec`, `Option` and
+/// `Box`, tuples (of at most [`MAX_TUPLE`] elements) and arrays of a literal length; `None` for
+/// anything else. Every type it spells implements `Debug`.
+///
+/// It reads text rather than tokens: `#[node]` already has the text, for the type's hash, and
+/// each look at a token would be a call through the proc-macro bridge.
 ///
 /// `u64` gives `::core::primitive::u64`; `Vec<(String, u8)>` gives
 /// `::std::vec::Vec<(::std::string::String, ::core::primitive::u8)>`.
-pub fn absolute(ty: &TokenStream) -> Option<String> {
-    let tokens: Vec<TokenTree> = ty.clone().into_iter().collect();
+pub fn absolute(text: &str) -> Option<String> {
+    let words = words(text)?;
     let mut reader = Reader {
-        tokens: &tokens,
+        words: &words,
         at: 0,
         text: String::new(),
     };
     reader.ty()?;
-    (reader.at == tokens.len()).then_some(reader.text)
+    (reader.at == words.len()).then_some(reader.text)
+}
+
+/// The identifiers, integers and punctuation of `text`; `None` at any other character (a
+/// lifetime's quote, a path's colon...), which no type read here has.
+fn words(text: &str) -> Option<Vec<&str>> {
+    let mut words = Vec::new();
+    let mut rest = text.trim_start();
+    while let Some(first) = rest.chars().next() {
+        let length = match first {
+            '<' | '>' | '(' | ')' | '[' | ']' | ';' | ',' => 1,
+            c if c.is_ascii_alphanumeric() || c == '_' => rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len()),
+            _ => return None,
+        };
+        words.push(&rest[..length]);
+        rest = rest[length..].trim_start();
+    }
+    Some(words)
 }
 
 struct Reader<'a> {
-    tokens: &'a [TokenTree],
+    words: &'a [&'a str],
     at: usize,
     text: String,
 }
@@ -58,103 +79,74 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// One type, written to `text`.
     fn ty(&mut self) -> Option<()> {
-        match self.tokens.get(self.at)? {
-            TokenTree::Ident(ident) => {
-                let name = ident.to_string();
-                self.at += 1;
-                if PRIMITIVES.contains(&name.as_str()) {
-                    self.text.push_str("::core::primitive::");
-                    self.text.push_str(&name);
-                    return Some(());
-                }
-                if name == "String" {
-                    self.text.push_str("::std::string::String");
-                    return Some(());
-                }
-                let (_, path) = CONTAINERS.iter().find(|(short, _)| *short == name)?;
-                self.text.push_str(path);
-                self.punct('<')?;
-                self.text.push('<');
-                self.ty()?;
-                self.punct('>')?;
-                self.text.push('>');
+        let word = *self.words.get(self.at)?;
+        self.at += 1;
+        match word {
+            "(" => self.tuple(),
+            "[" => self.array(),
+            _ if PRIMITIVES.contains(&word) => {
+                self.text.push_str("::core::primitive::");
+                self.text.push_str(word);
                 Some(())
             }
-            TokenTree::Group(group) => {
-                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
-                self.at += 1;
-                match group.delimiter() {
-                    Delimiter::Parenthesis => self.tuple(&inner),
-                    Delimiter::Bracket => self.array(&inner),
-                    _ => None,
-                }
+            "String" => {
+                self.text.push_str("::std::string::String");
+                Some(())
             }
-            _ => None,
+            _ => {
+                let (_, path) = CONTAINERS.iter().find(|(short, _)| *short == word)?;
+                self.text.push_str(path);
+                self.expect("<")?;
+                self.ty()?;
+                self.expect(">")
+            }
         }
     }
 
-    /// `(A, B, ...)`, `()`, `(A,)`, or `(A)`, which is `A`: written back as it is written.
-    fn tuple(&mut self, inner: &[TokenTree]) -> Option<()> {
-        let mut nested = Reader {
-            tokens: inner,
-            at: 0,
-            text: String::from("("),
-        };
+    /// After `(`: `(A, B, ...)`, `()`, `(A,)`, or `(A)`, which is `A`, written as written.
+    fn tuple(&mut self) -> Option<()> {
+        self.text.push('(');
         let mut elements = 0;
-        while nested.at < inner.len() {
-            if nested.at > 0 {
-                nested.punct(',')?;
-                nested.text.push_str(", ");
-                if nested.at == inner.len() {
+        loop {
+            if self.expect(")").is_some() {
+                break;
+            }
+            if elements > 0 {
+                self.expect(",")?;
+                if self.expect(")").is_some() {
                     break;
                 }
+                self.text.push(' ');
             }
-            nested.ty()?;
+            self.ty()?;
             elements += 1;
         }
-        if elements > MAX_TUPLE {
-            return None;
-        }
-        nested.text.push(')');
-        self.text.push_str(&nested.text);
-        Some(())
+        (elements <= MAX_TUPLE).then_some(())
     }
 
-    /// `[T; N]` with `N` an integer literal.
-    fn array(&mut self, inner: &[TokenTree]) -> Option<()> {
-        let mut nested = Reader {
-            tokens: inner,
-            at: 0,
-            text: String::from("["),
-        };
-        nested.ty()?;
-        nested.punct(';')?;
-        let TokenTree::Literal(length) = inner.get(nested.at)? else {
-            return None;
-        };
-        let length = length.to_string();
+    /// After `[`: `[T; N]` with `N` an integer literal.
+    fn array(&mut self) -> Option<()> {
+        self.text.push('[');
+        self.ty()?;
+        self.expect(";")?;
+        let length = *self.words.get(self.at)?;
         if !length.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
             return None;
         }
-        if nested.at + 1 != inner.len() {
-            return None;
-        }
-        self.text.push_str(&nested.text);
-        self.text.push_str("; ");
-        self.text.push_str(&length);
-        self.text.push(']');
-        Some(())
+        self.at += 1;
+        self.text.push(' ');
+        self.text.push_str(length);
+        self.expect("]")
     }
 
-    /// Steps over the punctuation `c`.
-    fn punct(&mut self, c: char) -> Option<()> {
-        match self.tokens.get(self.at)? {
-            TokenTree::Punct(p) if p.as_char() == c => {
-                self.at += 1;
-                Some(())
-            }
-            _ => None,
+    /// Steps over `word`, writing it.
+    fn expect(&mut self, word: &str) -> Option<()> {
+        if self.words.get(self.at) != Some(&word) {
+            return None;
         }
+        self.at += 1;
+        self.text.push_str(word);
+        Some(())
     }
 }
 
@@ -162,8 +154,9 @@ impl Reader<'_> {
 mod tests {
     use super::absolute;
 
+    /// As `#[node]` calls it: on the text of the type's tokens.
     fn of(ty: &str) -> Option<String> {
-        absolute(&ty.parse().unwrap())
+        absolute(&ty.parse::<proc_macro2::TokenStream>().unwrap().to_string())
     }
 
     #[test]
@@ -178,7 +171,7 @@ mod tests {
             of("(String, u8)").unwrap(),
             "(::std::string::String, ::core::primitive::u8)"
         );
-        assert_eq!(of("(u8,)").unwrap(), "(::core::primitive::u8, )");
+        assert_eq!(of("(u8,)").unwrap(), "(::core::primitive::u8,)");
         assert_eq!(of("(u8)").unwrap(), "(::core::primitive::u8)");
         assert_eq!(of("()").unwrap(), "()");
         assert_eq!(of("[u8; 4]").unwrap(), "[::core::primitive::u8; 4]");
@@ -202,6 +195,8 @@ mod tests {
             "[u8]",
             "[u8; N]",
             "Box<dyn Fn()>",
+            "[u8; 4usize]",
+            "Vec<'static>",
             "Option<u8> extra",
             "(u8, u8, u8, u8, u8, u8, u8, u8, u8, u8, u8, u8, u8)",
             "u64::Assoc",

@@ -15,8 +15,7 @@ use crate::errors::Errors;
 use crate::features::Features;
 use crate::krate::Krate;
 use crate::meta::{
-    code_hash, emit_meta_macro, emit_types, emit_value_aliases, written_type, Absolute, Kind,
-    NodeMeta, Vis,
+    code_hash, emit_meta_macro, emit_types, emit_value_aliases, written_type, Kind, NodeMeta, Vis,
 };
 
 pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
@@ -42,6 +41,12 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         .then(|| isolated::expand(&krate, &func, &sig, &args.config));
     let per_item = per_item_twin(&func, &args, &sig, &mut errors);
 
+    let (written_outputs, absolute_outputs) = (sig.output_types.iter())
+        .map(|ty| {
+            let (written, absolute) = written_type(ty);
+            (Some(written), absolute)
+        })
+        .unzip();
     let meta = NodeMeta {
         needs: Vec::new(),
         exposed: u64::MAX,
@@ -55,13 +60,8 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         per_item: args.per_item.is_some() && args.batch,
         asynchronous: func.sig.asyncness.is_some(),
         params: sig.params,
-        written_outputs: sig
-            .output_types
-            .iter()
-            .map(written_type)
-            .map(Some)
-            .collect(),
-        absolute_outputs: sig.output_types.iter().map(Absolute::of).collect(),
+        written_outputs,
+        absolute_outputs,
         outputs: sig.outputs,
         config: args.config,
         poisoned: !errors.is_empty(),

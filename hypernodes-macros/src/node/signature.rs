@@ -120,11 +120,12 @@ fn parameters(
             _ => passing(&name, &typed.ty, stateful, errors),
         };
         if let Some((mode, ty)) = passed {
+            let (written, absolute) = crate::meta::written_type(&ty);
             params.push(Param {
                 name,
                 mode,
-                written: Some(crate::meta::written_type(&ty)),
-                absolute: crate::meta::Absolute::of(&ty),
+                written: Some(written),
+                absolute,
             });
             types.push(ty);
         }

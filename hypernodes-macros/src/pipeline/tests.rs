@@ -30,9 +30,9 @@ fn typed_meta(
     // writes them.
     let written = |ty: Option<&str>| {
         ty.map(|ty| {
-            let ty: TokenStream = ty.parse().unwrap();
-            let hash = proc_macro2::Literal::u64_unsuffixed(written_type(&ty));
-            match Absolute::of(&ty) {
+            let (hash, absolute) = written_type(&ty.parse().unwrap());
+            let hash = proc_macro2::Literal::u64_unsuffixed(hash);
+            match absolute {
                 Some(absolute) => quote!(#hash (#absolute)),
                 None => quote!(#hash),
             }
@@ -132,7 +132,7 @@ fn metadata_survives_its_round_trip_through_the_chain() {
             ]
         );
         assert_eq!(m.outputs, ["a", "b"]);
-        let hash = |ty: &str| Some(written_type(&ty.parse().unwrap()));
+        let hash = |ty: &str| Some(written_type(&ty.parse().unwrap()).0);
         let written: Vec<_> = m.params.iter().map(|p| p.written).collect();
         assert_eq!(written, [hash("String"), None]);
         assert_eq!(m.written_outputs, [hash("u64"), None]);
