@@ -28,8 +28,10 @@ pub struct Body<'a> {
     pipeline_config: &'a Config,
     /// Uses of each value still to come (node parameters, then the output field).
     remaining: HashMap<String, usize>,
-    /// The body of `__hypernodes_call`: inputs arrive as `Arg`s, and nodes only some outputs
-    /// need run under the call's `MASK` (their values are `Option`s).
+    /// A per-item body: cache keys flow from node to node, and a node in a branch arm runs
+    /// under the arm the item took. Without [`Body::full`], `__hypernodes_call`'s: inputs
+    /// arrive as `Arg`s, and nodes only some outputs need run under the call's `MASK` (their
+    /// values are `Option`s).
     masked: bool,
     /// The body of `__hypernodes_item_body`: a call that wants every output, with the inputs
     /// owned, so no node is skipped for a `MASK` and no value is an `Option` for one. The
@@ -140,7 +142,7 @@ impl<'a> Body<'a> {
             64.. => u64::MAX,
             kept => (1u64 << kept) - 1,
         };
-        self.masked && !self.full && self.dependents.as_ref().is_some_and(|d| d[n] != all)
+        self.maskable_call() && self.dependents.as_ref().is_some_and(|d| d[n] != all)
     }
 
     /// Whether node `n` runs under a condition in `__hypernodes_call`: a `MASK` that may not
