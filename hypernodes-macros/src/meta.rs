@@ -620,12 +620,13 @@ pub fn emit_types(
     }
 }
 
-/// One macro hop per node: each metadata macro calls the next entry of the chain itself (the
-/// front puts the final expansion last), so a flat pipeline of N nodes costs N hops of
-/// `recursion_limit`, and each macro carries its metadata once.
 /// Emits the metadata macro and re-exports it as `name` in the macro namespace of the current
 /// module. `#[macro_export]` lets other crates reach it; going through a hidden module keeps the
 /// `macro_expanded_macro_exports_accessed_by_absolute_paths` lint quiet.
+///
+/// One macro hop per node: each metadata macro calls the next entry of the chain itself (the
+/// front puts the final expansion last), so a flat pipeline of N nodes costs N hops of
+/// `recursion_limit`, and each macro carries its metadata once.
 pub fn emit_meta_macro(vis: &syn::Visibility, name: &Ident, meta: &NodeMeta) -> TokenStream {
     let suffix = unique_suffix(name);
     let mac = format!("__hypernodes_node_{name}_{suffix}");
